@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fetchpool {
+
+enum class ColorMode { kAuto, kAlways, kNever };
+
+// Everything the command line decides. A plain value built once by ParseCommandLine.
+struct Options {
+  std::vector<std::string> inputs;  // files in order; empty or "-" means stdin
+  int workers = 8;
+  double connect_timeout_s = 10.0;
+  double timeout_s = 0.0;         // whole transfer, per URL; 0 = none
+  double stall_timeout_s = 30.0;  // abort when nothing arrives for this long
+  int max_redirects = 10;
+  ColorMode color = ColorMode::kAuto;
+};
+
+// The outcome of parsing argv: either options to run with, or an exit code to return at once
+// (0 after --help/--version, 2 after a usage error; the message is already printed).
+struct ParsedCommandLine {
+  std::optional<Options> options;
+  int exit_code = 0;
+};
+
+ParsedCommandLine ParseCommandLine(int argc, const char* const* argv);
+
+}  // namespace fetchpool

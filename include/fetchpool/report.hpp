@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fetchpool/job.hpp"
+
+namespace fetchpool {
+
+// Counts for the closing line. Aborted transfers (cut short by a stop) are not verdicts, so they
+// are kept apart from ok/failed.
+struct Summary {
+  std::uint64_t total = 0;
+  std::uint64_t ok = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t aborted = 0;
+  double elapsed_s = 0;
+};
+
+// "0.9KB" for 922 bytes: one decimal, 1024-based, KB below 1 MiB, then MB, then GB.
+std::string FormatSize(std::uint64_t bytes);
+
+// Copies `text`, replacing control bytes with \xNN so a hostile line cannot drive the terminal.
+std::string EscapeControl(std::string_view text);
+
+// Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n".
+void AppendTextLine(std::string& out, const Result& result, bool color);
+
+// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n"
+std::string FormatSummary(const Summary& summary);
+
+}  // namespace fetchpool

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fetchpool/bounded_queue.hpp"
+#include "fetchpool/job.hpp"
+
+namespace fetchpool {
+
+// Longest input line accepted; longer ones become a failed "line too long" job, so a hostile
+// input cannot make a single line (or the bounded queue of them) take unbounded memory.
+inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
+
+// Returns an empty string when `url` is an absolute http(s) URL with a host that libcurl's
+// curl_url parser accepts; otherwise the reason, e.g. "unsupported scheme 'ftp'".
+std::string ValidateUrl(std::string_view url);
+
+// Turns one input line (without its '\n') into a Job, or nullopt for blank and '#' lines.
+// Strips surrounding whitespace and a trailing '\r'. Invalid lines come back as jobs with
+// `invalid` set, so every URL in the input is reported exactly once.
+std::optional<Job> ParseLine(std::string_view line);
+
+// Checks up front that every input can be opened for reading (not a directory). Returns the
+// first problem as a one-line message, or an empty string.
+std::string CheckInputsReadable(const std::vector<std::string>& inputs);
+
+// Reads the inputs in order ("-" is stdin), pushing one Job per URL line into `jobs`. Blocks on
+// a full queue (back-pressure) and returns promptly once `stop` is requested, even while waiting
+// for input on a terminal or pipe. Returns an empty string, or a one-line error on read failure.
+// Thread-compatible: run it on one thread (the reader).
+std::string ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
+                     std::stop_token stop);
+
+}  // namespace fetchpool

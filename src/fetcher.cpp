@@ -1,0 +1,230 @@
+#include "fetchpool/fetcher.hpp"
+
+#include <fmt/format.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+namespace fetchpool {
+namespace {
+
+long Millis(double seconds) { return static_cast<long>(std::llround(seconds * 1000.0)); }
+
+// libcurl's messages start with a capital letter; ours are lower case mid-line.
+std::string LowerFirst(std::string s) {
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
+}  // namespace
+
+Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token stop)
+    : options_(options),
+      stop_(std::move(stop)),
+      easy_(curl_easy_init()),
+      on_stop_(stop_, [this] { ShutdownSockets(); }) {
+  if (!easy_) return;
+  CURL* h = easy_.get();
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  if (share != nullptr) curl_easy_setopt(h, CURLOPT_SHARE, share);
+  // A list from anywhere must never make us read file:// or speak another protocol, not even
+  // through a redirect.
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(options_.max_redirects));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout_s));
+  if (options_.timeout_s > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options_.timeout_s));
+  // The stall guard: average below 1 byte/s over the window means nothing is arriving.
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                   std::max(1L, static_cast<long>(std::ceil(options_.stall_timeout_s))));
+  if (!options_.user_agent.empty()) {
+    curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  }
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer_);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Fetcher::OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Fetcher::OnProgress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, this);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &Fetcher::OpenSocket);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, this);
+  curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, &Fetcher::CloseSocket);
+  curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, this);
+}
+
+Fetcher::~Fetcher() {
+  // Close the easy handle (and its pooled connections, through CloseSocket) while every member
+  // the callbacks use is still alive.
+  easy_.reset();
+}
+
+Result Fetcher::Fetch(const Job& job) {
+  Result result;
+  result.seq = job.seq;
+  result.line = job.line;
+  result.url = job.url;
+  if (!job.invalid.empty()) {
+    result.error_kind = ErrorKind::kInvalidUrl;
+    result.error = job.invalid;
+    return result;
+  }
+  if (!easy_) {
+    result.error_kind = ErrorKind::kOther;
+    result.error = "could not create a libcurl handle";
+    return result;
+  }
+  if (stop_.stop_requested()) {
+    result.error_kind = ErrorKind::kAborted;
+    result.error = "aborted";
+    return result;
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  bytes_ = 0;
+  error_buffer_[0] = '\0';
+  curl_easy_setopt(easy_.get(), CURLOPT_URL, job.url.c_str());
+  const CURLcode code = curl_easy_perform(easy_.get());
+  result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - start);
+  result.bytes = bytes_;
+  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &result.http_status);
+
+  if (code == CURLE_OK) {
+    if (result.http_status >= 400) {
+      result.error_kind = ErrorKind::kHttpStatus;
+      result.error = fmt::format("HTTP {}", result.http_status);
+    } else {
+      result.ok = true;
+    }
+  } else if (stop_.stop_requested()) {
+    // Whatever libcurl saw (a callback abort, or a socket we shut down), the cause is the stop.
+    result.error_kind = ErrorKind::kAborted;
+    result.error = "aborted";
+  } else {
+    Describe(code, result);
+  }
+  return result;
+}
+
+void Fetcher::Describe(CURLcode code, Result& result) const {
+  CURL* h = easy_.get();
+  long os_errno = 0;
+  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+  const std::string detail =
+      LowerFirst(error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code));
+  auto set = [&](ErrorKind kind, std::string message) {
+    result.error_kind = kind;
+    result.error = std::move(message);
+  };
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return set(ErrorKind::kResolve, detail);
+    case CURLE_COULDNT_CONNECT:
+      if (os_errno == ECONNREFUSED) return set(ErrorKind::kConnect, "connection refused");
+      if (os_errno != 0) {
+        return set(ErrorKind::kConnect,
+                   fmt::format("could not connect: {}", LowerFirst(std::strerror(os_errno))));
+      }
+      return set(ErrorKind::kConnect, detail);
+    case CURLE_OPERATION_TIMEDOUT: {
+      const double elapsed_s = std::chrono::duration<double>(result.elapsed).count();
+      curl_off_t connected_us = 0;
+      curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected_us);
+      if (options_.timeout_s > 0 && elapsed_s >= options_.timeout_s * 0.99) {
+        return set(ErrorKind::kTimeout, fmt::format("timed out after {:.1f}s", options_.timeout_s));
+      }
+      if (connected_us == 0) {
+        return set(ErrorKind::kTimeout,
+                   fmt::format("connect timed out after {:.1f}s", options_.connect_timeout_s));
+      }
+      return set(ErrorKind::kStalled,
+                 fmt::format("stalled: no data for {:.0f}s", std::ceil(options_.stall_timeout_s)));
+    }
+    case CURLE_PARTIAL_FILE: {
+      curl_off_t expected = -1;
+      curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+      if (expected >= 0) {
+        return set(ErrorKind::kTruncated,
+                   fmt::format("truncated body: got {} of {} bytes", result.bytes, expected));
+      }
+      return set(ErrorKind::kTruncated,
+                 fmt::format("truncated body: connection closed after {} bytes", result.bytes));
+    }
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      if (os_errno == ECONNRESET) return set(ErrorKind::kReset, "connection reset by peer");
+      return set(ErrorKind::kReset, detail);
+    case CURLE_GOT_NOTHING:
+      return set(ErrorKind::kEmptyReply, "empty reply from server");
+    case CURLE_TOO_MANY_REDIRECTS:
+      return set(ErrorKind::kTooManyRedirects,
+                 fmt::format("too many redirects (more than {})", options_.max_redirects));
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      // Input URLs are checked up front, so this is a redirect to a scheme we refuse to follow.
+      return set(ErrorKind::kDisallowedRedirect, fmt::format("redirect refused: {}", detail));
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+      return set(ErrorKind::kTls, fmt::format("TLS error: {}", detail));
+    case CURLE_ABORTED_BY_CALLBACK:
+      return set(ErrorKind::kAborted, "aborted");
+    default:
+      return set(ErrorKind::kOther, detail);
+  }
+}
+
+curl_socket_t Fetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
+  auto* fetcher = static_cast<Fetcher*>(self);
+  const curl_socket_t fd =
+      ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd == CURL_SOCKET_BAD) return fd;
+  std::lock_guard lock(fetcher->sockets_mutex_);
+  // Reserved up front in spirit: a worker holds few sockets, so this rarely allocates. If it
+  // cannot, refusing the socket is the only exception-free answer.
+  try {
+    fetcher->sockets_.push_back(fd);
+  } catch (...) {
+    ::close(fd);
+    return CURL_SOCKET_BAD;
+  }
+  if (fetcher->stop_.stop_requested()) ::shutdown(fd, SHUT_RDWR);
+  return fd;
+}
+
+int Fetcher::CloseSocket(void* self, curl_socket_t fd) {
+  auto* fetcher = static_cast<Fetcher*>(self);
+  std::lock_guard lock(fetcher->sockets_mutex_);
+  std::erase(fetcher->sockets_, fd);
+  return ::close(fd);
+}
+
+void Fetcher::ShutdownSockets() {
+  std::lock_guard lock(sockets_mutex_);
+  for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+}
+
+int Fetcher::OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<Fetcher*>(self)->stop_.stop_requested() ? 1 : 0;
+}
+
+size_t Fetcher::OnBody(char*, size_t size, size_t count, void* self) {
+  const size_t n = size * count;
+  static_cast<Fetcher*>(self)->bytes_ += n;
+  return n;
+}
+
+}  // namespace fetchpool

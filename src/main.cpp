@@ -1,0 +1,17 @@
+#include <fmt/format.h>
+
+#include <exception>
+
+#include "fetchpool/options.hpp"
+#include "fetchpool/run.hpp"
+
+int main(int argc, char** argv) {
+  try {
+    const fetchpool::ParsedCommandLine command_line = fetchpool::ParseCommandLine(argc, argv);
+    if (!command_line.options) return command_line.exit_code;
+    return fetchpool::Run(*command_line.options);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "fetchpool: fatal: {}\n", e.what());
+    return 2;
+  }
+}

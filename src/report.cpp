@@ -1,0 +1,60 @@
+#include "fetchpool/report.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <iterator>
+
+namespace fetchpool {
+
+std::string FormatSize(std::uint64_t bytes) {
+  static constexpr std::array<const char*, 3> kUnits = {"KB", "MB", "GB"};
+  double value = static_cast<double>(bytes) / 1024.0;
+  std::size_t unit = 0;
+  // Switch unit when the rounded figure would read 1024.0 or more, so 1048575 bytes is "1.0MB".
+  while (unit + 1 < kUnits.size() && value >= 1023.95) {
+    value /= 1024.0;
+    ++unit;
+  }
+  return fmt::format("{:.1f}{}", value, kUnits[unit]);
+}
+
+std::string EscapeControl(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+void AppendTextLine(std::string& out, const Result& result, bool color) {
+  const char* tag = result.ok ? "[OK]" : "[FAIL]";
+  const char* pad = result.ok ? "   " : " ";
+  if (color) {
+    out += result.ok ? "\x1b[32m" : "\x1b[31m";
+    out += tag;
+    out += "\x1b[0m";
+  } else {
+    out += tag;
+  }
+  out += pad;
+  out += EscapeControl(result.url);
+  const auto ms = result.elapsed.count() / 1000;
+  if (result.ok) {
+    fmt::format_to(std::back_inserter(out), " ({}, {}ms)\n", FormatSize(result.bytes), ms);
+  } else {
+    fmt::format_to(std::back_inserter(out), " ({}, {}ms)\n", EscapeControl(result.error), ms);
+  }
+}
+
+std::string FormatSummary(const Summary& s) {
+  return fmt::format("Summary: {} total, {} ok, {} failed, {:.2f}s elapsed\n", s.total, s.ok,
+                     s.failed, s.elapsed_s);
+}
+
+}  // namespace fetchpool

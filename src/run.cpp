@@ -1,0 +1,102 @@
+#include "fetchpool/run.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "fetchpool/bounded_queue.hpp"
+#include "fetchpool/curl_handles.hpp"
+#include "fetchpool/fetcher.hpp"
+#include "fetchpool/job.hpp"
+#include "fetchpool/printer.hpp"
+#include "fetchpool/signals.hpp"
+#include "fetchpool/url_reader.hpp"
+#include "fetchpool/version.hpp"
+#include "fetchpool/worker_pool.hpp"
+
+namespace fetchpool {
+namespace {
+
+bool UseColor(ColorMode mode) {
+  if (mode != ColorMode::kAuto) return mode == ColorMode::kAlways;
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || no_color[0] == '\0');
+}
+
+FetchOptions ToFetchOptions(const Options& o) {
+  FetchOptions f;
+  f.connect_timeout_s = o.connect_timeout_s;
+  f.timeout_s = o.timeout_s;
+  f.stall_timeout_s = o.stall_timeout_s;
+  f.max_redirects = o.max_redirects;
+  f.user_agent = fmt::format("fetchpool/{}", kVersion);
+  return f;
+}
+
+// Enough queued work to keep every worker busy, small enough that memory stays flat.
+std::size_t QueueCapacity(int workers) {
+  return std::max<std::size_t>(64, 2 * static_cast<std::size_t>(workers));
+}
+
+}  // namespace
+
+int Run(const Options& options) {
+  const auto start = std::chrono::steady_clock::now();
+  if (std::string problem = CheckInputsReadable(options.inputs); !problem.empty()) {
+    fmt::print(stderr, "fetchpool: {}\n", problem);
+    return 2;
+  }
+  CurlGlobal curl;
+  if (!curl.ok()) {
+    fmt::print(stderr, "fetchpool: libcurl could not be initialised\n");
+    return 2;
+  }
+
+  std::stop_source stop;
+  SignalWatcher signals(stop);  // first: every thread started below inherits its signal mask
+  ShareHandle share;
+  BoundedQueue<Job> jobs(QueueCapacity(options.workers));
+  BoundedQueue<Result> results(QueueCapacity(options.workers));
+
+  std::string read_error;
+  std::jthread reader([&] {
+    read_error = ReadUrls(options.inputs, jobs, stop.get_token());
+    jobs.close();
+  });
+  WorkerPool pool(options.workers, ToFetchOptions(options), share.get(), jobs, results,
+                  stop.get_token());
+  if (pool.size() == 0) stop.request_stop();
+
+  Printer printer(STDOUT_FILENO, UseColor(options.color));
+  printer.Drain(results, stop);
+  pool.Join();
+  reader.join();
+  printer.Finish(std::chrono::steady_clock::now() - start);
+
+  const Summary& summary = printer.summary();
+  if (printer.broken() && printer.write_errno() != EPIPE) {
+    fmt::print(stderr, "fetchpool: cannot write output: {}\n",
+               std::strerror(printer.write_errno()));
+  }
+  if (!read_error.empty()) fmt::print(stderr, "fetchpool: {}\n", read_error);
+  if (const int sig = signals.received(); sig != 0) {
+    if (summary.aborted > 0) {
+      fmt::print(stderr, "fetchpool: interrupted; {} transfer{} in progress {} aborted\n",
+                 summary.aborted, summary.aborted == 1 ? "" : "s",
+                 summary.aborted == 1 ? "was" : "were");
+    }
+    return 128 + sig;
+  }
+  if (pool.size() == 0) return 2;
+  if (!read_error.empty()) return 2;
+  if (printer.broken() || summary.failed > 0) return 1;
+  return 0;
+}
+
+}  // namespace fetchpool

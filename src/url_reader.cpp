@@ -1,0 +1,234 @@
+#include "fetchpool/url_reader.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <memory>
+
+#include "fetchpool/curl_handles.hpp"
+
+namespace fetchpool {
+namespace {
+
+constexpr std::string_view kSpace = " \t\r\n\v\f";
+constexpr std::size_t kShownPrefix = 200;  // how much of an over-long line the report repeats
+
+std::string_view Trim(std::string_view s) {
+  const auto first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+std::string UrlPart(CURLU* h, CURLUPart part) {
+  char* value = nullptr;
+  if (curl_url_get(h, part, &value, 0) != CURLUE_OK || value == nullptr) return {};
+  std::string out(value);
+  curl_free(value);
+  return out;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// Closes the fd unless it is stdin, which belongs to the process.
+struct InputFd {
+  int fd = -1;
+  ~InputFd() {
+    if (fd > STDIN_FILENO) ::close(fd);
+  }
+};
+
+// An eventfd that a stop request makes readable, so a reader blocked in poll() wakes up.
+class StopWakeup {
+ public:
+  explicit StopWakeup(std::stop_token stop)
+      : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), callback_(std::move(stop), [this] {
+          const std::uint64_t one = 1;
+          [[maybe_unused]] auto n = ::write(fd_, &one, sizeof one);
+        }) {}
+  ~StopWakeup() {
+    // callback_ is destroyed first (declared last), so no write can race with close.
+  }
+  int fd() const { return fd_; }
+
+ private:
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  int fd_;
+  Closer closer_{fd_};
+  std::stop_callback<std::function<void()>> callback_;
+};
+
+}  // namespace
+
+std::string ValidateUrl(std::string_view url) {
+  if (url.empty()) return "empty URL";
+  for (unsigned char c : url) {
+    if (c < 0x20 || c == 0x7f) return "control character in URL";
+  }
+  UrlHandle h(curl_url());
+  if (!h) return "out of memory";
+  const std::string copy(url);
+  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  if (rc != CURLUE_OK) {
+    UrlHandle guess(curl_url());
+    if (guess &&
+        curl_url_set(guess.get(), CURLUPART_URL, copy.c_str(), CURLU_GUESS_SCHEME) == CURLUE_OK &&
+        url.find("://") == std::string_view::npos) {
+      return "no scheme (expected http:// or https://)";
+    }
+    return curl_url_strerror(rc);
+  }
+  const std::string scheme = Lower(UrlPart(h.get(), CURLUPART_SCHEME));
+  if (scheme != "http" && scheme != "https") {
+    return fmt::format("unsupported scheme '{}' (only http and https)", scheme);
+  }
+  if (UrlPart(h.get(), CURLUPART_HOST).empty()) return "no host";
+  return {};
+}
+
+std::optional<Job> ParseLine(std::string_view line) {
+  line = Trim(line);
+  if (line.empty() || line.front() == '#') return std::nullopt;
+  Job job;
+  const auto end = line.find_first_of(kSpace);
+  job.url = std::string(line.substr(0, end));
+  if (end != std::string_view::npos) {
+    job.invalid = fmt::format("unexpected text after the URL: '{}'", Trim(line.substr(end)));
+  } else if (std::string why = ValidateUrl(job.url); !why.empty()) {
+    job.invalid = "invalid URL: " + why;
+  }
+  return job;
+}
+
+std::string CheckInputsReadable(const std::vector<std::string>& inputs) {
+  for (const std::string& path : inputs) {
+    if (path == "-") continue;
+    InputFd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (in.fd < 0) return fmt::format("cannot open '{}': {}", path, std::strerror(errno));
+    struct stat st {};
+    if (::fstat(in.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      return fmt::format("cannot read '{}': is a directory", path);
+    }
+  }
+  return {};
+}
+
+namespace {
+
+// Splits one source into lines and pushes their jobs. Returns false when the queue refused a job
+// (stop requested), with `error` set only for genuine read failures.
+class SourceReader {
+ public:
+  SourceReader(BoundedQueue<Job>& jobs, std::stop_token stop, int wake_fd, std::uint64_t& seq)
+      : jobs_(jobs), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq) {}
+
+  bool Read(int fd, const std::string& name, std::string& error) {
+    char buf[64 * 1024];
+    pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    for (;;) {
+      if (stop_.stop_requested()) return false;
+      if (::poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        error = fmt::format("cannot read '{}': {}", name, std::strerror(errno));
+        return false;
+      }
+      if (fds[1].revents != 0) return false;
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        error = fmt::format("cannot read '{}': {}", name, std::strerror(errno));
+        return false;
+      }
+      if (n == 0) break;
+      if (!Consume(std::string_view(buf, static_cast<std::size_t>(n)))) return false;
+    }
+    if (!pending_.empty() || overlong_) return EndLine();
+    return true;
+  }
+
+ private:
+  bool Consume(std::string_view data) {
+    while (!data.empty()) {
+      const auto nl = data.find('\n');
+      const std::string_view piece = data.substr(0, nl);
+      if (!overlong_) {
+        if (pending_.size() + piece.size() > kMaxLineBytes) {
+          overlong_ = true;
+          const std::size_t room =
+              kShownPrefix > pending_.size() ? kShownPrefix - pending_.size() : 0;
+          pending_.append(piece.substr(0, room));
+          pending_.resize(std::min(pending_.size(), kShownPrefix));
+        } else {
+          pending_.append(piece);
+        }
+      }
+      if (nl == std::string_view::npos) return true;
+      if (!EndLine()) return false;
+      data.remove_prefix(nl + 1);
+    }
+    return true;
+  }
+
+  bool EndLine() {
+    ++line_;
+    std::optional<Job> job;
+    std::string_view text = pending_;
+    if (line_ == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM
+    if (overlong_) {
+      job.emplace();
+      job->url = std::string(Trim(text)) + "...";
+      job->invalid = fmt::format("line too long (over {} bytes)", kMaxLineBytes);
+    } else {
+      job = ParseLine(text);
+    }
+    pending_.clear();
+    overlong_ = false;
+    if (!job) return true;
+    job->seq = seq_++;
+    job->line = line_;
+    return jobs_.push(std::move(*job), stop_);
+  }
+
+  BoundedQueue<Job>& jobs_;
+  std::stop_token stop_;
+  int wake_fd_;
+  std::uint64_t& seq_;
+  std::uint64_t line_ = 0;
+  std::string pending_;
+  bool overlong_ = false;
+};
+
+}  // namespace
+
+std::string ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
+                     std::stop_token stop) {
+  StopWakeup wakeup(stop);
+  std::uint64_t seq = 0;
+  const std::vector<std::string> stdin_only{"-"};
+  for (const std::string& name : inputs.empty() ? stdin_only : inputs) {
+    InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (in.fd < 0) return fmt::format("cannot open '{}': {}", name, std::strerror(errno));
+    std::string error;
+    SourceReader reader(jobs, stop, wakeup.fd(), seq);
+    if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, error)) return error;
+  }
+  return {};
+}
+
+}  // namespace fetchpool
