@@ -22,11 +22,11 @@ class BoundedQueue {
   BoundedQueue& operator=(const BoundedQueue&) = delete;
 
   // Blocks while full. Returns false (and drops the item) when the queue is closed or `stop` is
-  // requested before there is room.
+  // requested.
   bool push(T item, std::stop_token stop = {}) {
     std::unique_lock lock(mutex_);
     if (!not_full_.wait(lock, stop, [&] { return closed_ || items_.size() < capacity_; }) ||
-        closed_) {
+        closed_ || stop.stop_requested()) {
       return false;
     }
     items_.push_back(std::move(item));
@@ -35,12 +35,12 @@ class BoundedQueue {
     return true;
   }
 
-  // Blocks while empty. Returns nullopt once the queue is closed and drained, or when `stop` is
-  // requested while waiting.
+  // Blocks while empty. Returns nullopt once the queue is closed and drained, or once `stop` is
+  // requested (even if items remain: a stopping consumer takes no new work).
   std::optional<T> pop(std::stop_token stop = {}) {
     std::unique_lock lock(mutex_);
     if (!not_empty_.wait(lock, stop, [&] { return closed_ || !items_.empty(); }) ||
-        items_.empty()) {
+        items_.empty() || stop.stop_requested()) {
       return std::nullopt;
     }
     return take(lock);

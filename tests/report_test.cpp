@@ -1,0 +1,88 @@
+#include "fetchpool/report.hpp"
+
+#include <gtest/gtest.h>
+
+namespace fetchpool {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(FormatSizeTest, UsesOneDecimalKilobytesBelowOneMebibyte) {
+  EXPECT_EQ(FormatSize(0), "0.0KB");
+  EXPECT_EQ(FormatSize(922), "0.9KB");
+  EXPECT_EQ(FormatSize(1229), "1.2KB");
+  EXPECT_EQ(FormatSize(1024), "1.0KB");
+  EXPECT_EQ(FormatSize(1000 * 1024), "1000.0KB");
+}
+
+TEST(FormatSizeTest, MovesToMegabytesAndGigabytes) {
+  EXPECT_EQ(FormatSize(1024 * 1024), "1.0MB");
+  EXPECT_EQ(FormatSize(1024 * 1024 - 1), "1.0MB") << "never prints 1024.0KB";
+  EXPECT_EQ(FormatSize(5 * 1024 * 1024 + 512 * 1024), "5.5MB");
+  EXPECT_EQ(FormatSize(3ull * 1024 * 1024 * 1024), "3.0GB");
+  EXPECT_EQ(FormatSize(5000ull * 1024 * 1024 * 1024), "5000.0GB");
+}
+
+Result Ok(std::string url, std::uint64_t bytes, std::chrono::microseconds elapsed) {
+  Result r;
+  r.url = std::move(url);
+  r.ok = true;
+  r.http_status = 200;
+  r.bytes = bytes;
+  r.elapsed = elapsed;
+  return r;
+}
+
+TEST(TextLineTest, OkLineMatchesTheContract) {
+  std::string out;
+  AppendTextLine(out, Ok("https://example.com", 1229, 201'900us), false);
+  EXPECT_EQ(out, "[OK]   https://example.com (1.2KB, 201ms)\n");
+}
+
+TEST(TextLineTest, FailLineGivesTheReasonInsteadOfTheSize) {
+  Result r;
+  r.url = "http://h/x";
+  r.error = "HTTP 404";
+  r.error_kind = ErrorKind::kHttpStatus;
+  r.elapsed = 12'000us;
+  std::string out;
+  AppendTextLine(out, r, false);
+  EXPECT_EQ(out, "[FAIL] http://h/x (HTTP 404, 12ms)\n");
+}
+
+TEST(TextLineTest, ColourWrapsOnlyTheTagAndKeepsTheColumns) {
+  std::string ok;
+  AppendTextLine(ok, Ok("u", 1, 0us), true);
+  EXPECT_EQ(ok, "\x1b[32m[OK]\x1b[0m   u (0.0KB, 0ms)\n");
+  Result fail;
+  fail.url = "u";
+  fail.error = "x";
+  std::string out;
+  AppendTextLine(out, fail, true);
+  EXPECT_EQ(out, "\x1b[31m[FAIL]\x1b[0m u (x, 0ms)\n");
+}
+
+TEST(TextLineTest, ControlBytesInUrlsCannotReachTheTerminal) {
+  Result r;
+  r.url = std::string("http://a/\x1b[2J\0z", 15);
+  r.error = "invalid URL: control character in URL";
+  std::string out;
+  AppendTextLine(out, r, false);
+  EXPECT_EQ(out, "[FAIL] http://a/\\x1b[2J\\x00z (invalid URL: control character in URL, 0ms)\n");
+}
+
+TEST(SummaryTest, MatchesTheContract) {
+  Summary s;
+  s.total = 2;
+  s.ok = 2;
+  s.elapsed_s = 0.414;
+  EXPECT_EQ(FormatSummary(s), "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n");
+  s.total = 10;
+  s.ok = 7;
+  s.failed = 3;
+  s.elapsed_s = 12.0;
+  EXPECT_EQ(FormatSummary(s), "Summary: 10 total, 7 ok, 3 failed, 12.00s elapsed\n");
+}
+
+}  // namespace
+}  // namespace fetchpool
