@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour: scripts/build.sh [release|thread|address] → build[-flavour]/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour=${1:-release}
+case "$flavour" in
+  release) dir=build sanitize="" type=Release ;;
+  thread) dir=build-tsan sanitize=thread type=RelWithDebInfo ;;
+  address) dir=build-asan sanitize=address type=RelWithDebInfo ;;
+  *) echo "usage: $0 [release|thread|address]" >&2; exit 2 ;;
+esac
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$type" -DFETCHPOOL_SANITIZE="$sanitize" >/dev/null
+cmake --build "$dir" -j "$(nproc)"
+echo "$dir"

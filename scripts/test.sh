@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs dependencies, then builds and runs the whole test suite three ways: plain,
+# ThreadSanitizer, and AddressSanitizer+UndefinedBehaviorSanitizer. Then the benchmark's smoke
+# mode, so it cannot rot (it reports; it never fails on timings).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+flavours=${FETCHPOOL_TEST_FLAVOURS:-"release thread address"}
+for flavour in $flavours; do
+  echo "=== $flavour: build"
+  dir=$(scripts/build.sh "$flavour" | tail -n 1)
+  echo "=== $flavour: test"
+  runner=()
+  # TSan's shadow memory needs a fixed layout; newer kernels randomise mmap too widely for it.
+  [ "$flavour" = thread ] && command -v setarch >/dev/null && runner=(setarch "$(uname -m)" -R)
+  "${runner[@]}" ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" --timeout 180
+done
+
+if [ -x bench/run.sh ] && [ "${FETCHPOOL_SKIP_BENCH:-0}" != 1 ]; then
+  echo "=== benchmark smoke run"
+  bench/run.sh --smoke --fetchpool build/fetchpool
+fi
