@@ -89,20 +89,21 @@ Result Fetcher::Fetch(const Job& job) {
   const auto start = std::chrono::steady_clock::now();
   bytes_ = 0;
   error_buffer_[0] = '\0';
+  checker_.Reset(job.expect.get());
+  // A line that expects a 3xx wants to see the redirect itself, not where it leads.
+  const bool expects_redirect =
+      job.expect && job.expect->status && job.expect->status->ContainsRedirect();
+  curl_easy_setopt(easy_.get(), CURLOPT_FOLLOWLOCATION, expects_redirect ? 0L : 1L);
   curl_easy_setopt(easy_.get(), CURLOPT_URL, job.url.c_str());
   const CURLcode code = curl_easy_perform(easy_.get());
   result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start);
   result.bytes = bytes_;
   curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &result.http_status);
+  if (options_.collect_details) CollectDetails(result);
 
   if (code == CURLE_OK) {
-    if (result.http_status >= 400) {
-      result.error_kind = ErrorKind::kHttpStatus;
-      result.error = fmt::format("HTTP {}", result.http_status);
-    } else {
-      result.ok = true;
-    }
+    Judge(job, result);
   } else if (stop_.stop_requested()) {
     // Whatever libcurl saw (a callback abort, or a socket we shut down), the cause is the stop.
     result.error_kind = ErrorKind::kAborted;
@@ -111,6 +112,43 @@ Result Fetcher::Fetch(const Job& job) {
     Describe(code, result);
   }
   return result;
+}
+
+void Fetcher::Judge(const Job& job, Result& result) {
+  // An explicit status= check replaces the default "below 400" rule.
+  if (!(job.expect && job.expect->status) && result.http_status >= 400) {
+    result.error_kind = ErrorKind::kHttpStatus;
+    result.error = fmt::format("HTTP {}", result.http_status);
+    return;
+  }
+  if (std::string failed = checker_.Verdict(result.http_status, result.elapsed); !failed.empty()) {
+    result.error_kind = ErrorKind::kCheckFailed;
+    result.error = std::move(failed);
+    return;
+  }
+  result.ok = true;
+}
+
+void Fetcher::CollectDetails(Result& result) const {
+  CURL* h = easy_.get();
+  const char* text = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text != nullptr) {
+    result.effective_url = text;
+  }
+  text = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &text) == CURLE_OK && text != nullptr) {
+    result.ip = text;
+  }
+  auto ms = [h](CURLINFO info) {
+    curl_off_t us = 0;
+    curl_easy_getinfo(h, info, &us);
+    return static_cast<double>(us) / 1000.0;
+  };
+  result.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T);
+  result.timings.connect_ms = ms(CURLINFO_CONNECT_TIME_T);
+  result.timings.tls_ms = ms(CURLINFO_APPCONNECT_TIME_T);
+  result.timings.first_byte_ms = ms(CURLINFO_STARTTRANSFER_TIME_T);
+  result.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T);
 }
 
 void Fetcher::Describe(CURLcode code, Result& result) const {
@@ -221,9 +259,15 @@ int Fetcher::OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off
   return static_cast<Fetcher*>(self)->stop_.stop_requested() ? 1 : 0;
 }
 
-size_t Fetcher::OnBody(char*, size_t size, size_t count, void* self) {
+size_t Fetcher::OnBody(char* data, size_t size, size_t count, void* self) {
+  auto* fetcher = static_cast<Fetcher*>(self);
   const size_t n = size * count;
-  static_cast<Fetcher*>(self)->bytes_ += n;
+  fetcher->bytes_ += n;
+  try {
+    fetcher->checker_.Consume(std::string_view(data, n));
+  } catch (...) {
+    return 0;  // no exception may cross libcurl; a short count aborts with CURLE_WRITE_ERROR
+  }
   return n;
 }
 

@@ -108,10 +108,13 @@ std::optional<Job> ParseLine(std::string_view line) {
   Job job;
   const auto end = line.find_first_of(kSpace);
   job.url = std::string(line.substr(0, end));
-  if (end != std::string_view::npos) {
-    job.invalid = fmt::format("unexpected text after the URL: '{}'", Trim(line.substr(end)));
-  } else if (std::string why = ValidateUrl(job.url); !why.empty()) {
+  if (std::string why = ValidateUrl(job.url); !why.empty()) {
     job.invalid = "invalid URL: " + why;
+  } else if (end != std::string_view::npos) {
+    job.expect = std::make_unique<Expectations>();
+    if (std::string bad = ParseExpectations(line.substr(end), *job.expect); !bad.empty()) {
+      job.invalid = std::move(bad);
+    }
   }
   return job;
 }

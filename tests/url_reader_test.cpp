@@ -64,11 +64,23 @@ TEST(ParseLineTest, InvalidUrlsBecomeJobsThatSayWhy) {
   EXPECT_EQ(job->invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
 }
 
-TEST(ParseLineTest, TextAfterTheUrlIsReported) {
+TEST(ParseLineTest, TextAfterTheUrlMustBeChecks) {
   std::optional<Job> job = ParseLine("http://a/ what");
   ASSERT_TRUE(job);
   EXPECT_EQ(job->url, "http://a/");
-  EXPECT_EQ(job->invalid, "unexpected text after the URL: 'what'");
+  EXPECT_EQ(job->invalid,
+            "'what' is not a check (expected status=, max-ms=, contains= or sha256=)");
+}
+
+TEST(ParseLineTest, ChecksAfterTheUrlAreParsed) {
+  std::optional<Job> job = ParseLine("http://a/ status=200,301\tmax-ms=500  contains=a%20b ");
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->invalid, "");
+  ASSERT_TRUE(job->expect);
+  ASSERT_TRUE(job->expect->status);
+  EXPECT_TRUE(job->expect->status->Contains(301));
+  EXPECT_EQ(job->expect->max_ms, 500);
+  EXPECT_EQ(job->expect->contains, "a b");
 }
 
 std::vector<Job> Drain(BoundedQueue<Job>& q) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fetchpool/curl_handles.hpp"
+#include "fetchpool/expectations.hpp"
 #include "fetchpool/job.hpp"
 
 namespace fetchpool {
@@ -20,6 +21,7 @@ struct FetchOptions {
   double stall_timeout_s = 30.0;
   int max_redirects = 10;
   std::string user_agent;
+  bool collect_details = false;  // effective URL, IP and phase timings in every Result
 };
 
 // Performs transfers on one reused easy handle (which is where connection reuse comes from).
@@ -45,6 +47,8 @@ class Fetcher {
   static size_t OnBody(char* data, size_t size, size_t count, void* self);
   void ShutdownSockets();
   void Describe(CURLcode code, Result& result) const;
+  void Judge(const Job& job, Result& result);
+  void CollectDetails(Result& result) const;
 
   FetchOptions options_;
   std::stop_token stop_;
@@ -53,6 +57,7 @@ class Fetcher {
 
   // State of the transfer in progress (only touched by the owning thread).
   std::uint64_t bytes_ = 0;
+  BodyChecker checker_;
 
   // Sockets libcurl has open, so a stop request from another thread can shut them down and wake
   // a transfer that is blocked waiting for the network.

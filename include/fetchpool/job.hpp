@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "fetchpool/expectations.hpp"
 
 namespace fetchpool {
 
@@ -13,6 +16,7 @@ struct Job {
   std::uint64_t line = 0;  // 1-based line number within its source
   std::string url;         // as given (trimmed)
   std::string invalid;     // non-empty: why this line cannot be fetched; the worker only reports it
+  std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none
 };
 
 // Why a URL failed; retry policy and output formats key off this, not off message text.
@@ -31,7 +35,8 @@ enum class ErrorKind {
   kDisallowedRedirect,
   kTls,
   kTooLarge,
-  kAborted,  // cancelled by a stop request; not a verdict on the URL
+  kCheckFailed,  // a per-line check (status=, max-ms=, contains=, sha256=) did not hold
+  kAborted,      // cancelled by a stop request; not a verdict on the URL
   kOther,
 };
 
@@ -46,6 +51,19 @@ struct Result {
   long http_status = 0;  // final status after redirects; 0 when no response arrived
   std::uint64_t bytes = 0;
   std::chrono::microseconds elapsed{0};
+  int attempts = 1;
+
+  // Filled only when the output format asks for them (they cost allocations per URL).
+  std::string effective_url;  // after redirects
+  std::string ip;             // of the last connection
+  // libcurl's phase times, each measured from the start of the last attempt, in milliseconds.
+  struct Timings {
+    double dns_ms = 0;
+    double connect_ms = 0;
+    double tls_ms = 0;
+    double first_byte_ms = 0;
+    double total_ms = 0;
+  } timings;
 };
 
 }  // namespace fetchpool
