@@ -98,6 +98,30 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->type_name("WHEN")
       ->default_val(color)
       ->check(CLI::IsMember({"auto", "always", "never"}).description(""));
+  std::string format = "text";
+  app.add_option("--format", format, "Output format: text, jsonl (JSON Lines) or csv")
+      ->type_name("FORMAT")
+      ->default_val(format)
+      ->check(CLI::IsMember({"text", "jsonl", "csv"}).description(""));
+  bool json = false;
+  app.add_flag("--json", json, "Same as --format jsonl");
+  app.add_option("--junit", o.junit_path,
+                 "Also write a JUnit XML report (one testcase per URL) to FILE")
+      ->type_name("FILE");
+  app.add_flag("--ordered", o.ordered,
+               "Print results in input order (still fetching concurrently, bounded memory)");
+  bool quiet = false, silent = false, verbose = false;
+  auto* q = app.add_flag("-q,--quiet", quiet, "Print only failures and the summary");
+  auto* s = app.add_flag("-s,--silent", silent, "Print nothing; only the exit status tells");
+  auto* v = app.add_flag("-v,--verbose", verbose,
+                         "Also print effective URL, IP and a latency percentiles line");
+  q->excludes(s)->excludes(v);
+  s->excludes(v);
+  bool progress = false, no_progress = false;
+  auto* p = app.add_flag("--progress", progress, "Show the live progress line on stderr");
+  auto* np = app.add_flag("--no-progress", no_progress,
+                          "Never show it (default: only when stderr is a terminal)");
+  p->excludes(np);
   bool version = false;
   app.add_flag("-V,--version", version, "Print version information and exit");
 
@@ -115,6 +139,20 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     fmt::print(stderr, "fetchpool: {} (see fetchpool --help)\n", e.what());
     return {std::nullopt, 2};
   }
+  if (json && format != "text" && format != "jsonl") {
+    fmt::print(stderr, "fetchpool: --json conflicts with --format {} (see fetchpool --help)\n",
+               format);
+    return {std::nullopt, 2};
+  }
+  o.format = json || format == "jsonl" ? OutputFormat::kJsonLines
+             : format == "csv"         ? OutputFormat::kCsv
+                                       : OutputFormat::kText;
+  o.verbosity = silent    ? Verbosity::kSilent
+                : quiet   ? Verbosity::kQuiet
+                : verbose ? Verbosity::kVerbose
+                          : Verbosity::kNormal;
+  if (progress) o.progress = true;
+  if (no_progress) o.progress = false;
   o.color = color == "always"  ? ColorMode::kAlways
             : color == "never" ? ColorMode::kNever
                                : ColorMode::kAuto;

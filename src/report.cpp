@@ -53,8 +53,11 @@ void AppendTextLine(std::string& out, const Result& result, bool color) {
 }
 
 std::string FormatSummary(const Summary& s) {
-  return fmt::format("Summary: {} total, {} ok, {} failed, {:.2f}s elapsed\n", s.total, s.ok,
-                     s.failed, s.elapsed_s);
+  std::string out = fmt::format("Summary: {} total, {} ok, {} failed, {:.2f}s elapsed", s.total,
+                                s.ok, s.failed, s.elapsed_s);
+  if (s.retries > 0) fmt::format_to(std::back_inserter(out), ", {} retries", s.retries);
+  out += '\n';
+  return out;
 }
 
 }  // namespace fetchpool

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "fetchpool/curl_handles.hpp"
 #include "fetchpool/fetcher.hpp"
 #include "fetchpool/job.hpp"
+#include "fetchpool/junit_report.hpp"
 #include "fetchpool/printer.hpp"
 #include "fetchpool/signals.hpp"
 #include "fetchpool/url_reader.hpp"
@@ -36,12 +38,28 @@ FetchOptions ToFetchOptions(const Options& o) {
   f.stall_timeout_s = o.stall_timeout_s;
   f.max_redirects = o.max_redirects;
   f.user_agent = fmt::format("fetchpool/{}", kVersion);
+  f.collect_details = o.format != OutputFormat::kText || o.verbosity == Verbosity::kVerbose;
   return f;
+}
+
+PrinterOptions ToPrinterOptions(const Options& o) {
+  PrinterOptions p;
+  p.format = o.format;
+  p.color = o.format == OutputFormat::kText && UseColor(o.color);
+  p.verbosity = o.verbosity;
+  p.progress =
+      o.verbosity != Verbosity::kSilent && o.progress.value_or(::isatty(STDERR_FILENO) == 1);
+  return p;
 }
 
 // Enough queued work to keep every worker busy, small enough that memory stays flat.
 std::size_t QueueCapacity(int workers) {
   return std::max<std::size_t>(64, 2 * static_cast<std::size_t>(workers));
+}
+
+// How far --ordered may run ahead of the oldest unprinted URL.
+std::size_t ReorderCapacity(int workers) {
+  return std::max<std::size_t>(256, 16 * static_cast<std::size_t>(workers));
 }
 
 }  // namespace
@@ -51,6 +69,15 @@ int Run(const Options& options) {
   if (std::string problem = CheckInputsReadable(options.inputs); !problem.empty()) {
     fmt::print(stderr, "fetchpool: {}\n", problem);
     return 2;
+  }
+  std::unique_ptr<JUnitReport> junit;
+  if (!options.junit_path.empty()) {
+    std::string error;
+    junit = JUnitReport::Create(options.junit_path, error);
+    if (!junit) {
+      fmt::print(stderr, "fetchpool: {}\n", error);
+      return 2;
+    }
   }
   CurlGlobal curl;
   if (!curl.ok()) {
@@ -64,27 +91,34 @@ int Run(const Options& options) {
   BoundedQueue<Job> jobs(QueueCapacity(options.workers));
   BoundedQueue<Result> results(QueueCapacity(options.workers));
 
-  std::string read_error;
+  std::optional<ReorderWindow> window;
+  if (options.ordered) window.emplace(ReorderCapacity(options.workers));
+  std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
+
+  ReadOutcome read;
   std::jthread reader([&] {
-    read_error = ReadUrls(options.inputs, jobs, stop.get_token());
+    read = ReadUrls(options.inputs, jobs, stop.get_token(), window ? &*window : nullptr);
+    input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     jobs.close();
   });
   WorkerPool pool(options.workers, ToFetchOptions(options), share.get(), jobs, results,
                   stop.get_token());
   if (pool.size() == 0) stop.request_stop();
 
-  Printer printer(STDOUT_FILENO, UseColor(options.color));
-  printer.Drain(results, stop);
+  Printer printer(STDOUT_FILENO, STDERR_FILENO, ToPrinterOptions(options), start,
+                  window ? &*window : nullptr, std::move(junit));
+  printer.Drain(results, stop, input_total);
   pool.Join();
   reader.join();
-  printer.Finish(std::chrono::steady_clock::now() - start);
+  const std::string junit_error = printer.Finish();
 
   const Summary& summary = printer.summary();
   if (printer.broken() && printer.write_errno() != EPIPE) {
     fmt::print(stderr, "fetchpool: cannot write output: {}\n",
                std::strerror(printer.write_errno()));
   }
-  if (!read_error.empty()) fmt::print(stderr, "fetchpool: {}\n", read_error);
+  if (!read.error.empty()) fmt::print(stderr, "fetchpool: {}\n", read.error);
+  if (!junit_error.empty()) fmt::print(stderr, "fetchpool: {}\n", junit_error);
   if (const int sig = signals.received(); sig != 0) {
     if (summary.aborted > 0) {
       fmt::print(stderr, "fetchpool: interrupted; {} transfer{} in progress {} aborted\n",
@@ -94,7 +128,7 @@ int Run(const Options& options) {
     return 128 + sig;
   }
   if (pool.size() == 0) return 2;
-  if (!read_error.empty()) return 2;
+  if (!read.error.empty() || !junit_error.empty()) return 2;
   if (printer.broken() || summary.failed > 0) return 1;
   return 0;
 }

@@ -138,8 +138,9 @@ namespace {
 // (stop requested), with `error` set only for genuine read failures.
 class SourceReader {
  public:
-  SourceReader(BoundedQueue<Job>& jobs, std::stop_token stop, int wake_fd, std::uint64_t& seq)
-      : jobs_(jobs), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq) {}
+  SourceReader(BoundedQueue<Job>& jobs, std::stop_token stop, int wake_fd, std::uint64_t& seq,
+               ReorderWindow* window)
+      : jobs_(jobs), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq), window_(window) {}
 
   bool Read(int fd, const std::string& name, std::string& error) {
     char buf[64 * 1024];
@@ -203,6 +204,7 @@ class SourceReader {
     pending_.clear();
     overlong_ = false;
     if (!job) return true;
+    if (window_ != nullptr && !window_->Acquire(stop_)) return false;
     job->seq = seq_++;
     job->line = line_;
     return jobs_.push(std::move(*job), stop_);
@@ -212,6 +214,7 @@ class SourceReader {
   std::stop_token stop_;
   int wake_fd_;
   std::uint64_t& seq_;
+  ReorderWindow* window_;
   std::uint64_t line_ = 0;
   std::string pending_;
   bool overlong_ = false;
@@ -219,19 +222,21 @@ class SourceReader {
 
 }  // namespace
 
-std::string ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop) {
+ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
+                     std::stop_token stop, ReorderWindow* window) {
   StopWakeup wakeup(stop);
-  std::uint64_t seq = 0;
+  ReadOutcome outcome;
   const std::vector<std::string> stdin_only{"-"};
   for (const std::string& name : inputs.empty() ? stdin_only : inputs) {
     InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (in.fd < 0) return fmt::format("cannot open '{}': {}", name, std::strerror(errno));
-    std::string error;
-    SourceReader reader(jobs, stop, wakeup.fd(), seq);
-    if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, error)) return error;
+    if (in.fd < 0) {
+      outcome.error = fmt::format("cannot open '{}': {}", name, std::strerror(errno));
+      break;
+    }
+    SourceReader reader(jobs, stop, wakeup.fd(), outcome.urls, window);
+    if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error)) break;
   }
-  return {};
+  return outcome;
 }
 
 }  // namespace fetchpool

@@ -102,7 +102,7 @@ TEST(ReadUrlsTest, ReadsFilesInOrderWithLineNumbersAndSequence) {
   const std::string a = TempFile("\xEF\xBB\xBFhttp://a/1\r\n# skip\n\nhttp://a/2");
   const std::string b = TempFile("http://b/1\n");
   BoundedQueue<Job> q(16);
-  EXPECT_EQ(ReadUrls({a, b}, q, {}), "");
+  EXPECT_EQ(ReadUrls({a, b}, q, {}).error, "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 3u);
   EXPECT_EQ(jobs[0].url, "http://a/1");
@@ -121,7 +121,7 @@ TEST(ReadUrlsTest, OverlongLineBecomesOneFailedJobAndReadingGoesOn) {
   std::string content = "http://a/" + std::string(kMaxLineBytes + 10, 'x') + "\nhttp://b/\n";
   const std::string path = TempFile(content);
   BoundedQueue<Job> q(16);
-  EXPECT_EQ(ReadUrls({path}, q, {}), "");
+  EXPECT_EQ(ReadUrls({path}, q, {}).error, "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 2u);
   EXPECT_EQ(jobs[0].invalid, "line too long (over 65536 bytes)");
@@ -139,7 +139,7 @@ TEST(ReadUrlsTest, LinesSplitAcrossReadsAreJoined) {
   ::close(fds[0]);
   BoundedQueue<Job> q(16);
   std::string error = "not run";
-  std::jthread reader([&] { error = ReadUrls({"-"}, q, {}); });
+  std::jthread reader([&] { error = ReadUrls({"-"}, q, {}).error; });
   for (const char* piece : {"http://ex", "ample.com/", "a\nhttp://", "b/\n"}) {
     ASSERT_GT(::write(fds[1], piece, std::strlen(piece)), 0);
     std::this_thread::sleep_for(5ms);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -41,6 +42,18 @@ class BoundedQueue {
     std::unique_lock lock(mutex_);
     if (!not_empty_.wait(lock, stop, [&] { return closed_ || !items_.empty(); }) ||
         items_.empty() || stop.stop_requested()) {
+      return std::nullopt;
+    }
+    return take(lock);
+  }
+
+  // Like pop() without a stop token, but gives up at `deadline`: nullopt then too (closed() and
+  // size() tell a timeout from the end of the stream).
+  template <typename Clock, typename Duration>
+  std::optional<T> pop_until(std::chrono::time_point<Clock, Duration> deadline) {
+    std::unique_lock lock(mutex_);
+    if (!not_empty_.wait_until(lock, deadline, [&] { return closed_ || !items_.empty(); }) ||
+        items_.empty()) {
       return std::nullopt;
     }
     return take(lock);

@@ -7,6 +7,8 @@
 namespace fetchpool {
 
 enum class ColorMode { kAuto, kAlways, kNever };
+enum class OutputFormat { kText, kJsonLines, kCsv };
+enum class Verbosity { kSilent, kQuiet, kNormal, kVerbose };
 
 // Everything the command line decides. A plain value built once by ParseCommandLine.
 struct Options {
@@ -17,6 +19,11 @@ struct Options {
   double stall_timeout_s = 30.0;  // abort when nothing arrives for this long
   int max_redirects = 10;
   ColorMode color = ColorMode::kAuto;
+  OutputFormat format = OutputFormat::kText;
+  Verbosity verbosity = Verbosity::kNormal;
+  std::optional<bool> progress;  // nullopt: only when stderr is a terminal
+  bool ordered = false;
+  std::string junit_path;
 };
 
 // The outcome of parsing argv: either options to run with, or an exit code to return at once

@@ -15,6 +15,7 @@ struct Summary {
   std::uint64_t ok = 0;
   std::uint64_t failed = 0;
   std::uint64_t aborted = 0;
+  std::uint64_t retries = 0;  // attempts beyond the first, over all URLs
   double elapsed_s = 0;
 };
 
@@ -27,7 +28,7 @@ std::string EscapeControl(std::string_view text);
 // Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n".
 void AppendTextLine(std::string& out, const Result& result, bool color);
 
-// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n"
+// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", plus ", N retries" when there were any.
 std::string FormatSummary(const Summary& summary);
 
 }  // namespace fetchpool

@@ -9,6 +9,7 @@
 
 #include "fetchpool/bounded_queue.hpp"
 #include "fetchpool/job.hpp"
+#include "fetchpool/reorder_window.hpp"
 
 namespace fetchpool {
 
@@ -29,11 +30,16 @@ std::optional<Job> ParseLine(std::string_view line);
 // first problem as a one-line message, or an empty string.
 std::string CheckInputsReadable(const std::vector<std::string>& inputs);
 
+struct ReadOutcome {
+  std::string error;       // empty, or a one-line message on read failure
+  std::uint64_t urls = 0;  // jobs pushed
+};
+
 // Reads the inputs in order ("-" is stdin), pushing one Job per URL line into `jobs`. Blocks on
-// a full queue (back-pressure) and returns promptly once `stop` is requested, even while waiting
-// for input on a terminal or pipe. Returns an empty string, or a one-line error on read failure.
+// a full queue (back-pressure), and on a full `window` when one is given (--ordered), and returns
+// promptly once `stop` is requested, even while waiting for input on a terminal or pipe.
 // Thread-compatible: run it on one thread (the reader).
-std::string ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop);
+ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
+                     std::stop_token stop, ReorderWindow* window = nullptr);
 
 }  // namespace fetchpool

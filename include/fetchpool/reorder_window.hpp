@@ -1,0 +1,42 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <stop_token>
+
+namespace fetchpool {
+
+// Bounds how far work may run ahead of in-order printing (--ordered): the reader takes a slot
+// per job, the printer gives slots back as it prints in input order. When one slow URL holds the
+// head, the window fills and new work waits, so buffered results never exceed the capacity.
+// Thread-safe: Acquire on the reader, Release on the printer.
+class ReorderWindow {
+ public:
+  explicit ReorderWindow(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+
+  // Blocks while the window is full. False when `stop` is requested first.
+  bool Acquire(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    return room_.wait(lock, stop, [&] { return used_ < capacity_; }) && !stop.stop_requested() &&
+           (++used_, true);
+  }
+
+  void Release(std::size_t n) {
+    {
+      std::lock_guard lock(mutex_);
+      used_ -= n < used_ ? n : used_;
+    }
+    room_.notify_all();
+  }
+
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  const std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable_any room_;
+  std::size_t used_ = 0;
+};
+
+}  // namespace fetchpool
