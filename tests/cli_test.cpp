@@ -53,17 +53,16 @@ TEST(CliTest, TimeoutsTakeFractionalSeconds) {
 }
 
 TEST(CliTest, BadValuesAreUsageErrors) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"-w", "0"},
-           {"-w", "1025"},
-           {"-w", "many"},
-           {"--timeout", "-1"},
-           {"--timeout", "nan"},
-           {"--timeout", "inf"},
-           {"--connect-timeout", "0"},
-           {"--color", "blue"},
-           {"--no-such-flag"},
-           {"-workers"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"-w", "0"},
+                                                                {"-w", "1025"},
+                                                                {"-w", "many"},
+                                                                {"--timeout", "-1"},
+                                                                {"--timeout", "nan"},
+                                                                {"--timeout", "inf"},
+                                                                {"--connect-timeout", "0"},
+                                                                {"--color", "blue"},
+                                                                {"--no-such-flag"},
+                                                                {"-workers"}}) {
     ParsedCommandLine p = Parse(args);
     EXPECT_FALSE(p.options) << args[0];
     EXPECT_EQ(p.exit_code, 2) << args[0];

@@ -1,0 +1,194 @@
+#include "fetchpool/formatter.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/subprocess.hpp"
+
+namespace fetchpool {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Quotes, a backslash, a comma, control bytes (ESC, NUL, newline) and invalid UTF-8 (0xFF, a lone
+// continuation byte): everything a hostile list can put in a line.
+const std::string kHostileUrl = std::string("http://h/\"q\",\\b\x1b[31m\n\0\xff\x80z", 25);
+
+Result Sample(bool ok) {
+  Result r;
+  r.seq = 2;
+  r.line = 3;
+  r.url = "http://example.com/a";
+  r.ok = ok;
+  r.http_status = ok ? 200 : 503;
+  r.bytes = 1229;
+  r.elapsed = 201'500us;
+  r.attempts = ok ? 1 : 3;
+  if (!ok) {
+    r.error = "HTTP 503";
+    r.error_kind = ErrorKind::kHttpStatus;
+  }
+  r.effective_url = "http://example.com/b";
+  r.ip = "127.0.0.1";
+  r.timings = {
+      .dns_ms = 1.5, .connect_ms = 2.25, .tls_ms = 0, .first_byte_ms = 10, .total_ms = 201.5};
+  return r;
+}
+
+Summary SampleSummary() {
+  Summary s;
+  s.total = 2;
+  s.ok = 1;
+  s.failed = 1;
+  s.retries = 2;
+  s.elapsed_s = 0.5;
+  return s;
+}
+
+TEST(TextFormatterTest, MatchesTheContract) {
+  auto f = MakeFormatter(OutputFormat::kText, {});
+  std::string out;
+  f->Begin(out);
+  f->Add(out, Sample(true));
+  LatencyStats latency;
+  latency.Add(201'500us);
+  EXPECT_TRUE(f->End(out, SampleSummary(), latency));
+  EXPECT_EQ(out,
+            "[OK]   http://example.com/a (1.2KB, 201ms)\n"
+            "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
+}
+
+TEST(TextFormatterTest, VerboseAddsWhereItWentAndLatency) {
+  auto f = MakeFormatter(OutputFormat::kText, {.verbose = true});
+  std::string out;
+  f->Add(out, Sample(true));
+  LatencyStats latency;
+  latency.Add(201'500us);
+  f->End(out, SampleSummary(), latency);
+  EXPECT_EQ(out,
+            "[OK]   http://example.com/a (1.2KB, 201ms) -> http://example.com/b [127.0.0.1]\n"
+            "Latency: p50 202ms, p90 202ms, p99 202ms, max 202ms\n"
+            "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
+}
+
+std::vector<nlohmann::json> ParseLines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::size_t start = 0;
+  while (start < out.size()) {
+    const std::size_t nl = out.find('\n', start);
+    EXPECT_NE(nl, std::string::npos) << "every record ends with a newline";
+    lines.push_back(nlohmann::json::parse(out.substr(start, nl - start)));  // throws if invalid
+    start = nl + 1;
+  }
+  return lines;
+}
+
+TEST(JsonLinesFormatterTest, RecordsAndSummaryCarryEveryField) {
+  auto f = MakeFormatter(OutputFormat::kJsonLines, {});
+  std::string out;
+  f->Begin(out);
+  f->Add(out, Sample(true));
+  f->Add(out, Sample(false));
+  LatencyStats latency;
+  latency.Add(100ms);
+  latency.Add(300ms);
+  EXPECT_TRUE(f->End(out, SampleSummary(), latency));
+  const std::vector<nlohmann::json> lines = ParseLines(out);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_TRUE(out.starts_with(R"({"type":"result","url":"http://example.com/a",)"))
+      << "keys keep a readable order";
+  const nlohmann::json& ok = lines[0];
+  EXPECT_EQ(ok["url"], "http://example.com/a");
+  EXPECT_EQ(ok["index"], 3);
+  EXPECT_EQ(ok["ok"], true);
+  EXPECT_EQ(ok["status"], 200);
+  EXPECT_EQ(ok["bytes"], 1229);
+  EXPECT_EQ(ok["ms"], 201);
+  EXPECT_EQ(ok["attempts"], 1);
+  EXPECT_TRUE(ok["error"].is_null());
+  EXPECT_EQ(ok["effective_url"], "http://example.com/b");
+  EXPECT_EQ(ok["ip"], "127.0.0.1");
+  EXPECT_EQ(ok["dns_ms"], 1.5);
+  EXPECT_EQ(ok["connect_ms"], 2.25);
+  EXPECT_EQ(ok["first_byte_ms"], 10.0);
+  EXPECT_EQ(ok["total_ms"], 201.5);
+  const nlohmann::json& fail = lines[1];
+  EXPECT_EQ(fail["ok"], false);
+  EXPECT_EQ(fail["error"], "HTTP 503");
+  EXPECT_EQ(fail["error_kind"], "http_status");
+  EXPECT_EQ(fail["attempts"], 3);
+  const nlohmann::json& summary = lines[2];
+  EXPECT_EQ(summary["type"], "summary");
+  EXPECT_EQ(summary["total"], 2);
+  EXPECT_EQ(summary["ok"], 1);
+  EXPECT_EQ(summary["failed"], 1);
+  EXPECT_EQ(summary["elapsed_s"], 0.5);
+  EXPECT_EQ(summary["max_ms"], 300.0);
+  EXPECT_NEAR(summary["p50_ms"].get<double>(), 100.0, 2.0);
+  EXPECT_NEAR(summary["p99_ms"].get<double>(), 300.0, 5.0);
+}
+
+TEST(JsonLinesFormatterTest, HostileUrlStillParsesAsOneLine) {
+  auto f = MakeFormatter(OutputFormat::kJsonLines, {});
+  Result r = Sample(false);
+  r.url = kHostileUrl;
+  r.error = "invalid URL: control character in URL";
+  std::string out;
+  f->Add(out, r);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+  const std::vector<nlohmann::json> lines = ParseLines(out);
+  ASSERT_EQ(lines.size(), 1u);
+  const std::string url = lines[0]["url"];
+  EXPECT_EQ(url.substr(0, 16), "http://h/\"q\",\\b\x1b");
+  EXPECT_NE(url.find(std::string("\n\0", 2)), std::string::npos) << "escaped, not dropped";
+  EXPECT_NE(url.find("\xEF\xBF\xBD"), std::string::npos) << "invalid UTF-8 becomes U+FFFD";
+}
+
+TEST(CsvFormatterTest, HeaderRowsAndRfc4180Quoting) {
+  auto f = MakeFormatter(OutputFormat::kCsv, {});
+  std::string out;
+  f->Begin(out);
+  f->Add(out, Sample(true));
+  Result hostile = Sample(false);
+  hostile.url = "http://h/a,\"b\"\nc";
+  hostile.effective_url.clear();
+  hostile.ip.clear();
+  f->Add(out, hostile);
+  EXPECT_FALSE(f->End(out, SampleSummary(), {})) << "no summary row: stdout stays pure CSV";
+  EXPECT_EQ(out,
+            "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
+            "connect_ms,tls_ms,first_byte_ms,total_ms\r\n"
+            "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
+            "2.250,0.000,10.000,201.500\r\n"
+            "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
+            "2.250,0.000,10.000,201.500\r\n");
+}
+
+TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
+  auto f = MakeFormatter(OutputFormat::kCsv, {});
+  std::string out;
+  f->Begin(out);
+  Result r = Sample(false);
+  r.url = kHostileUrl;
+  f->Add(out, r);
+  // Parse properly: read bytes, decode losslessly, then let csv split the records.
+  const testing::ProcessResult check =
+      testing::RunProcess({"python3", "-c",
+                           "import csv,io,sys\n"
+                           "text=sys.stdin.buffer.read().decode('utf-8','surrogateescape')\n"
+                           "rows=list(csv.reader(io.StringIO(text,newline='')))\n"
+                           "assert len(rows)==2, rows\n"
+                           "assert len(rows[0])==len(rows[1])==16, rows\n"
+                           "url=rows[1][1].encode('utf-8','surrogateescape')\n"
+                           "sys.stdout.write(url.hex())\n"},
+                          out, 10s);
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  std::string hex;
+  for (unsigned char c : kHostileUrl) hex += fmt::format("{:02x}", c);
+  EXPECT_EQ(check.out, hex) << "the URL survives the round trip byte for byte";
+}
+
+}  // namespace
+}  // namespace fetchpool
