@@ -11,6 +11,11 @@ namespace {
 using namespace std::chrono_literals;
 constexpr std::size_t kFlushAt = 64 * 1024;
 constexpr auto kProgressTick = 100ms;
+// While results stream in, wait for a batch (or this long) instead of waking per result; a line
+// still reaches a pipe within a few milliseconds.
+constexpr std::size_t kBatch = 32;
+constexpr auto kLinger = 5ms;
+constexpr auto kIdleWait = std::chrono::hours(24);
 
 }  // namespace
 
@@ -33,18 +38,17 @@ Printer::Printer(int out_fd, int err_fd, const PrinterOptions& options,
 
 void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
                     const std::atomic<std::int64_t>& input_total) {
+  bool streaming = false;
   for (;;) {
     std::optional<Result> result = results.try_pop();
     if (!result) {
       Flush();  // nothing waiting: let whoever reads our output see what we have
       if (broken_) stop.request_stop();
-      if (options_.progress) {
-        result = results.pop_until(std::chrono::steady_clock::now() + kProgressTick);
-        if (!result && results.closed() && results.size() == 0) break;
-      } else {
-        result = results.pop();
-        if (!result) break;
-      }
+      const auto wait = streaming ? kLinger : options_.progress ? kProgressTick : kIdleWait;
+      result = results.pop_batch_until(std::chrono::steady_clock::now() + wait,
+                                       streaming ? kBatch : 1);
+      streaming = result.has_value();
+      if (!result && results.closed() && results.size() == 0) break;
     }
     if (result) Accept(std::move(*result));
     if (buffer_.size() >= kFlushAt) Flush();

@@ -14,11 +14,16 @@ namespace fetchpool {
 // A bounded multi-producer multi-consumer FIFO. Producers block while it is full, which is what
 // keeps memory flat however long the input is; consumers block while it is empty. close() ends
 // the stream: pending items are still delivered, then pop() returns nullopt.
+//
+// Wake-ups are batched, because at tens of thousands of items a second a futex wake and a context
+// switch per item cost more than the work: a blocked producer is woken only once the queue has
+// drained to half, and a consumer waiting in pop_batch_until() only once its batch is ready.
 // Thread-safe: every member may be called from any thread.
 template <typename T>
 class BoundedQueue {
  public:
-  explicit BoundedQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+  explicit BoundedQueue(std::size_t capacity)
+      : capacity_(capacity == 0 ? 1 : capacity), low_water_(capacity_ / 2) {}
   BoundedQueue(const BoundedQueue&) = delete;
   BoundedQueue& operator=(const BoundedQueue&) = delete;
 
@@ -26,13 +31,25 @@ class BoundedQueue {
   // requested.
   bool push(T item, std::stop_token stop = {}) {
     std::unique_lock lock(mutex_);
-    if (!not_full_.wait(lock, stop, [&] { return closed_ || items_.size() < capacity_; }) ||
-        closed_ || stop.stop_requested()) {
-      return false;
+    if (!closed_ && items_.size() >= capacity_) {
+      ++waiting_producers_;
+      WaitUnlessStopped(lock, not_full_, stop,
+                        [&] { return closed_ || items_.size() < capacity_; });
+      --waiting_producers_;
     }
+    if (closed_ || stop.stop_requested() || items_.size() >= capacity_) return false;
     items_.push_back(std::move(item));
+    const bool others_waiting = waiting_consumers_ > batch_waiters_;
+    const bool batch_ready = batch_waiters_ > 0 && items_.size() >= batch_size_;
+    // With a batch waiter on the same condition variable, notify_one might pick the wrong one.
+    const bool wake_all = batch_waiters_ > 0 && (others_waiting || batch_ready);
+    const bool wake_one = !wake_all && others_waiting;
     lock.unlock();
-    not_empty_.notify_one();
+    if (wake_all) {
+      not_empty_.notify_all();
+    } else if (wake_one) {
+      not_empty_.notify_one();
+    }
     return true;
   }
 
@@ -40,22 +57,31 @@ class BoundedQueue {
   // requested (even if items remain: a stopping consumer takes no new work).
   std::optional<T> pop(std::stop_token stop = {}) {
     std::unique_lock lock(mutex_);
-    if (!not_empty_.wait(lock, stop, [&] { return closed_ || !items_.empty(); }) ||
-        items_.empty() || stop.stop_requested()) {
-      return std::nullopt;
+    if (!closed_ && items_.empty()) {
+      ++waiting_consumers_;
+      WaitUnlessStopped(lock, not_empty_, stop, [&] { return closed_ || !items_.empty(); });
+      --waiting_consumers_;
     }
+    if (items_.empty() || stop.stop_requested()) return std::nullopt;
     return take(lock);
   }
 
-  // Like pop() without a stop token, but gives up at `deadline`: nullopt then too (closed() and
-  // size() tell a timeout from the end of the stream).
+  // For a single consumer that prefers batches (the printer): waits until `batch` items are
+  // queued, the queue closes, or `deadline` passes, then returns the first item if there is one.
+  // nullopt means a timeout with nothing queued, or the end (closed() tells which).
   template <typename Clock, typename Duration>
-  std::optional<T> pop_until(std::chrono::time_point<Clock, Duration> deadline) {
+  std::optional<T> pop_batch_until(std::chrono::time_point<Clock, Duration> deadline,
+                                   std::size_t batch = 1) {
     std::unique_lock lock(mutex_);
-    if (!not_empty_.wait_until(lock, deadline, [&] { return closed_ || !items_.empty(); }) ||
-        items_.empty()) {
-      return std::nullopt;
+    if (!closed_ && items_.size() < batch) {
+      ++waiting_consumers_;
+      ++batch_waiters_;
+      batch_size_ = batch;
+      not_empty_.wait_until(lock, deadline, [&] { return closed_ || items_.size() >= batch; });
+      --batch_waiters_;
+      --waiting_consumers_;
     }
+    if (items_.empty()) return std::nullopt;
     return take(lock);
   }
 
@@ -87,20 +113,43 @@ class BoundedQueue {
   std::size_t capacity() const { return capacity_; }
 
  private:
+  // std::condition_variable rather than condition_variable_any: the latter takes an extra
+  // internal mutex on every wait and notify, which showed up as futex contention. The stop
+  // request reaches the wait through a callback that notifies under our mutex, so it cannot slip
+  // in between the predicate check and the wait.
+  template <typename Predicate>
+  void WaitUnlessStopped(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                         const std::stop_token& stop, Predicate ready) {
+    if (!stop.stop_possible()) return cv.wait(lock, ready);
+    lock.unlock();  // the callback may run at once, and it takes the lock
+    std::stop_callback wake(stop, [&] {
+      std::lock_guard guard(mutex_);
+      cv.notify_all();
+    });
+    lock.lock();
+    cv.wait(lock, [&] { return stop.stop_requested() || ready(); });
+  }
+
   T take(std::unique_lock<std::mutex>& lock) {
     T item = std::move(items_.front());
     items_.pop_front();
+    const bool wake = waiting_producers_ > 0 && items_.size() <= low_water_;
     lock.unlock();
-    not_full_.notify_one();
+    if (wake) not_full_.notify_all();
     return item;
   }
 
   const std::size_t capacity_;
+  const std::size_t low_water_;
   mutable std::mutex mutex_;
-  std::condition_variable_any not_full_;
-  std::condition_variable_any not_empty_;
+  std::condition_variable not_full_;
+  std::condition_variable not_empty_;
   std::deque<T> items_;
   bool closed_ = false;
+  int waiting_producers_ = 0;
+  int waiting_consumers_ = 0;
+  int batch_waiters_ = 0;       // consumers inside pop_batch_until (at most one at a time)
+  std::size_t batch_size_ = 1;  // the batch that consumer waits for
 };
 
 }  // namespace fetchpool
