@@ -20,7 +20,8 @@ class TextFormatter final : public Formatter {
     if (options_.verbose && !r.effective_url.empty()) {
       out.pop_back();  // the newline: the details go on the same line
       if (r.effective_url != r.url) {
-        fmt::format_to(std::back_inserter(out), " -> {}", EscapeControl(r.effective_url));
+        out += " -> ";
+        AppendEscaped(out, r.effective_url);
       }
       if (!r.ip.empty()) fmt::format_to(std::back_inserter(out), " [{}]", r.ip);
       out += '\n';
@@ -57,13 +58,14 @@ class JsonLinesFormatter final : public Formatter {
         {"url", r.url},
         {"index", r.line},
         {"ok", r.ok},
-        {"status", r.http_status > 0 ? nlohmann::ordered_json(r.http_status) : nlohmann::ordered_json(nullptr)},
+        {"status", r.http_status > 0 ? nlohmann::ordered_json(r.http_status)
+                                     : nlohmann::ordered_json(nullptr)},
         {"bytes", r.bytes},
         {"ms", Ms(r)},
         {"attempts", r.attempts},
         {"error", NullIfEmpty(r.error)},
-        {"error_kind",
-         r.ok ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(ErrorKindName(r.error_kind))},
+        {"error_kind", r.ok ? nlohmann::ordered_json(nullptr)
+                            : nlohmann::ordered_json(ErrorKindName(r.error_kind))},
         {"effective_url", NullIfEmpty(r.effective_url)},
         {"ip", NullIfEmpty(r.ip)},
         {"dns_ms", Round3(r.timings.dns_ms)},

@@ -5,6 +5,8 @@
 #include <array>
 #include <iterator>
 
+#include "fetchpool/utf8.hpp"
+
 namespace fetchpool {
 
 std::string FormatSize(std::uint64_t bytes) {
@@ -19,17 +21,18 @@ std::string FormatSize(std::uint64_t bytes) {
   return fmt::format("{:.1f}{}", value, kUnits[unit]);
 }
 
-std::string EscapeControl(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = Utf8SequenceLength(text, i);
+    if (n == 0 || c < 0x20 || c == 0x7f) {
       fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+      ++i;
     } else {
-      out.push_back(static_cast<char>(c));
+      out.append(text.substr(i, n));
+      i += n;
     }
   }
-  return out;
 }
 
 void AppendTextLine(std::string& out, const Result& result, bool color) {
@@ -43,12 +46,14 @@ void AppendTextLine(std::string& out, const Result& result, bool color) {
     out += tag;
   }
   out += pad;
-  out += EscapeControl(result.url);
+  AppendEscaped(out, result.url);
   const auto ms = result.elapsed.count() / 1000;
   if (result.ok) {
     fmt::format_to(std::back_inserter(out), " ({}, {}ms)\n", FormatSize(result.bytes), ms);
   } else {
-    fmt::format_to(std::back_inserter(out), " ({}, {}ms)\n", EscapeControl(result.error), ms);
+    out += " (";
+    AppendEscaped(out, result.error);
+    fmt::format_to(std::back_inserter(out), ", {}ms)\n", ms);
   }
 }
 

@@ -71,6 +71,15 @@ TEST(TextLineTest, ControlBytesInUrlsCannotReachTheTerminal) {
   EXPECT_EQ(out, "[FAIL] http://a/\\x1b[2J\\x00z (invalid URL: control character in URL, 0ms)\n");
 }
 
+TEST(TextLineTest, MalformedUtf8IsShownAsBytesButValidUtf8Passes) {
+  Result r;
+  r.url = "http://a/caf\xc3\xa9/\xff\xfe";
+  r.error = "x";
+  std::string out;
+  AppendTextLine(out, r, false);
+  EXPECT_EQ(out, "[FAIL] http://a/caf\xc3\xa9/\\xff\\xfe (x, 0ms)\n");
+}
+
 TEST(SummaryTest, MatchesTheContract) {
   Summary s;
   s.total = 2;

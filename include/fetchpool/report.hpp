@@ -22,8 +22,9 @@ struct Summary {
 // "0.9KB" for 922 bytes: one decimal, 1024-based, KB below 1 MiB, then MB, then GB.
 std::string FormatSize(std::uint64_t bytes);
 
-// Copies `text`, replacing control bytes with \xNN so a hostile line cannot drive the terminal.
-std::string EscapeControl(std::string_view text);
+// Appends `text`, with control bytes and malformed UTF-8 as the visible text \xNN, so a hostile
+// line cannot drive (or garble) the terminal.
+void AppendEscaped(std::string& out, std::string_view text);
 
 // Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n".
 void AppendTextLine(std::string& out, const Result& result, bool color);
