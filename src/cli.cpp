@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fetchpool/options.hpp"
+#include "fetchpool/shard.hpp"
 #include "fetchpool/version.hpp"
 
 namespace fetchpool {
@@ -122,6 +123,13 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   auto* np = app.add_flag("--no-progress", no_progress,
                           "Never show it (default: only when stderr is a terminal)");
   p->excludes(np);
+  app.add_option("--shard", o.shard,
+                 "Take only shard K of N (1 <= K <= N) of the URLs, by a stable hash of each URL, "
+                 "so N machines can split one list")
+      ->type_name("K/N")
+      ->check([](const std::string& text) {
+        return Shard::Parse(text) ? std::string() : "'" + text + "' is not K/N with 1 <= K <= N";
+      });
   bool version = false;
   app.add_flag("-V,--version", version, "Print version information and exit");
 

@@ -97,7 +97,8 @@ int Run(const Options& options) {
 
   ReadOutcome read;
   std::jthread reader([&] {
-    read = ReadUrls(options.inputs, jobs, stop.get_token(), window ? &*window : nullptr);
+    read = ReadUrls(options.inputs, jobs, stop.get_token(),
+                    {.window = window ? &*window : nullptr, .shard = Shard::Parse(options.shard)});
     input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     jobs.close();
   });

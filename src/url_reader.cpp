@@ -139,8 +139,8 @@ namespace {
 class SourceReader {
  public:
   SourceReader(BoundedQueue<Job>& jobs, std::stop_token stop, int wake_fd, std::uint64_t& seq,
-               ReorderWindow* window)
-      : jobs_(jobs), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq), window_(window) {}
+               const ReadOptions& options)
+      : jobs_(jobs), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq), options_(options) {}
 
   bool Read(int fd, const std::string& name, std::string& error) {
     char buf[64 * 1024];
@@ -204,7 +204,8 @@ class SourceReader {
     pending_.clear();
     overlong_ = false;
     if (!job) return true;
-    if (window_ != nullptr && !window_->Acquire(stop_)) return false;
+    if (options_.shard && !options_.shard->Takes(job->url)) return true;
+    if (options_.window != nullptr && !options_.window->Acquire(stop_)) return false;
     job->seq = seq_++;
     job->line = line_;
     return jobs_.push(std::move(*job), stop_);
@@ -214,7 +215,7 @@ class SourceReader {
   std::stop_token stop_;
   int wake_fd_;
   std::uint64_t& seq_;
-  ReorderWindow* window_;
+  const ReadOptions& options_;
   std::uint64_t line_ = 0;
   std::string pending_;
   bool overlong_ = false;
@@ -223,7 +224,7 @@ class SourceReader {
 }  // namespace
 
 ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop, ReorderWindow* window) {
+                     std::stop_token stop, const ReadOptions& options) {
   StopWakeup wakeup(stop);
   ReadOutcome outcome;
   const std::vector<std::string> stdin_only{"-"};
@@ -233,7 +234,7 @@ ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& 
       outcome.error = fmt::format("cannot open '{}': {}", name, std::strerror(errno));
       break;
     }
-    SourceReader reader(jobs, stop, wakeup.fd(), outcome.urls, window);
+    SourceReader reader(jobs, stop, wakeup.fd(), outcome.urls, options);
     if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error)) break;
   }
   return outcome;

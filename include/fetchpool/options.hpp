@@ -24,6 +24,7 @@ struct Options {
   std::optional<bool> progress;  // nullopt: only when stderr is a terminal
   bool ordered = false;
   std::string junit_path;
+  std::string shard;  // "K/N", validated by the parser; empty = every URL
 };
 
 // The outcome of parsing argv: either options to run with, or an exit code to return at once

@@ -10,6 +10,7 @@
 #include "fetchpool/bounded_queue.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/reorder_window.hpp"
+#include "fetchpool/shard.hpp"
 
 namespace fetchpool {
 
@@ -35,11 +36,17 @@ struct ReadOutcome {
   std::uint64_t urls = 0;  // jobs pushed
 };
 
+// What the reader hands on besides the queue: the --ordered window and the --shard filter.
+struct ReadOptions {
+  ReorderWindow* window = nullptr;  // when set, take a slot before each job
+  std::optional<Shard> shard;       // when set, skip URLs of other shards
+};
+
 // Reads the inputs in order ("-" is stdin), pushing one Job per URL line into `jobs`. Blocks on
-// a full queue (back-pressure), and on a full `window` when one is given (--ordered), and returns
+// a full queue (back-pressure), and on a full window when one is given (--ordered), and returns
 // promptly once `stop` is requested, even while waiting for input on a terminal or pipe.
 // Thread-compatible: run it on one thread (the reader).
 ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop, ReorderWindow* window = nullptr);
+                     std::stop_token stop, const ReadOptions& options = {});
 
 }  // namespace fetchpool
