@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libcurl4-openssl-dev libcli11-dev libfmt-dev
-  libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
   python3 curl
 )
 

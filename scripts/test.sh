@@ -23,5 +23,6 @@ done
 
 if [ -x bench/run.sh ] && [ "${FETCHPOOL_SKIP_BENCH:-0}" != 1 ]; then
   echo "=== benchmark smoke run"
+  [ -x build/bench/fetchpool_microbench ] && build/bench/fetchpool_microbench --benchmark_min_time=0.05
   bench/run.sh --smoke --fetchpool build/fetchpool
 fi
