@@ -45,8 +45,8 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
       Flush();  // nothing waiting: let whoever reads our output see what we have
       if (broken_) stop.request_stop();
       const auto wait = streaming ? kLinger : options_.progress ? kProgressTick : kIdleWait;
-      result = results.pop_batch_until(std::chrono::steady_clock::now() + wait,
-                                       streaming ? kBatch : 1);
+      result =
+          results.pop_batch_until(std::chrono::steady_clock::now() + wait, streaming ? kBatch : 1);
       streaming = result.has_value();
       if (!result && results.closed() && results.size() == 0) break;
     }
