@@ -159,11 +159,11 @@ TEST(CsvFormatterTest, HeaderRowsAndRfc4180Quoting) {
   EXPECT_FALSE(f->End(out, SampleSummary(), {})) << "no summary row: stdout stays pure CSV";
   EXPECT_EQ(out,
             "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
-            "connect_ms,tls_ms,first_byte_ms,total_ms\r\n"
+            "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to\r\n"
             "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
-            "2.250,0.000,10.000,201.500\r\n"
+            "2.250,0.000,10.000,201.500,\r\n"
             "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
-            "2.250,0.000,10.000,201.500\r\n");
+            "2.250,0.000,10.000,201.500,\r\n");
 }
 
 TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
@@ -180,7 +180,7 @@ TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
                            "text=sys.stdin.buffer.read().decode('utf-8','surrogateescape')\n"
                            "rows=list(csv.reader(io.StringIO(text,newline='')))\n"
                            "assert len(rows)==2, rows\n"
-                           "assert len(rows[0])==len(rows[1])==16, rows\n"
+                           "assert len(rows[0])==len(rows[1])==17, rows\n"
                            "url=rows[1][1].encode('utf-8','surrogateescape')\n"
                            "sys.stdout.write(url.hex())\n"},
                           out, 10s);
