@@ -19,11 +19,19 @@ class TextFormatter final : public Formatter {
     AppendTextLine(out, r, options_.color);
     if (options_.verbose && !r.effective_url.empty()) {
       out.pop_back();  // the newline: the details go on the same line
+      // ... and before " -> PATH" (-o), so the line reads URL -> where it led [IP] -> saved file.
+      std::string saved;
+      if (!r.saved_path.empty()) {
+        saved = " -> ";
+        AppendEscaped(saved, r.saved_path);
+        out.resize(out.size() - saved.size());
+      }
       if (r.effective_url != r.url) {
         out += " -> ";
         AppendEscaped(out, r.effective_url);
       }
       if (!r.ip.empty()) fmt::format_to(std::back_inserter(out), " [{}]", r.ip);
+      out += saved;
       out += '\n';
     }
   }

@@ -190,5 +190,50 @@ TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
   EXPECT_EQ(check.out, hex) << "the URL survives the round trip byte for byte";
 }
 
+TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
+  Result r = Sample(true);
+  r.saved_path = "out/a,b";
+  std::string csv;
+  MakeFormatter(OutputFormat::kCsv, {})->Add(csv, r);
+  EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\"\r\n")) << csv;
+
+  std::string json;
+  auto jsonl = MakeFormatter(OutputFormat::kJsonLines, {});
+  jsonl->Add(json, r);
+  jsonl->Add(json, Sample(false));
+  const std::vector<nlohmann::json> lines = ParseLines(json);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["saved_to"], "out/a,b");
+  EXPECT_EQ(lines[0]["skipped"], false);
+  EXPECT_TRUE(lines[1]["saved_to"].is_null());
+
+  std::string text;
+  MakeFormatter(OutputFormat::kText, {})->Add(text, r);
+  EXPECT_EQ(text, "[OK]   http://example.com/a (1.2KB, 201ms) -> out/a,b\n");
+}
+
+TEST(SavedPathTest, VerboseDetailsComeBeforeTheSavedFile) {
+  Result r = Sample(true);
+  r.saved_path = "out/a";
+  std::string text;
+  MakeFormatter(OutputFormat::kText, {.verbose = true})->Add(text, r);
+  EXPECT_EQ(text,
+            "[OK]   http://example.com/a (1.2KB, 201ms) -> http://example.com/b [127.0.0.1] -> "
+            "out/a\n");
+}
+
+TEST(SavedPathTest, SkippedUrlSaysSo) {
+  Result r = Sample(true);
+  r.skipped = true;
+  r.saved_path = "out/a";
+  r.elapsed = 0us;
+  std::string text;
+  MakeFormatter(OutputFormat::kText, {})->Add(text, r);
+  EXPECT_EQ(text, "[OK]   http://example.com/a (skipped: exists, 0ms) -> out/a\n");
+  std::string json;
+  MakeFormatter(OutputFormat::kJsonLines, {})->Add(json, r);
+  EXPECT_EQ(ParseLines(json).at(0)["skipped"], true);
+}
+
 }  // namespace
 }  // namespace fetchpool
