@@ -2,45 +2,22 @@
 
 #include <curl/curl.h>
 
-#include <cstdint>
-
 #include "fetchpool/curl_handles.hpp"
+#include "fetchpool/utf8.hpp"
 
 namespace fetchpool {
 namespace {
 
 constexpr std::size_t kMaxExtensionBytes = 16;  // longer "extensions" are just part of the name
 
-// Length of the valid, printable UTF-8 sequence at the start of `s`, or 0 when the first byte
-// must be replaced (invalid, overlong, surrogate, beyond U+10FFFF, or a C0/C1 control).
+// Length of the printable UTF-8 character at the start of `s`, or 0 when its first byte must be
+// replaced: malformed UTF-8, or a C0/C1 control or DEL (a terminal may act on any of them).
 std::size_t PrintableUtf8Length(std::string_view s) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char c = b(0);
-  if (c < 0x20 || c == 0x7f) return 0;
-  if (c < 0x80) return 1;
-  std::size_t len = 0;
-  std::uint32_t cp = 0;
-  if ((c & 0xe0) == 0xc0) {
-    len = 2;
-    cp = c & 0x1f;
-  } else if ((c & 0xf0) == 0xe0) {
-    len = 3;
-    cp = c & 0x0f;
-  } else if ((c & 0xf8) == 0xf0) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() < len) return 0;
-  for (std::size_t i = 1; i < len; ++i) {
-    if ((b(i) & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i) & 0x3f);
-  }
-  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  if (cp >= 0x80 && cp <= 0x9f) return 0;  // C1 controls: a terminal may act on them
-  return len;
+  const std::size_t n = Utf8SequenceLength(s, 0);
+  const auto c = static_cast<unsigned char>(s[0]);
+  if (n == 0 || c < 0x20 || c == 0x7f) return 0;
+  if (c == 0xc2 && static_cast<unsigned char>(s[1]) <= 0x9f) return 0;  // U+0080..U+009F
+  return n;
 }
 
 // Cuts `name` to kMaxNameBytes, keeping a short extension and never splitting a UTF-8 sequence.
