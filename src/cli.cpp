@@ -130,6 +130,31 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       ->check([](const std::string& text) {
         return Shard::Parse(text) ? std::string() : "'" + text + "' is not K/N with 1 <= K <= N";
       });
+  auto* output_dir =
+      app.add_option("-o,--output-dir", o.save.dir,
+                     "Save each body into DIR (created if missing); default: discard bodies")
+          ->type_name("DIR")
+          ->check([](const std::string& text) {
+            return text.empty() ? std::string("the directory must not be empty") : std::string();
+          });
+  std::string on_exists = "rename";
+  app.add_option("--on-exists", on_exists,
+                 "If the file exists: rename (to NAME.1, NAME.2 ...), skip, overwrite or fail")
+      ->type_name("MODE")
+      ->default_val(on_exists)
+      ->check(CLI::IsMember({"rename", "skip", "overwrite", "fail"}).description(""))
+      ->needs(output_dir);
+  app.add_flag("--mirror-paths", o.save.mirror_paths,
+               "Save as DIR/HOST[:PORT]/PATH instead of DIR/NAME")
+      ->needs(output_dir);
+  auto* resume = app.add_flag("-c,--continue", o.save.resume,
+                              "Resume interrupted downloads (kept as DIR/.NAME.part) with a Range "
+                              "request")
+                     ->needs(output_dir);
+  app.add_flag("--content-disposition", o.save.content_disposition,
+               "Name files after the server's Content-Disposition (basename, sanitised)")
+      ->needs(output_dir)
+      ->excludes(resume);
   bool version = false;
   app.add_flag("-V,--version", version, "Print version information and exit");
 
@@ -164,6 +189,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   o.color = color == "always"  ? ColorMode::kAlways
             : color == "never" ? ColorMode::kNever
                                : ColorMode::kAuto;
+  o.save.on_exists = on_exists == "skip"        ? OnExists::kSkip
+                     : on_exists == "overwrite" ? OnExists::kOverwrite
+                     : on_exists == "fail"      ? OnExists::kFail
+                                                : OnExists::kRename;
   if (version) {
     fmt::print("{}\n", VersionText());
     return {std::nullopt, 0};

@@ -57,6 +57,7 @@ Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token sto
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, this);
   curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, &Fetcher::CloseSocket);
   curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, this);
+  if (options_.output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*options_.output_dir);
 }
 
 Fetcher::~Fetcher() {
@@ -90,12 +91,21 @@ Result Fetcher::Fetch(const Job& job) {
   bytes_ = 0;
   error_buffer_[0] = '\0';
   checker_.Reset(job.expect.get());
+  if (saver_ &&
+      saver_->Prepare(easy_.get(), job.url, job.expect.get(), result) == BodySaver::Plan::kDone) {
+    return result;  // skipped (the file is there) or failed before any request
+  }
   // A line that expects a 3xx wants to see the redirect itself, not where it leads.
   const bool expects_redirect =
       job.expect && job.expect->status && job.expect->status->ContainsRedirect();
   curl_easy_setopt(easy_.get(), CURLOPT_FOLLOWLOCATION, expects_redirect ? 0L : 1L);
   curl_easy_setopt(easy_.get(), CURLOPT_URL, job.url.c_str());
-  const CURLcode code = curl_easy_perform(easy_.get());
+  CURLcode code = curl_easy_perform(easy_.get());
+  if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
+    bytes_ = 0;
+    checker_.Restart();
+    code = curl_easy_perform(easy_.get());
+  }
   result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start);
   result.bytes = bytes_;
@@ -103,7 +113,8 @@ Result Fetcher::Fetch(const Job& job) {
   if (options_.collect_details) CollectDetails(result);
 
   if (code == CURLE_OK) {
-    Judge(job, result);
+    // A resumed body is the whole file for the checks: its 206 stands for the 200 it completes.
+    Judge(job, result, saver_ && saver_->resumed() ? 200 : result.http_status);
   } else if (stop_.stop_requested()) {
     // Whatever libcurl saw (a callback abort, or a socket we shut down), the cause is the stop.
     result.error_kind = ErrorKind::kAborted;
@@ -111,17 +122,18 @@ Result Fetcher::Fetch(const Job& job) {
   } else {
     Describe(code, result);
   }
+  if (saver_) saver_->Finish(easy_.get(), code, result);
   return result;
 }
 
-void Fetcher::Judge(const Job& job, Result& result) {
+void Fetcher::Judge(const Job& job, Result& result, long status_for_checks) {
   // An explicit status= check replaces the default "below 400" rule.
   if (!(job.expect && job.expect->status) && result.http_status >= 400) {
     result.error_kind = ErrorKind::kHttpStatus;
     result.error = fmt::format("HTTP {}", result.http_status);
     return;
   }
-  if (std::string failed = checker_.Verdict(result.http_status, result.elapsed); !failed.empty()) {
+  if (std::string failed = checker_.Verdict(status_for_checks, result.elapsed); !failed.empty()) {
     result.error_kind = ErrorKind::kCheckFailed;
     result.error = std::move(failed);
     return;
@@ -264,8 +276,14 @@ size_t Fetcher::OnBody(char* data, size_t size, size_t count, void* self) {
   const size_t n = size * count;
   fetcher->bytes_ += n;
   try {
+    // A short count aborts the transfer with CURLE_WRITE_ERROR; the saver keeps the real reason.
+    if (fetcher->saver_ && !fetcher->saver_->Write(fetcher->easy_.get(), std::string_view(data, n),
+                                                   fetcher->checker_)) {
+      return 0;
+    }
     fetcher->checker_.Consume(std::string_view(data, n));
   } catch (...) {
+    if (fetcher->saver_) fetcher->saver_->Interrupted();
     return 0;  // no exception may cross libcurl; a short count aborts with CURLE_WRITE_ERROR
   }
   return n;

@@ -19,11 +19,19 @@ class TextFormatter final : public Formatter {
     AppendTextLine(out, r, options_.color);
     if (options_.verbose && !r.effective_url.empty()) {
       out.pop_back();  // the newline: the details go on the same line
+      // ... and before " -> PATH" (-o), so the line reads URL -> where it led [IP] -> saved file.
+      std::string saved;
+      if (!r.saved_path.empty()) {
+        saved = " -> ";
+        AppendEscaped(saved, r.saved_path);
+        out.resize(out.size() - saved.size());
+      }
       if (r.effective_url != r.url) {
         out += " -> ";
         AppendEscaped(out, r.effective_url);
       }
       if (!r.ip.empty()) fmt::format_to(std::back_inserter(out), " [{}]", r.ip);
+      out += saved;
       out += '\n';
     }
   }
@@ -73,6 +81,8 @@ class JsonLinesFormatter final : public Formatter {
         {"tls_ms", Round3(r.timings.tls_ms)},
         {"first_byte_ms", Round3(r.timings.first_byte_ms)},
         {"total_ms", Round3(r.timings.total_ms)},
+        {"saved_to", NullIfEmpty(r.saved_path)},
+        {"skipped", r.skipped},
     };
     AppendJson(out, j);
   }
@@ -116,7 +126,7 @@ class CsvFormatter final : public Formatter {
   void Begin(std::string& out) override {
     out +=
         "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
-        "connect_ms,tls_ms,first_byte_ms,total_ms\r\n";
+        "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to\r\n";
   }
 
   void Add(std::string& out, const Result& r) override {
@@ -133,9 +143,11 @@ class CsvFormatter final : public Formatter {
     AppendCsvField(out, r.effective_url);
     out += ',';
     AppendCsvField(out, r.ip);
-    fmt::format_to(it, ",{:.3f},{:.3f},{:.3f},{:.3f},{:.3f}\r\n", r.timings.dns_ms,
+    fmt::format_to(it, ",{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},", r.timings.dns_ms,
                    r.timings.connect_ms, r.timings.tls_ms, r.timings.first_byte_ms,
                    r.timings.total_ms);
+    AppendCsvField(out, r.saved_path);
+    out += "\r\n";
   }
 
   bool End(std::string&, const Summary&, const LatencyStats&) override { return false; }
@@ -194,6 +206,8 @@ const char* ErrorKindName(ErrorKind kind) {
       return "check_failed";
     case ErrorKind::kAborted:
       return "aborted";
+    case ErrorKind::kSaveFailed:
+      return "save_failed";
     case ErrorKind::kOther:
       return "other";
   }

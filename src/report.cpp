@@ -48,13 +48,20 @@ void AppendTextLine(std::string& out, const Result& result, bool color) {
   out += pad;
   AppendEscaped(out, result.url);
   const auto ms = result.elapsed.count() / 1000;
-  if (result.ok) {
-    fmt::format_to(std::back_inserter(out), " ({}, {}ms)\n", FormatSize(result.bytes), ms);
+  if (result.skipped) {
+    fmt::format_to(std::back_inserter(out), " (skipped: exists, {}ms)", ms);
+  } else if (result.ok) {
+    fmt::format_to(std::back_inserter(out), " ({}, {}ms)", FormatSize(result.bytes), ms);
   } else {
     out += " (";
     AppendEscaped(out, result.error);
-    fmt::format_to(std::back_inserter(out), ", {}ms)\n", ms);
+    fmt::format_to(std::back_inserter(out), ", {}ms)", ms);
   }
+  if (!result.saved_path.empty()) {
+    out += " -> ";
+    AppendEscaped(out, result.saved_path);
+  }
+  out += '\n';
 }
 
 std::string FormatSummary(const Summary& s) {

@@ -16,6 +16,7 @@
 #include "fetchpool/fetcher.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/junit_report.hpp"
+#include "fetchpool/output_dir.hpp"
 #include "fetchpool/printer.hpp"
 #include "fetchpool/signals.hpp"
 #include "fetchpool/url_reader.hpp"
@@ -31,7 +32,7 @@ bool UseColor(ColorMode mode) {
   return ::isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || no_color[0] == '\0');
 }
 
-FetchOptions ToFetchOptions(const Options& o) {
+FetchOptions ToFetchOptions(const Options& o, const OutputDir* output_dir) {
   FetchOptions f;
   f.connect_timeout_s = o.connect_timeout_s;
   f.timeout_s = o.timeout_s;
@@ -39,6 +40,7 @@ FetchOptions ToFetchOptions(const Options& o) {
   f.max_redirects = o.max_redirects;
   f.user_agent = fmt::format("fetchpool/{}", kVersion);
   f.collect_details = o.format != OutputFormat::kText || o.verbosity == Verbosity::kVerbose;
+  f.output_dir = output_dir;
   return f;
 }
 
@@ -79,6 +81,16 @@ int Run(const Options& options) {
       return 2;
     }
   }
+  // An unusable DIR is the user's mistake: say so before anything is fetched.
+  std::unique_ptr<OutputDir> output_dir;
+  if (!options.save.dir.empty()) {
+    std::string error;
+    output_dir = OutputDir::Open(options.save, error);
+    if (!output_dir) {
+      fmt::print(stderr, "fetchpool: {}\n", error);
+      return 2;
+    }
+  }
   CurlGlobal curl;
   if (!curl.ok()) {
     fmt::print(stderr, "fetchpool: libcurl could not be initialised\n");
@@ -102,8 +114,8 @@ int Run(const Options& options) {
     input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     jobs.close();
   });
-  WorkerPool pool(options.workers, ToFetchOptions(options), share.get(), jobs, results,
-                  stop.get_token());
+  WorkerPool pool(options.workers, ToFetchOptions(options, output_dir.get()), share.get(), jobs,
+                  results, stop.get_token());
   if (pool.size() == 0) stop.request_stop();
 
   Printer printer(STDOUT_FILENO, STDERR_FILENO, ToPrinterOptions(options), start,

@@ -23,6 +23,9 @@ sigset_t WatchedSignals() {
 
 SignalWatcher::SignalWatcher(std::stop_source stop) : stop_(std::move(stop)) {
   std::signal(SIGPIPE, SIG_IGN);
+  // Past RLIMIT_FSIZE a write then fails with EFBIG, which fails one URL with a reason, instead of
+  // the signal killing the whole run.
+  std::signal(SIGXFSZ, SIG_IGN);
   const sigset_t set = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
   thread_ = std::jthread([this] { Watch(); });

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -90,6 +92,33 @@ TEST(BoundedQueueTest, StopRequestWakesBlockedWaiters) {
   ASSERT_TRUE(pop_result.has_value()) << "the consumer returned";
   EXPECT_FALSE(pop_result->has_value());
   EXPECT_FALSE(full.closed()) << "a stop is not a close";
+}
+
+TEST(BoundedQueueTest, StopWithManyBlockedWaitersNeverDeadlocks) {
+  // Every waiter registers a stop callback that takes the queue's lock. One woken waiter must not
+  // destroy its callback under that lock while the stopping thread is still running it.
+  std::atomic<bool> done{false};
+  std::jthread watchdog([&](std::stop_token finished) {
+    for (int i = 0; i < 1000 && !finished.stop_requested(); ++i) std::this_thread::sleep_for(10ms);
+    if (!done) {
+      std::fprintf(stderr, "deadlock: stop request and waiters never finished\n");
+      std::abort();
+    }
+  });
+  for (int round = 0; round < 200; ++round) {
+    BoundedQueue<int> empty(4);
+    BoundedQueue<int> full(1);
+    full.push(0);
+    std::stop_source stop;
+    std::vector<std::jthread> waiters;
+    for (int i = 0; i < 6; ++i) {
+      waiters.emplace_back([&] { empty.pop(stop.get_token()); });
+      waiters.emplace_back([&] { full.push(1, stop.get_token()); });
+    }
+    std::this_thread::sleep_for(1ms);
+    stop.request_stop();
+  }
+  done = true;
 }
 
 TEST(BoundedQueueTest, StoppedConsumerTakesNoNewWorkEvenIfItemsRemain) {

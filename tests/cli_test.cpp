@@ -88,5 +88,44 @@ TEST(CliTest, VersionNamesLibcurl) {
   EXPECT_NE(out.find("libcurl "), std::string::npos);
 }
 
+TEST(CliTest, SavingIsOffUnlessAsked) {
+  ParsedCommandLine p = Parse({});
+  ASSERT_TRUE(p.options);
+  EXPECT_TRUE(p.options->save.dir.empty());
+  EXPECT_EQ(p.options->save.on_exists, OnExists::kRename);
+}
+
+TEST(CliTest, SaveFlags) {
+  ParsedCommandLine p = Parse({"-o", "out", "--on-exists", "skip", "--mirror-paths", "-c"});
+  ASSERT_TRUE(p.options);
+  EXPECT_EQ(p.options->save.dir, "out");
+  EXPECT_EQ(p.options->save.on_exists, OnExists::kSkip);
+  EXPECT_TRUE(p.options->save.mirror_paths);
+  EXPECT_TRUE(p.options->save.resume);
+  EXPECT_FALSE(p.options->save.content_disposition);
+
+  ParsedCommandLine q = Parse({"--output-dir=d", "--on-exists=overwrite", "--content-disposition"});
+  ASSERT_TRUE(q.options);
+  EXPECT_EQ(q.options->save.on_exists, OnExists::kOverwrite);
+  EXPECT_TRUE(q.options->save.content_disposition);
+  EXPECT_EQ(Parse({"-o", "d", "--on-exists", "fail"}).options->save.on_exists, OnExists::kFail);
+}
+
+TEST(CliTest, SaveFlagsWithoutADirOrInConflictAreUsageErrors) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--on-exists", "skip"},
+                                             {"--mirror-paths"},
+                                             {"-c"},
+                                             {"--content-disposition"},
+                                             {"-o", "d", "--on-exists", "clobber"},
+                                             {"-o", "d", "-c", "--content-disposition"},
+                                             {"-o", ""},
+                                             {"-o"}}) {
+    ParsedCommandLine p = Parse(args);
+    EXPECT_FALSE(p.options) << args[0];
+    EXPECT_EQ(p.exit_code, 2) << args[0];
+  }
+}
+
 }  // namespace
 }  // namespace fetchpool

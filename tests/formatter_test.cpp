@@ -159,11 +159,11 @@ TEST(CsvFormatterTest, HeaderRowsAndRfc4180Quoting) {
   EXPECT_FALSE(f->End(out, SampleSummary(), {})) << "no summary row: stdout stays pure CSV";
   EXPECT_EQ(out,
             "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
-            "connect_ms,tls_ms,first_byte_ms,total_ms\r\n"
+            "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to\r\n"
             "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
-            "2.250,0.000,10.000,201.500\r\n"
+            "2.250,0.000,10.000,201.500,\r\n"
             "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
-            "2.250,0.000,10.000,201.500\r\n");
+            "2.250,0.000,10.000,201.500,\r\n");
 }
 
 TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
@@ -180,7 +180,7 @@ TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
                            "text=sys.stdin.buffer.read().decode('utf-8','surrogateescape')\n"
                            "rows=list(csv.reader(io.StringIO(text,newline='')))\n"
                            "assert len(rows)==2, rows\n"
-                           "assert len(rows[0])==len(rows[1])==16, rows\n"
+                           "assert len(rows[0])==len(rows[1])==17, rows\n"
                            "url=rows[1][1].encode('utf-8','surrogateescape')\n"
                            "sys.stdout.write(url.hex())\n"},
                           out, 10s);
@@ -188,6 +188,51 @@ TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
   std::string hex;
   for (unsigned char c : kHostileUrl) hex += fmt::format("{:02x}", c);
   EXPECT_EQ(check.out, hex) << "the URL survives the round trip byte for byte";
+}
+
+TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
+  Result r = Sample(true);
+  r.saved_path = "out/a,b";
+  std::string csv;
+  MakeFormatter(OutputFormat::kCsv, {})->Add(csv, r);
+  EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\"\r\n")) << csv;
+
+  std::string json;
+  auto jsonl = MakeFormatter(OutputFormat::kJsonLines, {});
+  jsonl->Add(json, r);
+  jsonl->Add(json, Sample(false));
+  const std::vector<nlohmann::json> lines = ParseLines(json);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["saved_to"], "out/a,b");
+  EXPECT_EQ(lines[0]["skipped"], false);
+  EXPECT_TRUE(lines[1]["saved_to"].is_null());
+
+  std::string text;
+  MakeFormatter(OutputFormat::kText, {})->Add(text, r);
+  EXPECT_EQ(text, "[OK]   http://example.com/a (1.2KB, 201ms) -> out/a,b\n");
+}
+
+TEST(SavedPathTest, VerboseDetailsComeBeforeTheSavedFile) {
+  Result r = Sample(true);
+  r.saved_path = "out/a";
+  std::string text;
+  MakeFormatter(OutputFormat::kText, {.verbose = true})->Add(text, r);
+  EXPECT_EQ(text,
+            "[OK]   http://example.com/a (1.2KB, 201ms) -> http://example.com/b [127.0.0.1] -> "
+            "out/a\n");
+}
+
+TEST(SavedPathTest, SkippedUrlSaysSo) {
+  Result r = Sample(true);
+  r.skipped = true;
+  r.saved_path = "out/a";
+  r.elapsed = 0us;
+  std::string text;
+  MakeFormatter(OutputFormat::kText, {})->Add(text, r);
+  EXPECT_EQ(text, "[OK]   http://example.com/a (skipped: exists, 0ms) -> out/a\n");
+  std::string json;
+  MakeFormatter(OutputFormat::kJsonLines, {})->Add(json, r);
+  EXPECT_EQ(ParseLines(json).at(0)["skipped"], true);
 }
 
 }  // namespace

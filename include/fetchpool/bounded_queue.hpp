@@ -121,13 +121,21 @@ class BoundedQueue {
   void WaitUnlessStopped(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
                          const std::stop_token& stop, Predicate ready) {
     if (!stop.stop_possible()) return cv.wait(lock, ready);
-    lock.unlock();  // the callback may run at once, and it takes the lock
-    std::stop_callback wake(stop, [&] {
-      std::lock_guard guard(mutex_);
-      cv.notify_all();
-    });
-    lock.lock();
-    cv.wait(lock, [&] { return stop.stop_requested() || ready(); });
+    while (!stop.stop_requested() && !ready()) {
+      lock.unlock();  // the callback may run at once, and it takes the lock
+      {
+        std::stop_callback wake(stop, [&] {
+          std::lock_guard guard(mutex_);
+          cv.notify_all();
+        });
+        lock.lock();
+        cv.wait(lock, [&] { return stop.stop_requested() || ready(); });
+        // ~stop_callback waits for a callback the stopping thread is running, and that callback
+        // needs the lock: holding it here would deadlock.
+        lock.unlock();
+      }
+      lock.lock();  // the state may have moved on meanwhile: check again
+    }
   }
 
   T take(std::unique_lock<std::mutex>& lock) {

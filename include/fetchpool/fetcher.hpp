@@ -3,14 +3,17 @@
 #include <curl/curl.h>
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
 #include <vector>
 
+#include "fetchpool/body_saver.hpp"
 #include "fetchpool/curl_handles.hpp"
 #include "fetchpool/expectations.hpp"
 #include "fetchpool/job.hpp"
+#include "fetchpool/output_dir.hpp"
 
 namespace fetchpool {
 
@@ -21,7 +24,8 @@ struct FetchOptions {
   double stall_timeout_s = 30.0;
   int max_redirects = 10;
   std::string user_agent;
-  bool collect_details = false;  // effective URL, IP and phase timings in every Result
+  bool collect_details = false;           // effective URL, IP and phase timings in every Result
+  const OutputDir* output_dir = nullptr;  // -o: save bodies there (must outlive the Fetchers)
 };
 
 // Performs transfers on one reused easy handle (which is where connection reuse comes from).
@@ -47,7 +51,7 @@ class Fetcher {
   static size_t OnBody(char* data, size_t size, size_t count, void* self);
   void ShutdownSockets();
   void Describe(CURLcode code, Result& result) const;
-  void Judge(const Job& job, Result& result);
+  void Judge(const Job& job, Result& result, long status_for_checks);
   void CollectDetails(Result& result) const;
 
   FetchOptions options_;
@@ -58,6 +62,7 @@ class Fetcher {
   // State of the transfer in progress (only touched by the owning thread).
   std::uint64_t bytes_ = 0;
   BodyChecker checker_;
+  std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
 
   // Sockets libcurl has open, so a stop request from another thread can shut them down and wake
   // a transfer that is blocked waiting for the network.

@@ -37,6 +37,7 @@ enum class ErrorKind {
   kTooLarge,
   kCheckFailed,  // a per-line check (status=, max-ms=, contains=, sha256=) did not hold
   kAborted,      // cancelled by a stop request; not a verdict on the URL
+  kSaveFailed,   // -o: the body could not be saved (disk full, no permission, name taken...)
   kOther,
 };
 
@@ -52,6 +53,8 @@ struct Result {
   std::uint64_t bytes = 0;
   std::chrono::microseconds elapsed{0};
   int attempts = 1;
+  std::string saved_path;  // -o: where the body is now ("DIR/name"), empty when not saved
+  bool skipped = false;    // -o with --on-exists skip: ok without downloading, the file was there
 
   // Filled only when the output format asks for them (they cost allocations per URL).
   std::string effective_url;  // after redirects

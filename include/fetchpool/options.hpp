@@ -9,6 +9,17 @@ namespace fetchpool {
 enum class ColorMode { kAuto, kAlways, kNever };
 enum class OutputFormat { kText, kJsonLines, kCsv };
 enum class Verbosity { kSilent, kQuiet, kNormal, kVerbose };
+// What -o does when the file it would create already exists.
+enum class OnExists { kRename, kSkip, kOverwrite, kFail };
+
+// How bodies are saved (-o and friends). A plain value; empty `dir` means bodies are discarded.
+struct SaveOptions {
+  std::string dir;
+  bool mirror_paths = false;  // DIR/HOST[:PORT]/PATH... instead of DIR/NAME
+  OnExists on_exists = OnExists::kRename;
+  bool resume = false;               // -c: keep partials as DIR/.NAME.part and resume them
+  bool content_disposition = false;  // prefer the server's file name
+};
 
 // Everything the command line decides. A plain value built once by ParseCommandLine.
 struct Options {
@@ -25,6 +36,7 @@ struct Options {
   bool ordered = false;
   std::string junit_path;
   std::string shard;  // "K/N", validated by the parser; empty = every URL
+  SaveOptions save;
 };
 
 // The outcome of parsing argv: either options to run with, or an exit code to return at once

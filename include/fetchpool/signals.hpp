@@ -10,7 +10,8 @@ namespace fetchpool {
 // Turns SIGINT, SIGTERM and SIGHUP into a stop request, without doing anything in a signal
 // handler: the signals are blocked in every thread and a dedicated thread takes them with
 // sigwait. A second signal while stopping exits at once (the user insists). SIGPIPE is ignored,
-// so a closed stdout shows up as a write error (EPIPE) that the printer handles.
+// so a closed stdout shows up as a write error (EPIPE) that the printer handles; SIGXFSZ too, so
+// a file-size limit shows up as EFBIG on the one file that hit it.
 // Construct it before starting any other thread (they inherit the signal mask).
 // Thread-safety: received() may be called from any thread.
 class SignalWatcher {
