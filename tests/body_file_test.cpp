@@ -15,7 +15,7 @@ namespace fetchpool {
 namespace {
 
 using testing::ReadFile;
-using testing::TempDir;
+using testing::ScratchDir;
 using testing::WriteFile;
 
 class BodyFileTest : public ::testing::TestWithParam<bool> {
@@ -30,7 +30,7 @@ class BodyFileTest : public ::testing::TestWithParam<bool> {
     return f;
   }
 
-  TempDir dir_;
+  ScratchDir dir_;
   UniqueFd dir_fd_;
 };
 
@@ -79,7 +79,7 @@ TEST_P(BodyFileTest, CommitWithReplaceSwapsAtomically) {
 }
 
 TEST_P(BodyFileTest, ReplaceDoesNotFollowASymlinkPlantedAtTheName) {
-  TempDir elsewhere;
+  ScratchDir elsewhere;
   WriteFile(elsewhere / "target", "outside");
   ASSERT_EQ(::symlink((elsewhere / "target").c_str(), (dir_ / "out.txt").c_str()), 0);
   BodyFile f = NewTemp();
@@ -118,7 +118,7 @@ class PartialFileTest : public ::testing::Test {
   void SetUp() override {
     dir_fd_.reset(::open(dir_.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   }
-  TempDir dir_;
+  ScratchDir dir_;
   UniqueFd dir_fd_;
 };
 
@@ -152,7 +152,7 @@ TEST_F(PartialFileTest, DiscardRemovesIt) {
 }
 
 TEST_F(PartialFileTest, RefusesSymlinks) {
-  TempDir elsewhere;
+  ScratchDir elsewhere;
   WriteFile(elsewhere / "target", "outside");
   ASSERT_EQ(::symlink((elsewhere / "target").c_str(), (dir_ / ".f.part").c_str()), 0);
   BodyFile f;

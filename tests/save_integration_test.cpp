@@ -27,7 +27,7 @@ using testing::ReadFile;
 using testing::RunProcess;
 using testing::Subprocess;
 using testing::SubprocessOptions;
-using testing::TempDir;
+using testing::ScratchDir;
 using testing::TestServer;
 using testing::WriteFile;
 
@@ -113,7 +113,7 @@ class SaveIntegrationTest : public ::testing::Test {
   }
 
   TestServer server_;
-  TempDir tmp_;
+  ScratchDir tmp_;
 };
 
 TEST_F(SaveIntegrationTest, HostilePathsStayInsideDir) {
