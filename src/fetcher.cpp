@@ -28,6 +28,8 @@ Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token sto
       stop_(std::move(stop)),
       easy_(curl_easy_init()),
       on_stop_(stop_, [this] { ShutdownSockets(); }) {
+  stall_limit_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(options_.stall_timeout_s));
   if (!easy_) return;
   CURL* h = easy_.get();
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -40,10 +42,8 @@ Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token sto
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(options_.max_redirects));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout_s));
   if (options_.timeout_s > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options_.timeout_s));
-  // The stall guard: average below 1 byte/s over the window means nothing is arriving.
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
-                   std::max(1L, static_cast<long>(std::ceil(options_.stall_timeout_s))));
+  // The stall guard lives in OnProgress: libcurl's LOW_SPEED_* averages over a window and would
+  // also cut off a slow server that never goes silent for the whole window.
   if (!options_.user_agent.empty()) {
     curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
   }
@@ -89,6 +89,9 @@ Result Fetcher::Fetch(const Job& job) {
 
   const auto start = std::chrono::steady_clock::now();
   bytes_ = 0;
+  last_activity_ = start;
+  last_progress_ = -1;
+  stalled_ = false;
   error_buffer_[0] = '\0';
   checker_.Reset(job.expect.get());
   if (saver_ &&
@@ -115,6 +118,9 @@ Result Fetcher::Fetch(const Job& job) {
   if (code == CURLE_OK) {
     // A resumed body is the whole file for the checks: its 206 stands for the 200 it completes.
     Judge(job, result, saver_ && saver_->resumed() ? 200 : result.http_status);
+  } else if (stalled_) {
+    result.error_kind = ErrorKind::kStalled;
+    result.error = fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s);
   } else if (stop_.stop_requested()) {
     // Whatever libcurl saw (a callback abort, or a socket we shut down), the cause is the stop.
     result.error_kind = ErrorKind::kAborted;
@@ -195,8 +201,7 @@ void Fetcher::Describe(CURLcode code, Result& result) const {
         return set(ErrorKind::kTimeout,
                    fmt::format("connect timed out after {:.1f}s", options_.connect_timeout_s));
       }
-      return set(ErrorKind::kStalled,
-                 fmt::format("stalled: no data for {:.0f}s", std::ceil(options_.stall_timeout_s)));
+      return set(ErrorKind::kTimeout, detail);
     }
     case CURLE_PARTIAL_FILE: {
       curl_off_t expected = -1;
@@ -267,8 +272,21 @@ void Fetcher::ShutdownSockets() {
   for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
 }
 
-int Fetcher::OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<Fetcher*>(self)->stop_.stop_requested() ? 1 : 0;
+// libcurl calls this often while data flows and about once a second while it does not, so the
+// stall guard fires within a second of the limit.
+int Fetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
+  auto* fetcher = static_cast<Fetcher*>(self);
+  if (fetcher->stop_.stop_requested()) return 1;
+  const auto now = std::chrono::steady_clock::now();
+  const curl_off_t progress = dlnow + ulnow;
+  if (progress != fetcher->last_progress_) {
+    fetcher->last_progress_ = progress;
+    fetcher->last_activity_ = now;
+  } else if (now - fetcher->last_activity_ >= fetcher->stall_limit_) {
+    fetcher->stalled_ = true;
+    return 1;
+  }
+  return 0;
 }
 
 size_t Fetcher::OnBody(char* data, size_t size, size_t count, void* self) {

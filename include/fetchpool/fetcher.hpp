@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,11 @@ class Fetcher {
 
   // State of the transfer in progress (only touched by the owning thread).
   std::uint64_t bytes_ = 0;
+  // Stall guard: when the byte counts last moved, and whether the guard ended the transfer.
+  std::chrono::steady_clock::time_point last_activity_;
+  curl_off_t last_progress_ = -1;
+  bool stalled_ = false;
+  std::chrono::steady_clock::duration stall_limit_;
   BodyChecker checker_;
   std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
 
