@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "fetchpool/expectations.hpp"
@@ -17,6 +18,11 @@ struct Job {
   std::string url;         // as given (trimmed)
   std::string invalid;     // non-empty: why this line cannot be fetched; the worker only reports it
   std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none
+
+  // Carried between attempts when the job is retried.
+  int attempts = 0;                                     // transfers already made
+  std::chrono::steady_clock::time_point first_start{};  // of the first attempt; epoch before it
+  bool head_refused = false;  // --head got 405/501 here once: later attempts use GET
 };
 
 // Why a URL failed; retry policy and output formats key off this, not off message text.
@@ -51,10 +57,13 @@ struct Result {
   std::string error;     // human-readable reason, empty when ok
   long http_status = 0;  // final status after redirects; 0 when no response arrived
   std::uint64_t bytes = 0;
+  // From the start of the first attempt to this outcome: a retried URL's waits are included.
   std::chrono::microseconds elapsed{0};
   int attempts = 1;
   std::string saved_path;  // -o: where the body is now ("DIR/name"), empty when not saved
   bool skipped = false;    // -o with --on-exists skip: ok without downloading, the file was there
+  // The server's Retry-After (either form), as a wait from when the response arrived.
+  std::optional<std::chrono::seconds> retry_after;
 
   // Filled only when the output format asks for them (they cost allocations per URL).
   std::string effective_url;  // after redirects

@@ -1,0 +1,89 @@
+#include "fetchpool/units.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+namespace fetchpool {
+namespace {
+
+// A finite decimal number that is the whole of `text` (strtod alone would accept "inf", hex
+// and leading spaces).
+std::optional<double> ParseNumber(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789.") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::string copy(text);
+  char* end = nullptr;
+  const double v = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsLower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (Lower(text[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> ParseByteSize(std::string_view text) {
+  const auto unit_at = text.find_first_not_of("0123456789.");
+  const std::optional<double> number = ParseNumber(text.substr(0, unit_at));
+  if (!number) return std::nullopt;
+  const std::string_view unit = unit_at == std::string_view::npos ? "" : text.substr(unit_at);
+  struct Unit {
+    std::string_view name;
+    double factor;
+  };
+  static constexpr Unit kUnits[] = {
+      {"", 1.0},
+      {"b", 1.0},
+      {"k", 1024.0},
+      {"kb", 1024.0},
+      {"kib", 1024.0},
+      {"m", 1024.0 * 1024},
+      {"mb", 1024.0 * 1024},
+      {"mib", 1024.0 * 1024},
+      {"g", 1024.0 * 1024 * 1024},
+      {"gb", 1024.0 * 1024 * 1024},
+      {"gib", 1024.0 * 1024 * 1024},
+  };
+  double scale = 0;
+  for (const Unit& u : kUnits) {
+    if (EqualsLower(unit, u.name)) scale = u.factor;
+  }
+  if (scale == 0) return std::nullopt;
+  const double bytes = std::floor(*number * scale);
+  if (bytes < 1 || bytes > 4611686018427387904.0) return std::nullopt;  // 2^62
+  return static_cast<std::uint64_t>(bytes);
+}
+
+std::optional<std::chrono::nanoseconds> ParseRate(std::string_view text) {
+  const auto slash = text.find('/');
+  const std::optional<double> count = ParseNumber(text.substr(0, slash));
+  if (!count || *count <= 0) return std::nullopt;
+  double period_s = 1;
+  if (slash != std::string_view::npos) {
+    const std::string_view unit = text.substr(slash + 1);
+    if (EqualsLower(unit, "s")) {
+      period_s = 1;
+    } else if (EqualsLower(unit, "m")) {
+      period_s = 60;
+    } else if (EqualsLower(unit, "h")) {
+      period_s = 3600;
+    } else {
+      return std::nullopt;
+    }
+  }
+  const double interval_ns = period_s / *count * 1e9;
+  if (interval_ns < 1000 || interval_ns > 86400e9) return std::nullopt;
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(interval_ns)));
+}
+
+}  // namespace fetchpool
