@@ -10,6 +10,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "fetchpool/report.hpp"
+#include "fetchpool/retry_policy.hpp"
+
 namespace fetchpool {
 namespace {
 
@@ -38,7 +41,7 @@ Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token sto
   // through a redirect.
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, options_.follow ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(options_.max_redirects));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout_s));
   if (options_.timeout_s > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options_.timeout_s));
@@ -47,9 +50,27 @@ Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token sto
   if (!options_.user_agent.empty()) {
     curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
   }
+  for (const std::string& line : options_.headers) {
+    if (!headers_.Append(line)) {
+      easy_.reset();  // ok() reports it: a request without the user's headers would be wrong
+      return;
+    }
+  }
+  if (headers_.get() != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_.get());
+  if (!options_.user.empty()) curl_easy_setopt(h, CURLOPT_USERPWD, options_.user.c_str());
+  if (options_.insecure) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
+  // Unset, libcurl reads http_proxy, https_proxy and no_proxy as curl does.
+  if (!options_.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());
+  if (options_.http_version != 0) curl_easy_setopt(h, CURLOPT_HTTP_VERSION, options_.http_version);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer_);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Fetcher::OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Fetcher::OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Fetcher::OnProgress);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, this);
@@ -66,11 +87,12 @@ Fetcher::~Fetcher() {
   easy_.reset();
 }
 
-Result Fetcher::Fetch(const Job& job) {
+Result Fetcher::Fetch(const Job& job, Method method) {
   Result result;
   result.seq = job.seq;
   result.line = job.line;
   result.url = job.url;
+  result.attempts = job.attempts + 1;
   if (!job.invalid.empty()) {
     result.error_kind = ErrorKind::kInvalidUrl;
     result.error = job.invalid;
@@ -88,10 +110,13 @@ Result Fetcher::Fetch(const Job& job) {
   }
 
   const auto start = std::chrono::steady_clock::now();
+  CURL* h = easy_.get();
   bytes_ = 0;
   last_activity_ = start;
   last_progress_ = -1;
   stalled_ = false;
+  too_large_ = false;
+  retry_after_.reset();
   error_buffer_[0] = '\0';
   checker_.Reset(job.expect.get());
   if (saver_ &&
@@ -101,23 +126,38 @@ Result Fetcher::Fetch(const Job& job) {
   // A line that expects a 3xx wants to see the redirect itself, not where it leads.
   const bool expects_redirect =
       job.expect && job.expect->status && job.expect->status->ContainsRedirect();
-  curl_easy_setopt(easy_.get(), CURLOPT_FOLLOWLOCATION, expects_redirect ? 0L : 1L);
-  curl_easy_setopt(easy_.get(), CURLOPT_URL, job.url.c_str());
-  CURLcode code = curl_easy_perform(easy_.get());
-  if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
-    bytes_ = 0;
-    checker_.Restart();
-    code = curl_easy_perform(easy_.get());
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, options_.follow && !expects_redirect ? 1L : 0L);
+  if (method == Method::kHead) {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t{0});  // a HEAD has no body to cap
+  } else {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);  // also undoes an earlier NOBODY on this handle
+    // Refuses a declared Content-Length over the cap up front; OnBody catches the rest.
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_size));
   }
-  result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - start);
+  curl_easy_setopt(h, CURLOPT_URL, job.url.c_str());
+  CURLcode code = curl_easy_perform(h);
+  if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(h)) {
+    bytes_ = 0;
+    too_large_ = false;
+    retry_after_.reset();
+    last_progress_ = -1;
+    checker_.Restart();
+    code = curl_easy_perform(h);
+  }
+  const auto end = std::chrono::steady_clock::now();
+  const auto attempt_elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
+  const auto first_start =
+      job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start;
+  result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
   result.bytes = bytes_;
-  curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &result.http_status);
+  result.retry_after = retry_after_;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.http_status);
   if (options_.collect_details) CollectDetails(result);
 
   if (code == CURLE_OK) {
     // A resumed body is the whole file for the checks: its 206 stands for the 200 it completes.
-    Judge(job, result, saver_ && saver_->resumed() ? 200 : result.http_status);
+    Judge(job, result, saver_ && saver_->resumed() ? 200 : result.http_status, attempt_elapsed);
   } else if (stalled_) {
     result.error_kind = ErrorKind::kStalled;
     result.error = fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s);
@@ -132,14 +172,18 @@ Result Fetcher::Fetch(const Job& job) {
   return result;
 }
 
-void Fetcher::Judge(const Job& job, Result& result, long status_for_checks) {
-  // An explicit status= check replaces the default "below 400" rule.
-  if (!(job.expect && job.expect->status) && result.http_status >= 400) {
+void Fetcher::Judge(const Job& job, Result& result, long status_for_checks,
+                    std::chrono::microseconds attempt_elapsed) {
+  // An explicit status= check replaces --accept (whose default is "below 400").
+  const bool accepted =
+      options_.accept ? options_.accept->Contains(status_for_checks) : result.http_status < 400;
+  if (!(job.expect && job.expect->status) && !accepted) {
     result.error_kind = ErrorKind::kHttpStatus;
     result.error = fmt::format("HTTP {}", result.http_status);
     return;
   }
-  if (std::string failed = checker_.Verdict(status_for_checks, result.elapsed); !failed.empty()) {
+  // max-ms= judges this response, not the waits between retries.
+  if (std::string failed = checker_.Verdict(status_for_checks, attempt_elapsed); !failed.empty()) {
     result.error_kind = ErrorKind::kCheckFailed;
     result.error = std::move(failed);
     return;
@@ -179,6 +223,10 @@ void Fetcher::Describe(CURLcode code, Result& result) const {
     result.error_kind = kind;
     result.error = std::move(message);
   };
+  if (too_large_ || code == CURLE_FILESIZE_EXCEEDED) {
+    return set(ErrorKind::kTooLarge,
+               fmt::format("body larger than {}", FormatSize(options_.max_size)));
+  }
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -293,6 +341,10 @@ size_t Fetcher::OnBody(char* data, size_t size, size_t count, void* self) {
   auto* fetcher = static_cast<Fetcher*>(self);
   const size_t n = size * count;
   fetcher->bytes_ += n;
+  if (fetcher->options_.max_size > 0 && fetcher->bytes_ > fetcher->options_.max_size) {
+    fetcher->too_large_ = true;  // also ends a body that never ends
+    return 0;
+  }
   try {
     // A short count aborts the transfer with CURLE_WRITE_ERROR; the saver keeps the real reason.
     if (fetcher->saver_ && !fetcher->saver_->Write(fetcher->easy_.get(), std::string_view(data, n),
@@ -303,6 +355,26 @@ size_t Fetcher::OnBody(char* data, size_t size, size_t count, void* self) {
   } catch (...) {
     if (fetcher->saver_) fetcher->saver_->Interrupted();
     return 0;  // no exception may cross libcurl; a short count aborts with CURLE_WRITE_ERROR
+  }
+  return n;
+}
+
+size_t Fetcher::OnHeader(char* data, size_t size, size_t count, void* self) {
+  auto* fetcher = static_cast<Fetcher*>(self);
+  const size_t n = size * count;
+  const std::string_view line(data, n);
+  constexpr std::string_view kRetryAfter = "retry-after:";
+  if (line.starts_with("HTTP/")) {
+    fetcher->retry_after_.reset();  // a new response (after a redirect or a 100 Continue)
+  } else if (line.size() > kRetryAfter.size() &&
+             std::equal(kRetryAfter.begin(), kRetryAfter.end(), line.begin(), [](char a, char b) {
+               return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+             })) {
+    try {
+      fetcher->retry_after_ = ParseRetryAfter(line.substr(kRetryAfter.size()), std::time(nullptr));
+    } catch (...) {
+      // No exception may cross libcurl; without the header the backoff decides.
+    }
   }
   return n;
 }

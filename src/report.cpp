@@ -49,14 +49,18 @@ void AppendTextLine(std::string& out, const Result& result, bool color) {
   AppendEscaped(out, result.url);
   const auto ms = result.elapsed.count() / 1000;
   if (result.skipped) {
-    fmt::format_to(std::back_inserter(out), " (skipped: exists, {}ms)", ms);
+    fmt::format_to(std::back_inserter(out), " (skipped: exists, {}ms", ms);
   } else if (result.ok) {
-    fmt::format_to(std::back_inserter(out), " ({}, {}ms)", FormatSize(result.bytes), ms);
+    fmt::format_to(std::back_inserter(out), " ({}, {}ms", FormatSize(result.bytes), ms);
   } else {
     out += " (";
     AppendEscaped(out, result.error);
-    fmt::format_to(std::back_inserter(out), ", {}ms)", ms);
+    fmt::format_to(std::back_inserter(out), ", {}ms", ms);
   }
+  if (result.attempts > 1) {
+    fmt::format_to(std::back_inserter(out), ", {} attempts", result.attempts);
+  }
+  out += ')';
   if (!result.saved_path.empty()) {
     out += " -> ";
     AppendEscaped(out, result.saved_path);

@@ -80,6 +80,125 @@ TEST(CliTest, HelpAndVersionExitZero) {
   }
 }
 
+TEST(CliTest, ResilienceDefaults) {
+  ParsedCommandLine p = Parse({});
+  ASSERT_TRUE(p.options);
+  const Options& o = *p.options;
+  EXPECT_EQ(o.retries, 0);
+  EXPECT_EQ(o.retry_wait_s, 1.0);
+  EXPECT_EQ(o.retry_max_wait_s, 60.0);
+  EXPECT_EQ(o.per_host, 0);
+  EXPECT_EQ(o.rate_interval.count(), 0);
+  EXPECT_EQ(o.max_size, 0u);
+  EXPECT_EQ(o.max_failures, 0);
+  EXPECT_EQ(o.max_time_s, 0.0);
+  EXPECT_TRUE(o.headers.empty());
+  EXPECT_FALSE(o.user_agent);
+  EXPECT_FALSE(o.head);
+  EXPECT_FALSE(o.accept);
+  EXPECT_TRUE(o.follow);
+  EXPECT_FALSE(o.insecure);
+  EXPECT_TRUE(o.proxy.empty());
+  EXPECT_EQ(o.http_version, HttpVersion::kDefault);
+}
+
+TEST(CliTest, ResilienceOptions) {
+  ParsedCommandLine p = Parse({"--retries", "3", "--retry-wait", "0.5", "--retry-max-wait=0",
+                               "--per-host", "2", "--rate", "30/m", "--max-size", "10M",
+                               "--max-failures", "5", "--max-time", "90", "urls.txt"});
+  ASSERT_TRUE(p.options);
+  const Options& o = *p.options;
+  EXPECT_EQ(o.retries, 3);
+  EXPECT_EQ(o.retry_wait_s, 0.5);
+  EXPECT_EQ(o.retry_max_wait_s, 0.0);
+  EXPECT_EQ(o.per_host, 2);
+  EXPECT_EQ(o.rate_interval, std::chrono::seconds(2));
+  EXPECT_EQ(o.max_size, 10u * 1024 * 1024);
+  EXPECT_EQ(o.max_failures, 5);
+  EXPECT_EQ(o.max_time_s, 90.0);
+  EXPECT_EQ(o.inputs, std::vector<std::string>{"urls.txt"});
+}
+
+TEST(CliTest, RequestOptionsInCurlSpelling) {
+  ParsedCommandLine p = Parse({"-H", "X-One: 1", "--header", "X-Two: 2", "-A", "bot/1", "-u",
+                               "me:secret", "--head", "--accept", "200-299,304", "--no-follow",
+                               "-k", "--proxy", "http://127.0.0.1:3128", "--http1.1", "a.txt"});
+  ASSERT_TRUE(p.options);
+  const Options& o = *p.options;
+  EXPECT_EQ(o.headers, (std::vector<std::string>{"X-One: 1", "X-Two: 2"}));
+  EXPECT_EQ(o.user_agent, "bot/1");
+  EXPECT_EQ(o.user, "me:secret");
+  EXPECT_TRUE(o.head);
+  ASSERT_TRUE(o.accept);
+  EXPECT_TRUE(o.accept->Contains(304));
+  EXPECT_FALSE(o.accept->Contains(302));
+  EXPECT_FALSE(o.follow);
+  EXPECT_TRUE(o.insecure);
+  EXPECT_EQ(o.proxy, "http://127.0.0.1:3128");
+  EXPECT_EQ(o.http_version, HttpVersion::kHttp11);
+  EXPECT_EQ(o.inputs, std::vector<std::string>{"a.txt"}) << "-H takes one value, not the file";
+}
+
+TEST(CliTest, EmptyUserAgentMeansNone) {
+  ParsedCommandLine p = Parse({"-A", ""});
+  ASSERT_TRUE(p.options);
+  EXPECT_EQ(p.options->user_agent, "");
+}
+
+TEST(CliTest, HeaderFormsCurlAccepts) {
+  ParsedCommandLine p = Parse({"-H", "Accept:", "-H", "X-Empty;", "-H", "X-Colon: a:b"});
+  ASSERT_TRUE(p.options);
+  EXPECT_EQ(p.options->headers.size(), 3u);
+}
+
+TEST(CliTest, BadResilienceAndRequestValuesAreUsageErrors) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--retries", "-1"},
+                                                                {"--retries", "many"},
+                                                                {"--retry-wait", "-1"},
+                                                                {"--retry-wait", "soon"},
+                                                                {"--retry-max-wait", "inf"},
+                                                                {"--per-host", "0"},
+                                                                {"--rate", "0"},
+                                                                {"--rate", "10/d"},
+                                                                {"--rate", "fast"},
+                                                                {"--max-size", "0"},
+                                                                {"--max-size", "10T"},
+                                                                {"--max-size", "big"},
+                                                                {"--max-failures", "0"},
+                                                                {"--max-time", "0"},
+                                                                {"-H", "no colon"},
+                                                                {"-H", ": value"},
+                                                                {"-H", "Bad Name: x"},
+                                                                {"-H", "X-A: 1\r\nX-B: 2"},
+                                                                {"-A", "a\nb"},
+                                                                {"-u", "nocolon"},
+                                                                {"--accept", "200-"},
+                                                                {"--accept", "ok"},
+                                                                {"--cacert", "/no/such/file.pem"},
+                                                                {"--proxy", "ftp://127.0.0.1"},
+                                                                {"--proxy", ""},
+                                                                {"--http1.1", "--http2"}}) {
+    testing::internal::CaptureStderr();
+    ParsedCommandLine p = Parse(args);
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(p.options) << args[0] << " " << args.back();
+    EXPECT_EQ(p.exit_code, 2) << args[0] << " " << args.back();
+    EXPECT_NE(err.find("fetchpool: "), std::string::npos) << err;
+  }
+}
+
+TEST(CliTest, HelpListsEveryNewOption) {
+  testing::internal::CaptureStdout();
+  Parse({"--help"});
+  const std::string out = testing::internal::GetCapturedStdout();
+  for (const char* name :
+       {"--retries", "--retry-wait", "--retry-max-wait", "--per-host", "--rate", "--max-size",
+        "--max-failures", "--max-time", "--header", "--user-agent", "--user", "--head", "--accept",
+        "--no-follow", "--insecure", "--cacert", "--proxy", "--http1.1", "--http2"}) {
+    EXPECT_NE(out.find(name), std::string::npos) << name;
+  }
+}
+
 TEST(CliTest, VersionNamesLibcurl) {
   testing::internal::CaptureStdout();
   Parse({"--version"});

@@ -50,6 +50,26 @@ TEST(TextLineTest, FailLineGivesTheReasonInsteadOfTheSize) {
   EXPECT_EQ(out, "[FAIL] http://h/x (HTTP 404, 12ms)\n");
 }
 
+TEST(TextLineTest, SaysHowManyAttemptsWhenMoreThanOne) {
+  Result ok = Ok("http://h/", 1229, 201'000us);
+  ok.attempts = 3;
+  std::string out;
+  AppendTextLine(out, ok, false);
+  EXPECT_EQ(out, "[OK]   http://h/ (1.2KB, 201ms, 3 attempts)\n");
+  Result fail;
+  fail.url = "http://h/";
+  fail.error = "HTTP 503";
+  fail.elapsed = 12'000us;
+  fail.attempts = 2;
+  out.clear();
+  AppendTextLine(out, fail, false);
+  EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms, 2 attempts)\n");
+  fail.attempts = 1;
+  out.clear();
+  AppendTextLine(out, fail, false);
+  EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms)\n") << "one attempt goes unsaid";
+}
+
 TEST(TextLineTest, ColourWrapsOnlyTheTagAndKeepsTheColumns) {
   std::string ok;
   AppendTextLine(ok, Ok("u", 1, 0us), true);

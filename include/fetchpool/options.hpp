@@ -1,8 +1,12 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "fetchpool/status_set.hpp"
 
 namespace fetchpool {
 
@@ -11,6 +15,7 @@ enum class OutputFormat { kText, kJsonLines, kCsv };
 enum class Verbosity { kSilent, kQuiet, kNormal, kVerbose };
 // What -o does when the file it would create already exists.
 enum class OnExists { kRename, kSkip, kOverwrite, kFail };
+enum class HttpVersion { kDefault, kHttp11, kHttp2 };
 
 // How bodies are saved (-o and friends). A plain value; empty `dir` means bodies are discarded.
 struct SaveOptions {
@@ -37,6 +42,28 @@ struct Options {
   std::string junit_path;
   std::string shard;  // "K/N", validated by the parser; empty = every URL
   SaveOptions save;
+
+  // Retries, limits and politeness.
+  int retries = 0;
+  double retry_wait_s = 1.0;
+  double retry_max_wait_s = 60.0;
+  int per_host = 0;                           // 0: no limit beyond the workers
+  std::chrono::nanoseconds rate_interval{0};  // between request starts; 0: no pacing
+  std::uint64_t max_size = 0;                 // bytes; 0: no limit
+  int max_failures = 0;                       // 0: never stop early
+  double max_time_s = 0;                      // whole run; 0: no deadline
+
+  // Request controls, spelled as curl spells them.
+  std::vector<std::string> headers;
+  std::optional<std::string> user_agent;  // nullopt: fetchpool/VERSION
+  std::string user;                       // USER:PASSWORD
+  bool head = false;
+  std::optional<StatusSet> accept;  // nullopt: 200-399
+  bool follow = true;
+  bool insecure = false;
+  std::string cacert;
+  std::string proxy;
+  HttpVersion http_version = HttpVersion::kDefault;
 };
 
 // The outcome of parsing argv: either options to run with, or an exit code to return at once

@@ -27,7 +27,9 @@ std::string FormatSize(std::uint64_t bytes);
 void AppendEscaped(std::string& out, std::string_view text);
 
 // Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n"; with -o, " -> PATH"
-// before the newline says where the body went, and a skip reads "(skipped: exists, 0ms)".
+// before the newline says where the body went, and a skip reads "(skipped: exists, 0ms)". A URL
+// that took more than one attempt gets ", N attempts" before the ")"; TIME then counts from the
+// start of the first attempt.
 void AppendTextLine(std::string& out, const Result& result, bool color);
 
 // "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", plus ", N retries" when there were any.

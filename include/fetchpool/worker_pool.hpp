@@ -1,25 +1,31 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <vector>
 
 #include "fetchpool/bounded_queue.hpp"
+#include "fetchpool/dispatcher.hpp"
 #include "fetchpool/fetcher.hpp"
 #include "fetchpool/job.hpp"
+#include "fetchpool/pacer.hpp"
 
 namespace fetchpool {
 
 // A fixed set of std::jthread workers. Each owns a Fetcher (one reused easy handle), takes jobs
-// until `jobs` is closed and drained or `stop` is requested, and pushes one Result per job.
-// The last worker to leave closes `results`, so the consumer knows every result has arrived.
-// Thread-safety: construct and destroy on one thread; the workers touch only the queues.
+// from the dispatcher until it says the run is over (or `stop` is requested), waits for the pacer
+// before every request, and hands each outcome back to the dispatcher, pushing the results it
+// does not keep for a retry. The last worker to leave closes `results`, so the consumer knows
+// every result has arrived.
+// Thread-safety: construct and destroy on one thread; the workers touch only the dispatcher, the
+// pacer and the results queue, which are thread-safe.
 class WorkerPool {
  public:
-  // `share`, `jobs` and `results` must outlive the pool.
-  WorkerPool(int count, const FetchOptions& options, CURLSH* share, BoundedQueue<Job>& jobs,
-             BoundedQueue<Result>& results, std::stop_token stop);
+  // `share`, `dispatcher`, `pacer` (null: no --rate) and `results` must outlive the pool.
+  WorkerPool(int count, const FetchOptions& options, CURLSH* share, Dispatcher& dispatcher,
+             Pacer* pacer, BoundedQueue<Result>& results, std::stop_token stop);
   // Joins every worker.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -31,9 +37,13 @@ class WorkerPool {
 
  private:
   void Work(const FetchOptions& options, CURLSH* share);
+  // One attempt at the job (a HEAD refused with 405/501 is tried again as GET within it).
+  // nullopt when a stop came before the request could start.
+  std::optional<Result> Attempt(Fetcher& fetcher, bool head, Job& job);
   void Leave();  // drops one reference; the last one closes results_
 
-  BoundedQueue<Job>& jobs_;
+  Dispatcher& dispatcher_;
+  Pacer* pacer_;
   BoundedQueue<Result>& results_;
   std::stop_token stop_;
   std::atomic<int> running_;

@@ -1,0 +1,287 @@
+#include "fetchpool/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace fetchpool {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+Job MakeJob(std::uint64_t seq, std::string url) {
+  Job job;
+  job.seq = seq;
+  job.url = std::move(url);
+  return job;
+}
+
+// What a worker's Fetcher would return for `task`.
+Result Outcome(const Task& task, bool ok, long status = 200) {
+  Result r;
+  r.seq = task.job.seq;
+  r.url = task.job.url;
+  r.attempts = task.job.attempts + 1;
+  r.ok = ok;
+  r.http_status = status;
+  if (!ok) {
+    r.error_kind = ErrorKind::kHttpStatus;
+    r.error = "HTTP " + std::to_string(status);
+  }
+  return r;
+}
+
+Result Transient(const Task& task, std::chrono::seconds retry_after) {
+  Result r = Outcome(task, false, 503);
+  r.retry_after = retry_after;
+  return r;
+}
+
+Result Ok(const Task& task) { return Outcome(task, true); }
+
+// Finish with the outcome `make` gives for the task (computed before the task moves).
+template <typename Make>
+std::optional<Result> Report(Dispatcher& d, std::optional<Task>& task, Make make) {
+  Result r = make(*task);
+  return d.Finish(*std::move(task), std::move(r));
+}
+
+DispatchOptions Options(int retries = 0, int per_host = 0, int max_failures = 0) {
+  DispatchOptions o;
+  o.retry = {.retries = retries, .wait_s = 0.001, .max_wait_s = 60};
+  o.per_host = per_host;
+  o.max_failures = max_failures;
+  return o;
+}
+
+TEST(DispatcherTest, HandsOutEveryJobThenEnds) {
+  BoundedQueue<Job> input(8);
+  std::stop_source stop;
+  Dispatcher d(input, Options(), stop.get_token());
+  for (std::uint64_t i = 0; i < 5; ++i) input.push(MakeJob(i, "http://h/" + std::to_string(i)));
+  input.close();
+  std::set<std::uint64_t> seen;
+  while (std::optional<Task> task = d.Next()) {
+    seen.insert(task->job.seq);
+    std::optional<Result> r = Report(d, task, Ok);
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->ok);
+  }
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_FALSE(d.stopped_early());
+}
+
+TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
+  BoundedQueue<Job> input(8);
+  std::stop_source stop;
+  Dispatcher d(input, Options(/*retries=*/1), stop.get_token());
+  input.push(MakeJob(0, "http://h/flaky"));
+  input.push(MakeJob(1, "http://h/a"));
+  input.push(MakeJob(2, "http://h/b"));
+  input.close();
+
+  std::optional<Task> flaky = d.Next();
+  ASSERT_TRUE(flaky);
+  ASSERT_EQ(flaky->job.seq, 0u);
+  const Clock::time_point failed_at = Clock::now();
+  EXPECT_FALSE(Report(d, flaky, [](const Task& t) { return Transient(t, 1s); }))
+      << "kept for a retry";
+
+  // The other jobs come at once, while the retry waits for its time.
+  for (std::uint64_t want : {1u, 2u}) {
+    std::optional<Task> task = d.Next();
+    ASSERT_TRUE(task);
+    EXPECT_EQ(task->job.seq, want);
+    EXPECT_LT(Clock::now() - failed_at, 900ms);
+    ASSERT_TRUE(Report(d, task, Ok));
+  }
+  // Input is exhausted and nothing runs, but the retry is pending: Next waits for it.
+  std::optional<Task> retry = d.Next();
+  ASSERT_TRUE(retry);
+  EXPECT_GE(Clock::now() - failed_at, 950ms) << "Retry-After: 1 honoured";
+  EXPECT_EQ(retry->job.seq, 0u);
+  EXPECT_EQ(retry->job.attempts, 1);
+  ASSERT_TRUE(retry->last);
+  EXPECT_EQ(retry->last->http_status, 503);
+
+  std::optional<Result> final = Report(d, retry, Ok);
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->attempts, 2);
+  EXPECT_FALSE(d.Next());
+}
+
+TEST(DispatcherTest, GivesUpAfterTheLastRetry) {
+  BoundedQueue<Job> input(8);
+  std::stop_source stop;
+  Dispatcher d(input, Options(/*retries=*/2), stop.get_token());
+  input.push(MakeJob(0, "http://h/down"));
+  input.close();
+  int attempts = 0;
+  std::optional<Result> final;
+  while (std::optional<Task> task = d.Next()) {
+    ++attempts;
+    final = Report(d, task, [](const Task& t) { return Transient(t, 0s); });
+  }
+  EXPECT_EQ(attempts, 3);
+  ASSERT_TRUE(final);
+  EXPECT_EQ(final->attempts, 3);
+  EXPECT_EQ(final->http_status, 503);
+}
+
+TEST(DispatcherTest, StopWakesAWaitingWorkerAndReportsThePendingRetry) {
+  BoundedQueue<Job> input(8);
+  std::stop_source stop;
+  Dispatcher d(input, Options(/*retries=*/3), stop.get_token());
+  input.push(MakeJob(0, "http://h/flaky"));
+  input.close();
+  std::optional<Task> task = d.Next();
+  ASSERT_TRUE(task);
+  ASSERT_FALSE(Report(d, task, [](const Task& t) { return Transient(t, 3600s); }));
+
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(30ms);
+    stop.request_stop();
+  });
+  const Clock::time_point t0 = Clock::now();
+  EXPECT_FALSE(d.Next());
+  EXPECT_LT(Clock::now() - t0, 2s);
+  std::optional<Result> last = d.TakeAbandoned();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->http_status, 503);
+  EXPECT_FALSE(d.TakeAbandoned());
+  EXPECT_TRUE(d.input_token().stop_requested());
+}
+
+TEST(DispatcherTest, ABusyHostDoesNotBlockOtherHosts) {
+  BoundedQueue<Job> input(8);
+  std::stop_source stop;
+  Dispatcher d(input, Options(0, /*per_host=*/1), stop.get_token());
+  input.push(MakeJob(0, "http://a/1"));
+  input.push(MakeJob(1, "http://a/2"));
+  input.push(MakeJob(2, "http://b/1"));
+  input.close();
+
+  std::optional<Task> a1 = d.Next();
+  ASSERT_TRUE(a1);
+  EXPECT_EQ(a1->host, "a");
+  std::optional<Task> b1 = d.Next();
+  ASSERT_TRUE(b1);
+  EXPECT_EQ(b1->job.seq, 2u) << "a/2 is parked while a is busy";
+  ASSERT_TRUE(Report(d, b1, Ok));
+
+  // Only a/2 is left, and it must wait for a's slot.
+  std::atomic<bool> finished{false};
+  std::jthread finisher([&] {
+    std::this_thread::sleep_for(50ms);
+    finished = true;
+    Report(d, a1, Ok);
+  });
+  std::optional<Task> a2 = d.Next();
+  ASSERT_TRUE(a2);
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(a2->job.seq, 1u);
+  finisher.join();
+  ASSERT_TRUE(Report(d, a2, Ok));
+  EXPECT_FALSE(d.Next());
+}
+
+TEST(DispatcherTest, MaxFailuresStopsTakingInput) {
+  BoundedQueue<Job> input(64);
+  std::stop_source stop;
+  Dispatcher d(input, Options(0, 0, /*max_failures=*/2), stop.get_token());
+  for (std::uint64_t i = 0; i < 10; ++i) input.push(MakeJob(i, "http://h/x"));
+  int handed = 0;
+  while (std::optional<Task> task = d.Next()) {
+    ++handed;
+    ASSERT_TRUE(Report(d, task, [](const Task& t) { return Outcome(t, false, 404); }));
+  }
+  EXPECT_EQ(handed, 2);
+  EXPECT_TRUE(d.stopped_early());
+  EXPECT_TRUE(d.input_token().stop_requested()) << "the reader must give up too";
+  EXPECT_FALSE(stop.stop_requested()) << "transfers in flight may finish";
+}
+
+TEST(DispatcherTest, AbandonedTaskReportsItsPreviousAttempt) {
+  BoundedQueue<Job> input(8);
+  std::stop_source stop;
+  Dispatcher d(input, Options(/*retries=*/1), stop.get_token());
+  input.push(MakeJob(0, "http://h/x"));
+  input.push(MakeJob(1, "http://h/y"));
+  input.close();
+  std::optional<Task> x = d.Next();
+  ASSERT_TRUE(x);
+  ASSERT_FALSE(Report(d, x, [](const Task& t) { return Transient(t, 0s); }));
+  std::optional<Task> first = d.Next();
+  std::optional<Task> second = d.Next();
+  ASSERT_TRUE(first && second);
+  // One never-started first attempt says nothing; a never-started retry reports its past.
+  Task& fresh = first->job.attempts == 0 ? *first : *second;
+  Task& retry = first->job.attempts == 0 ? *second : *first;
+  EXPECT_FALSE(d.Abandon(std::move(fresh)));
+  std::optional<Result> last = d.Abandon(std::move(retry));
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->http_status, 503);
+  EXPECT_FALSE(d.Next());
+}
+
+// Several workers, several hosts, random transient failures: every job is reported exactly once
+// and no host ever has more than its limit running.
+TEST(DispatcherTest, ManyWorkersEveryJobOnceWithinHostLimits) {
+  constexpr int kJobs = 300;
+  constexpr int kPerHost = 2;
+  BoundedQueue<Job> input(16);
+  std::stop_source stop;
+  DispatchOptions options = Options(/*retries=*/2, kPerHost);
+  options.max_pending = 32;  // small, so back-pressure and parking both happen
+  options.max_fresh = 4;
+  Dispatcher d(input, options, stop.get_token());
+
+  std::mutex mutex;
+  std::map<std::string, int> running;
+  std::map<std::uint64_t, int> reported;
+  bool over_limit = false;
+
+  std::jthread reader([&] {
+    for (int i = 0; i < kJobs; ++i) {
+      input.push(MakeJob(static_cast<std::uint64_t>(i), "http://h" + std::to_string(i % 3) + "/"));
+    }
+    input.close();
+  });
+  std::vector<std::jthread> workers;
+  for (int w = 0; w < 6; ++w) {
+    workers.emplace_back([&, w] {
+      std::mt19937 random(static_cast<unsigned>(w));
+      while (std::optional<Task> task = d.Next()) {
+        {
+          std::lock_guard lock(mutex);
+          if (++running[task->host] > kPerHost) over_limit = true;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
+        {
+          std::lock_guard lock(mutex);
+          --running[task->host];
+        }
+        const bool ok = random() % 3 != 0;
+        Result r = ok ? Outcome(*task, true) : Transient(*task, 0s);
+        if (std::optional<Result> done = d.Finish(*std::move(task), std::move(r))) {
+          std::lock_guard lock(mutex);
+          ++reported[done->seq];
+        }
+      }
+    });
+  }
+  workers.clear();
+  EXPECT_FALSE(over_limit);
+  ASSERT_EQ(reported.size(), static_cast<std::size_t>(kJobs));
+  for (const auto& [seq, count] : reported) EXPECT_EQ(count, 1) << seq;
+}
+
+}  // namespace
+}  // namespace fetchpool
