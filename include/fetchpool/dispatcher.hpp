@@ -45,7 +45,9 @@ struct Task {
 // in a delay queue and parked jobs in per-host side queues, so neither holds a worker while other
 // work is ready. Workers leave when the input is exhausted and nothing is waiting, parked,
 // retrying or running; on a stop request (or once --max-failures is reached) at once.
-// An intake thread moves jobs from the reader's queue into the dispatcher.
+// An intake thread moves jobs from the reader's queue into the dispatcher. Without retries,
+// --per-host or --max-failures there is nothing to coordinate: workers then pop the reader's
+// queue directly, as cheaply as before the dispatcher existed.
 // Thread-safe: every member may be called from any thread.
 class Dispatcher {
  public:
@@ -82,23 +84,36 @@ class Dispatcher {
 
  private:
   void Intake();
-  bool WaitForRoom();  // false once no more input is wanted
-  std::optional<Task> TakeRunnable(std::unique_lock<std::mutex>& lock);
-  std::optional<Result> Complete(std::unique_lock<std::mutex>& lock, Result result);
+  // Waits on `cv` until `ready`, a stop, or `deadline`. std::condition_variable rather than
+  // _any (which takes an internal mutex on every wait and notify); the stop reaches the wait
+  // through a callback that notifies under mutex_.
+  template <typename Ready>
+  void Wait(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+            const std::stop_token& stop, std::optional<Clock::time_point> deadline, Ready ready);
+  std::optional<Task> TakeRunnable();
+  // Ends a job's stay: counts its result (if any) and wakes whoever that concerns.
+  std::optional<Result> Settle(std::unique_lock<std::mutex>& lock, std::optional<Result> result,
+                               bool slot_freed);
   void AbandonAll();
-  void Changed(bool everyone);
   bool Stopping() const { return failfast_ || stop_.stop_requested(); }
+  // Wake-ups are batched as in BoundedQueue: the intake only once half its line is free.
+  bool RoomForBatch() const;
+  bool IntakeShouldWake() const { return intake_waiting_ && RoomForBatch(); }
 
   BoundedQueue<Job>& input_;
   const DispatchOptions options_;
+  const bool direct_;  // nothing to coordinate: no intake, Next pops input_
+  const std::size_t half_batch_;
   std::stop_token stop_;
   std::stop_source input_stop_;
 
   mutable std::mutex mutex_;
-  std::condition_variable_any work_;  // workers: something may have become runnable, or the end
-  std::condition_variable_any room_;  // intake: room for more input
-  std::uint64_t generation_ = 0;      // bumped on every change a waiting worker must look at
-  std::deque<Task> fresh_;            // taken from the input, not yet started
+  std::condition_variable work_;  // workers: something may have become runnable, or the end
+  std::condition_variable room_;  // intake: room for more input
+  std::uint64_t generation_ = 0;  // bumped on every change a waiting worker must look at
+  int idle_workers_ = 0;          // waiting in Next
+  bool intake_waiting_ = false;
+  std::deque<Task> fresh_;  // taken from the input, not yet started
   DelayQueue<Task> retries_;
   HostLimiter<Task> hosts_;
   std::deque<Result> abandoned_;
