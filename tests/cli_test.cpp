@@ -177,7 +177,8 @@ TEST(CliTest, BadResilienceAndRequestValuesAreUsageErrors) {
                                                                 {"--cacert", "/no/such/file.pem"},
                                                                 {"--proxy", "ftp://127.0.0.1"},
                                                                 {"--proxy", ""},
-                                                                {"--http1.1", "--http2"}}) {
+                                                                {"--http1.1", "--http2"},
+                                                                {"--head", "-o", "out"}}) {
     testing::internal::CaptureStderr();
     ParsedCommandLine p = Parse(args);
     const std::string err = testing::internal::GetCapturedStderr();

@@ -19,6 +19,7 @@
 
 #include "support/subprocess.hpp"
 #include "support/test_server.hpp"
+#include "temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -26,6 +27,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ProcessResult;
 using testing::RunProcess;
+using testing::ScratchDir;
 using testing::Subprocess;
 using testing::SubprocessOptions;
 using testing::TestServer;
@@ -222,6 +224,18 @@ TEST_F(ResilienceTest, CtrlCWhileARetryIsPendingExits130Promptly) {
   // What the pending URL last got is still reported.
   EXPECT_TRUE(Contains(LineFor(r.out, url), "(HTTP 503, ")) << r.out;
   EXPECT_EQ(server_.request_count(), 1u);
+}
+
+TEST_F(ResilienceTest, ARetriedDownloadIsSavedOnceUnderItsOwnName) {
+  ScratchDir dir;
+  const std::string url = server_.url("/flaky?key=save&fails=2");
+  ProcessResult r =
+      Fetchpool({"--retries", "2", "--retry-wait", "0.01", "-o", dir.path()}, url + "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(LineFor(r.out, url), ", 3 attempts) -> ")) << r.out;
+  // The failed attempts left nothing behind, and did not push the name to "flaky.1".
+  EXPECT_EQ(dir.List(), std::vector<std::string>{"flaky"});
+  EXPECT_EQ(testing::ReadFile(dir / "flaky"), "ok");
 }
 
 // --- limits ---
