@@ -25,9 +25,9 @@ using namespace std::chrono_literals;
 using testing::ProcessResult;
 using testing::ReadFile;
 using testing::RunProcess;
+using testing::ScratchDir;
 using testing::Subprocess;
 using testing::SubprocessOptions;
-using testing::ScratchDir;
 using testing::TestServer;
 using testing::WriteFile;
 
@@ -274,7 +274,9 @@ TEST_F(SaveIntegrationTest, CtrlCLeavesNothingBehind) {
     std::this_thread::sleep_for(100ms);
     proc.Signal(SIGINT);
     ProcessResult r = proc.Wait(5s);
-    EXPECT_EQ(r.exit_code, 130) << "signal " << r.term_signal << " timed out " << r.timed_out << "\n" << r.out << r.err;
+    EXPECT_EQ(r.exit_code, 130) << "signal " << r.term_signal << " timed out " << r.timed_out
+                                << "\n"
+                                << r.out << r.err;
     if (resume) {
       // --continue keeps what arrived for the next run, and never under a final name.
       EXPECT_EQ(Saved(), (std::vector<std::string>{".drip.1.part", ".drip.part"}));
