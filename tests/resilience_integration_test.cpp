@@ -286,10 +286,12 @@ TEST_F(ResilienceTest, RateSpacesRequestStartsAtTheServer) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto times = server_.request_times();
   ASSERT_EQ(times.size(), 6u);
+  // Starts are 100ms apart; arrivals add each request's own latency, which a busy machine
+  // stretches, so the bounds leave room. A burst (even just at the start) would show as ~0ms.
   for (std::size_t i = 1; i < times.size(); ++i) {
-    EXPECT_GE(times[i] - times[i - 1], 50ms) << "gap " << i << ": no burst, not even at start";
+    EXPECT_GE(times[i] - times[i - 1], 25ms) << "gap " << i << ": no burst, not even at start";
   }
-  EXPECT_GE(times.back() - times.front(), 450ms);
+  EXPECT_GE(times.back() - times.front(), 400ms);
 }
 
 TEST_F(ResilienceTest, MaxFailuresStopsTakingNewUrls) {
