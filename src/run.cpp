@@ -94,6 +94,13 @@ DispatchOptions ToDispatchOptions(const Options& o) {
   return d;
 }
 
+// "; 3 transfers in progress were aborted", or nothing when none was.
+std::string AbortedNote(const Summary& summary) {
+  if (summary.aborted == 0) return {};
+  return fmt::format("; {} transfer{} in progress {} aborted", summary.aborted,
+                     summary.aborted == 1 ? "" : "s", summary.aborted == 1 ? "was" : "were");
+}
+
 }  // namespace
 
 int Run(const Options& options) {
@@ -177,20 +184,12 @@ int Run(const Options& options) {
   if (!read.error.empty()) fmt::print(stderr, "fetchpool: {}\n", read.error);
   if (!junit_error.empty()) fmt::print(stderr, "fetchpool: {}\n", junit_error);
   if (const int sig = signals.received(); sig != 0) {
-    if (summary.aborted > 0) {
-      fmt::print(stderr, "fetchpool: interrupted; {} transfer{} in progress {} aborted\n",
-                 summary.aborted, summary.aborted == 1 ? "" : "s",
-                 summary.aborted == 1 ? "was" : "were");
-    }
+    if (summary.aborted > 0) fmt::print(stderr, "fetchpool: interrupted{}\n", AbortedNote(summary));
     return 128 + sig;
   }
   if (out_of_time) {
-    fmt::print(stderr, "fetchpool: stopped by --max-time after {:g}s", options.max_time_s);
-    if (summary.aborted > 0) {
-      fmt::print(stderr, "; {} transfer{} in progress {} aborted", summary.aborted,
-                 summary.aborted == 1 ? "" : "s", summary.aborted == 1 ? "was" : "were");
-    }
-    fmt::print(stderr, "\n");
+    fmt::print(stderr, "fetchpool: stopped by --max-time after {:g}s{}\n", options.max_time_s,
+               AbortedNote(summary));
   }
   const bool stopped_early = dispatcher.stopped_early();
   if (stopped_early) {
