@@ -42,32 +42,6 @@ struct Fd {
   }
 };
 
-std::vector<std::string> Environment(const PtyOptions& opts) {
-  auto overridden = [&opts](std::string_view name) {
-    for (const auto& unset : opts.env_unset) {
-      if (unset == name) return true;
-    }
-    for (const auto& [key, value] : opts.env_set) {
-      if (key == name) return true;
-    }
-    return false;
-  };
-  std::vector<std::string> env;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    std::string_view kv(*entry);
-    if (!overridden(kv.substr(0, kv.find('=')))) env.emplace_back(kv);
-  }
-  for (const auto& [key, value] : opts.env_set) env.push_back(key + "=" + value);
-  return env;
-}
-
-std::vector<char*> CStrings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
 // Appends what is readable now; returns false once the descriptor is at EOF
 // (or EIO, which is how a pty master reports that every slave is closed).
 bool ReadAvailable(int fd, std::string& sink) {
@@ -224,7 +198,8 @@ PtyResult RunOnPty(std::vector<std::string> argv, const PtyOptions& opts, millis
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  std::vector<std::string> env = Environment(opts);
+  std::vector<std::string> env =
+      BuildEnvironment({.env_set = opts.env_set, .env_unset = opts.env_unset});
   std::vector<char*> argv_c = CStrings(argv);
   std::vector<char*> env_c = CStrings(env);
   pid_t pid = -1;

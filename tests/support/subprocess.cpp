@@ -57,6 +57,8 @@ void MakePipe(int fds[2]) {
 
 void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+}  // namespace
+
 std::vector<std::string> BuildEnvironment(const SubprocessOptions& opts) {
   auto overridden = [&opts](std::string_view name) {
     for (const auto& unset : opts.env_unset) {
@@ -83,8 +85,6 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   out.push_back(nullptr);
   return out;
 }
-
-}  // namespace
 
 // Thread-safety: fields marked "mu" are guarded by mu; stdin_fd by stdin_mu;
 // out_fd/err_fd/wake_r belong to the reader thread once it runs; wait_mu

@@ -74,6 +74,12 @@ class Subprocess {
 
 // Start + write all of stdin_data (from a helper thread, so a child that never
 // reads cannot hang the test) + close stdin + Wait(timeout).
+// The child's environment: ours, without opts.env_unset, with opts.env_set applied.
+std::vector<std::string> BuildEnvironment(const SubprocessOptions& opts);
+
+// A null-terminated argv/envp view of `strings`, valid while `strings` lives unchanged.
+std::vector<char*> CStrings(std::vector<std::string>& strings);
+
 ProcessResult RunProcess(std::vector<std::string> argv, std::string_view stdin_data,
                          std::chrono::milliseconds timeout, SubprocessOptions opts = {});
 
