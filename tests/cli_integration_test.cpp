@@ -30,17 +30,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// Polls cond every 5 ms for up to timeout.
-template <typename Cond>
-bool Eventually(Cond cond, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = Clock::now() + timeout;
-  while (!cond()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
 // EXPECT_TRUE(Has(text, needle)) shows both when it fails.
 ::testing::AssertionResult Has(std::string_view text, std::string_view needle) {
   if (text.find(needle) != std::string_view::npos) return ::testing::AssertionSuccess();

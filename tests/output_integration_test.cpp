@@ -46,16 +46,6 @@ std::size_t Count(std::string_view text, std::string_view needle) {
   return n;
 }
 
-template <typename Cond>
-bool Eventually(Cond cond, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = Clock::now() + timeout;
-  while (!cond()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
 std::string Hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -189,15 +189,7 @@ PtyResult RunOnPty(std::vector<std::string> argv, const PtyOptions& opts, millis
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 #endif
-  sigset_t none;
-  sigset_t all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  sigdelset(&all, SIGKILL);
-  sigdelset(&all, SIGSTOP);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  ResetChildSignals(attr);
   std::vector<std::string> env =
       BuildEnvironment({.env_set = opts.env_set, .env_unset = opts.env_unset});
   std::vector<char*> argv_c = CStrings(argv);

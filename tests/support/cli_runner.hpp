@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -109,5 +110,16 @@ struct PtyResult {
 // Kills the child with SIGKILL after timeout.
 PtyResult RunOnPty(std::vector<std::string> argv, const PtyOptions& opts = {},
                    std::chrono::milliseconds timeout = kRunTimeout);
+
+// Polls cond every 5 ms until it holds (true) or timeout passes (false).
+template <typename Cond>
+bool Eventually(Cond cond, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
 
 }  // namespace fetchpool::testing

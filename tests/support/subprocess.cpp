@@ -59,6 +59,20 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
 
 }  // namespace
 
+// gtest, httplib (SIGPIPE) or the caller may have changed the signal mask and dispositions; the
+// child must see a pristine process as a shell would give it.
+void ResetChildSignals(posix_spawnattr_t& attr) {
+  sigset_t none;
+  sigset_t all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+}
+
 std::vector<std::string> BuildEnvironment(const SubprocessOptions& opts) {
   auto overridden = [&opts](std::string_view name) {
     for (const auto& unset : opts.env_unset) {
@@ -248,17 +262,7 @@ Subprocess Subprocess::Start(std::vector<std::string> argv, SubprocessOptions op
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 #endif
 
-    // gtest, httplib (SIGPIPE) or the caller may have changed these; the
-    // child must see a pristine process as a shell would give it.
-    sigset_t none;
-    sigset_t all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    sigdelset(&all, SIGKILL);
-    sigdelset(&all, SIGSTOP);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    ResetChildSignals(attr);
 
     std::vector<std::string> env = BuildEnvironment(opts);
     std::vector<char*> argv_c = CStrings(argv);

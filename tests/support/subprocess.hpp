@@ -2,6 +2,7 @@
 // so tests can drive it like a user would.
 #pragma once
 
+#include <spawn.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -74,6 +75,9 @@ class Subprocess {
 
 // Start + write all of stdin_data (from a helper thread, so a child that never
 // reads cannot hang the test) + close stdin + Wait(timeout).
+// Gives the child default signal dispositions and an empty signal mask.
+void ResetChildSignals(posix_spawnattr_t& attr);
+
 // The child's environment: ours, without opts.env_unset, with opts.env_set applied.
 std::vector<std::string> BuildEnvironment(const SubprocessOptions& opts);
 
