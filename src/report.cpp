@@ -5,6 +5,7 @@
 #include <array>
 #include <iterator>
 
+#include "fetchpool/curl_handles.hpp"
 #include "fetchpool/utf8.hpp"
 
 namespace fetchpool {
@@ -35,10 +36,33 @@ void AppendEscaped(std::string& out, std::string_view text) {
   }
 }
 
-void AppendTextLine(std::string& out, const Result& result, bool color) {
+namespace {
+
+// libcurl's effective URL is normalised ("http://h" becomes "http://h/"): only a different
+// normal form means a redirect led somewhere.
+bool LedElsewhere(const Result& result) {
+  if (result.effective_url.empty() || result.effective_url == result.url) return false;
+  return NormalizedUrl(result.url) != NormalizedUrl(result.effective_url);
+}
+
+void AppendDetails(std::string& out, const Result& result) {
+  if (LedElsewhere(result)) {
+    out += " -> ";
+    AppendEscaped(out, result.effective_url);
+  }
+  if (!result.ip.empty()) {
+    out += " [";
+    AppendEscaped(out, result.ip);
+    out += ']';
+  }
+}
+
+}  // namespace
+
+void AppendTextLine(std::string& out, const Result& result, const TextStyle& style) {
   const char* tag = result.ok ? "[OK]" : "[FAIL]";
   const char* pad = result.ok ? "   " : " ";
-  if (color) {
+  if (style.color) {
     out += result.ok ? "\x1b[32m" : "\x1b[31m";
     out += tag;
     out += "\x1b[0m";
@@ -61,6 +85,7 @@ void AppendTextLine(std::string& out, const Result& result, bool color) {
     fmt::format_to(std::back_inserter(out), ", {} attempts", result.attempts);
   }
   out += ')';
+  if (style.verbose && !result.effective_url.empty()) AppendDetails(out, result);
   if (!result.saved_path.empty()) {
     out += " -> ";
     AppendEscaped(out, result.saved_path);

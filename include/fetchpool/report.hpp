@@ -26,11 +26,17 @@ std::string FormatSize(std::uint64_t bytes);
 // line cannot drive (or garble) the terminal.
 void AppendEscaped(std::string& out, std::string_view text);
 
+struct TextStyle {
+  bool color = false;    // green and red tags
+  bool verbose = false;  // where a redirect led, and the IP
+};
+
 // Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n"; with -o, " -> PATH"
 // before the newline says where the body went, and a skip reads "(skipped: exists, 0ms)". A URL
 // that took more than one attempt gets ", N attempts" before the ")"; TIME then counts from the
-// start of the first attempt.
-void AppendTextLine(std::string& out, const Result& result, bool color);
+// start of the first attempt. Verbose lines read URL (...) -> WHERE IT LED [IP] -> PATH, the
+// first arrow only when a redirect went somewhere else.
+void AppendTextLine(std::string& out, const Result& result, const TextStyle& style);
 
 // "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", plus ", N retries" when there were any.
 std::string FormatSummary(const Summary& summary);

@@ -14,18 +14,25 @@
 
 namespace fetchpool {
 
-// A fixed set of std::jthread workers. Each owns a Fetcher (one reused easy handle), takes jobs
-// from the dispatcher until it says the run is over (or `stop` is requested), waits for the pacer
-// before every request, and hands each outcome back to the dispatcher, pushing the results it
-// does not keep for a retry. The last worker to leave closes `results`, so the consumer knows
-// every result has arrived.
+// What the pool needs besides its workers' fetchers.
+struct WorkerPoolSetup {
+  int workers = 8;
+  bool head = false;       // --head: try HEAD first, GET when the server refuses it
+  Pacer* pacer = nullptr;  // --rate; null for none
+};
+
+// A fixed set of std::jthread workers. Each makes its own Fetcher, takes jobs from the
+// dispatcher until it says the run is over (or `stop` is requested), waits for the pacer before
+// every request, and hands each outcome back to the dispatcher, pushing the results it does not
+// keep for a retry. The last worker to leave closes `results`, so the consumer knows every
+// result has arrived.
 // Thread-safety: construct and destroy on one thread; the workers touch only the dispatcher, the
 // pacer and the results queue, which are thread-safe.
 class WorkerPool {
  public:
-  // `share`, `dispatcher`, `pacer` (null: no --rate) and `results` must outlive the pool.
-  WorkerPool(int count, const FetchOptions& options, CURLSH* share, Dispatcher& dispatcher,
-             Pacer* pacer, BoundedQueue<Result>& results, std::stop_token stop);
+  // `dispatcher`, the pacer and `results` must outlive the pool.
+  WorkerPool(const WorkerPoolSetup& setup, FetcherFactory make_fetcher, Dispatcher& dispatcher,
+             BoundedQueue<Result>& results, std::stop_token stop);
   // Joins every worker.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -36,14 +43,15 @@ class WorkerPool {
   std::size_t size() const { return threads_.size(); }
 
  private:
-  void Work(const FetchOptions& options, CURLSH* share);
+  void Work();
   // One attempt at the job (a HEAD refused with 405/501 is tried again as GET within it).
   // nullopt when a stop came before the request could start.
-  std::optional<Result> Attempt(Fetcher& fetcher, bool head, Job& job);
+  std::optional<Result> Attempt(Fetcher& fetcher, Job& job);
   void Leave();  // drops one reference; the last one closes results_
 
+  const WorkerPoolSetup setup_;
+  const FetcherFactory make_fetcher_;
   Dispatcher& dispatcher_;
-  Pacer* pacer_;
   BoundedQueue<Result>& results_;
   std::stop_token stop_;
   std::atomic<int> running_;

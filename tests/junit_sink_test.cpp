@@ -1,4 +1,4 @@
-#include "fetchpool/junit_report.hpp"
+#include "fetchpool/junit_sink.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -23,7 +23,7 @@ TEST(XmlEscapeTest, EscapesMarkupAndReplacesWhatXmlCannotCarry) {
   EXPECT_EQ(XmlEscape("a\nb"), "a&#10;b");
 }
 
-class JUnitReportTest : public ::testing::Test {
+class JUnitSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -35,11 +35,11 @@ class JUnitReportTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
+TEST_F(JUnitSinkTest, WritesAFileThatParsesWithCountsAndFailures) {
   const std::string path = (dir_ / "report.xml").string();
-  std::string error;
-  auto report = JUnitReport::Create(path, error);
-  ASSERT_TRUE(report) << error;
+  std::unique_ptr<ResultSink> report;
+  const Status created = JUnitSink::Create(path, &report);
+  ASSERT_TRUE(created.ok()) << created.message();
   Result ok;
   ok.url = "http://h/ok";
   ok.ok = true;
@@ -59,7 +59,8 @@ TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
   s.ok = 1;
   s.failed = 1;
   s.elapsed_s = 1.25;
-  EXPECT_EQ(report->Finish(s), "");
+  LatencyStats latency;
+  EXPECT_TRUE(report->Finish({.summary = s, .latency = latency}).ok());
   report.reset();
 
   const testing::ProcessResult py = testing::RunProcess(
@@ -81,17 +82,17 @@ TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
   EXPECT_EQ(files, 1u);
 }
 
-TEST_F(JUnitReportTest, UnwritableLocationIsReportedUpFront) {
-  std::string error;
-  auto report = JUnitReport::Create((dir_ / "missing" / "r.xml").string(), error);
+TEST_F(JUnitSinkTest, UnwritableLocationIsReportedUpFront) {
+  std::unique_ptr<ResultSink> report;
+  const Status created = JUnitSink::Create((dir_ / "missing" / "r.xml").string(), &report);
   EXPECT_FALSE(report);
-  EXPECT_NE(error.find("cannot write JUnit report"), std::string::npos) << error;
+  EXPECT_NE(created.message().find("cannot write JUnit report"), std::string::npos)
+      << created.message();
 }
 
-TEST_F(JUnitReportTest, DestroyedWithoutFinishLeavesNoTemporaryFiles) {
-  std::string error;
-  auto report = JUnitReport::Create((dir_ / "r.xml").string(), error);
-  ASSERT_TRUE(report);
+TEST_F(JUnitSinkTest, DestroyedWithoutFinishLeavesNoTemporaryFiles) {
+  std::unique_ptr<ResultSink> report;
+  ASSERT_TRUE(JUnitSink::Create((dir_ / "r.xml").string(), &report).ok());
   report.reset();
   EXPECT_TRUE(std::filesystem::is_empty(dir_));
 }
