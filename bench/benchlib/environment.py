@@ -277,7 +277,7 @@ def _up(url: str) -> bool:
     try:
         with opener.open(url, timeout=2) as r:
             r.read()
-            return r.status == 200
+            return bool(r.status == 200)
     except OSError:
         return False
 
