@@ -173,6 +173,9 @@ class Harness:
                 self.out_md.parent.mkdir(parents=True, exist_ok=True)
                 self.out_md.write_text("\n".join(self.report) + "\n")
                 self.write_csv(csv_path(self.out_md))
+                if self.keep:   # next to the data and logs, as the bash version left them
+                    shutil.copyfile(self.out_md, self.work / "report.md")
+                    self.write_csv(self.work / "raw.csv")
             except OSError as e:
                 log(f"could not write {self.out_md}: {e}")
         if self.keep:
