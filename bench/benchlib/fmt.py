@@ -58,7 +58,7 @@ def rss(kib: float) -> str:
 
 
 def ratio(x: float) -> str:
-    """A ratio that is not positive has no meaning (reference failed): "–"."""
+    """Against a reference that failed (rate 0, so NaN or not positive): "–", not 1e15×."""
     return "–" if bad(x) or x <= 0 else f"{x:.2f}×"
 
 

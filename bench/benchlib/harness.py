@@ -345,9 +345,13 @@ def _feed(gen: Callable[[IO[bytes]], None], pipe: IO[bytes] | None) -> None:
     assert pipe is not None
     try:
         gen(pipe)
-        pipe.close()
-    except (BrokenPipeError, OSError, ValueError):
+    except (OSError, ValueError):
         pass   # the tool exited (or was killed) before reading everything
+    finally:
+        try:
+            pipe.close()   # EOF for the tool; on EPIPE at least the fd is not leaked
+        except OSError:
+            pass
 
 
 def _kill_group(p: subprocess.Popen[Any], grace: float, group: bool = True) -> None:

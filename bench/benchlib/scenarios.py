@@ -22,7 +22,6 @@ from .environment import Env
 from .harness import Agg, Harness, log
 
 CURL = ["curl", "-sS", "--no-progress-meter", "--fail"]
-EPS = 1e-12   # keeps "vs curl" a number (shown as "–") when curl failed every run
 
 
 @dataclass
@@ -120,14 +119,15 @@ def run_wrk(ctx: Ctx) -> float:
     secs = ctx.cfg.wrk_secs
     log(f"scenario 1: wrk -t1 -c16 -d{secs}s ceiling")
     out = ctx.work / "wrk.out"
-    ctx.measure("1", "wrk", 1, 0, -1, ["wrk", "-t1", "-c16", f"-d{secs}s",
-                                       f"{ctx.env.base}/small/f00000"], stdout=str(out))
+    row = ctx.h.measure("1", "wrk", 1, 0, -1, ["wrk", "-t1", "-c16", f"-d{secs}s",
+                                               f"{ctx.env.base}/small/f00000"],
+                        stdout=str(out), tmo=ctx.cfg.tmo)
     text = out.read_text(errors="replace") if out.exists() else ""
     rps = re.search(r"^Requests/sec:\s+([0-9.]+)", text, re.M)
     reqs = re.search(r"^\s*(\d+) requests in", text, re.M)
     if not (rps and reqs):
         return 0.0
-    ctx.h.rows[-1].n = int(reqs.group(1))   # requests made: for CPU per request
+    row.n = int(reqs.group(1))   # requests made: the table shows CPU per request
     return float(rps.group(1))
 
 
@@ -174,15 +174,15 @@ def table_s1(ctx: Ctx, wrk_rps: float) -> None:
         pct = fmt.percent(100 * a.rate / wrk_rps) if wrk_rps else "–"
         h.md(f"| {label} | {wall} | {fmt.commas(a.rate)} | "
              f"{fmt.num('%.3f', fmt.div(1000 * a.cpu, a.n))} | {fmt.rss(a.rss)} | "
-             f"{fmt.num('%d', a.conns)} | {fmt.ratio(a.rate / (curl_rate + EPS))} | "
+             f"{fmt.num('%d', a.conns)} | {fmt.ratio(fmt.div(a.rate, curl_rate))} | "
              f"{vs_go(a.rate)} | {pct} |")
     if "wrk" in ctx.env.have:
         a = h.agg("1", "wrk")
         if a.good > 0 and wrk_rps:
             h.md(f"| wrk -t1 -c16 (one 1 KiB file, {secs} s; ceiling) | {secs} s (fixed) | "
-                 f"{fmt.commas(wrk_rps)} | {fmt.num('%.3f', 1000 * a.cpu / (a.n + EPS))} | "
+                 f"{fmt.commas(wrk_rps)} | {fmt.num('%.3f', fmt.div(1000 * a.cpu, a.n))} | "
                  f"{fmt.rss(a.rss)} | {fmt.num('%d', a.conns)} | "
-                 f"{fmt.ratio(wrk_rps / (curl_rate + EPS))} | {vs_go(wrk_rps)} | 100% |")
+                 f"{fmt.ratio(fmt.div(wrk_rps, curl_rate))} | {vs_go(wrk_rps)} | 100% |")
         else:
             h.md("| wrk | FAILED | | | | | | | |")
     h.md("", "Bodies are discarded (curl/fetchpool/Go/wget2 to /dev/null; aria2c cannot discard, "
@@ -345,7 +345,7 @@ def table_s3(ctx: Ctx, discard: list[str], files: list[str]) -> None:
         h.md(f"| {label} | {fmt.wall(a.wall)} | {fmt.num('%.1f', a.rate)} | "
              f"{fmt.num('%.2f', fmt.div(gib, a.wall))} | "
              f"{fmt.num('%.1f', fmt.div(1000 * a.cpu, a.n))} | {fmt.rss(a.rss)} | "
-             f"{fmt.ratio(a.rate / (curl_rate + EPS))} |")
+             f"{fmt.ratio(fmt.div(a.rate, curl_rate))} |")
     h.md("", f"Writing the files into a tmpfs dir ({ctx.env.tmpfs_kind}), vs `cat` of the same "
          "files from the page cache into the same tmpfs:", "",
          f"| tool | wall (median of {runs}) | GiB/s | CPU ms/URL | peak RSS | vs cat |",
@@ -363,7 +363,7 @@ def table_s3(ctx: Ctx, discard: list[str], files: list[str]) -> None:
             continue
         h.md(f"| {label} | {fmt.wall(a.wall)} | {fmt.num('%.2f', fmt.div(gib, a.wall))} | "
              f"{fmt.num('%.1f', fmt.div(1000 * a.cpu, a.n))} | {fmt.rss(a.rss)} | "
-             f"{fmt.ratio(a.rate / (cat_rate + EPS))} |")
+             f"{fmt.ratio(fmt.div(a.rate, cat_rate))} |")
     h.md("")
 
 
