@@ -137,7 +137,7 @@ std::optional<Result> Dispatcher::Settle(std::unique_lock<std::mutex>& lock,
                                          std::optional<Result> result, bool slot_freed) {
   --pending_;
   bool tripped = false;
-  if (result && !result->ok && result->error_kind != ErrorKind::kAborted) {
+  if (result && !result->ok && !result->warning && result->error_kind != ErrorKind::kAborted) {
     ++failures_;
     if (options_.max_failures > 0 &&
         failures_ >= static_cast<std::uint64_t>(options_.max_failures) && !failfast_) {

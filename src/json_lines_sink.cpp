@@ -49,6 +49,7 @@ Status JsonLinesSink::Finish(const RunTotals& totals) {
                                {"total", s.total},
                                {"ok", s.ok},
                                {"failed", s.failed},
+                               {"warned", s.warned},
                                {"retries", s.retries},
                                {"elapsed_s", Round3(s.elapsed_s)},
                                {"p50_ms", Round3(latency.PercentileMs(0.50))},

@@ -80,7 +80,7 @@ void Printer::Emit(const Result& result) {
     return;
   }
   ++summary_.total;
-  ++(result.ok ? summary_.ok : summary_.failed);
+  ++(result.ok ? summary_.ok : result.warning ? summary_.warned : summary_.failed);
   if (result.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.attempts - 1);
   latency_.Add(result.elapsed);
   for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);

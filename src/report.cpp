@@ -60,10 +60,10 @@ void AppendDetails(std::string& out, const Result& result) {
 }  // namespace
 
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style) {
-  const char* tag = result.ok ? "[OK]" : "[FAIL]";
+  const char* tag = result.ok ? "[OK]" : result.warning ? "[WARN]" : "[FAIL]";
   const char* pad = result.ok ? "   " : " ";
   if (style.color) {
-    out += result.ok ? "\x1b[32m" : "\x1b[31m";
+    out += result.ok ? "\x1b[32m" : result.warning ? "\x1b[33m" : "\x1b[31m";
     out += tag;
     out += "\x1b[0m";
   } else {
@@ -94,8 +94,9 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
 }
 
 std::string FormatSummary(const Summary& s) {
-  std::string out = fmt::format("Summary: {} total, {} ok, {} failed, {:.2f}s elapsed", s.total,
-                                s.ok, s.failed, s.elapsed_s);
+  std::string out = fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
+  if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
+  fmt::format_to(std::back_inserter(out), ", {:.2f}s elapsed", s.elapsed_s);
   if (s.retries > 0) fmt::format_to(std::back_inserter(out), ", {} retries", s.retries);
   out += '\n';
   return out;

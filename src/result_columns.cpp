@@ -45,6 +45,7 @@ constexpr std::array kColumns = {
     ResultColumn{"total_ms", [](const Result& r) { return Ms3(r.timings.total_ms); }},
     ResultColumn{"saved_to", [](const Result& r) { return TextOrNull(r.saved_path); }},
     ResultColumn{"skipped", [](const Result& r) -> ColumnValue { return r.skipped; }},
+    ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.warning; }},
 };
 
 }  // namespace

@@ -111,6 +111,23 @@ TEST(SummaryTest, MatchesTheContract) {
   s.failed = 3;
   s.elapsed_s = 12.0;
   EXPECT_EQ(FormatSummary(s), "Summary: 10 total, 7 ok, 3 failed, 12.00s elapsed\n");
+  s.warned = 1;
+  s.retries = 4;
+  EXPECT_EQ(FormatSummary(s),
+            "Summary: 10 total, 7 ok, 3 failed, 1 warned, 12.00s elapsed, 4 retries\n");
+}
+
+TEST(TextLineTest, AWarningIsTaggedAsOne) {
+  Result r;
+  r.url = "http://a/";
+  r.warning = true;
+  r.error = "HTTP 429";
+  std::string out;
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[WARN] http://a/ (HTTP 429, 0ms)\n");
+  out.clear();
+  AppendTextLine(out, r, {.color = true});
+  EXPECT_TRUE(out.starts_with("\x1b[33m[WARN]\x1b[0m ")) << out;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ struct Summary {
   std::uint64_t total = 0;
   std::uint64_t ok = 0;
   std::uint64_t failed = 0;
+  std::uint64_t warned = 0;  // not ok, but not failures either (Result::warning)
   std::uint64_t aborted = 0;
   std::uint64_t retries = 0;  // attempts beyond the first, over all URLs
   double elapsed_s = 0;
@@ -38,7 +39,8 @@ struct TextStyle {
 // first arrow only when a redirect went somewhere else.
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style);
 
-// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", plus ", N retries" when there were any.
+// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", with ", N warned" after the failures and
+// ", N retries" at the end when there were any.
 std::string FormatSummary(const Summary& summary);
 
 }  // namespace fetchpool
