@@ -115,8 +115,8 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
   if (options.resume) {
     // Hidden, and named so no final name (never starting with '.') can be mistaken for it.
     const std::string partial = "." + claim_.name() + ".part";
-    if (const int rc = BodyFile::OpenPartial(subdir_.get(), partial, file_); rc != 0) {
-      Fail(result, fmt::format("cannot open '{}': {}", Display(partial), ErrnoText(rc)));
+    if (Status s = BodyFile::OpenPartial(subdir_.get(), partial, file_); !s.ok()) {
+      Fail(result, fmt::format("cannot open '{}': {}", Display(partial), s.message()));
       return Plan::kDone;
     }
     if (file_.size() > 0) {
@@ -190,13 +190,13 @@ bool BodySaver::Begin(CURL* easy, BodyChecker* checker) {
       }
       if (checker != nullptr && !FeedPartial(*checker)) return false;
       resumed_ = true;
-    } else if (const int rc = file_.Truncate(); rc != 0) {
+    } else if (Status s = file_.Truncate(); !s.ok()) {
       // 200: the server ignored the range and sends everything; start over.
-      error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), ErrnoText(rc));
+      error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), s.message());
       return false;
     }
-  } else if (const int rc = BodyFile::CreateTemp(subdir_.get(), file_); rc != 0) {
-    error_ = fmt::format("cannot create a file in '{}': {}", dir_.Display(rel_dir_), ErrnoText(rc));
+  } else if (Status s = BodyFile::CreateTemp(subdir_.get(), file_); !s.ok()) {
+    error_ = fmt::format("cannot create a file in '{}': {}", dir_.Display(rel_dir_), s.message());
     return false;
   }
   sink_ = Sink::kFile;
@@ -206,8 +206,8 @@ bool BodySaver::Begin(CURL* easy, BodyChecker* checker) {
 bool BodySaver::Write(CURL* easy, std::string_view data, BodyChecker& checker) {
   if (sink_ == Sink::kUndecided && !Begin(easy, &checker)) return false;
   if (sink_ != Sink::kFile) return true;
-  if (const int rc = file_.Write(data); rc != 0) {
-    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), ErrnoText(rc));
+  if (Status s = file_.Write(data); !s.ok()) {
+    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), s.message());
     return false;
   }
   return true;
@@ -217,8 +217,8 @@ bool BodySaver::RestartWithoutRange(CURL* easy) {
   if (range_.empty() || ResponseCode(easy) != 416) return false;
   range_.clear();
   curl_easy_setopt(easy, CURLOPT_RANGE, nullptr);
-  if (const int rc = file_.Truncate(); rc != 0) {
-    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), ErrnoText(rc));
+  if (Status s = file_.Truncate(); !s.ok()) {
+    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), s.message());
     return false;
   }
   sink_ = Sink::kUndecided;
@@ -249,14 +249,14 @@ void BodySaver::Finish(CURL* easy, CURLcode code, Result& result) {
 void BodySaver::Commit(Result& result) {
   const OnExists mode = dir_.options().on_exists;
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
-    const int rc = file_.Commit(claim_.name(), mode == OnExists::kOverwrite);
-    if (rc == 0) {
+    const Status s = file_.Commit(claim_.name(), mode == OnExists::kOverwrite);
+    if (s.ok()) {
       result.saved_path = Display(claim_.name());
       claim_.Committed();
       return;
     }
-    if (rc != EEXIST) {
-      Fail(result, fmt::format("cannot save '{}': {}", Display(claim_.name()), ErrnoText(rc)));
+    if (s.errno_code() != EEXIST) {
+      Fail(result, fmt::format("cannot save '{}': {}", Display(claim_.name()), s.message()));
       break;
     }
     // Something else created the name since we claimed it (another program): never clobber it.

@@ -91,8 +91,9 @@ Status OutputDir::Open(const SaveOptions& options, std::unique_ptr<OutputDir>* o
   // Permission bits do not tell (root ignores them, read-only mounts and immutable directories
   // ignore them): creating a file does.
   BodyFile probe;
-  if (const int rc = BodyFile::CreateTemp(dir->fd_.get(), probe); rc != 0) {
-    return Status::FromErrno(fmt::format("output directory '{}' is not writable", options.dir), rc);
+  if (Status s = BodyFile::CreateTemp(dir->fd_.get(), probe); !s.ok()) {
+    return Status::FromErrno(fmt::format("output directory '{}' is not writable", options.dir),
+                             s.errno_code());
   }
   probe.Discard();
   dir->resolved_ = ResolvedPath(dir->fd_.get());

@@ -17,6 +17,8 @@ Status Status::FromErrno(std::string_view context, int err) {
   return Status(fmt::format("{}: {}", context, ErrnoText(err)), err);
 }
 
+Status Status::Errno(int err) { return err == 0 ? Status() : Status(ErrnoText(err), err); }
+
 std::string ErrnoText(int err) {
   char buffer[256] = {};
   const char* text = Pick(::strerror_r(err, buffer, sizeof buffer), buffer);

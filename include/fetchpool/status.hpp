@@ -16,6 +16,8 @@ class [[nodiscard]] Status {
   static Status Error(std::string message) { return Status(std::move(message), 0); }
   // "CONTEXT: strerror(err)", keeping `err` for callers that branch on it.
   static Status FromErrno(std::string_view context, int err);
+  // Just strerror(err), for callers that add their own context; ok for 0.
+  static Status Errno(int err);
 
   bool ok() const { return message_.empty(); }
   explicit operator bool() const { return ok(); }
