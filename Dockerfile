@@ -22,7 +22,8 @@ COPY --from=build /src/build/packages/*.deb /tmp/packages/
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates /tmp/packages/fetchpool_*.deb \
  && rm -rf /var/lib/apt/lists/* /tmp/packages \
- && useradd --system --user-group --uid 10001 --create-home --home-dir /home/fetchpool \
+ && groupadd --gid 10001 fetchpool \
+ && useradd --uid 10001 --gid 10001 --create-home --home-dir /home/fetchpool \
       --shell /usr/sbin/nologin fetchpool
 # Numeric, so that Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001
