@@ -75,6 +75,7 @@ add_custom_command(
   COMMAND gzip -9nf -k ${_fp_out}/changelog
   DEPENDS ${_fp_out}/changelog
   VERBATIM)
+add_custom_target(fetchpool_changelog ALL DEPENDS ${_fp_out}/changelog.gz)
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${_fp_out}/copyright ${_fp_out}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
@@ -117,7 +118,7 @@ if(FETCHPOOL_DOCS)
     VERBATIM)
 
   add_custom_target(fetchpool_docs ALL
-    DEPENDS ${_fp_out}/fetchpool.1.gz ${_fp_completions} ${_fp_out}/changelog.gz)
+    DEPENDS ${_fp_out}/fetchpool.1.gz ${_fp_completions})
 
   install(FILES ${_fp_out}/fetchpool.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
   install(FILES ${_fp_out}/completions/fetchpool

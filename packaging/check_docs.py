@@ -9,7 +9,8 @@ packaging.docs).
 - each of the bash, zsh and fish scripts lists every option;
 - bash: the script loads through bash-completion's own loader and registers for fetchpool, and
   simulated completions give options, enum values and file and directory names;
-- zsh: the script parses and compinit registers it for fetchpool;
+- zsh: the script parses, compinit registers it for fetchpool, and completions typed into an
+  interactive zsh on a pseudo-terminal give options, enum values and file and directory names;
 - fish: fish's own completion engine gives options, enum values and directory names.
 
 Usage: check_docs.py --binary PATH --version X.Y.Z --man fetchpool.1 --completions DIR
@@ -245,8 +246,28 @@ def check_bash(directory: str, tmp: str, scratch: str) -> None:
 
 # --- zsh ---------------------------------------------------------------------------------------
 
+# Types LINE and a key bound to complete-word into an interactive zsh on a pseudo-terminal
+# (zpty), with compadd wrapped to print every match it is given; prints the matches.
+ZSH_DRIVER = r'''
+zmodload zsh/zpty || exit 3
+dir=$1 line=$2 tmp=$3
+zpty z zsh -f -i
+zpty -w z "PROMPT=''; RPROMPT=''; fpath=($dir \$fpath); autoload -U compinit; compinit -u -d $tmp/zcd"
+zpty -w z "zstyle ':completion:*' menu no"
+zpty -w z 'compadd () { if (( ${@[(I)-(O|A|D)]} )); then builtin compadd "$@"; return; fi; local -a __hits; builtin compadd -A __hits "$@"; local h; for h in $__hits; do print -r -- "<<$h>>"; done; builtin compadd "$@" }'
+zpty -w z 'capture() { zle complete-word; print -r -- "<<E""ND>>"; zle kill-whole-line; }; zle -N capture; bindkey "^T" capture'
+zpty -w -n z "$line"$'\C-t'
+out="" n=0
+while (( n++ < 200 )); do
+  if zpty -r -t z chunk; then out+=$chunk; [[ $out == *'<<END>>'* ]] && break; else sleep 0.05; fi
+done
+zpty -d z
+[[ $out == *'<<END>>'* ]] || { print "no completion finished for: $line"; exit 4; }
+print -r -- "$out" | grep -ao '<<[^>]*>>' | sed 's/^<<//; s/>>$//' | grep -v '^END$' | sort -u
+'''
 
-def check_zsh(directory: str, tmp: str) -> None:
+
+def check_zsh(directory: str, tmp: str, scratch: str) -> None:
     if not shutil.which("zsh"):
         fail("zsh missing: apt-get install zsh (scripts/install-deps.sh)")
         return
@@ -264,6 +285,25 @@ def check_zsh(directory: str, tmp: str) -> None:
         fail(f"compinit does not register _fetchpool for fetchpool: {r.stdout!r} {r.stderr!r}")
     else:
         ok("zsh compinit registers _fetchpool for fetchpool")
+    cases = [
+        ("fetchpool --for", ["--format"], True),
+        ("fetchpool --format ", ["text", "jsonl", "csv"], True),
+        ("fetchpool --on-exists=", ["rename", "skip", "overwrite", "fail"], True),
+        ("fetchpool -o ", ["out", "reports"], True),
+        ("fetchpool --junit rep", ["report.xml", "reports"], True),
+        ("fetchpool -q -", ["--workers", "--output-dir", "-w"], False),
+    ]
+    for line, want, exact in cases:
+        r = run(["zsh", "-f", "-c", ZSH_DRIVER, "zsh", directory, line, tmp],
+                env=dict(os.environ, HOME=tmp), cwd=scratch)
+        if r.returncode != 0:
+            fail(f"zsh: completing {line!r}: {r.stdout}{r.stderr}")
+            continue
+        # The terminal echoes the driver's own commands; matches hold no quote or dollar.
+        got = [w for w in r.stdout.splitlines() if w and not re.search(r'["$]', w)]
+        expect("zsh", {line: got}, line, want, exact)
+        if line == "fetchpool -q -" and ({"--quiet", "--silent", "-s", "-v"} & set(got)):
+            fail(f"zsh: after -q it still offers the options -q excludes: {got}")
 
 
 # --- fish ----------------------------------------------------------------------------------------
@@ -317,12 +357,13 @@ def main() -> int:
     else:
         ok("the completion generator places every option that takes a value")
 
+    args.completions = os.path.abspath(args.completions)  # the shells run in a scratch cwd
     check_man(args.man, options, args.version)
     check_listed(args.completions, options)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = make_scratch(tmp)
         check_bash(args.completions, tmp, scratch)
-        check_zsh(args.completions, tmp)
+        check_zsh(args.completions, tmp, scratch)
         check_fish(args.completions, tmp, scratch)
 
     if failures:
