@@ -65,25 +65,34 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   BoundedQueue<Result> results(DispatchCapacity::ForWorkers(workers).max_fresh);
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
-  ReadOutcome read;
-  std::jthread reader([&] {
-    // The dispatcher's input token also stops the reader once --max-failures wants no more.
-    const ReadTarget target{.submit = [&](Job job) { return dispatcher.Submit(std::move(job)); },
-                            .window = window ? &*window : nullptr};
-    read = ReadUrls(options.input, target, dispatcher.input_token());
-    input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
-    dispatcher.CloseInput();
-  });
   WorkerPool pool(
       {.workers = workers, .head = options.fetch.head, .pacer = pacer ? &*pacer : nullptr},
       std::move(io.make_fetcher), dispatcher, results, stop.get_token());
-  if (pool.size() == 0) stop.request_stop();
+  ReadOutcome read;
+  bool no_workers = false;  // the system refused the first worker thread
+  std::jthread reader([&] {
+    std::size_t submitted = 0;
+    // Workers start as jobs arrive: a one-URL run needs one transfer thread, not -w of them.
+    auto submit = [&](Job job) {
+      if (!dispatcher.Submit(std::move(job))) return false;
+      if (pool.Grow(++submitted)) return true;
+      no_workers = true;
+      stop.request_stop();
+      return false;
+    };
+    // The dispatcher's input token also stops the reader once --max-failures wants no more.
+    read = ReadUrls(options.input, {.submit = submit, .window = window ? &*window : nullptr},
+                    dispatcher.input_token());
+    input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
+    dispatcher.CloseInput();
+    pool.StopGrowing();
+  });
 
   Printer printer(MakePrinterSetup(options.output, io, window ? &*window : nullptr),
                   std::move(io.reports), stop.get_token());
   printer.Drain(results, stop, input_total);
+  reader.join();  // before Join: the reader is the one that starts workers
   pool.Join();
-  reader.join();
 
   PipelineOutcome outcome;
   outcome.out_of_time = deadline && deadline->fired();
@@ -93,7 +102,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   outcome.read_error = std::move(read.error);
   outcome.write_error = printer.write_error();
   outcome.stopped_early = dispatcher.stopped_early();
-  outcome.no_workers = pool.size() == 0;
+  outcome.no_workers = no_workers;
   return outcome;
 }
 

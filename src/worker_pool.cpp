@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <system_error>
 
 namespace fetchpool {
@@ -14,22 +15,30 @@ WorkerPool::WorkerPool(const WorkerPoolSetup& setup, FetcherFactory make_fetcher
       results_(results),
       stop_(std::move(stop)),
       running_(1) {
-  // running_ starts with one reference held by this constructor, so a worker that finishes
+  // running_ starts with one reference, held until StopGrowing, so a worker that finishes
   // before the others have started cannot close `results` early.
   threads_.reserve(static_cast<std::size_t>(setup.workers));
-  for (int i = 0; i < setup.workers; ++i) {
+}
+
+bool WorkerPool::Grow(std::size_t wanted) {
+  const std::size_t target = std::min(wanted, static_cast<std::size_t>(setup_.workers));
+  while (threads_.size() < target && !refused_) {
     running_.fetch_add(1, std::memory_order_relaxed);
     try {
       threads_.emplace_back([this] { Work(); });
     } catch (const std::system_error& e) {
       running_.fetch_sub(1, std::memory_order_relaxed);
-      fmt::print(stderr, "fetchpool: could start only {} of {} workers: {}\n", i, setup.workers,
-                 e.what());
-      break;
+      refused_ = true;
+      fmt::print(stderr, "fetchpool: could start only {} of {} workers: {}\n", threads_.size(),
+                 setup_.workers, e.what());
+      return !threads_.empty();
     }
+    started_.store(threads_.size(), std::memory_order_release);
   }
-  Leave();
+  return !threads_.empty() || target == 0;
 }
+
+void WorkerPool::StopGrowing() { Leave(); }
 
 WorkerPool::~WorkerPool() { Join(); }
 

@@ -79,6 +79,16 @@ TEST_F(PipelineTest, EveryUrlIsReportedOnceAndCounted) {
   EXPECT_TRUE(lines.back().starts_with("Summary: 351 total, 300 ok, 51 failed")) << lines.back();
 }
 
+TEST_F(PipelineTest, WorkersStartAsJobsArriveUpToTheLimit) {
+  options_.pool.workers = 8;
+  Run({"http://h/ok"});
+  EXPECT_EQ(network_.fetchers(), 1) << "one URL needs one transfer thread";
+  Run(Urls(100, "/ok"));
+  EXPECT_EQ(network_.fetchers(), 1 + 8);
+  Run({});
+  EXPECT_EQ(network_.fetchers(), 1 + 8) << "no input, no workers";
+}
+
 TEST_F(PipelineTest, OrderedOutputFollowsTheInputWhateverFinishesFirst) {
   std::vector<std::string> urls;
   for (int i = 0; i < 120; ++i) {

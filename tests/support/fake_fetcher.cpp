@@ -32,6 +32,7 @@ Result FakeFetcher::Fetch(const Job& job, Method) { return network_.Answer(job, 
 
 FetcherFactory FakeNetwork::Factory() {
   return [this](std::stop_token stop) -> std::unique_ptr<Fetcher> {
+    fetchers_.fetch_add(1);
     return std::make_unique<FakeFetcher>(*this, std::move(stop));
   };
 }

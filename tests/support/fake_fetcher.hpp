@@ -26,12 +26,15 @@ class FakeNetwork {
   // Lets every /block transfer finish.
   void Release();
   std::uint64_t fetches() const { return fetches_.load(); }
+  // Fetchers made: one per worker thread that started.
+  int fetchers() const { return fetchers_.load(); }
   int in_flight_peak() const { return peak_.load(); }
   // What the network says to one attempt; `stop` is the asking worker's.
   Result Answer(const Job& job, const std::stop_token& stop);
 
  private:
   std::atomic<std::uint64_t> fetches_{0};
+  std::atomic<int> fetchers_{0};
   std::atomic<int> in_flight_{0};
   std::atomic<int> peak_{0};
   std::mutex mutex_;
