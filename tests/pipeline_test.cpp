@@ -53,6 +53,17 @@ class PipelineTest : public ::testing::Test {
     return lines;
   }
 
+  // Requests `stop` once `ready` holds (checked every few ms), so a slow sanitizer build still
+  // stops at the stage the test means.
+  template <typename Ready>
+  std::jthread StopWhen(std::stop_source& stop, Ready ready) {
+    return std::jthread([&stop, ready] {
+      while (!ready()) std::this_thread::sleep_for(2ms);
+      std::this_thread::sleep_for(20ms);
+      stop.request_stop();
+    });
+  }
+
   static std::vector<std::string> Urls(int n, const std::string& path) {
     std::vector<std::string> urls;
     for (int i = 0; i < n; ++i) urls.push_back("http://h" + std::to_string(i % 4) + path);
@@ -156,10 +167,7 @@ TEST_F(PipelineTest, BackPressureKeepsTheReaderNearTheWorkers) {
 TEST_F(PipelineTest, AStopEndsTransfersInProgressPromptly) {
   options_.pool.workers = 4;
   std::stop_source stop;
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(100ms);
-    stop.request_stop();
-  });
+  std::jthread stopper = StopWhen(stop, [this] { return network_.in_flight_peak() == 4; });
   const auto t0 = std::chrono::steady_clock::now();
   const PipelineOutcome o = Run(Urls(100, "/slow/60000"), stop);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
@@ -170,10 +178,7 @@ TEST_F(PipelineTest, AStopEndsTransfersInProgressPromptly) {
 TEST_F(PipelineTest, AStopWhileARetryWaitsReportsItsLastAttempt) {
   options_.dispatch.retry = {.retries = 5, .wait_s = 3600, .max_wait_s = 3600};
   std::stop_source stop;
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(100ms);
-    stop.request_stop();
-  });
+  std::jthread stopper = StopWhen(stop, [this] { return network_.fetches() >= 2; });
   const auto t0 = std::chrono::steady_clock::now();
   const PipelineOutcome o = Run({"http://h/flaky/100", "http://h/ok"}, stop);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
@@ -188,10 +193,7 @@ TEST_F(PipelineTest, AStopReachesAReaderWaitingForInput) {
   options_.input.files = {path};
   ASSERT_GT(::write(fds[1], "http://h/ok\n", 12), 0);
   std::stop_source stop;
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(150ms);
-    stop.request_stop();
-  });
+  std::jthread stopper = StopWhen(stop, [this] { return network_.fetches() >= 1; });
   const auto t0 = std::chrono::steady_clock::now();
   const PipelineOutcome o = RunWithInputs(stop);  // the write end stays open: no EOF ever
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
@@ -203,10 +205,7 @@ TEST_F(PipelineTest, AStopReachesAReaderWaitingForInput) {
 TEST_F(PipelineTest, AStopWhileTheReaderIsHeldByBackPressure) {
   options_.pool.workers = 2;
   std::stop_source stop;
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(100ms);
-    stop.request_stop();
-  });
+  std::jthread stopper = StopWhen(stop, [this] { return network_.in_flight_peak() == 2; });
   const auto t0 = std::chrono::steady_clock::now();
   const PipelineOutcome o = Run(Urls(20'000, "/block"), stop);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
