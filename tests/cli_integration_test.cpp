@@ -22,6 +22,7 @@
 
 #include "support/cli_runner.hpp"
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
 
 namespace fetchpool::testing {
@@ -338,9 +339,9 @@ TEST_F(CliIntegrationTest, UsageErrorsExitTwoWithOneLineOnStderrBeforeFetching) 
       {"--stall-timeout", "nan"},
       {"--max-redirs", "101"},
       {"--color", "sometimes"},
-      {(dir.path() / "missing.txt").string()},
-      {dir.path().string()},                   // a directory
-      {good, (dir.path() / "nope").string()},  // a bad file after a good one: nothing fetched
+      {dir / "missing.txt"},
+      {dir.path()},          // a directory
+      {good, dir / "nope"},  // a bad file after a good one: nothing fetched
   };
   for (const auto& args : cases) {
     const ProcessResult r = RunFetchpool(args, U("/size/2") + "\n");
@@ -357,11 +358,11 @@ TEST_F(CliIntegrationTest, UsageErrorsExitTwoWithOneLineOnStderrBeforeFetching) 
 
 TEST_F(CliIntegrationTest, UnreadableInputsNameTheFile) {
   TempDir dir;
-  const std::string missing = (dir.path() / "missing.txt").string();
+  const std::string missing = dir / "missing.txt";
   ProcessResult r = RunFetchpool({missing});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(Has(r.err, missing));
-  r = RunFetchpool({dir.path().string()});
+  r = RunFetchpool({dir.path()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(Has(r.err, "directory"));
 }
@@ -665,7 +666,7 @@ TEST_F(CliIntegrationTest, SecondSignalExitsAtOnceEvenWithStdoutBlocked) {
   const std::string urls = dir.Write("urls.txt", list);
   // stdout is a FIFO we hold open but never read: once the pipe buffer is
   // full, fetchpool's writes block and the pipeline backs up.
-  const std::string fifo = (dir.path() / "out.fifo").string();
+  const std::string fifo = dir / "out.fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   ASSERT_GE(reader, 0);

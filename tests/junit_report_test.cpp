@@ -1,13 +1,13 @@
 #include "fetchpool/junit_report.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -25,18 +25,11 @@ TEST(XmlEscapeTest, EscapesMarkupAndReplacesWhatXmlCannotCarry) {
 
 class JUnitReportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fetchpool-junit-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
-  const std::string path = (dir_ / "report.xml").string();
+  const std::string path = dir_ / "report.xml";
   std::string error;
   auto report = JUnitReport::Create(path, error);
   ASSERT_TRUE(report) << error;
@@ -77,23 +70,23 @@ TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
   EXPECT_EQ(py.out, "testsuites 2 1 2 1 HTTP 500 http://h/<&\"'\n");
   // Nothing left behind but the report itself.
   std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_.path())) ++files;
   EXPECT_EQ(files, 1u);
 }
 
 TEST_F(JUnitReportTest, UnwritableLocationIsReportedUpFront) {
   std::string error;
-  auto report = JUnitReport::Create((dir_ / "missing" / "r.xml").string(), error);
+  auto report = JUnitReport::Create(dir_ / "missing/r.xml", error);
   EXPECT_FALSE(report);
   EXPECT_NE(error.find("cannot write JUnit report"), std::string::npos) << error;
 }
 
 TEST_F(JUnitReportTest, DestroyedWithoutFinishLeavesNoTemporaryFiles) {
   std::string error;
-  auto report = JUnitReport::Create((dir_ / "r.xml").string(), error);
+  auto report = JUnitReport::Create(dir_ / "r.xml", error);
   ASSERT_TRUE(report);
   report.reset();
-  EXPECT_TRUE(std::filesystem::is_empty(dir_));
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path()));
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 
 #include "support/cli_runner.hpp"
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
 
 namespace fetchpool::testing {
@@ -386,7 +387,7 @@ TEST_F(OutputIntegrationTest, CsvQuotesHostileUrlsSoTheyRoundTrip) {
 
 TEST_F(OutputIntegrationTest, JUnitReportParsesWithOneTestcasePerUrl) {
   TempDir dir;
-  const std::string report = (dir.path() / "report.xml").string();
+  const std::string report = dir / "report.xml";
   const std::string refused = Refused();
   const std::vector<std::string> urls = {U("/size/1"),     U("/size/2"), U("/redirect/1"),
                                          U("/status/404"), refused,      "ftp://127.0.0.1/x"};
@@ -431,7 +432,7 @@ TEST_F(OutputIntegrationTest, JUnitReportParsesWithOneTestcasePerUrl) {
 
 TEST_F(OutputIntegrationTest, JUnitReportSurvivesHostileUrlsAndSilentMode) {
   TempDir dir;
-  const std::string report = (dir.path() / "hostile.xml").string();
+  const std::string report = dir / "hostile.xml";
   const std::vector<std::string> lines = HostileLines(server_);
   std::string input;
   for (const auto& line : lines) input += line + "\n";
@@ -448,7 +449,7 @@ TEST_F(OutputIntegrationTest, JUnitReportSurvivesHostileUrlsAndSilentMode) {
 
 TEST_F(OutputIntegrationTest, JUnitReportIsWrittenAfterAnInterruptToo) {
   TempDir dir;
-  const std::string report = (dir.path() / "r.xml").string();
+  const std::string report = dir / "r.xml";
   Subprocess proc = StartFetchpool({"--junit", report, "-w", "2"});
   proc.WriteStdin(U("/size/1") + "\n" + U("/delay/10000") + "\n");
   ASSERT_TRUE(proc.WaitForStdout("[OK]", 10s)) << proc.StderrSoFar();
@@ -466,7 +467,7 @@ TEST_F(OutputIntegrationTest, JUnitReportIsWrittenAfterAnInterruptToo) {
 
 TEST_F(OutputIntegrationTest, JUnitIntoAMissingDirectoryIsAUsageErrorBeforeFetching) {
   TempDir dir;
-  const std::string report = (dir.path() / "no" / "such" / "dir" / "r.xml").string();
+  const std::string report = dir / "no/such/dir/r.xml";
   const ProcessResult r = RunFetchpool({"--junit", report}, U("/size/1") + "\n");
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 2);

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
-#include "temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -27,9 +27,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ProcessResult;
 using testing::RunProcess;
-using testing::ScratchDir;
 using testing::Subprocess;
 using testing::SubprocessOptions;
+using testing::TempDir;
 using testing::TestServer;
 using Clock = std::chrono::steady_clock;
 
@@ -227,7 +227,7 @@ TEST_F(ResilienceTest, CtrlCWhileARetryIsPendingExits130Promptly) {
 }
 
 TEST_F(ResilienceTest, ARetriedDownloadIsSavedOnceUnderItsOwnName) {
-  ScratchDir dir;
+  TempDir dir;
   const std::string url = server_.url("/flaky?key=save&fails=2");
   ProcessResult r =
       Fetchpool({"--retries", "2", "--retry-wait", "0.01", "-o", dir.path()}, url + "\n");

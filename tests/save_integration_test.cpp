@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
-#include "temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -25,9 +25,9 @@ using namespace std::chrono_literals;
 using testing::ProcessResult;
 using testing::ReadFile;
 using testing::RunProcess;
-using testing::ScratchDir;
 using testing::Subprocess;
 using testing::SubprocessOptions;
+using testing::TempDir;
 using testing::TestServer;
 using testing::WriteFile;
 
@@ -113,7 +113,7 @@ class SaveIntegrationTest : public ::testing::Test {
   }
 
   TestServer server_;
-  ScratchDir tmp_;
+  TempDir tmp_;
 };
 
 TEST_F(SaveIntegrationTest, HostilePathsStayInsideDir) {

@@ -11,7 +11,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <regex>
 #include <stdexcept>
 #include <system_error>
@@ -129,27 +128,6 @@ std::string PercentEncode(std::string_view text) {
     }
   }
   return out;
-}
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl =
-      std::string(base != nullptr && base[0] != '\0' ? base : "/tmp") + "/fetchpool-it-XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) ThrowErrno("mkdtemp");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::string TempDir::Write(const std::string& name, std::string_view content) const {
-  const std::filesystem::path p = path_ / name;
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!f.flush()) throw std::runtime_error("cannot write " + p.string());
-  return p.string();
 }
 
 ProcessResult RunPython(const std::string& script, std::vector<std::string> args,

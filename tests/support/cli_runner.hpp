@@ -1,12 +1,11 @@
 // Helpers for integration tests that run the real fetchpool binary: a Run
-// wrapper, output splitting, the summary line, temporary files, Python for
-// parsing CSV/XML like a consumer would, and a pseudo-terminal runner for
-// behaviour that depends on isatty().
+// wrapper, output splitting, the summary line, Python for parsing CSV/XML
+// like a consumer would, and a pseudo-terminal runner for behaviour that
+// depends on isatty().
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,22 +66,6 @@ std::string RegexEscape(std::string_view text);
 
 // Percent-encodes everything but unreserved characters (for ?url= values).
 std::string PercentEncode(std::string_view text);
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  // Writes content to path()/name (binary, exact bytes) and returns the path.
-  std::string Write(const std::string& name, std::string_view content) const;
-
- private:
-  std::filesystem::path path_;
-};
 
 // python3 -c script args..., with stdin_data on stdin.
 ProcessResult RunPython(const std::string& script, std::vector<std::string> args = {},
