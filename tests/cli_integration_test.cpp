@@ -24,6 +24,7 @@
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool::testing {
 namespace {
@@ -31,23 +32,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// EXPECT_TRUE(Has(text, needle)) shows both when it fails.
-::testing::AssertionResult Has(std::string_view text, std::string_view needle) {
-  if (text.find(needle) != std::string_view::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << needle << "\" not found in:\n" << text;
-}
-
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::size_t Count(std::string_view text, std::string_view needle) {
-  std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string_view::npos;
-       pos = text.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
 }
 
 // The lines before the summary, i.e. one per URL.

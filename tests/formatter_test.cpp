@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/subprocess.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -74,13 +75,10 @@ TEST(TextFormatterTest, VerboseAddsWhereItWentAndLatency) {
 }
 
 std::vector<nlohmann::json> ParseLines(const std::string& out) {
+  EXPECT_TRUE(out.empty() || out.ends_with('\n')) << "every record ends with a newline";
   std::vector<nlohmann::json> lines;
-  std::size_t start = 0;
-  while (start < out.size()) {
-    const std::size_t nl = out.find('\n', start);
-    EXPECT_NE(nl, std::string::npos) << "every record ends with a newline";
-    lines.push_back(nlohmann::json::parse(out.substr(start, nl - start)));  // throws if invalid
-    start = nl + 1;
+  for (const std::string& line : testing::SplitLines(out)) {
+    lines.push_back(nlohmann::json::parse(line));  // throws if invalid
   }
   return lines;
 }

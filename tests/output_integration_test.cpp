@@ -21,6 +21,7 @@
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool::testing {
 namespace {
@@ -32,20 +33,6 @@ using Json = nlohmann::json;
 constexpr char kHelloHex[] = "68656c6c6f20776f726c64";  // "hello world"
 constexpr char kHelloSha256[] = "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9";
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
-
-::testing::AssertionResult Has(std::string_view text, std::string_view needle) {
-  if (text.find(needle) != std::string_view::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << needle << "\" not found in:\n" << text;
-}
-
-std::size_t Count(std::string_view text, std::string_view needle) {
-  std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string_view::npos;
-       pos = text.find(needle, pos + needle.size())) {
-    ++n;
-  }
-  return n;
-}
 
 std::string Hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
