@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/python.hpp"
 #include "support/subprocess.hpp"
 #include "support/text.hpp"
 
@@ -172,16 +173,7 @@ TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
   r.url = kHostileUrl;
   f->Add(out, r);
   // Parse properly: read bytes, decode losslessly, then let csv split the records.
-  const testing::ProcessResult check =
-      testing::RunProcess({"python3", "-c",
-                           "import csv,io,sys\n"
-                           "text=sys.stdin.buffer.read().decode('utf-8','surrogateescape')\n"
-                           "rows=list(csv.reader(io.StringIO(text,newline='')))\n"
-                           "assert len(rows)==2, rows\n"
-                           "assert len(rows[0])==len(rows[1])==17, rows\n"
-                           "url=rows[1][1].encode('utf-8','surrogateescape')\n"
-                           "sys.stdout.write(url.hex())\n"},
-                          out, 10s);
+  const testing::ProcessResult check = testing::RunPythonScript("csv_url_hex.py", {"17"}, out, 10s);
   ASSERT_EQ(check.exit_code, 0) << check.err;
   std::string hex;
   for (unsigned char c : kHostileUrl) hex += fmt::format("{:02x}", c);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/python.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 
@@ -55,17 +56,8 @@ TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
   EXPECT_EQ(report->Finish(s), "");
   report.reset();
 
-  const testing::ProcessResult py = testing::RunProcess(
-      {"python3", "-c",
-       "import sys, xml.etree.ElementTree as ET\n"
-       "root = ET.parse(sys.argv[1]).getroot()\n"
-       "suite = root.find('testsuite')\n"
-       "cases = suite.findall('testcase')\n"
-       "fails = [c for c in cases if c.find('failure') is not None]\n"
-       "print(root.tag, suite.get('tests'), suite.get('failures'), len(cases), len(fails),\n"
-       "      fails[0].find('failure').get('message'), fails[0].get('name')[:13])\n",
-       path},
-      "", 10s);
+  const testing::ProcessResult py =
+      testing::RunPythonScript("junit_first_failure.py", {path}, "", 10s);
   ASSERT_EQ(py.exit_code, 0) << py.err;
   EXPECT_EQ(py.out, "testsuites 2 1 2 1 HTTP 500 http://h/<&\"'\n");
   // Nothing left behind but the report itself.

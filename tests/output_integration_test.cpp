@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/cli_runner.hpp"
+#include "support/python.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
@@ -78,13 +79,7 @@ std::map<std::string, Json> ResultsByUrl(const std::vector<Json>& records) {
 // Python's csv module on stdout; each row comes back with every field hex-encoded
 // (the exact bytes, whatever they were).
 std::vector<std::vector<std::string>> ParseCsvWithPython(const std::string& csv_text) {
-  const ProcessResult py = RunPython(
-      "import csv, io, json, sys\n"
-      "text = sys.stdin.buffer.read().decode('utf-8', 'surrogateescape')\n"
-      "rows = list(csv.reader(io.StringIO(text, newline=''), strict=True))\n"
-      "print(json.dumps([[f.encode('utf-8', 'surrogateescape').hex() for f in r] for r in "
-      "rows]))\n",
-      {}, csv_text);
+  const ProcessResult py = RunPythonScript("csv_fields_hex.py", {}, csv_text);
   EXPECT_EQ(py.exit_code, 0) << py.err;
   std::vector<std::vector<std::string>> rows;
   if (py.exit_code != 0) return rows;
@@ -98,22 +93,7 @@ std::vector<std::vector<std::string>> ParseCsvWithPython(const std::string& csv_
 
 // Python's xml.etree on a JUnit file: a JSON summary of what a CI system would see.
 Json ParseJUnitWithPython(const std::string& path) {
-  const ProcessResult py = RunPython(
-      "import json, sys, xml.etree.ElementTree as ET\n"
-      "root = ET.parse(sys.argv[1]).getroot()\n"
-      "suites = root.findall('testsuite')\n"
-      "cases = [c for s in suites for c in s.findall('testcase')]\n"
-      "out = {'root': root.tag, 'tests': root.get('tests'), 'failures': root.get('failures'),\n"
-      "       'suites': len(suites), 'suite_tests': suites[0].get('tests'),\n"
-      "       'suite_failures': suites[0].get('failures'), 'cases': []}\n"
-      "for c in cases:\n"
-      "    f = c.find('failure')\n"
-      "    out['cases'].append({'name': c.get('name').encode('utf-8', 'surrogatepass').hex(),\n"
-      "        'time': c.get('time'), 'failed': f is not None,\n"
-      "        'message': None if f is None else f.get('message'),\n"
-      "        'type': None if f is None else f.get('type')})\n"
-      "print(json.dumps(out))\n",
-      {path});
+  const ProcessResult py = RunPythonScript("junit_summary.py", {path});
   EXPECT_EQ(py.exit_code, 0) << py.err;
   if (py.exit_code != 0) return Json();
   return Json::parse(py.out);

@@ -85,12 +85,6 @@ std::optional<SummaryLine> LastSummary(std::string_view out) {
   return ParseSummary(nl == std::string_view::npos ? out : out.substr(nl + 1));
 }
 
-ProcessResult RunPython(const std::string& script, std::vector<std::string> args,
-                        std::string_view stdin_data, milliseconds timeout) {
-  args.insert(args.begin(), {"python3", "-c", script});
-  return RunProcess(std::move(args), stdin_data, timeout);
-}
-
 PtyResult RunOnPty(std::vector<std::string> argv, const PtyOptions& opts, milliseconds timeout) {
   if (argv.empty()) throw std::invalid_argument("RunOnPty: empty argv");
   Fd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));

@@ -1,6 +1,6 @@
 // Helpers for integration tests that run the real fetchpool binary: a Run
-// wrapper, the summary line, Python for parsing CSV/XML like a consumer
-// would, and a pseudo-terminal runner for behaviour that depends on isatty().
+// wrapper, the summary line, and a pseudo-terminal runner for behaviour
+// that depends on isatty().
 #pragma once
 
 #include <chrono>
@@ -52,11 +52,6 @@ std::optional<SummaryLine> ParseSummary(std::string_view line);
 
 // The summary from the last line of out; nullopt if out does not end with one.
 std::optional<SummaryLine> LastSummary(std::string_view out);
-
-// python3 -c script args..., with stdin_data on stdin.
-ProcessResult RunPython(const std::string& script, std::vector<std::string> args = {},
-                        std::string_view stdin_data = {},
-                        std::chrono::milliseconds timeout = kRunTimeout);
 
 struct PtyOptions {
   // stderr is always the terminal; stdout too when this is set, else a pipe.
