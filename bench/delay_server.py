@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fallback delay server for bench/run.sh, scenario 5 (latency-bound).
+"""Fallback delay server for bench/run.py, scenario 5 (latency-bound).
 
 Used only when nginx's echo module (libnginx-mod-http-echo, `echo_sleep`) is not
 available. Every GET sleeps DELAY seconds in its own thread, then answers 1 KiB,
@@ -8,7 +8,7 @@ so N concurrent requests are all delayed by DELAY at the same time, like
 simultaneous connects do not hit SYN retransmits.
 
 GET /nginx_status answers counters in nginx's stub_status format (accepted
-connections, requests; without delay), so run.sh checks every tool's request
+connections, requests; without delay), so run.py checks every tool's request
 count the same way as with nginx.
 
 usage: delay_server.py PORT [DELAY_SECONDS]   (binds 127.0.0.1 only)

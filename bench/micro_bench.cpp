@@ -6,11 +6,11 @@
 #include <thread>
 #include <vector>
 
-#include "fetchpool/bounded_queue.hpp"
-#include "fetchpool/formatter.hpp"
+#include "fetchpool/dispatcher.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/latency_stats.hpp"
 #include "fetchpool/report.hpp"
+#include "fetchpool/result_sink.hpp"
 #include "fetchpool/url_reader.hpp"
 
 namespace fetchpool {
@@ -28,29 +28,33 @@ Result SampleResult() {
   return r;
 }
 
-// One producer, N consumers through a queue sized like the jobs queue: items per second.
-void BM_QueueHandoff(benchmark::State& state) {
-  const int consumers = static_cast<int>(state.range(0));
+// One reader, N workers through the dispatcher sized as a run sizes it: jobs per second.
+void BM_DispatchHandoff(benchmark::State& state) {
+  const int workers = static_cast<int>(state.range(0));
   constexpr int kItems = 200000;
   for (auto _ : state) {
-    BoundedQueue<Job> q(64);
+    std::stop_source stop;
+    Dispatcher d({}, DispatchCapacity::ForWorkers(workers), stop.get_token());
     std::vector<std::jthread> threads;
-    for (int c = 0; c < consumers; ++c) {
+    for (int c = 0; c < workers; ++c) {
       threads.emplace_back([&] {
-        while (q.pop()) {
+        while (std::optional<Task> task = d.Next()) {
+          Result r;
+          r.ok = true;
+          benchmark::DoNotOptimize(d.Finish(std::move(*task), std::move(r)));
         }
       });
     }
     for (int i = 0; i < kItems; ++i) {
       Job job;
       job.url = "http://127.0.0.1:8080/small/f01234";
-      q.push(std::move(job));
+      d.Submit(std::move(job));
     }
-    q.close();
+    d.CloseInput();
   }
   state.SetItemsProcessed(state.iterations() * kItems);
 }
-BENCHMARK(BM_QueueHandoff)->Arg(1)->Arg(4)->Arg(16)->UseRealTime();
+BENCHMARK(BM_DispatchHandoff)->Arg(1)->Arg(4)->Arg(16)->UseRealTime();
 
 void BM_ParseLine(benchmark::State& state) {
   const std::string line = "  http://127.0.0.1:8080/small/f01234\r";
@@ -63,7 +67,7 @@ void BM_TextLine(benchmark::State& state) {
   std::string out;
   for (auto _ : state) {
     out.clear();
-    AppendTextLine(out, r, false);
+    AppendTextLine(out, r, {});
     benchmark::DoNotOptimize(out.data());
   }
 }
@@ -71,12 +75,12 @@ BENCHMARK(BM_TextLine);
 
 void BM_JsonLine(benchmark::State& state) {
   const Result r = SampleResult();
-  auto formatter = MakeFormatter(OutputFormat::kJsonLines, {});
-  std::string out;
+  SinkBuffers buffers;
+  std::unique_ptr<ResultSink> sink = MakeStdoutSink({.format = OutputFormat::kJsonLines}, buffers);
   for (auto _ : state) {
-    out.clear();
-    formatter->Add(out, r);
-    benchmark::DoNotOptimize(out.data());
+    buffers.out.clear();
+    sink->Add(r);
+    benchmark::DoNotOptimize(buffers.out.data());
   }
 }
 BENCHMARK(BM_JsonLine);

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages fetchpool needs to build and test. Needs root (or sudo).
+# Installs the Debian packages fetchpool needs to build, test and package: scdoc builds the man
+# page; dpkg-dev, lintian and man-db serve scripts/package.sh; bash-completion, zsh and fish
+# test the completions. Needs root (or sudo).
 # Skips apt-get entirely when everything is already there, so repeated runs are fast.
 set -euo pipefail
 
@@ -8,6 +10,7 @@ packages=(
   libcurl4-openssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
   python3 curl
+  scdoc dpkg-dev file lintian man-db bash-completion zsh fish
 )
 
 missing=()

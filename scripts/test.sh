@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, then builds and runs the whole test suite three ways: plain,
-# ThreadSanitizer, and AddressSanitizer+UndefinedBehaviorSanitizer. Then the benchmark's smoke
-# mode, so it cannot rot (it reports; it never fails on timings).
+# ThreadSanitizer, and AddressSanitizer+UndefinedBehaviorSanitizer. Then the packaging checks
+# (scripts/package.sh), and the benchmark's smoke mode, so it cannot rot (it reports; it never
+# fails on timings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -20,6 +21,11 @@ for flavour in $flavours; do
   [ "$flavour" = thread ] && command -v setarch >/dev/null && runner=(setarch "$(uname -m)" -R)
   "${runner[@]}" ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" --timeout 180
 done
+
+if [ "${FETCHPOOL_SKIP_PACKAGE:-0}" != 1 ]; then
+  echo "=== package: .deb, lintian, cmake --install"
+  scripts/package.sh
+fi
 
 if [ -x bench/run.sh ] && [ "${FETCHPOOL_SKIP_BENCH:-0}" != 1 ]; then
   echo "=== benchmark smoke run"

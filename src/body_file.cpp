@@ -63,7 +63,7 @@ BodyFile::~BodyFile() {
   if (temporary_) Discard();
 }
 
-int BodyFile::CreateTemp(int dir_fd, BodyFile& out, bool anonymous) {
+Status BodyFile::CreateTemp(int dir_fd, BodyFile& out, bool anonymous) {
   BodyFile file;
   file.dir_fd_ = dir_fd;
   if (anonymous) {
@@ -72,10 +72,11 @@ int BodyFile::CreateTemp(int dir_fd, BodyFile& out, bool anonymous) {
     if (fd >= 0) {
       file.fd_.reset(fd);
       out = std::move(file);
-      return 0;
+      return Status::Ok();
     }
     // Only "this filesystem cannot" falls back; EROFS, ENOSPC, EACCES would fail a name too.
-    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) return errno;
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
+      return Status::Errno(errno);
   }
   for (int attempt = 0; attempt < kNameAttempts; ++attempt) {
     std::string name = TempName();
@@ -85,49 +86,50 @@ int BodyFile::CreateTemp(int dir_fd, BodyFile& out, bool anonymous) {
       file.fd_.reset(fd);
       file.name_ = std::move(name);
       out = std::move(file);
-      return 0;
+      return Status::Ok();
     }
-    if (errno != EEXIST) return errno;
+    if (errno != EEXIST) return Status::Errno(errno);
   }
-  return EEXIST;
+  return Status::Errno(EEXIST);
 }
 
-int BodyFile::OpenPartial(int dir_fd, const std::string& name, BodyFile& out) {
+Status BodyFile::OpenPartial(int dir_fd, const std::string& name, BodyFile& out) {
   const int fd =
       ::openat(dir_fd, name.c_str(), O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-  if (fd < 0) return errno;
+  if (fd < 0) return Status::Errno(errno);
   BodyFile file;
   file.dir_fd_ = dir_fd;
   file.fd_.reset(fd);
   file.name_ = name;
   file.temporary_ = false;
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return errno;
-  if (!S_ISREG(st.st_mode)) return S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-  if (::lseek(fd, 0, SEEK_END) < 0) return errno;
+  if (::fstat(fd, &st) != 0) return Status::Errno(errno);
+  if (!S_ISREG(st.st_mode)) return Status::Errno(S_ISDIR(st.st_mode) ? EISDIR : EINVAL);
+  if (::lseek(fd, 0, SEEK_END) < 0) return Status::Errno(errno);
   file.size_ = static_cast<std::uint64_t>(st.st_size);
   out = std::move(file);
-  return 0;
+  return Status::Ok();
 }
 
-int BodyFile::Write(std::string_view data) {
+Status BodyFile::Write(std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd_.get(), data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return errno;
+      return Status::Errno(errno);
     }
-    if (n == 0) return EIO;
+    if (n == 0) return Status::Errno(EIO);
     size_ += static_cast<std::uint64_t>(n);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
-  return 0;
+  return Status::Ok();
 }
 
-int BodyFile::Truncate() {
-  if (::ftruncate(fd_.get(), 0) != 0 || ::lseek(fd_.get(), 0, SEEK_SET) < 0) return errno;
+Status BodyFile::Truncate() {
+  if (::ftruncate(fd_.get(), 0) != 0 || ::lseek(fd_.get(), 0, SEEK_SET) < 0)
+    return Status::Errno(errno);
   size_ = 0;
-  return 0;
+  return Status::Ok();
 }
 
 int BodyFile::LinkAs(const std::string& name) {
@@ -148,10 +150,10 @@ int BodyFile::RenameTempTo(const std::string& name, bool replace) {
                                                                                            : errno;
 }
 
-int BodyFile::Commit(const std::string& name, bool replace) {
-  if (!fd_) return EBADF;
+Status BodyFile::Commit(const std::string& name, bool replace) {
+  if (!fd_) return Status::Errno(EBADF);
   if (replace) {
-    if (::fdatasync(fd_.get()) != 0 && errno != EINVAL) return errno;
+    if (::fdatasync(fd_.get()) != 0 && errno != EINVAL) return Status::Errno(errno);
     if (name_.empty()) {
       // An anonymous file cannot be renamed over a name: give it a hidden one first.
       int rc = EEXIST;
@@ -160,9 +162,9 @@ int BodyFile::Commit(const std::string& name, bool replace) {
         rc = LinkAs(hidden);
         if (rc == 0) name_ = std::move(hidden);
       }
-      if (rc != 0) return rc;
+      if (rc != 0) return Status::Errno(rc);
     }
-    if (const int rc = RenameTempTo(name, true); rc != 0) return rc;
+    if (const int rc = RenameTempTo(name, true); rc != 0) return Status::Errno(rc);
   } else {
     int rc = LinkAs(name);
     if (rc == 0) {
@@ -170,16 +172,16 @@ int BodyFile::Commit(const std::string& name, bool replace) {
     } else if (!name_.empty() && rc != EEXIST && rc != ENOSPC && rc != EROFS && rc != EDQUOT) {
       // No hard links on this filesystem: an atomic no-replace rename does the same job.
       const int fallback = RenameTempTo(name, false);
-      if (fallback != 0 && fallback != EINVAL) return fallback;
-      if (fallback != 0) return rc;
+      if (fallback != 0 && fallback != EINVAL) return Status::Errno(fallback);
+      if (fallback != 0) return Status::Errno(rc);
     } else {
-      return rc;
+      return Status::Errno(rc);
     }
   }
   name_.clear();
   temporary_ = false;
   Close();
-  return 0;
+  return Status::Ok();
 }
 
 void BodyFile::Discard() {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fetchpool/output_path.hpp"
+#include "fetchpool/status.hpp"
 
 namespace fetchpool {
 namespace {
@@ -57,11 +58,17 @@ void BodySaver::Fail(Result& result, std::string message) const {
   result.saved_path.clear();
 }
 
-BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Expectations* expect,
-                                   Result& result) {
+void BodySaver::Skip(Result& result, const std::string& name) const {
+  result.ok = true;
+  result.skipped = true;
+  result.error_kind = ErrorKind::kNone;
+  result.error.clear();
+  result.saved_path = Display(name);
+}
+
+void BodySaver::Reset(CURL* easy, const Expectations* expect) {
+  EndTransfer();
   expect_ = expect;
-  file_ = BodyFile();
-  claim_.Release();
   subdir_.reset();
   rel_dir_.clear();
   range_.clear();
@@ -71,6 +78,16 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
   existing_.clear();
   error_.clear();
   curl_easy_setopt(easy, CURLOPT_RANGE, nullptr);  // the handle is reused: drop the last range
+}
+
+void BodySaver::EndTransfer() {
+  file_ = BodyFile();  // closes; removes a temporary file
+  claim_.Release();
+}
+
+BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Expectations* expect,
+                                   Result& result) {
+  Reset(easy, expect);
 
   const SaveOptions& options = dir_.options();
   const std::optional<OutputPath> path = OutputPathFromUrl(url, options.mirror_paths);
@@ -78,10 +95,8 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
     Fail(result, "cannot name a file after this URL");
     return Plan::kDone;
   }
-  std::string error;
-  subdir_ = dir_.OpenSubdir(path->dirs, error);
-  if (!subdir_) {
-    Fail(result, std::move(error));
+  if (Status s = dir_.OpenSubdir(path->dirs, &subdir_); !s.ok()) {
+    Fail(result, s.message());
     return Plan::kDone;
   }
   for (const std::string& d : path->dirs) rel_dir_ += rel_dir_.empty() ? d : "/" + d;
@@ -91,9 +106,7 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
 
   if (!ClaimName(url_name_)) {
     if (skipped_) {
-      result.ok = true;
-      result.skipped = true;
-      result.saved_path = Display(existing_);
+      Skip(result, existing_);
     } else {
       Fail(result, error_);
     }
@@ -102,8 +115,8 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
   if (options.resume) {
     // Hidden, and named so no final name (never starting with '.') can be mistaken for it.
     const std::string partial = "." + claim_.name() + ".part";
-    if (const int rc = BodyFile::OpenPartial(subdir_.get(), partial, file_); rc != 0) {
-      Fail(result, fmt::format("cannot open '{}': {}", Display(partial), std::strerror(rc)));
+    if (Status s = BodyFile::OpenPartial(subdir_.get(), partial, file_); !s.ok()) {
+      Fail(result, fmt::format("cannot open '{}': {}", Display(partial), s.message()));
       return Plan::kDone;
     }
     if (file_.size() > 0) {
@@ -144,7 +157,7 @@ bool BodySaver::FeedPartial(BodyChecker& checker) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       error_ = fmt::format("cannot read '{}': {}", Display("." + claim_.name() + ".part"),
-                           n == 0 ? "file shrank" : std::strerror(errno));
+                           n == 0 ? "file shrank" : ErrnoText(errno));
       return false;
     }
     checker.Consume(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
@@ -177,14 +190,13 @@ bool BodySaver::Begin(CURL* easy, BodyChecker* checker) {
       }
       if (checker != nullptr && !FeedPartial(*checker)) return false;
       resumed_ = true;
-    } else if (const int rc = file_.Truncate(); rc != 0) {
+    } else if (Status s = file_.Truncate(); !s.ok()) {
       // 200: the server ignored the range and sends everything; start over.
-      error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), std::strerror(rc));
+      error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), s.message());
       return false;
     }
-  } else if (const int rc = BodyFile::CreateTemp(subdir_.get(), file_); rc != 0) {
-    error_ =
-        fmt::format("cannot create a file in '{}': {}", dir_.Display(rel_dir_), std::strerror(rc));
+  } else if (Status s = BodyFile::CreateTemp(subdir_.get(), file_); !s.ok()) {
+    error_ = fmt::format("cannot create a file in '{}': {}", dir_.Display(rel_dir_), s.message());
     return false;
   }
   sink_ = Sink::kFile;
@@ -194,8 +206,8 @@ bool BodySaver::Begin(CURL* easy, BodyChecker* checker) {
 bool BodySaver::Write(CURL* easy, std::string_view data, BodyChecker& checker) {
   if (sink_ == Sink::kUndecided && !Begin(easy, &checker)) return false;
   if (sink_ != Sink::kFile) return true;
-  if (const int rc = file_.Write(data); rc != 0) {
-    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), std::strerror(rc));
+  if (Status s = file_.Write(data); !s.ok()) {
+    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), s.message());
     return false;
   }
   return true;
@@ -205,8 +217,8 @@ bool BodySaver::RestartWithoutRange(CURL* easy) {
   if (range_.empty() || ResponseCode(easy) != 416) return false;
   range_.clear();
   curl_easy_setopt(easy, CURLOPT_RANGE, nullptr);
-  if (const int rc = file_.Truncate(); rc != 0) {
-    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), std::strerror(rc));
+  if (Status s = file_.Truncate(); !s.ok()) {
+    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), s.message());
     return false;
   }
   sink_ = Sink::kUndecided;
@@ -218,11 +230,7 @@ void BodySaver::Finish(CURL* easy, CURLcode code, Result& result) {
   if (result.ok && sink_ == Sink::kUndecided && error_.empty() && !skipped_) Begin(easy, nullptr);
   if (result.error_kind != ErrorKind::kAborted) {
     if (skipped_) {
-      result.ok = true;
-      result.skipped = true;
-      result.error_kind = ErrorKind::kNone;
-      result.error.clear();
-      result.saved_path = Display(existing_);
+      Skip(result, existing_);
     } else if (!error_.empty()) {
       Fail(result, error_);
     }
@@ -235,36 +243,33 @@ void BodySaver::Finish(CURL* easy, CURLcode code, Result& result) {
     const bool keep = file_.size() > 0 && !(sink_ == Sink::kFile && code == CURLE_OK);
     if (!keep) file_.Discard();
   }
-  file_ = BodyFile();  // closes; removes a temporary file
-  claim_.Release();
+  EndTransfer();
 }
 
 void BodySaver::Commit(Result& result) {
   const OnExists mode = dir_.options().on_exists;
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
-    const int rc = file_.Commit(claim_.name(), mode == OnExists::kOverwrite);
-    if (rc == 0) {
+    const Status s = file_.Commit(claim_.name(), mode == OnExists::kOverwrite);
+    if (s.ok()) {
       result.saved_path = Display(claim_.name());
       claim_.Committed();
       return;
     }
-    if (rc != EEXIST) {
-      Fail(result, fmt::format("cannot save '{}': {}", Display(claim_.name()), std::strerror(rc)));
+    if (s.errno_code() != EEXIST) {
+      Fail(result, fmt::format("cannot save '{}': {}", Display(claim_.name()), s.message()));
       break;
     }
     // Something else created the name since we claimed it (another program): never clobber it.
     if (mode == OnExists::kRename && ClaimName(wanted_)) continue;
     if (mode == OnExists::kSkip) {
-      result.skipped = true;
-      result.saved_path = Display(claim_.name());
+      Skip(result, claim_.name());
     } else {
       Fail(result, fmt::format("'{}' already exists", Display(claim_.name())));
     }
     break;
   }
   if (dir_.options().resume && file_.is_open()) file_.Discard();
-  file_ = BodyFile();
-  claim_.Release();
+  EndTransfer();
 }
 
 }  // namespace fetchpool

@@ -9,6 +9,8 @@
 #include <functional>
 #include <iterator>
 
+#include "fetchpool/text.hpp"
+
 namespace fetchpool {
 namespace {
 
@@ -17,14 +19,6 @@ constexpr std::string_view kSpace = " \t\r\n\v\f";
 bool IsLowerHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 std::string ParseOne(std::string_view token, Expectations& out) {
@@ -47,15 +41,10 @@ std::string ParseOne(std::string_view token, Expectations& out) {
     }
     out.max_ms = ms;
   } else if (name == "contains") {
-    int length = 0;
-    const std::string raw(value);
-    char* decoded = curl_easy_unescape(nullptr, raw.c_str(), static_cast<int>(raw.size()), &length);
-    if (decoded == nullptr) return "out of memory";
-    out.contains = std::string(decoded, static_cast<std::size_t>(length));
-    curl_free(decoded);
-    out.contains_text = raw;
+    out.contains = PercentDecode(value);
+    out.contains_text = std::string(value);
   } else if (name == "sha256") {
-    std::string hex = Lower(value);
+    std::string hex = AsciiLower(value);
     if (hex.size() != 64 || !IsLowerHex(hex)) {
       return fmt::format("bad check sha256={}: expected 64 hex digits", value);
     }

@@ -72,11 +72,8 @@ void NameClaim::Release() {
   if (owner_ != nullptr) std::exchange(owner_, nullptr)->Unclaim(key_, false);
 }
 
-std::unique_ptr<OutputDir> OutputDir::Open(const SaveOptions& options, std::string& error) {
-  if (options.dir.empty()) {
-    error = "--output-dir needs a directory";
-    return nullptr;
-  }
+Status OutputDir::Open(const SaveOptions& options, std::unique_ptr<OutputDir>* out) {
+  if (options.dir.empty()) return Status::Error("--output-dir needs a directory");
   std::unique_ptr<OutputDir> dir(new OutputDir(options));
   dir->display_ = options.dir;
   while (dir->display_.size() > 1 && dir->display_.back() == '/') dir->display_.pop_back();
@@ -86,24 +83,22 @@ std::unique_ptr<OutputDir> OutputDir::Open(const SaveOptions& options, std::stri
   if (!dir->fd_) {
     const int open_error = errno;
     if (open_error == ENOTDIR || mkdir_error == ENOTDIR) {
-      error = fmt::format("output directory '{}' is not a directory", options.dir);
-    } else {
-      error = fmt::format("cannot create output directory '{}': {}", options.dir,
-                          std::strerror(mkdir_error != 0 ? mkdir_error : open_error));
+      return Status::Error(fmt::format("output directory '{}' is not a directory", options.dir));
     }
-    return nullptr;
+    return Status::FromErrno(fmt::format("cannot create output directory '{}'", options.dir),
+                             mkdir_error != 0 ? mkdir_error : open_error);
   }
   // Permission bits do not tell (root ignores them, read-only mounts and immutable directories
   // ignore them): creating a file does.
   BodyFile probe;
-  if (const int rc = BodyFile::CreateTemp(dir->fd_.get(), probe); rc != 0) {
-    error =
-        fmt::format("output directory '{}' is not writable: {}", options.dir, std::strerror(rc));
-    return nullptr;
+  if (Status s = BodyFile::CreateTemp(dir->fd_.get(), probe); !s.ok()) {
+    return Status::FromErrno(fmt::format("output directory '{}' is not writable", options.dir),
+                             s.errno_code());
   }
   probe.Discard();
   dir->resolved_ = ResolvedPath(dir->fd_.get());
-  return dir;
+  *out = std::move(dir);
+  return Status::Ok();
 }
 
 std::string OutputDir::Display(const std::string& relative) const {
@@ -112,37 +107,34 @@ std::string OutputDir::Display(const std::string& relative) const {
   return display_ + "/" + relative;
 }
 
-UniqueFd OutputDir::OpenSubdir(const std::vector<std::string>& dirs, std::string& error) const {
+Status OutputDir::OpenSubdir(const std::vector<std::string>& dirs, UniqueFd* out) const {
   UniqueFd current(::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0));
-  if (!current) {
-    error = fmt::format("cannot open output directory: {}", std::strerror(errno));
-    return {};
-  }
+  if (!current) return Status::FromErrno("cannot open output directory", errno);
   std::string rel;
   for (const std::string& name : dirs) {
     rel += name;
     if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
-      error = fmt::format("refusing unsafe directory name '{}'", Display(rel));  // a caller bug
-      return {};
+      // A caller bug: names come sanitised.
+      return Status::Error(fmt::format("refusing unsafe directory name '{}'", Display(rel)));
     }
     if (::mkdirat(current.get(), name.c_str(), 0777) != 0 && errno != EEXIST) {
-      error = fmt::format("cannot create directory '{}': {}", Display(rel), std::strerror(errno));
-      return {};
+      return Status::FromErrno(fmt::format("cannot create directory '{}'", Display(rel)), errno);
     }
     // O_NOFOLLOW: a symlink planted in DIR (by a hostile archive, another user) is never entered.
     const int next =
         ::openat(current.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (next < 0) {
+      const int open_error = errno;
       struct stat st {};
       if (::fstatat(current.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
           S_ISLNK(st.st_mode)) {
-        error = fmt::format("refusing to follow symbolic link '{}'", Display(rel));
-      } else if (errno == ENOTDIR) {
-        error = fmt::format("cannot create directory '{}': a file is in the way", Display(rel));
-      } else {
-        error = fmt::format("cannot open directory '{}': {}", Display(rel), std::strerror(errno));
+        return Status::Error(fmt::format("refusing to follow symbolic link '{}'", Display(rel)));
       }
-      return {};
+      if (open_error == ENOTDIR) {
+        return Status::Error(
+            fmt::format("cannot create directory '{}': a file is in the way", Display(rel)));
+      }
+      return Status::FromErrno(fmt::format("cannot open directory '{}'", Display(rel)), open_error);
     }
     current.reset(next);
     rel += '/';
@@ -152,11 +144,12 @@ UniqueFd OutputDir::OpenSubdir(const std::vector<std::string>& dirs, std::string
     const std::string where = ResolvedPath(current.get());
     const std::string prefix = resolved_ == "/" ? "/" : resolved_ + "/";
     if (!where.empty() && where.compare(0, prefix.size(), prefix) != 0) {
-      error = fmt::format("refusing '{}': it resolves outside the output directory", Display(rel));
-      return {};
+      return Status::Error(
+          fmt::format("refusing '{}': it resolves outside the output directory", Display(rel)));
     }
   }
-  return current;
+  *out = std::move(current);
+  return Status::Ok();
 }
 
 OutputDir::ClaimStatus OutputDir::Claim(int dir_fd, const std::string& rel_dir,

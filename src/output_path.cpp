@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include "fetchpool/curl_handles.hpp"
+#include "fetchpool/text.hpp"
 #include "fetchpool/utf8.hpp"
 
 namespace fetchpool {
@@ -34,16 +35,6 @@ std::string Shorten(std::string name) {
   return name + ext;
 }
 
-std::string PercentDecode(std::string_view text) {
-  const std::string copy(text);
-  int length = 0;
-  char* decoded = curl_easy_unescape(nullptr, copy.c_str(), static_cast<int>(copy.size()), &length);
-  if (decoded == nullptr) return copy;  // out of memory: the raw text still sanitises safely
-  std::string out(decoded, static_cast<std::size_t>(length));
-  curl_free(decoded);
-  return out;
-}
-
 std::string Latin1ToUtf8(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
@@ -55,23 +46,6 @@ std::string Latin1ToUtf8(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string UrlPart(CURLU* u, CURLUPart part, unsigned flags = 0) {
-  char* value = nullptr;
-  if (curl_url_get(u, part, &value, flags) != CURLUE_OK || value == nullptr) return {};
-  std::string out(value);
-  curl_free(value);
-  return out;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -184,20 +158,20 @@ std::string NameFromContentDisposition(std::string_view value) {
       semicolon = value.find(';');
       param = std::string(Trim(value.substr(0, semicolon)));
     }
-    if (EqualsNoCase(name, "filename")) {
+    if (EqualsIgnoreCase(name, "filename")) {
       plain = std::move(param);
       have_plain = true;
-    } else if (EqualsNoCase(name, "filename*")) {
+    } else if (EqualsIgnoreCase(name, "filename*")) {
       // charset'language'percent-encoded
       const auto q1 = param.find('\'');
       const auto q2 = q1 == std::string::npos ? q1 : param.find('\'', q1 + 1);
       if (q2 == std::string::npos) continue;
       const std::string_view charset = std::string_view(param).substr(0, q1);
       std::string decoded = PercentDecode(std::string_view(param).substr(q2 + 1));
-      if (EqualsNoCase(charset, "utf-8")) {
+      if (EqualsIgnoreCase(charset, "utf-8")) {
         extended = std::move(decoded);
         have_extended = true;
-      } else if (EqualsNoCase(charset, "iso-8859-1")) {
+      } else if (EqualsIgnoreCase(charset, "iso-8859-1")) {
         extended = Latin1ToUtf8(decoded);
         have_extended = true;
       }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "fetchpool/stop_wait.hpp"
+
 namespace fetchpool {
 
 Pacer::Pacer(Clock::duration interval, std::function<Clock::time_point()> now)
@@ -16,12 +18,6 @@ Pacer::Clock::time_point Pacer::Reserve() {
   return last_;
 }
 
-bool Pacer::Wait(std::stop_token stop) {
-  const Clock::time_point slot = Reserve();
-  std::unique_lock lock(mutex_);
-  // The predicate is only the stop: the wait ends at the slot time or on a stop request.
-  wake_.wait_until(lock, stop, slot, [] { return false; });
-  return !stop.stop_requested();
-}
+bool Pacer::Wait(const std::stop_token& stop) { return SleepUnlessStopped(Reserve(), stop); }
 
 }  // namespace fetchpool

@@ -1,10 +1,5 @@
 #include "fetchpool/printer.hpp"
 
-#include <poll.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 namespace fetchpool {
 namespace {
 
@@ -19,21 +14,17 @@ constexpr auto kIdleWait = std::chrono::hours(24);
 
 }  // namespace
 
-Printer::Printer(int out_fd, int err_fd, const PrinterOptions& options,
-                 std::chrono::steady_clock::time_point start, ReorderWindow* window,
-                 std::unique_ptr<JUnitReport> junit)
-    : out_fd_(out_fd),
-      err_fd_(err_fd),
-      options_(options),
-      start_(start),
-      window_(window),
-      junit_(std::move(junit)),
-      formatter_(MakeFormatter(
-          options.format,
-          {.color = options.color, .verbose = options.verbosity == Verbosity::kVerbose})),
-      progress_(err_fd) {
-  buffer_.reserve(kFlushAt * 2);
-  if (options_.verbosity != Verbosity::kSilent) formatter_->Begin(buffer_);
+Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSink>> reports,
+                 std::stop_token stop)
+    : setup_(setup),
+      out_(setup.out_fd, stop),
+      err_(setup.err_fd, stop),
+      reports_(std::move(reports)),
+      progress_(err_) {
+  buffers_.out.reserve(kFlushAt * 2);
+  if (setup_.verbosity != Verbosity::kSilent) {
+    stdout_sink_ = MakeStdoutSink(setup_.stdout_sink, buffers_);
+  }
 }
 
 void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
@@ -43,30 +34,30 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
     std::optional<Result> result = results.try_pop();
     if (!result) {
       Flush();  // nothing waiting: let whoever reads our output see what we have
-      if (broken_) stop.request_stop();
-      const auto wait = streaming ? kLinger : options_.progress ? kProgressTick : kIdleWait;
+      if (broken()) stop.request_stop();
+      const auto wait = streaming ? kLinger : setup_.progress ? kProgressTick : kIdleWait;
       result =
           results.pop_batch_until(std::chrono::steady_clock::now() + wait, streaming ? kBatch : 1);
       streaming = result.has_value();
       if (!result && results.closed() && results.size() == 0) break;
     }
     if (result) Accept(std::move(*result));
-    if (buffer_.size() >= kFlushAt) Flush();
-    if (options_.progress) {
+    if (buffers_.out.size() >= kFlushAt) Flush();
+    if (setup_.progress) {
       const std::int64_t total = input_total.load(std::memory_order_relaxed);
       progress_.Update(summary_, total >= 0 ? std::optional<std::uint64_t>(total) : std::nullopt,
-                       std::chrono::steady_clock::now() - start_);
+                       std::chrono::steady_clock::now() - setup_.start);
     }
   }
   // After a stop some earlier results never come; print the rest in order anyway.
   for (auto& [seq, waiting] : waiting_) Emit(waiting);
   waiting_.clear();
   Flush();
-  if (broken_) stop.request_stop();
+  if (broken()) stop.request_stop();
 }
 
 void Printer::Accept(Result result) {
-  if (window_ == nullptr) return Emit(result);
+  if (setup_.window == nullptr) return Emit(result);
   if (result.seq != next_seq_) {
     waiting_.emplace(result.seq, std::move(result));
     return;
@@ -80,7 +71,7 @@ void Printer::Accept(Result result) {
     ++next_seq_;
     ++released;
   }
-  window_->Release(released);
+  setup_.window->Release(released);
 }
 
 void Printer::Emit(const Result& result) {
@@ -89,54 +80,48 @@ void Printer::Emit(const Result& result) {
     return;
   }
   ++summary_.total;
-  ++(result.ok ? summary_.ok : summary_.failed);
+  ++(result.ok ? summary_.ok : result.warning ? summary_.warned : summary_.failed);
   if (result.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.attempts - 1);
   latency_.Add(result.elapsed);
-  if (junit_) junit_->Add(result);
-  if (broken_ || options_.verbosity == Verbosity::kSilent) return;
-  if (options_.verbosity == Verbosity::kQuiet && result.ok) return;
-  formatter_->Add(buffer_, result);
+  for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);
+  if (broken() || !stdout_sink_) return;
+  if (setup_.verbosity == Verbosity::kQuiet && result.ok) return;
+  stdout_sink_->Add(result);
 }
 
-std::string Printer::Finish() {
+Status Printer::Finish() {
   summary_.elapsed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count();
   progress_.Clear();
-  if (options_.verbosity != Verbosity::kSilent && !broken_) {
-    if (!formatter_->End(buffer_, summary_, latency_)) {
-      // This format keeps stdout machine-only (CSV); the person still gets the summary.
-      WriteAll(err_fd_, FormatSummary(summary_));
-    }
-  }
+  const RunTotals totals{.summary = summary_, .latency = latency_};
+  if (stdout_sink_ && !broken()) static_cast<void>(stdout_sink_->Finish(totals));
   Flush();
-  return junit_ ? junit_->Finish(summary_) : std::string();
+  Status first_failure;
+  for (const std::unique_ptr<ResultSink>& report : reports_) {
+    Status s = report->Finish(totals);
+    if (first_failure.ok()) first_failure = std::move(s);
+  }
+  return first_failure;
 }
 
 void Printer::Flush() {
-  if (broken_ || buffer_.empty()) {
-    buffer_.clear();
+  if (broken()) {
+    buffers_.out.clear();
+    buffers_.err.clear();
     return;
   }
+  if (buffers_.out.empty() && buffers_.err.empty()) return;
   progress_.Clear();
-  WriteAll(out_fd_, buffer_);
-  buffer_.clear();
+  Write(out_, buffers_.out);
+  Write(err_, buffers_.err);
 }
 
-void Printer::WriteAll(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (!broken_ && done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n >= 0) {
-      done += static_cast<std::size_t>(n);
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      pollfd out{fd, POLLOUT, 0};  // someone made our output non-blocking; wait for room
-      ::poll(&out, 1, -1);
-    } else if (errno != EINTR) {
-      if (fd != out_fd_) return;  // stderr trouble is not worth stopping for
-      broken_ = true;
-      write_errno_ = errno;
-    }
-  }
+void Printer::Write(OutputFd& fd, std::string& text) {
+  if (text.empty()) return;
+  Status s = fd.Write(text);
+  text.clear();
+  // stderr trouble is not worth stopping for; stdout's is.
+  if (!s.ok() && &fd == &out_) write_error_ = std::move(s);
 }
 
 }  // namespace fetchpool

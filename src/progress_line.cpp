@@ -1,9 +1,7 @@
 #include "fetchpool/progress_line.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <iterator>
 
 namespace fetchpool {
@@ -35,15 +33,7 @@ void ProgressLine::Clear() {
 }
 
 void ProgressLine::Write(const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      if (n < 0 && errno == EINTR) continue;
-      return;  // progress is a courtesy; never fail the run over it
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  static_cast<void>(err_.Write(text));  // progress is a courtesy; never fail the run over it
 }
 
 }  // namespace fetchpool

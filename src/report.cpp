@@ -5,6 +5,7 @@
 #include <array>
 #include <iterator>
 
+#include "fetchpool/curl_handles.hpp"
 #include "fetchpool/utf8.hpp"
 
 namespace fetchpool {
@@ -35,11 +36,34 @@ void AppendEscaped(std::string& out, std::string_view text) {
   }
 }
 
-void AppendTextLine(std::string& out, const Result& result, bool color) {
-  const char* tag = result.ok ? "[OK]" : "[FAIL]";
+namespace {
+
+// libcurl's effective URL is normalised ("http://h" becomes "http://h/"): only a different
+// normal form means a redirect led somewhere.
+bool LedElsewhere(const Result& result) {
+  if (result.effective_url.empty() || result.effective_url == result.url) return false;
+  return NormalizedUrl(result.url) != NormalizedUrl(result.effective_url);
+}
+
+void AppendDetails(std::string& out, const Result& result) {
+  if (LedElsewhere(result)) {
+    out += " -> ";
+    AppendEscaped(out, result.effective_url);
+  }
+  if (!result.ip.empty()) {
+    out += " [";
+    AppendEscaped(out, result.ip);
+    out += ']';
+  }
+}
+
+}  // namespace
+
+void AppendTextLine(std::string& out, const Result& result, const TextStyle& style) {
+  const char* tag = result.ok ? "[OK]" : result.warning ? "[WARN]" : "[FAIL]";
   const char* pad = result.ok ? "   " : " ";
-  if (color) {
-    out += result.ok ? "\x1b[32m" : "\x1b[31m";
+  if (style.color) {
+    out += result.ok ? "\x1b[32m" : result.warning ? "\x1b[33m" : "\x1b[31m";
     out += tag;
     out += "\x1b[0m";
   } else {
@@ -61,6 +85,7 @@ void AppendTextLine(std::string& out, const Result& result, bool color) {
     fmt::format_to(std::back_inserter(out), ", {} attempts", result.attempts);
   }
   out += ')';
+  if (style.verbose && !result.effective_url.empty()) AppendDetails(out, result);
   if (!result.saved_path.empty()) {
     out += " -> ";
     AppendEscaped(out, result.saved_path);
@@ -69,8 +94,9 @@ void AppendTextLine(std::string& out, const Result& result, bool color) {
 }
 
 std::string FormatSummary(const Summary& s) {
-  std::string out = fmt::format("Summary: {} total, {} ok, {} failed, {:.2f}s elapsed", s.total,
-                                s.ok, s.failed, s.elapsed_s);
+  std::string out = fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
+  if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
+  fmt::format_to(std::back_inserter(out), ", {:.2f}s elapsed", s.elapsed_s);
   if (s.retries > 0) fmt::format_to(std::back_inserter(out), ", {} retries", s.retries);
   out += '\n';
   return out;

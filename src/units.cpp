@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "fetchpool/text.hpp"
+
 namespace fetchpool {
 namespace {
 
@@ -18,16 +20,6 @@ std::optional<double> ParseNumber(std::string_view text) {
   const double v = std::strtod(copy.c_str(), &end);
   if (end != copy.c_str() + copy.size() || !std::isfinite(v)) return std::nullopt;
   return v;
-}
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsLower(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (Lower(text[i]) != lower[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -56,7 +48,7 @@ std::optional<std::uint64_t> ParseByteSize(std::string_view text) {
   };
   double scale = 0;
   for (const Unit& u : kUnits) {
-    if (EqualsLower(unit, u.name)) scale = u.factor;
+    if (EqualsIgnoreCase(unit, u.name)) scale = u.factor;
   }
   if (scale == 0) return std::nullopt;
   const double bytes = std::floor(*number * scale);
@@ -71,11 +63,11 @@ std::optional<std::chrono::nanoseconds> ParseRate(std::string_view text) {
   double period_s = 1;
   if (slash != std::string_view::npos) {
     const std::string_view unit = text.substr(slash + 1);
-    if (EqualsLower(unit, "s")) {
+    if (EqualsIgnoreCase(unit, "s")) {
       period_s = 1;
-    } else if (EqualsLower(unit, "m")) {
+    } else if (EqualsIgnoreCase(unit, "m")) {
       period_s = 60;
-    } else if (EqualsLower(unit, "h")) {
+    } else if (EqualsIgnoreCase(unit, "h")) {
       period_s = 3600;
     } else {
       return std::nullopt;

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,8 @@
 #include <memory>
 
 #include "fetchpool/curl_handles.hpp"
+#include "fetchpool/stop_wakeup.hpp"
+#include "fetchpool/text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -26,52 +27,12 @@ std::string_view Trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
 }
 
-std::string UrlPart(CURLU* h, CURLUPart part) {
-  char* value = nullptr;
-  if (curl_url_get(h, part, &value, 0) != CURLUE_OK || value == nullptr) return {};
-  std::string out(value);
-  curl_free(value);
-  return out;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
 // Closes the fd unless it is stdin, which belongs to the process.
 struct InputFd {
   int fd = -1;
   ~InputFd() {
     if (fd > STDIN_FILENO) ::close(fd);
   }
-};
-
-// An eventfd that a stop request makes readable, so a reader blocked in poll() wakes up.
-class StopWakeup {
- public:
-  explicit StopWakeup(std::stop_token stop)
-      : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), callback_(std::move(stop), [this] {
-          const std::uint64_t one = 1;
-          [[maybe_unused]] auto n = ::write(fd_, &one, sizeof one);
-        }) {}
-  ~StopWakeup() {
-    // callback_ is destroyed first (declared last), so no write can race with close.
-  }
-  int fd() const { return fd_; }
-
- private:
-  struct Closer {
-    int fd;
-    ~Closer() {
-      if (fd >= 0) ::close(fd);
-    }
-  };
-  int fd_;
-  Closer closer_{fd_};
-  std::stop_callback<std::function<void()>> callback_;
 };
 
 }  // namespace
@@ -84,7 +45,7 @@ std::string ValidateUrl(std::string_view url) {
   UrlHandle h(curl_url());
   if (!h) return "out of memory";
   const std::string copy(url);
-  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  const CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME);
   if (rc != CURLUE_OK) {
     UrlHandle guess(curl_url());
     if (guess &&
@@ -94,7 +55,7 @@ std::string ValidateUrl(std::string_view url) {
     }
     return curl_url_strerror(rc);
   }
-  const std::string scheme = Lower(UrlPart(h.get(), CURLUPART_SCHEME));
+  const std::string scheme = AsciiLower(UrlPart(h.get(), CURLUPART_SCHEME));
   if (scheme != "http" && scheme != "https") {
     return fmt::format("unsupported scheme '{}' (only http and https)", scheme);
   }
@@ -119,17 +80,17 @@ std::optional<Job> ParseLine(std::string_view line) {
   return job;
 }
 
-std::string CheckInputsReadable(const std::vector<std::string>& inputs) {
+Status CheckInputsReadable(const std::vector<std::string>& inputs) {
   for (const std::string& path : inputs) {
     if (path == "-") continue;
     InputFd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (in.fd < 0) return fmt::format("cannot open '{}': {}", path, std::strerror(errno));
+    if (in.fd < 0) return Status::FromErrno(fmt::format("cannot open '{}'", path), errno);
     struct stat st {};
     if (::fstat(in.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-      return fmt::format("cannot read '{}': is a directory", path);
+      return Status::Error(fmt::format("cannot read '{}': is a directory", path));
     }
   }
-  return {};
+  return Status::Ok();
 }
 
 namespace {
@@ -138,25 +99,25 @@ namespace {
 // (stop requested), with `error` set only for genuine read failures.
 class SourceReader {
  public:
-  SourceReader(BoundedQueue<Job>& jobs, std::stop_token stop, int wake_fd, std::uint64_t& seq,
-               const ReadOptions& options)
-      : jobs_(jobs), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq), options_(options) {}
+  SourceReader(const ReadTarget& target, std::stop_token stop, int wake_fd, std::uint64_t& seq,
+               const std::optional<Shard>& shard)
+      : target_(target), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq), shard_(shard) {}
 
-  bool Read(int fd, const std::string& name, std::string& error) {
+  bool Read(int fd, const std::string& name, Status& error) {
     char buf[64 * 1024];
     pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
     for (;;) {
       if (stop_.stop_requested()) return false;
       if (::poll(fds, 2, -1) < 0) {
         if (errno == EINTR) continue;
-        error = fmt::format("cannot read '{}': {}", name, std::strerror(errno));
+        error = Status::FromErrno(fmt::format("cannot read '{}'", name), errno);
         return false;
       }
       if (fds[1].revents != 0) return false;
       const ssize_t n = ::read(fd, buf, sizeof buf);
       if (n < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
-        error = fmt::format("cannot read '{}': {}", name, std::strerror(errno));
+        error = Status::FromErrno(fmt::format("cannot read '{}'", name), errno);
         return false;
       }
       if (n == 0) break;
@@ -204,18 +165,18 @@ class SourceReader {
     pending_.clear();
     overlong_ = false;
     if (!job) return true;
-    if (options_.shard && !options_.shard->Takes(job->url)) return true;
-    if (options_.window != nullptr && !options_.window->Acquire(stop_)) return false;
+    if (shard_ && !shard_->Takes(job->url)) return true;
+    if (target_.window != nullptr && !target_.window->Acquire(stop_)) return false;
     job->seq = seq_++;
     job->line = line_;
-    return jobs_.push(std::move(*job), stop_);
+    return target_.submit(std::move(*job));
   }
 
-  BoundedQueue<Job>& jobs_;
+  const ReadTarget& target_;
   std::stop_token stop_;
   int wake_fd_;
   std::uint64_t& seq_;
-  const ReadOptions& options_;
+  const std::optional<Shard>& shard_;
   std::uint64_t line_ = 0;
   std::string pending_;
   bool overlong_ = false;
@@ -223,18 +184,17 @@ class SourceReader {
 
 }  // namespace
 
-ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop, const ReadOptions& options) {
+ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target, std::stop_token stop) {
   StopWakeup wakeup(stop);
   ReadOutcome outcome;
   const std::vector<std::string> stdin_only{"-"};
-  for (const std::string& name : inputs.empty() ? stdin_only : inputs) {
+  for (const std::string& name : input.files.empty() ? stdin_only : input.files) {
     InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) {
-      outcome.error = fmt::format("cannot open '{}': {}", name, std::strerror(errno));
+      outcome.error = Status::FromErrno(fmt::format("cannot open '{}'", name), errno);
       break;
     }
-    SourceReader reader(jobs, stop, wakeup.fd(), outcome.urls, options);
+    SourceReader reader(target, stop, wakeup.fd(), outcome.urls, input.shard);
     if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error)) break;
   }
   return outcome;

@@ -2,33 +2,43 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <system_error>
 
 namespace fetchpool {
 
-WorkerPool::WorkerPool(int count, const FetchOptions& options, CURLSH* share,
-                       Dispatcher& dispatcher, Pacer* pacer, BoundedQueue<Result>& results,
-                       std::stop_token stop)
-    : dispatcher_(dispatcher),
-      pacer_(pacer),
+WorkerPool::WorkerPool(const WorkerPoolSetup& setup, FetcherFactory make_fetcher,
+                       Dispatcher& dispatcher, BoundedQueue<Result>& results, std::stop_token stop)
+    : setup_(setup),
+      make_fetcher_(std::move(make_fetcher)),
+      dispatcher_(dispatcher),
       results_(results),
       stop_(std::move(stop)),
       running_(1) {
-  // running_ starts with one reference held by this constructor, so a worker that finishes
+  // running_ starts with one reference, held until StopGrowing, so a worker that finishes
   // before the others have started cannot close `results` early.
-  threads_.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) {
+  threads_.reserve(static_cast<std::size_t>(setup.workers));
+}
+
+bool WorkerPool::Grow(std::size_t wanted) {
+  const std::size_t target = std::min(wanted, static_cast<std::size_t>(setup_.workers));
+  while (threads_.size() < target && !refused_) {
     running_.fetch_add(1, std::memory_order_relaxed);
     try {
-      threads_.emplace_back([this, options, share] { Work(options, share); });
+      threads_.emplace_back([this] { Work(); });
     } catch (const std::system_error& e) {
       running_.fetch_sub(1, std::memory_order_relaxed);
-      fmt::print(stderr, "fetchpool: could start only {} of {} workers: {}\n", i, count, e.what());
-      break;
+      refused_ = true;
+      fmt::print(stderr, "fetchpool: could start only {} of {} workers: {}\n", threads_.size(),
+                 setup_.workers, e.what());
+      return !threads_.empty();
     }
+    started_.store(threads_.size(), std::memory_order_release);
   }
-  Leave();
+  return !threads_.empty() || target == 0;
 }
+
+void WorkerPool::StopGrowing() { Leave(); }
 
 WorkerPool::~WorkerPool() { Join(); }
 
@@ -42,13 +52,13 @@ void WorkerPool::Leave() {
   if (running_.fetch_sub(1, std::memory_order_acq_rel) == 1) results_.close();
 }
 
-void WorkerPool::Work(const FetchOptions& options, CURLSH* share) {
+void WorkerPool::Work() {
   {
-    Fetcher fetcher(options, share, stop_);
+    const std::unique_ptr<Fetcher> fetcher = make_fetcher_(stop_);
     // Pushes are not stop-aware: a finished result must reach the printer even during shutdown
     // (it drains until the queue closes, so this cannot block forever).
     while (std::optional<Task> task = dispatcher_.Next()) {
-      std::optional<Result> result = Attempt(fetcher, options.head, task->job);
+      std::optional<Result> result = Attempt(*fetcher, task->job);
       std::optional<Result> done = result ? dispatcher_.Finish(std::move(*task), std::move(*result))
                                           : dispatcher_.Abandon(std::move(*task));
       if (done) results_.push(std::move(*done));
@@ -60,16 +70,17 @@ void WorkerPool::Work(const FetchOptions& options, CURLSH* share) {
   Leave();
 }
 
-std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, bool head, Job& job) {
-  if (!job.invalid.empty()) return fetcher.Fetch(job);  // reported without a request
-  if (pacer_ != nullptr && !pacer_->Wait(stop_)) return std::nullopt;
+std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job) {
+  if (!job.invalid.empty()) return fetcher.Fetch(job, Method::kGet);  // reported, not requested
+  Pacer* pacer = setup_.pacer;
+  if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
   if (job.attempts == 0) job.first_start = std::chrono::steady_clock::now();
   // Body checks need a body.
-  head = head && !job.head_refused && !(job.expect && job.expect->NeedsBody());
+  const bool head = setup_.head && !job.head_refused && !(job.expect && job.expect->NeedsBody());
   Result result = fetcher.Fetch(job, head ? Method::kHead : Method::kGet);
   if (head && !result.ok && (result.http_status == 405 || result.http_status == 501)) {
     job.head_refused = true;  // and its retries go straight to GET
-    if (pacer_ != nullptr && !pacer_->Wait(stop_)) return std::nullopt;
+    if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
     result = fetcher.Fetch(job, Method::kGet);
   }
   return result;

@@ -26,7 +26,7 @@ class BodyFileTest : public ::testing::TestWithParam<bool> {
   }
   BodyFile NewTemp() {
     BodyFile f;
-    EXPECT_EQ(BodyFile::CreateTemp(dir_fd_.get(), f, /*anonymous=*/GetParam()), 0);
+    EXPECT_EQ(BodyFile::CreateTemp(dir_fd_.get(), f, /*anonymous=*/GetParam()).errno_code(), 0);
     return f;
   }
 
@@ -37,7 +37,7 @@ class BodyFileTest : public ::testing::TestWithParam<bool> {
 TEST_P(BodyFileTest, UncommittedTemporaryFileLeavesNothing) {
   {
     BodyFile f = NewTemp();
-    ASSERT_EQ(f.Write("partial body"), 0);
+    ASSERT_EQ(f.Write("partial body").errno_code(), 0);
     // Named temporaries are hidden; anonymous ones have no name at all.
     for (const std::string& entry : dir_.List()) EXPECT_EQ(entry[0], '.') << entry;
     if (GetParam()) {
@@ -49,10 +49,10 @@ TEST_P(BodyFileTest, UncommittedTemporaryFileLeavesNothing) {
 
 TEST_P(BodyFileTest, CommitPutsTheWholeBodyInPlace) {
   BodyFile f = NewTemp();
-  ASSERT_EQ(f.Write("hello "), 0);
-  ASSERT_EQ(f.Write("world"), 0);
+  ASSERT_EQ(f.Write("hello ").errno_code(), 0);
+  ASSERT_EQ(f.Write("world").errno_code(), 0);
   EXPECT_EQ(f.size(), 11u);
-  ASSERT_EQ(f.Commit("out.txt", /*replace=*/false), 0);
+  ASSERT_EQ(f.Commit("out.txt", /*replace=*/false).errno_code(), 0);
   EXPECT_FALSE(f.is_open());
   EXPECT_EQ(ReadFile(dir_ / "out.txt"), "hello world");
   EXPECT_EQ(dir_.List(), std::vector<std::string>{"out.txt"});
@@ -62,8 +62,8 @@ TEST_P(BodyFileTest, CommitNeverClobbersWithoutReplace) {
   WriteFile(dir_ / "out.txt", "precious");
   {
     BodyFile f = NewTemp();
-    ASSERT_EQ(f.Write("new"), 0);
-    EXPECT_EQ(f.Commit("out.txt", /*replace=*/false), EEXIST);
+    ASSERT_EQ(f.Write("new").errno_code(), 0);
+    EXPECT_EQ(f.Commit("out.txt", /*replace=*/false).errno_code(), EEXIST);
   }
   EXPECT_EQ(ReadFile(dir_ / "out.txt"), "precious");
   EXPECT_EQ(dir_.List(), std::vector<std::string>{"out.txt"});
@@ -72,8 +72,8 @@ TEST_P(BodyFileTest, CommitNeverClobbersWithoutReplace) {
 TEST_P(BodyFileTest, CommitWithReplaceSwapsAtomically) {
   WriteFile(dir_ / "out.txt", "old");
   BodyFile f = NewTemp();
-  ASSERT_EQ(f.Write("new"), 0);
-  ASSERT_EQ(f.Commit("out.txt", /*replace=*/true), 0);
+  ASSERT_EQ(f.Write("new").errno_code(), 0);
+  ASSERT_EQ(f.Commit("out.txt", /*replace=*/true).errno_code(), 0);
   EXPECT_EQ(ReadFile(dir_ / "out.txt"), "new");
   EXPECT_EQ(dir_.List(), std::vector<std::string>{"out.txt"});
 }
@@ -83,8 +83,8 @@ TEST_P(BodyFileTest, ReplaceDoesNotFollowASymlinkPlantedAtTheName) {
   WriteFile(elsewhere / "target", "outside");
   ASSERT_EQ(::symlink((elsewhere / "target").c_str(), (dir_ / "out.txt").c_str()), 0);
   BodyFile f = NewTemp();
-  ASSERT_EQ(f.Write("new"), 0);
-  ASSERT_EQ(f.Commit("out.txt", /*replace=*/true), 0);
+  ASSERT_EQ(f.Write("new").errno_code(), 0);
+  ASSERT_EQ(f.Commit("out.txt", /*replace=*/true).errno_code(), 0);
   EXPECT_EQ(ReadFile(elsewhere / "target"), "outside");
   struct stat st {};
   ASSERT_EQ(::lstat((dir_ / "out.txt").c_str(), &st), 0);
@@ -95,7 +95,7 @@ TEST_P(BodyFileTest, ModeIs0644LessTheUmask) {
   const mode_t old = ::umask(027);
   BodyFile f = NewTemp();
   ::umask(old);
-  ASSERT_EQ(f.Commit("m", false), 0);
+  ASSERT_EQ(f.Commit("m", false).errno_code(), 0);
   struct stat st {};
   ASSERT_EQ(::stat((dir_ / "m").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0640u);
@@ -103,10 +103,10 @@ TEST_P(BodyFileTest, ModeIs0644LessTheUmask) {
 
 TEST_P(BodyFileTest, MovedFromObjectRemovesNothing) {
   BodyFile a = NewTemp();
-  ASSERT_EQ(a.Write("x"), 0);
+  ASSERT_EQ(a.Write("x").errno_code(), 0);
   BodyFile b(std::move(a));
   a = BodyFile();  // destroying / replacing the moved-from object must not touch b's file
-  ASSERT_EQ(b.Commit("kept", false), 0);
+  ASSERT_EQ(b.Commit("kept", false).errno_code(), 0);
   EXPECT_EQ(ReadFile(dir_ / "kept"), "x");
 }
 
@@ -126,9 +126,9 @@ TEST_F(PartialFileTest, AppendsAndSurvivesItsOwner) {
   WriteFile(dir_ / ".f.part", "abc");
   {
     BodyFile f;
-    ASSERT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".f.part", f), 0);
+    ASSERT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".f.part", f).errno_code(), 0);
     EXPECT_EQ(f.size(), 3u);
-    ASSERT_EQ(f.Write("def"), 0);
+    ASSERT_EQ(f.Write("def").errno_code(), 0);
   }
   EXPECT_EQ(ReadFile(dir_ / ".f.part"), "abcdef");
 }
@@ -136,17 +136,17 @@ TEST_F(PartialFileTest, AppendsAndSurvivesItsOwner) {
 TEST_F(PartialFileTest, TruncateStartsOver) {
   WriteFile(dir_ / ".f.part", "stale");
   BodyFile f;
-  ASSERT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".f.part", f), 0);
-  ASSERT_EQ(f.Truncate(), 0);
-  ASSERT_EQ(f.Write("fresh"), 0);
-  ASSERT_EQ(f.Commit("f", false), 0);
+  ASSERT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".f.part", f).errno_code(), 0);
+  ASSERT_EQ(f.Truncate().errno_code(), 0);
+  ASSERT_EQ(f.Write("fresh").errno_code(), 0);
+  ASSERT_EQ(f.Commit("f", false).errno_code(), 0);
   EXPECT_EQ(dir_.List(), std::vector<std::string>{"f"});
   EXPECT_EQ(ReadFile(dir_ / "f"), "fresh");
 }
 
 TEST_F(PartialFileTest, DiscardRemovesIt) {
   BodyFile f;
-  ASSERT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".g.part", f), 0);
+  ASSERT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".g.part", f).errno_code(), 0);
   f.Discard();
   EXPECT_TRUE(dir_.List().empty());
 }
@@ -156,14 +156,14 @@ TEST_F(PartialFileTest, RefusesSymlinks) {
   WriteFile(elsewhere / "target", "outside");
   ASSERT_EQ(::symlink((elsewhere / "target").c_str(), (dir_ / ".f.part").c_str()), 0);
   BodyFile f;
-  EXPECT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".f.part", f), ELOOP);
+  EXPECT_EQ(BodyFile::OpenPartial(dir_fd_.get(), ".f.part", f).errno_code(), ELOOP);
   EXPECT_EQ(ReadFile(elsewhere / "target"), "outside");
 }
 
 TEST_F(PartialFileTest, RefusesDirectories) {
   ASSERT_EQ(::mkdir((dir_ / ".d.part").c_str(), 0755), 0);
   BodyFile f;
-  EXPECT_NE(BodyFile::OpenPartial(dir_fd_.get(), ".d.part", f), 0);
+  EXPECT_NE(BodyFile::OpenPartial(dir_fd_.get(), ".d.part", f).errno_code(), 0);
 }
 
 }  // namespace

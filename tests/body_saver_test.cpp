@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "fetchpool/fetcher.hpp"
+#include "fetchpool/curl_fetcher.hpp"
 #include "fetchpool/output_dir.hpp"
 #include "fetchpool/url_reader.hpp"
 #include "support/temp_dir.hpp"
@@ -52,16 +52,14 @@ class BodySaverTest : public ::testing::Test {
   // Fetches one input line (URL plus optional checks) with bodies saved into out/.
   Result Fetch(const std::string& line, std::stop_token stop = {}) {
     options_.dir = tmp_ / "out";
-    std::string error;
-    dir_ = OutputDir::Open(options_, error);
-    EXPECT_TRUE(dir_) << error;
+    const Status opened = OutputDir::Open(options_, &dir_);
+    EXPECT_TRUE(opened.ok()) << opened.message();
     FetchOptions f;
     f.stall_timeout_s = 5;
-    f.output_dir = dir_.get();
-    Fetcher fetcher(f, nullptr, stop);
+    CurlFetcher fetcher(f, nullptr, dir_.get(), stop);
     std::optional<Job> job = ParseLine(line);
     EXPECT_TRUE(job && job->invalid.empty()) << line;
-    return fetcher.Fetch(*job);
+    return fetcher.Fetch(*job, Method::kGet);
   }
   std::string Out(const std::string& name) const { return tmp_ / ("out/" + name); }
   std::vector<std::string> Files() const {

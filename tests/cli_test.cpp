@@ -18,12 +18,12 @@ ParsedCommandLine Parse(std::vector<std::string> args) {
 TEST(CliTest, Defaults) {
   ParsedCommandLine p = Parse({});
   ASSERT_TRUE(p.options);
-  EXPECT_EQ(p.options->workers, 8);
-  EXPECT_EQ(p.options->connect_timeout_s, 10.0);
-  EXPECT_EQ(p.options->timeout_s, 0.0);
-  EXPECT_EQ(p.options->stall_timeout_s, 30.0);
-  EXPECT_EQ(p.options->max_redirects, 10);
-  EXPECT_TRUE(p.options->inputs.empty());
+  EXPECT_EQ(p.options->pool.workers, 8);
+  EXPECT_EQ(p.options->fetch.connect_timeout_s, 10.0);
+  EXPECT_EQ(p.options->fetch.timeout_s, 0.0);
+  EXPECT_EQ(p.options->fetch.stall_timeout_s, 30.0);
+  EXPECT_EQ(p.options->fetch.max_redirects, 10);
+  EXPECT_TRUE(p.options->input.files.empty());
 }
 
 TEST(CliTest, WorkersInEverySpellingPeopleUse) {
@@ -35,21 +35,21 @@ TEST(CliTest, WorkersInEverySpellingPeopleUse) {
                                                                 {"-workers", "3"}}) {
     ParsedCommandLine p = Parse(args);
     ASSERT_TRUE(p.options) << args[0];
-    EXPECT_EQ(p.options->workers, 3) << args[0];
+    EXPECT_EQ(p.options->pool.workers, 3) << args[0];
   }
 }
 
 TEST(CliTest, FilesAndDashAreInputsInOrder) {
   ParsedCommandLine p = Parse({"a.txt", "-", "b.txt"});
   ASSERT_TRUE(p.options);
-  EXPECT_EQ(p.options->inputs, (std::vector<std::string>{"a.txt", "-", "b.txt"}));
+  EXPECT_EQ(p.options->input.files, (std::vector<std::string>{"a.txt", "-", "b.txt"}));
 }
 
 TEST(CliTest, TimeoutsTakeFractionalSeconds) {
   ParsedCommandLine p = Parse({"--timeout", "2.5", "--connect-timeout=0.5"});
   ASSERT_TRUE(p.options);
-  EXPECT_EQ(p.options->timeout_s, 2.5);
-  EXPECT_EQ(p.options->connect_timeout_s, 0.5);
+  EXPECT_EQ(p.options->fetch.timeout_s, 2.5);
+  EXPECT_EQ(p.options->fetch.connect_timeout_s, 0.5);
 }
 
 TEST(CliTest, BadValuesAreUsageErrors) {
@@ -84,22 +84,22 @@ TEST(CliTest, ResilienceDefaults) {
   ParsedCommandLine p = Parse({});
   ASSERT_TRUE(p.options);
   const Options& o = *p.options;
-  EXPECT_EQ(o.retries, 0);
-  EXPECT_EQ(o.retry_wait_s, 1.0);
-  EXPECT_EQ(o.retry_max_wait_s, 60.0);
-  EXPECT_EQ(o.per_host, 0);
-  EXPECT_EQ(o.rate_interval.count(), 0);
-  EXPECT_EQ(o.max_size, 0u);
-  EXPECT_EQ(o.max_failures, 0);
+  EXPECT_EQ(o.dispatch.retry.retries, 0);
+  EXPECT_EQ(o.dispatch.retry.wait_s, 1.0);
+  EXPECT_EQ(o.dispatch.retry.max_wait_s, 60.0);
+  EXPECT_EQ(o.dispatch.per_host, 0);
+  EXPECT_EQ(o.pool.rate_interval.count(), 0);
+  EXPECT_EQ(o.fetch.max_size, 0u);
+  EXPECT_EQ(o.dispatch.max_failures, 0);
   EXPECT_EQ(o.max_time_s, 0.0);
-  EXPECT_TRUE(o.headers.empty());
-  EXPECT_FALSE(o.user_agent);
-  EXPECT_FALSE(o.head);
-  EXPECT_FALSE(o.accept);
-  EXPECT_TRUE(o.follow);
-  EXPECT_FALSE(o.insecure);
-  EXPECT_TRUE(o.proxy.empty());
-  EXPECT_EQ(o.http_version, HttpVersion::kDefault);
+  EXPECT_TRUE(o.fetch.headers.empty());
+  EXPECT_FALSE(o.fetch.user_agent);
+  EXPECT_FALSE(o.fetch.head);
+  EXPECT_FALSE(o.fetch.accept);
+  EXPECT_TRUE(o.fetch.follow);
+  EXPECT_FALSE(o.fetch.insecure);
+  EXPECT_TRUE(o.fetch.proxy.empty());
+  EXPECT_EQ(o.fetch.http_version, HttpVersion::kDefault);
 }
 
 TEST(CliTest, ResilienceOptions) {
@@ -108,15 +108,15 @@ TEST(CliTest, ResilienceOptions) {
                                "--max-failures", "5", "--max-time", "90", "urls.txt"});
   ASSERT_TRUE(p.options);
   const Options& o = *p.options;
-  EXPECT_EQ(o.retries, 3);
-  EXPECT_EQ(o.retry_wait_s, 0.5);
-  EXPECT_EQ(o.retry_max_wait_s, 0.0);
-  EXPECT_EQ(o.per_host, 2);
-  EXPECT_EQ(o.rate_interval, std::chrono::seconds(2));
-  EXPECT_EQ(o.max_size, 10u * 1024 * 1024);
-  EXPECT_EQ(o.max_failures, 5);
+  EXPECT_EQ(o.dispatch.retry.retries, 3);
+  EXPECT_EQ(o.dispatch.retry.wait_s, 0.5);
+  EXPECT_EQ(o.dispatch.retry.max_wait_s, 0.0);
+  EXPECT_EQ(o.dispatch.per_host, 2);
+  EXPECT_EQ(o.pool.rate_interval, std::chrono::seconds(2));
+  EXPECT_EQ(o.fetch.max_size, 10u * 1024 * 1024);
+  EXPECT_EQ(o.dispatch.max_failures, 5);
   EXPECT_EQ(o.max_time_s, 90.0);
-  EXPECT_EQ(o.inputs, std::vector<std::string>{"urls.txt"});
+  EXPECT_EQ(o.input.files, std::vector<std::string>{"urls.txt"});
 }
 
 TEST(CliTest, RequestOptionsInCurlSpelling) {
@@ -125,30 +125,30 @@ TEST(CliTest, RequestOptionsInCurlSpelling) {
                                "-k", "--proxy", "http://127.0.0.1:3128", "--http1.1", "a.txt"});
   ASSERT_TRUE(p.options);
   const Options& o = *p.options;
-  EXPECT_EQ(o.headers, (std::vector<std::string>{"X-One: 1", "X-Two: 2"}));
-  EXPECT_EQ(o.user_agent, "bot/1");
-  EXPECT_EQ(o.user, "me:secret");
-  EXPECT_TRUE(o.head);
-  ASSERT_TRUE(o.accept);
-  EXPECT_TRUE(o.accept->Contains(304));
-  EXPECT_FALSE(o.accept->Contains(302));
-  EXPECT_FALSE(o.follow);
-  EXPECT_TRUE(o.insecure);
-  EXPECT_EQ(o.proxy, "http://127.0.0.1:3128");
-  EXPECT_EQ(o.http_version, HttpVersion::kHttp11);
-  EXPECT_EQ(o.inputs, std::vector<std::string>{"a.txt"}) << "-H takes one value, not the file";
+  EXPECT_EQ(o.fetch.headers, (std::vector<std::string>{"X-One: 1", "X-Two: 2"}));
+  EXPECT_EQ(o.fetch.user_agent, "bot/1");
+  EXPECT_EQ(o.fetch.user, "me:secret");
+  EXPECT_TRUE(o.fetch.head);
+  ASSERT_TRUE(o.fetch.accept);
+  EXPECT_TRUE(o.fetch.accept->Contains(304));
+  EXPECT_FALSE(o.fetch.accept->Contains(302));
+  EXPECT_FALSE(o.fetch.follow);
+  EXPECT_TRUE(o.fetch.insecure);
+  EXPECT_EQ(o.fetch.proxy, "http://127.0.0.1:3128");
+  EXPECT_EQ(o.fetch.http_version, HttpVersion::kHttp11);
+  EXPECT_EQ(o.input.files, std::vector<std::string>{"a.txt"}) << "-H takes one value, not the file";
 }
 
 TEST(CliTest, EmptyUserAgentMeansNone) {
   ParsedCommandLine p = Parse({"-A", ""});
   ASSERT_TRUE(p.options);
-  EXPECT_EQ(p.options->user_agent, "");
+  EXPECT_EQ(p.options->fetch.user_agent, "");
 }
 
 TEST(CliTest, HeaderFormsCurlAccepts) {
   ParsedCommandLine p = Parse({"-H", "Accept:", "-H", "X-Empty;", "-H", "X-Colon: a:b"});
   ASSERT_TRUE(p.options);
-  EXPECT_EQ(p.options->headers.size(), 3u);
+  EXPECT_EQ(p.options->fetch.headers.size(), 3u);
 }
 
 TEST(CliTest, BadResilienceAndRequestValuesAreUsageErrors) {

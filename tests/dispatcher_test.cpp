@@ -62,11 +62,10 @@ DispatchOptions Options(int retries = 0, int per_host = 0, int max_failures = 0)
 }
 
 TEST(DispatcherTest, HandsOutEveryJobThenEnds) {
-  BoundedQueue<Job> input(8);
   std::stop_source stop;
-  Dispatcher d(input, Options(), stop.get_token());
-  for (std::uint64_t i = 0; i < 5; ++i) input.push(MakeJob(i, "http://h/" + std::to_string(i)));
-  input.close();
+  Dispatcher d(Options(), DispatchCapacity{}, stop.get_token());
+  for (std::uint64_t i = 0; i < 5; ++i) d.Submit(MakeJob(i, "http://h/" + std::to_string(i)));
+  d.CloseInput();
   std::set<std::uint64_t> seen;
   while (std::optional<Task> task = d.Next()) {
     seen.insert(task->job.seq);
@@ -79,13 +78,12 @@ TEST(DispatcherTest, HandsOutEveryJobThenEnds) {
 }
 
 TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
-  BoundedQueue<Job> input(8);
   std::stop_source stop;
-  Dispatcher d(input, Options(/*retries=*/1), stop.get_token());
-  input.push(MakeJob(0, "http://h/flaky"));
-  input.push(MakeJob(1, "http://h/a"));
-  input.push(MakeJob(2, "http://h/b"));
-  input.close();
+  Dispatcher d(Options(/*retries=*/1), DispatchCapacity{}, stop.get_token());
+  d.Submit(MakeJob(0, "http://h/flaky"));
+  d.Submit(MakeJob(1, "http://h/a"));
+  d.Submit(MakeJob(2, "http://h/b"));
+  d.CloseInput();
 
   std::optional<Task> flaky = d.Next();
   ASSERT_TRUE(flaky);
@@ -118,11 +116,10 @@ TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
 }
 
 TEST(DispatcherTest, GivesUpAfterTheLastRetry) {
-  BoundedQueue<Job> input(8);
   std::stop_source stop;
-  Dispatcher d(input, Options(/*retries=*/2), stop.get_token());
-  input.push(MakeJob(0, "http://h/down"));
-  input.close();
+  Dispatcher d(Options(/*retries=*/2), DispatchCapacity{}, stop.get_token());
+  d.Submit(MakeJob(0, "http://h/down"));
+  d.CloseInput();
   int attempts = 0;
   std::optional<Result> final;
   while (std::optional<Task> task = d.Next()) {
@@ -136,11 +133,10 @@ TEST(DispatcherTest, GivesUpAfterTheLastRetry) {
 }
 
 TEST(DispatcherTest, StopWakesAWaitingWorkerAndReportsThePendingRetry) {
-  BoundedQueue<Job> input(8);
   std::stop_source stop;
-  Dispatcher d(input, Options(/*retries=*/3), stop.get_token());
-  input.push(MakeJob(0, "http://h/flaky"));
-  input.close();
+  Dispatcher d(Options(/*retries=*/3), DispatchCapacity{}, stop.get_token());
+  d.Submit(MakeJob(0, "http://h/flaky"));
+  d.CloseInput();
   std::optional<Task> task = d.Next();
   ASSERT_TRUE(task);
   ASSERT_FALSE(Report(d, task, [](const Task& t) { return Transient(t, 3600s); }));
@@ -160,13 +156,12 @@ TEST(DispatcherTest, StopWakesAWaitingWorkerAndReportsThePendingRetry) {
 }
 
 TEST(DispatcherTest, ABusyHostDoesNotBlockOtherHosts) {
-  BoundedQueue<Job> input(8);
   std::stop_source stop;
-  Dispatcher d(input, Options(0, /*per_host=*/1), stop.get_token());
-  input.push(MakeJob(0, "http://a/1"));
-  input.push(MakeJob(1, "http://a/2"));
-  input.push(MakeJob(2, "http://b/1"));
-  input.close();
+  Dispatcher d(Options(0, /*per_host=*/1), DispatchCapacity{}, stop.get_token());
+  d.Submit(MakeJob(0, "http://a/1"));
+  d.Submit(MakeJob(1, "http://a/2"));
+  d.Submit(MakeJob(2, "http://b/1"));
+  d.CloseInput();
 
   std::optional<Task> a1 = d.Next();
   ASSERT_TRUE(a1);
@@ -193,10 +188,9 @@ TEST(DispatcherTest, ABusyHostDoesNotBlockOtherHosts) {
 }
 
 TEST(DispatcherTest, MaxFailuresStopsTakingInput) {
-  BoundedQueue<Job> input(64);
   std::stop_source stop;
-  Dispatcher d(input, Options(0, 0, /*max_failures=*/2), stop.get_token());
-  for (std::uint64_t i = 0; i < 10; ++i) input.push(MakeJob(i, "http://h/x"));
+  Dispatcher d(Options(0, 0, /*max_failures=*/2), DispatchCapacity{}, stop.get_token());
+  for (std::uint64_t i = 0; i < 10; ++i) d.Submit(MakeJob(i, "http://h/x"));
   int handed = 0;
   while (std::optional<Task> task = d.Next()) {
     ++handed;
@@ -209,12 +203,11 @@ TEST(DispatcherTest, MaxFailuresStopsTakingInput) {
 }
 
 TEST(DispatcherTest, AbandonedTaskReportsItsPreviousAttempt) {
-  BoundedQueue<Job> input(8);
   std::stop_source stop;
-  Dispatcher d(input, Options(/*retries=*/1), stop.get_token());
-  input.push(MakeJob(0, "http://h/x"));
-  input.push(MakeJob(1, "http://h/y"));
-  input.close();
+  Dispatcher d(Options(/*retries=*/1), DispatchCapacity{}, stop.get_token());
+  d.Submit(MakeJob(0, "http://h/x"));
+  d.Submit(MakeJob(1, "http://h/y"));
+  d.CloseInput();
   std::optional<Task> x = d.Next();
   ASSERT_TRUE(x);
   ASSERT_FALSE(Report(d, x, [](const Task& t) { return Transient(t, 0s); }));
@@ -236,12 +229,10 @@ TEST(DispatcherTest, AbandonedTaskReportsItsPreviousAttempt) {
 TEST(DispatcherTest, ManyWorkersEveryJobOnceWithinHostLimits) {
   constexpr int kJobs = 300;
   constexpr int kPerHost = 2;
-  BoundedQueue<Job> input(16);
   std::stop_source stop;
-  DispatchOptions options = Options(/*retries=*/2, kPerHost);
-  options.max_pending = 32;  // small, so back-pressure and parking both happen
-  options.max_fresh = 4;
-  Dispatcher d(input, options, stop.get_token());
+  // Small, so back-pressure and parking both happen.
+  Dispatcher d(Options(/*retries=*/2, kPerHost), {.max_pending = 32, .max_fresh = 4},
+               stop.get_token());
 
   std::mutex mutex;
   std::map<std::string, int> running;
@@ -250,9 +241,9 @@ TEST(DispatcherTest, ManyWorkersEveryJobOnceWithinHostLimits) {
 
   std::jthread reader([&] {
     for (int i = 0; i < kJobs; ++i) {
-      input.push(MakeJob(static_cast<std::uint64_t>(i), "http://h" + std::to_string(i % 3) + "/"));
+      d.Submit(MakeJob(static_cast<std::uint64_t>(i), "http://h" + std::to_string(i % 3) + "/"));
     }
-    input.close();
+    d.CloseInput();
   });
   std::vector<std::jthread> workers;
   for (int w = 0; w < 6; ++w) {
@@ -281,6 +272,40 @@ TEST(DispatcherTest, ManyWorkersEveryJobOnceWithinHostLimits) {
   EXPECT_FALSE(over_limit);
   ASSERT_EQ(reported.size(), static_cast<std::size_t>(kJobs));
   for (const auto& [seq, count] : reported) EXPECT_EQ(count, 1) << seq;
+}
+
+TEST(DispatcherTest, SubmitBlocksWhileFullAndResumesOnceHalfIsFree) {
+  std::stop_source stop;
+  Dispatcher d(Options(), {.max_pending = 1024, .max_fresh = 4}, stop.get_token());
+  for (std::uint64_t i = 0; i < 4; ++i) ASSERT_TRUE(d.Submit(MakeJob(i, "http://h/")));
+  std::atomic<bool> submitted{false};
+  std::jthread reader([&] {
+    EXPECT_TRUE(d.Submit(MakeJob(4, "http://h/")));
+    submitted = true;
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(submitted) << "a full hand-off line holds the reader back";
+  std::optional<Task> first = d.Next();
+  ASSERT_TRUE(first);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(submitted) << "woken only once half the line is free";
+  std::optional<Task> second = d.Next();
+  ASSERT_TRUE(second);
+  reader.join();
+  EXPECT_TRUE(submitted);
+}
+
+TEST(DispatcherTest, StopReleasesABlockedSubmit) {
+  std::stop_source stop;
+  Dispatcher d(Options(), {.max_pending = 2, .max_fresh = 2}, stop.get_token());
+  ASSERT_TRUE(d.Submit(MakeJob(0, "http://h/")));
+  ASSERT_TRUE(d.Submit(MakeJob(1, "http://h/")));
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(30ms);
+    stop.request_stop();
+  });
+  EXPECT_FALSE(d.Submit(MakeJob(2, "http://h/")));
+  EXPECT_FALSE(d.Next());
 }
 
 }  // namespace

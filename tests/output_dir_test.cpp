@@ -23,18 +23,20 @@ std::unique_ptr<OutputDir> OpenDir(const std::string& path, OnExists mode = OnEx
   SaveOptions options;
   options.dir = path;
   options.on_exists = mode;
-  std::string error;
-  auto dir = OutputDir::Open(options, error);
-  EXPECT_TRUE(dir) << error;
+  std::unique_ptr<OutputDir> dir;
+  const Status opened = OutputDir::Open(options, &dir);
+  EXPECT_TRUE(opened.ok()) << opened.message();
   return dir;
 }
 
 std::string OpenError(const std::string& path) {
   SaveOptions options;
   options.dir = path;
-  std::string error;
-  EXPECT_FALSE(OutputDir::Open(options, error));
-  return error;
+  std::unique_ptr<OutputDir> dir;
+  const Status opened = OutputDir::Open(options, &dir);
+  EXPECT_FALSE(opened.ok());
+  EXPECT_FALSE(dir);
+  return opened.message();
 }
 
 TEST(OutputDirTest, CreatesMissingParents) {
@@ -68,13 +70,13 @@ TEST(OutputDirTest, ReadOnlyDirectoryIsAnError) {
 TEST(OutputDirTest, SubdirectoriesAreCreatedBeneath) {
   TempDir tmp;
   auto dir = OpenDir(tmp.path());
-  std::string error;
-  UniqueFd fd = dir->OpenSubdir({"host:80", "a", "b"}, error);
-  ASSERT_TRUE(fd) << error;
+  UniqueFd fd;
+  const Status opened = dir->OpenSubdir({"host:80", "a", "b"}, &fd);
+  ASSERT_TRUE(opened.ok()) << opened.message();
   struct stat st {};
   EXPECT_EQ(::stat((tmp / "host:80/a/b").c_str(), &st), 0);
   // Opening again reuses what is there.
-  EXPECT_TRUE(dir->OpenSubdir({"host:80", "a"}, error));
+  EXPECT_TRUE(dir->OpenSubdir({"host:80", "a"}, &fd).ok());
 }
 
 TEST(OutputDirTest, SymlinksThatLeadOutAreRefused) {
@@ -82,8 +84,9 @@ TEST(OutputDirTest, SymlinksThatLeadOutAreRefused) {
   TempDir outside;
   auto dir = OpenDir(tmp.path());
   ASSERT_EQ(::symlink(outside.path().c_str(), (tmp / "host").c_str()), 0);
-  std::string error;
-  EXPECT_FALSE(dir->OpenSubdir({"host", "a"}, error));
+  UniqueFd fd;
+  const std::string error = dir->OpenSubdir({"host", "a"}, &fd).message();
+  EXPECT_FALSE(fd);
   EXPECT_NE(error.find("refusing to follow symbolic link"), std::string::npos) << error;
   EXPECT_TRUE(outside.List().empty());
 }
@@ -92,17 +95,18 @@ TEST(OutputDirTest, AFileInTheWayIsAnError) {
   TempDir tmp;
   auto dir = OpenDir(tmp.path());
   WriteFile(tmp / "a", "file");
-  std::string error;
-  EXPECT_FALSE(dir->OpenSubdir({"a", "b"}, error));
+  UniqueFd fd;
+  const std::string error = dir->OpenSubdir({"a", "b"}, &fd).message();
+  EXPECT_FALSE(fd);
   EXPECT_NE(error.find("a file is in the way"), std::string::npos) << error;
 }
 
 TEST(OutputDirTest, UnsafeComponentsAreRefused) {
   TempDir tmp;
   auto dir = OpenDir(tmp / "d");
-  std::string error;
   for (const std::string bad : {"..", ".", "", "a/b"}) {
-    EXPECT_FALSE(dir->OpenSubdir({bad}, error)) << bad;
+    UniqueFd fd;
+    EXPECT_FALSE(dir->OpenSubdir({bad}, &fd).ok()) << bad;
   }
   EXPECT_EQ(tmp.List(), std::vector<std::string>{"d"});
 }
@@ -114,8 +118,7 @@ class ClaimTest : public ::testing::Test {
   }
   void Open(OnExists mode) {
     dir_ = OpenDir(tmp_.path(), mode);
-    std::string error;
-    fd_ = dir_->OpenSubdir({}, error);
+    ASSERT_TRUE(dir_->OpenSubdir({}, &fd_).ok());
   }
   TempDir tmp_;
   std::unique_ptr<OutputDir> dir_;

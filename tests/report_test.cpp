@@ -35,7 +35,7 @@ Result Ok(std::string url, std::uint64_t bytes, std::chrono::microseconds elapse
 
 TEST(TextLineTest, OkLineMatchesTheContract) {
   std::string out;
-  AppendTextLine(out, Ok("https://example.com", 1229, 201'900us), false);
+  AppendTextLine(out, Ok("https://example.com", 1229, 201'900us), {});
   EXPECT_EQ(out, "[OK]   https://example.com (1.2KB, 201ms)\n");
 }
 
@@ -46,7 +46,7 @@ TEST(TextLineTest, FailLineGivesTheReasonInsteadOfTheSize) {
   r.error_kind = ErrorKind::kHttpStatus;
   r.elapsed = 12'000us;
   std::string out;
-  AppendTextLine(out, r, false);
+  AppendTextLine(out, r, {});
   EXPECT_EQ(out, "[FAIL] http://h/x (HTTP 404, 12ms)\n");
 }
 
@@ -54,7 +54,7 @@ TEST(TextLineTest, SaysHowManyAttemptsWhenMoreThanOne) {
   Result ok = Ok("http://h/", 1229, 201'000us);
   ok.attempts = 3;
   std::string out;
-  AppendTextLine(out, ok, false);
+  AppendTextLine(out, ok, {});
   EXPECT_EQ(out, "[OK]   http://h/ (1.2KB, 201ms, 3 attempts)\n");
   Result fail;
   fail.url = "http://h/";
@@ -62,23 +62,23 @@ TEST(TextLineTest, SaysHowManyAttemptsWhenMoreThanOne) {
   fail.elapsed = 12'000us;
   fail.attempts = 2;
   out.clear();
-  AppendTextLine(out, fail, false);
+  AppendTextLine(out, fail, {});
   EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms, 2 attempts)\n");
   fail.attempts = 1;
   out.clear();
-  AppendTextLine(out, fail, false);
+  AppendTextLine(out, fail, {});
   EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms)\n") << "one attempt goes unsaid";
 }
 
 TEST(TextLineTest, ColourWrapsOnlyTheTagAndKeepsTheColumns) {
   std::string ok;
-  AppendTextLine(ok, Ok("u", 1, 0us), true);
+  AppendTextLine(ok, Ok("u", 1, 0us), {.color = true});
   EXPECT_EQ(ok, "\x1b[32m[OK]\x1b[0m   u (0.0KB, 0ms)\n");
   Result fail;
   fail.url = "u";
   fail.error = "x";
   std::string out;
-  AppendTextLine(out, fail, true);
+  AppendTextLine(out, fail, {.color = true});
   EXPECT_EQ(out, "\x1b[31m[FAIL]\x1b[0m u (x, 0ms)\n");
 }
 
@@ -87,7 +87,7 @@ TEST(TextLineTest, ControlBytesInUrlsCannotReachTheTerminal) {
   r.url = std::string("http://a/\x1b[2J\0z", 15);
   r.error = "invalid URL: control character in URL";
   std::string out;
-  AppendTextLine(out, r, false);
+  AppendTextLine(out, r, {});
   EXPECT_EQ(out, "[FAIL] http://a/\\x1b[2J\\x00z (invalid URL: control character in URL, 0ms)\n");
 }
 
@@ -96,7 +96,7 @@ TEST(TextLineTest, MalformedUtf8IsShownAsBytesButValidUtf8Passes) {
   r.url = "http://a/caf\xc3\xa9/\xff\xfe";
   r.error = "x";
   std::string out;
-  AppendTextLine(out, r, false);
+  AppendTextLine(out, r, {});
   EXPECT_EQ(out, "[FAIL] http://a/caf\xc3\xa9/\\xff\\xfe (x, 0ms)\n");
 }
 
@@ -111,6 +111,23 @@ TEST(SummaryTest, MatchesTheContract) {
   s.failed = 3;
   s.elapsed_s = 12.0;
   EXPECT_EQ(FormatSummary(s), "Summary: 10 total, 7 ok, 3 failed, 12.00s elapsed\n");
+  s.warned = 1;
+  s.retries = 4;
+  EXPECT_EQ(FormatSummary(s),
+            "Summary: 10 total, 7 ok, 3 failed, 1 warned, 12.00s elapsed, 4 retries\n");
+}
+
+TEST(TextLineTest, AWarningIsTaggedAsOne) {
+  Result r;
+  r.url = "http://a/";
+  r.warning = true;
+  r.error = "HTTP 429";
+  std::string out;
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[WARN] http://a/ (HTTP 429, 0ms)\n");
+  out.clear();
+  AppendTextLine(out, r, {.color = true});
+  EXPECT_TRUE(out.starts_with("\x1b[33m[WARN]\x1b[0m ")) << out;
 }
 
 }  // namespace

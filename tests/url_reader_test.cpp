@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "fetchpool/bounded_queue.hpp"
+
 namespace fetchpool {
 namespace {
 
@@ -83,6 +85,12 @@ TEST(ParseLineTest, ChecksAfterTheUrlAreParsed) {
   EXPECT_EQ(job->expect->contains, "a b");
 }
 
+// Reads `files` into `q`, which stands in for the dispatcher (it blocks when full, too).
+ReadOutcome Read(std::vector<std::string> files, BoundedQueue<Job>& q, std::stop_token stop) {
+  const ReadTarget target{.submit = [&q, stop](Job job) { return q.push(std::move(job), stop); }};
+  return ReadUrls({.files = std::move(files)}, target, stop);
+}
+
 std::vector<Job> Drain(BoundedQueue<Job>& q) {
   std::vector<Job> out;
   while (std::optional<Job> j = q.try_pop()) out.push_back(std::move(*j));
@@ -102,7 +110,7 @@ TEST(ReadUrlsTest, ReadsFilesInOrderWithLineNumbersAndSequence) {
   const std::string a = TempFile("\xEF\xBB\xBFhttp://a/1\r\n# skip\n\nhttp://a/2");
   const std::string b = TempFile("http://b/1\n");
   BoundedQueue<Job> q(16);
-  EXPECT_EQ(ReadUrls({a, b}, q, {}).error, "");
+  EXPECT_EQ(Read({a, b}, q, {}).error.message(), "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 3u);
   EXPECT_EQ(jobs[0].url, "http://a/1");
@@ -121,7 +129,7 @@ TEST(ReadUrlsTest, OverlongLineBecomesOneFailedJobAndReadingGoesOn) {
   std::string content = "http://a/" + std::string(kMaxLineBytes + 10, 'x') + "\nhttp://b/\n";
   const std::string path = TempFile(content);
   BoundedQueue<Job> q(16);
-  EXPECT_EQ(ReadUrls({path}, q, {}).error, "");
+  EXPECT_EQ(Read({path}, q, {}).error.message(), "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 2u);
   EXPECT_EQ(jobs[0].invalid, "line too long (over 65536 bytes)");
@@ -139,7 +147,7 @@ TEST(ReadUrlsTest, LinesSplitAcrossReadsAreJoined) {
   ::close(fds[0]);
   BoundedQueue<Job> q(16);
   std::string error = "not run";
-  std::jthread reader([&] { error = ReadUrls({"-"}, q, {}).error; });
+  std::jthread reader([&] { error = Read({"-"}, q, {}).error.message(); });
   for (const char* piece : {"http://ex", "ample.com/", "a\nhttp://", "b/\n"}) {
     ASSERT_GT(::write(fds[1], piece, std::strlen(piece)), 0);
     std::this_thread::sleep_for(5ms);
@@ -163,7 +171,7 @@ TEST(ReadUrlsTest, StopWakesAReaderWaitingForInput) {
   ::close(fds[0]);
   BoundedQueue<Job> q(16);
   std::stop_source stop;
-  std::jthread reader([&] { ReadUrls({}, q, stop.get_token()); });
+  std::jthread reader([&] { Read({}, q, stop.get_token()); });
   std::this_thread::sleep_for(30ms);
   const auto before = std::chrono::steady_clock::now();
   stop.request_stop();
@@ -180,7 +188,7 @@ TEST(ReadUrlsTest, StopWakesAReaderBlockedOnAFullQueue) {
   const std::string path = TempFile(content);
   BoundedQueue<Job> q(2);
   std::stop_source stop;
-  std::jthread reader([&] { ReadUrls({path}, q, stop.get_token()); });
+  std::jthread reader([&] { Read({path}, q, stop.get_token()); });
   std::this_thread::sleep_for(30ms);
   EXPECT_EQ(q.size(), 2u) << "the reader applies back-pressure instead of reading ahead";
   stop.request_stop();
@@ -189,11 +197,11 @@ TEST(ReadUrlsTest, StopWakesAReaderBlockedOnAFullQueue) {
 }
 
 TEST(CheckInputsReadableTest, ReportsMissingFilesAndDirectories) {
-  EXPECT_EQ(CheckInputsReadable({}), "");
-  EXPECT_EQ(CheckInputsReadable({"-"}), "");
-  EXPECT_EQ(CheckInputsReadable({"/nonexistent/list"}),
+  EXPECT_EQ(CheckInputsReadable({}).message(), "");
+  EXPECT_EQ(CheckInputsReadable({"-"}).message(), "");
+  EXPECT_EQ(CheckInputsReadable({"/nonexistent/list"}).message(),
             "cannot open '/nonexistent/list': No such file or directory");
-  EXPECT_EQ(CheckInputsReadable({"/tmp"}), "cannot read '/tmp': is a directory");
+  EXPECT_EQ(CheckInputsReadable({"/tmp"}).message(), "cannot read '/tmp': is a directory");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "fetchpool/status.hpp"
 #include "fetchpool/unique_fd.hpp"
 
 namespace fetchpool {
@@ -25,26 +26,25 @@ class BodyFile {
   ~BodyFile();
 
   // A new empty temporary file in `dir_fd`, mode 0644 less the umask. `anonymous` = false skips
-  // O_TMPFILE (for filesystems where it misbehaves, and for tests). Returns 0 or an errno.
-  static int CreateTemp(int dir_fd, BodyFile& out, bool anonymous = true);
+  // O_TMPFILE (for filesystems where it misbehaves, and for tests).
+  static Status CreateTemp(int dir_fd, BodyFile& out, bool anonymous = true);
   // Opens (creating if missing) the partial `name` in `dir_fd` for --continue; a symbolic link
-  // there is refused. Returns 0 or an errno.
-  static int OpenPartial(int dir_fd, const std::string& name, BodyFile& out);
+  // there is refused.
+  static Status OpenPartial(int dir_fd, const std::string& name, BodyFile& out);
 
   bool is_open() const { return static_cast<bool>(fd_); }
   int fd() const { return fd_.get(); }
   // Bytes in the file now.
   std::uint64_t size() const { return size_; }
 
-  // Appends all of `data`. Returns 0 or an errno (ENOSPC, EFBIG, EIO...).
-  int Write(std::string_view data);
+  // Appends all of `data`. Fails with the errno (ENOSPC, EFBIG, EIO...).
+  Status Write(std::string_view data);
   // Empties the file, for a server that answered a resume with the whole body.
-  int Truncate();
+  Status Truncate();
   // Links the file as `name` in the directory. Without `replace` an existing `name` is never
   // touched (EEXIST); with it, `name` is atomically replaced and the data is synced first, so a
-  // crash cannot trade a good old file for an empty new one. Returns 0 or an errno; the object
-  // is closed after success.
-  int Commit(const std::string& name, bool replace);
+  // crash cannot trade a good old file for an empty new one. The object is closed after success.
+  Status Commit(const std::string& name, bool replace);
   // Removes the file now (a temporary one or a partial) and closes it.
   void Discard();
 

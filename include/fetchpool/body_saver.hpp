@@ -47,6 +47,12 @@ class BodySaver {
 
  private:
   enum class Sink { kUndecided, kNone, kFile };
+  // Forgets the last transfer, before a new one.
+  void Reset(CURL* easy, const Expectations* expect);
+  // Closes the file (removing a temporary one) and gives the name back.
+  void EndTransfer();
+  // Makes `result` the ok "skipped: exists" answer for the file `name`.
+  void Skip(Result& result, const std::string& name) const;
   bool Begin(CURL* easy, BodyChecker* checker);
   bool ClaimName(const std::string& wanted);
   bool FeedPartial(BodyChecker& checker);

@@ -9,6 +9,8 @@
 #include <stop_token>
 #include <utility>
 
+#include "fetchpool/stop_wait.hpp"
+
 namespace fetchpool {
 
 // A bounded multi-producer multi-consumer FIFO. Producers block while it is full, which is what
@@ -33,7 +35,7 @@ class BoundedQueue {
     std::unique_lock lock(mutex_);
     if (!closed_ && items_.size() >= capacity_) {
       ++waiting_producers_;
-      WaitUnlessStopped(lock, not_full_, stop,
+      WaitUnlessStopped(lock, not_full_, stop, std::nullopt,
                         [&] { return closed_ || items_.size() < capacity_; });
       --waiting_producers_;
     }
@@ -59,7 +61,8 @@ class BoundedQueue {
     std::unique_lock lock(mutex_);
     if (!closed_ && items_.empty()) {
       ++waiting_consumers_;
-      WaitUnlessStopped(lock, not_empty_, stop, [&] { return closed_ || !items_.empty(); });
+      WaitUnlessStopped(lock, not_empty_, stop, std::nullopt,
+                        [&] { return closed_ || !items_.empty(); });
       --waiting_consumers_;
     }
     if (items_.empty() || stop.stop_requested()) return std::nullopt;
@@ -113,31 +116,6 @@ class BoundedQueue {
   std::size_t capacity() const { return capacity_; }
 
  private:
-  // std::condition_variable rather than condition_variable_any: the latter takes an extra
-  // internal mutex on every wait and notify, which showed up as futex contention. The stop
-  // request reaches the wait through a callback that notifies under our mutex, so it cannot slip
-  // in between the predicate check and the wait.
-  template <typename Predicate>
-  void WaitUnlessStopped(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
-                         const std::stop_token& stop, Predicate ready) {
-    if (!stop.stop_possible()) return cv.wait(lock, ready);
-    while (!stop.stop_requested() && !ready()) {
-      lock.unlock();  // the callback may run at once, and it takes the lock
-      {
-        std::stop_callback wake(stop, [&] {
-          std::lock_guard guard(mutex_);
-          cv.notify_all();
-        });
-        lock.lock();
-        cv.wait(lock, [&] { return stop.stop_requested() || ready(); });
-        // ~stop_callback waits for a callback the stopping thread is running, and that callback
-        // needs the lock: holding it here would deadlock.
-        lock.unlock();
-      }
-      lock.lock();  // the state may have moved on meanwhile: check again
-    }
-  }
-
   T take(std::unique_lock<std::mutex>& lock) {
     T item = std::move(items_.front());
     items_.pop_front();

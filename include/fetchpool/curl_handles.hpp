@@ -44,6 +44,15 @@ struct ShareDeleter {
 using EasyHandle = std::unique_ptr<CURL, detail::EasyDeleter>;
 using UrlHandle = std::unique_ptr<CURLU, detail::UrlDeleter>;
 
+// `url` parsed by curl_url with CURLU_* `flags`; null when libcurl rejects it (or is out of
+// memory).
+UrlHandle ParseUrl(std::string_view url, unsigned flags);
+// One part of a parsed URL (CURLU_* `flags` as for curl_url_get), or "" when it has none.
+std::string UrlPart(CURLU* url, CURLUPart part, unsigned flags = 0);
+// libcurl's normal form of `url` (lower-case scheme and host, "/" for an empty path...), or
+// `url` itself when it does not parse.
+std::string NormalizedUrl(std::string_view url);
+
 // Thread-compatible: build it on one thread, then hand get() to libcurl (which may be called
 // from any thread).
 class Slist {

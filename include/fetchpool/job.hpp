@@ -53,6 +53,9 @@ struct Result {
   std::uint64_t line = 0;
   std::string url;
   bool ok = false;
+  // Not ok, but it must not fail the run (--warn, --fail-after): counted as warned, shown as
+  // [WARN], ignored by the exit status and by --max-failures.
+  bool warning = false;
   ErrorKind error_kind = ErrorKind::kNone;
   std::string error;     // human-readable reason, empty when ok
   long http_status = 0;  // final status after redirects; 0 when no response arrived

@@ -6,7 +6,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "fetchpool/options.hpp"
+#include "fetchpool/save_options.hpp"
+#include "fetchpool/status.hpp"
 #include "fetchpool/unique_fd.hpp"
 
 namespace fetchpool {
@@ -45,8 +46,7 @@ class NameClaim {
 class OutputDir {
  public:
   // Creates the directory (with parents) if missing and checks that a file can be created in it.
-  // Returns null and a one-line reason in `error` otherwise.
-  static std::unique_ptr<OutputDir> Open(const SaveOptions& options, std::string& error);
+  static Status Open(const SaveOptions& options, std::unique_ptr<OutputDir>* out);
 
   const SaveOptions& options() const { return options_; }
   // The directory as the user wrote it, for result lines ("out/name").
@@ -54,8 +54,8 @@ class OutputDir {
 
   // A descriptor for DIR/dirs[0]/dirs[1]/..., creating what is missing. Each component must be a
   // sanitised name; a component that exists as a symbolic link or a non-directory is refused, and
-  // the opened directory is checked to resolve beneath DIR. Returns an invalid fd and `error`.
-  UniqueFd OpenSubdir(const std::vector<std::string>& dirs, std::string& error) const;
+  // the opened directory is checked to resolve beneath DIR.
+  Status OpenSubdir(const std::vector<std::string>& dirs, UniqueFd* out) const;
 
   enum class ClaimStatus { kClaimed, kExists, kError };
   // Reserves a name for `wanted` in the directory `dir_fd` (at `rel_dir` beneath DIR, "" for DIR

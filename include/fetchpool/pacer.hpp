@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <stop_token>
@@ -23,7 +22,7 @@ class Pacer {
   Clock::time_point Reserve();
 
   // Takes the next slot and sleeps until it. False when `stop` came first.
-  bool Wait(std::stop_token stop);
+  bool Wait(const std::stop_token& stop);
 
   Clock::duration interval() const { return interval_; }
 
@@ -31,7 +30,6 @@ class Pacer {
   const Clock::duration interval_;
   const std::function<Clock::time_point()> now_;
   std::mutex mutex_;
-  std::condition_variable_any wake_;  // only ever woken by a stop request
   bool started_ = false;
   Clock::time_point last_{};
 };

@@ -6,38 +6,42 @@
 #include <map>
 #include <memory>
 #include <stop_token>
-#include <string>
+#include <vector>
 
 #include "fetchpool/bounded_queue.hpp"
-#include "fetchpool/formatter.hpp"
 #include "fetchpool/job.hpp"
-#include "fetchpool/junit_report.hpp"
 #include "fetchpool/latency_stats.hpp"
-#include "fetchpool/options.hpp"
+#include "fetchpool/output_fd.hpp"
+#include "fetchpool/output_options.hpp"
 #include "fetchpool/progress_line.hpp"
 #include "fetchpool/reorder_window.hpp"
 #include "fetchpool/report.hpp"
+#include "fetchpool/result_sink.hpp"
+#include "fetchpool/status.hpp"
 
 namespace fetchpool {
 
-struct PrinterOptions {
-  OutputFormat format = OutputFormat::kText;
-  bool color = false;
+// What the printer is told, with the command line's choices already resolved (colour, a
+// terminal for the progress line).
+struct PrinterSetup {
+  int out_fd = 1;
+  int err_fd = 2;
+  StdoutSinkOptions stdout_sink;
   Verbosity verbosity = Verbosity::kNormal;
   bool progress = false;  // draw the live line on stderr
+  std::chrono::steady_clock::time_point start;
+  ReorderWindow* window = nullptr;  // --ordered: print in input order, releasing slots
 };
 
-// The single writer of stdout: orders (optionally), counts, formats, writes the summary, feeds
-// the JUnit report and the progress line. Output is buffered and flushed whenever no result is
-// waiting, so a pipe sees lines promptly.
+// The single writer of stdout and the one result fan-out: it orders (optionally), counts, and
+// hands each result to the stdout sink (filtered by -q/-s) and to every report. Output is
+// buffered and flushed whenever no result is waiting, so a pipe sees lines promptly.
 // Thread-compatible: owned and used by one thread (the printer).
 class Printer {
  public:
-  // `window` non-null means --ordered: print in input order, releasing slots as lines go out.
-  // `junit` may be null.
-  Printer(int out_fd, int err_fd, const PrinterOptions& options,
-          std::chrono::steady_clock::time_point start, ReorderWindow* window,
-          std::unique_ptr<JUnitReport> junit);
+  // `stop` is the run's: once requested, a stuck stdout is given up on shortly.
+  Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSink>> reports,
+          std::stop_token stop);
 
   // Prints every result until `results` is closed and drained. If writing fails (the reader went
   // away, say) it requests `stop` and goes on draining without writing, so no worker blocks.
@@ -45,35 +49,33 @@ class Printer {
   void Drain(BoundedQueue<Result>& results, std::stop_source& stop,
              const std::atomic<std::int64_t>& input_total);
 
-  // Writes the summary, flushes, completes the JUnit report. Returns an empty string, or the
-  // JUnit report's error.
-  std::string Finish();
+  // Writes the summary, flushes, and completes every report. Returns the first report's
+  // failure, or ok.
+  Status Finish();
 
   const Summary& summary() const { return summary_; }
-  bool broken() const { return broken_; }
-  int write_errno() const { return write_errno_; }
+  // Why stdout could not be written (ok while it can).
+  const Status& write_error() const { return write_error_; }
 
  private:
   void Accept(Result result);
   void Emit(const Result& result);
   void Flush();
-  void WriteAll(int fd, const std::string& text);
+  void Write(OutputFd& fd, std::string& text);
+  bool broken() const { return !write_error_.ok(); }
 
-  int out_fd_;
-  int err_fd_;
-  PrinterOptions options_;
-  std::chrono::steady_clock::time_point start_;
-  ReorderWindow* window_;
-  std::unique_ptr<JUnitReport> junit_;
-  std::unique_ptr<Formatter> formatter_;
+  PrinterSetup setup_;
+  OutputFd out_;
+  OutputFd err_;
+  SinkBuffers buffers_;
+  std::unique_ptr<ResultSink> stdout_sink_;  // null with -s
+  std::vector<std::unique_ptr<ResultSink>> reports_;
   ProgressLine progress_;
   LatencyStats latency_;
   Summary summary_;
   std::map<std::uint64_t, Result> waiting_;  // --ordered: finished, but earlier ones are not
   std::uint64_t next_seq_ = 0;
-  std::string buffer_;
-  bool broken_ = false;
-  int write_errno_ = 0;
+  Status write_error_;
 };
 
 }  // namespace fetchpool

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "fetchpool/output_fd.hpp"
 #include "fetchpool/report.hpp"
 
 namespace fetchpool {
@@ -15,7 +16,7 @@ namespace fetchpool {
 // Thread-compatible: owned by the printer.
 class ProgressLine {
  public:
-  explicit ProgressLine(int fd) : fd_(fd) {}
+  explicit ProgressLine(OutputFd& err) : err_(err) {}
 
   // Redraws if enough time passed since the last draw. `total` is known once input is all read.
   void Update(const Summary& counts, std::optional<std::uint64_t> total,
@@ -26,7 +27,7 @@ class ProgressLine {
  private:
   void Write(const std::string& text);
 
-  int fd_;
+  OutputFd& err_;
   bool visible_ = false;
   std::chrono::steady_clock::duration last_draw_{};
 };

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <stop_token>
 
+#include "fetchpool/stop_wait.hpp"
+
 namespace fetchpool {
 
 // Bounds how far work may run ahead of in-order printing (--ordered): the reader takes a slot
@@ -16,10 +18,13 @@ class ReorderWindow {
   explicit ReorderWindow(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
   // Blocks while the window is full. False when `stop` is requested first.
-  bool Acquire(std::stop_token stop) {
+  bool Acquire(const std::stop_token& stop) {
     std::unique_lock lock(mutex_);
-    return room_.wait(lock, stop, [&] { return used_ < capacity_; }) && !stop.stop_requested() &&
-           (++used_, true);
+    if (!WaitUnlessStopped(lock, room_, stop, std::nullopt, [&] { return used_ < capacity_; })) {
+      return false;
+    }
+    ++used_;
+    return true;
   }
 
   void Release(std::size_t n) {
@@ -35,7 +40,7 @@ class ReorderWindow {
  private:
   const std::size_t capacity_;
   std::mutex mutex_;
-  std::condition_variable_any room_;
+  std::condition_variable room_;
   std::size_t used_ = 0;
 };
 

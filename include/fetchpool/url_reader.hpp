@@ -1,16 +1,17 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "fetchpool/bounded_queue.hpp"
+#include "fetchpool/input_options.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/reorder_window.hpp"
-#include "fetchpool/shard.hpp"
+#include "fetchpool/status.hpp"
 
 namespace fetchpool {
 
@@ -27,26 +28,25 @@ std::string ValidateUrl(std::string_view url);
 // `invalid` set, so every URL in the input is reported exactly once.
 std::optional<Job> ParseLine(std::string_view line);
 
-// Checks up front that every input can be opened for reading (not a directory). Returns the
-// first problem as a one-line message, or an empty string.
-std::string CheckInputsReadable(const std::vector<std::string>& inputs);
+// Checks up front that every input can be opened for reading (not a directory).
+Status CheckInputsReadable(const std::vector<std::string>& inputs);
 
 struct ReadOutcome {
-  std::string error;       // empty, or a one-line message on read failure
-  std::uint64_t urls = 0;  // jobs pushed
+  Status error;            // ok, or why reading stopped short
+  std::uint64_t urls = 0;  // jobs submitted
 };
 
-// What the reader hands on besides the queue: the --ordered window and the --shard filter.
-struct ReadOptions {
-  ReorderWindow* window = nullptr;  // when set, take a slot before each job
-  std::optional<Shard> shard;       // when set, skip URLs of other shards
+// Where the reader hands jobs: `submit` blocks while the pipeline is full (back-pressure) and
+// returns false once no more input is wanted. With --ordered, a `window` slot is taken first.
+struct ReadTarget {
+  std::function<bool(Job)> submit;
+  ReorderWindow* window = nullptr;
 };
 
-// Reads the inputs in order ("-" is stdin), pushing one Job per URL line into `jobs`. Blocks on
-// a full queue (back-pressure), and on a full window when one is given (--ordered), and returns
-// promptly once `stop` is requested, even while waiting for input on a terminal or pipe.
+// Reads the inputs in order ("-" is stdin), submitting one Job per URL line of this shard.
+// Returns promptly once `stop` is requested, even while waiting for input on a terminal or
+// pipe.
 // Thread-compatible: run it on one thread (the reader).
-ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop, const ReadOptions& options = {});
+ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target, std::stop_token stop);
 
 }  // namespace fetchpool

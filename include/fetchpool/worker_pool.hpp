@@ -14,39 +14,57 @@
 
 namespace fetchpool {
 
-// A fixed set of std::jthread workers. Each owns a Fetcher (one reused easy handle), takes jobs
-// from the dispatcher until it says the run is over (or `stop` is requested), waits for the pacer
-// before every request, and hands each outcome back to the dispatcher, pushing the results it
-// does not keep for a retry. The last worker to leave closes `results`, so the consumer knows
-// every result has arrived.
-// Thread-safety: construct and destroy on one thread; the workers touch only the dispatcher, the
-// pacer and the results queue, which are thread-safe.
+// What the pool needs besides its workers' fetchers.
+struct WorkerPoolSetup {
+  int workers = 8;
+  bool head = false;       // --head: try HEAD first, GET when the server refuses it
+  Pacer* pacer = nullptr;  // --rate; null for none
+};
+
+// A fixed set of std::jthread workers, started as work arrives: Grow(n) starts workers until n
+// run (at most `workers`), so a one-URL run starts one thread, and from then on the pool stays
+// fixed. Each worker makes its own Fetcher, takes jobs from the dispatcher until it says the run
+// is over (or `stop` is requested), waits for the pacer before every request, and hands each
+// outcome back to the dispatcher, pushing the results it does not keep for a retry. Once
+// StopGrowing() was called and the last worker has left, `results` is closed, so the consumer
+// knows every result has arrived.
+// Thread-safety: Grow and StopGrowing on one thread (the reader's); Join and destruction after
+// that thread is joined. The workers touch only the dispatcher, the pacer and the results
+// queue, which are thread-safe.
 class WorkerPool {
  public:
-  // `share`, `dispatcher`, `pacer` (null: no --rate) and `results` must outlive the pool.
-  WorkerPool(int count, const FetchOptions& options, CURLSH* share, Dispatcher& dispatcher,
-             Pacer* pacer, BoundedQueue<Result>& results, std::stop_token stop);
+  // `dispatcher`, the pacer and `results` must outlive the pool.
+  WorkerPool(const WorkerPoolSetup& setup, FetcherFactory make_fetcher, Dispatcher& dispatcher,
+             BoundedQueue<Result>& results, std::stop_token stop);
   // Joins every worker.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
+  // Starts workers until `wanted` run (capped at the pool's size). False if the system refused
+  // a thread before any worker ran: then nothing will ever fetch.
+  bool Grow(std::size_t wanted);
+  // No more Grow: the last worker to leave (or this call, when none runs) closes `results`.
+  void StopGrowing();
   void Join();
-  // Workers actually started (fewer than asked only if the system refused threads).
-  std::size_t size() const { return threads_.size(); }
+  // Workers started so far.
+  std::size_t size() const { return started_.load(std::memory_order_acquire); }
 
  private:
-  void Work(const FetchOptions& options, CURLSH* share);
+  void Work();
   // One attempt at the job (a HEAD refused with 405/501 is tried again as GET within it).
   // nullopt when a stop came before the request could start.
-  std::optional<Result> Attempt(Fetcher& fetcher, bool head, Job& job);
+  std::optional<Result> Attempt(Fetcher& fetcher, Job& job);
   void Leave();  // drops one reference; the last one closes results_
 
+  const WorkerPoolSetup setup_;
+  const FetcherFactory make_fetcher_;
   Dispatcher& dispatcher_;
-  Pacer* pacer_;
   BoundedQueue<Result>& results_;
   std::stop_token stop_;
   std::atomic<int> running_;
+  std::atomic<std::size_t> started_{0};
+  bool refused_ = false;  // the system refused a thread: do not try again
   std::vector<std::jthread> threads_;
 };
 

@@ -1,39 +1,68 @@
-#include "fetchpool/fetcher.hpp"
+#include "fetchpool/curl_fetcher.hpp"
 
 #include <fmt/format.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 
-#include "fetchpool/report.hpp"
+#include "fetchpool/curl_error.hpp"
 #include "fetchpool/retry_policy.hpp"
+#include "fetchpool/text.hpp"
+#include "fetchpool/version.hpp"
 
 namespace fetchpool {
 namespace {
 
 long Millis(double seconds) { return static_cast<long>(std::llround(seconds * 1000.0)); }
 
-// libcurl's messages start with a capital letter; ours are lower case mid-line.
-std::string LowerFirst(std::string s) {
-  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
-  return s;
+long CurlHttpVersion(HttpVersion v) {
+  switch (v) {
+    case HttpVersion::kHttp11:
+      return CURL_HTTP_VERSION_1_1;
+    case HttpVersion::kHttp2:
+      return CURL_HTTP_VERSION_2_0;
+    case HttpVersion::kDefault:
+      break;
+  }
+  return CURL_HTTP_VERSION_NONE;
+}
+
+Result Unfetched(const Job& job, ErrorKind kind, std::string reason) {
+  Result result;
+  result.seq = job.seq;
+  result.line = job.line;
+  result.url = job.url;
+  result.attempts = job.attempts + 1;
+  result.error_kind = kind;
+  result.error = std::move(reason);
+  return result;
 }
 
 }  // namespace
 
-Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token stop)
+CurlFetcher::CurlFetcher(const FetchOptions& options, CURLSH* share, const OutputDir* output_dir,
+                         std::stop_token stop)
     : options_(options),
+      user_agent_(options.user_agent.value_or(fmt::format("fetchpool/{}", kVersion))),
       stop_(std::move(stop)),
       easy_(curl_easy_init()),
+      stall_limit_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(options.stall_timeout_s))),
       on_stop_(stop_, [this] { ShutdownSockets(); }) {
-  stall_limit_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(options_.stall_timeout_s));
-  if (!easy_) return;
+  if (output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*output_dir);
+  if (easy_) Configure(share);
+}
+
+CurlFetcher::~CurlFetcher() {
+  // Close the easy handle (and its pooled connections, through CloseSocket) while every member
+  // the callbacks use is still alive.
+  easy_.reset();
+}
+
+void CurlFetcher::Configure(CURLSH* share) {
   CURL* h = easy_.get();
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   if (share != nullptr) curl_easy_setopt(h, CURLOPT_SHARE, share);
@@ -41,15 +70,12 @@ Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token sto
   // through a redirect.
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, options_.follow ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(options_.max_redirects));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout_s));
   if (options_.timeout_s > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options_.timeout_s));
   // The stall guard lives in OnProgress: libcurl's LOW_SPEED_* averages over a window and would
   // also cut off a slow server that never goes silent for the whole window.
-  if (!options_.user_agent.empty()) {
-    curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  }
+  if (!user_agent_.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent_.c_str());
   for (const std::string& line : options_.headers) {
     if (!headers_.Append(line)) {
       easy_.reset();  // ok() reports it: a request without the user's headers would be wrong
@@ -65,64 +91,35 @@ Fetcher::Fetcher(const FetchOptions& options, CURLSH* share, std::stop_token sto
   if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
   // Unset, libcurl reads http_proxy, https_proxy and no_proxy as curl does.
   if (!options_.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());
-  if (options_.http_version != 0) curl_easy_setopt(h, CURLOPT_HTTP_VERSION, options_.http_version);
+  if (const long v = CurlHttpVersion(options_.http_version); v != CURL_HTTP_VERSION_NONE) {
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, v);
+  }
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer_);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Fetcher::OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CurlFetcher::OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, this);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Fetcher::OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlFetcher::OnHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Fetcher::OnProgress);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &CurlFetcher::OnProgress);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, this);
-  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &Fetcher::OpenSocket);
+  curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &CurlFetcher::OpenSocket);
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, this);
-  curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, &Fetcher::CloseSocket);
+  curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, &CurlFetcher::CloseSocket);
   curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, this);
-  if (options_.output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*options_.output_dir);
 }
 
-Fetcher::~Fetcher() {
-  // Close the easy handle (and its pooled connections, through CloseSocket) while every member
-  // the callbacks use is still alive.
-  easy_.reset();
-}
-
-Result Fetcher::Fetch(const Job& job, Method method) {
-  Result result;
-  result.seq = job.seq;
-  result.line = job.line;
-  result.url = job.url;
-  result.attempts = job.attempts + 1;
-  if (!job.invalid.empty()) {
-    result.error_kind = ErrorKind::kInvalidUrl;
-    result.error = job.invalid;
-    return result;
-  }
-  if (!easy_) {
-    result.error_kind = ErrorKind::kOther;
-    result.error = "could not create a libcurl handle";
-    return result;
-  }
-  if (stop_.stop_requested()) {
-    result.error_kind = ErrorKind::kAborted;
-    result.error = "aborted";
-    return result;
-  }
-
-  const auto start = std::chrono::steady_clock::now();
-  CURL* h = easy_.get();
+void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
   bytes_ = 0;
-  last_activity_ = start;
+  last_activity_ = now;
   last_progress_ = -1;
   stalled_ = false;
   too_large_ = false;
   retry_after_.reset();
   error_buffer_[0] = '\0';
-  checker_.Reset(job.expect.get());
-  if (saver_ &&
-      saver_->Prepare(easy_.get(), job.url, job.expect.get(), result) == BodySaver::Plan::kDone) {
-    return result;  // skipped (the file is there) or failed before any request
-  }
+}
+
+void CurlFetcher::SetMethod(const Job& job, Method method) {
+  CURL* h = easy_.get();
   // A line that expects a 3xx wants to see the redirect itself, not where it leads.
   const bool expects_redirect =
       job.expect && job.expect->status && job.expect->status->ContainsRedirect();
@@ -136,25 +133,43 @@ Result Fetcher::Fetch(const Job& job, Method method) {
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_size));
   }
   curl_easy_setopt(h, CURLOPT_URL, job.url.c_str());
-  CURLcode code = curl_easy_perform(h);
-  if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(h)) {
-    bytes_ = 0;
-    too_large_ = false;
-    retry_after_.reset();
-    last_progress_ = -1;
+}
+
+Result CurlFetcher::Fetch(const Job& job, Method method) {
+  if (!job.invalid.empty()) return Unfetched(job, ErrorKind::kInvalidUrl, job.invalid);
+  if (!easy_) return Unfetched(job, ErrorKind::kOther, "could not create a libcurl handle");
+  if (stop_.stop_requested()) return Unfetched(job, ErrorKind::kAborted, "aborted");
+
+  Result result = Unfetched(job, ErrorKind::kNone, "");
+  const auto start = std::chrono::steady_clock::now();
+  ResetTransfer(start);
+  checker_.Reset(job.expect.get());
+  if (saver_ &&
+      saver_->Prepare(easy_.get(), job.url, job.expect.get(), result) == BodySaver::Plan::kDone) {
+    return result;  // skipped (the file is there) or failed before any request
+  }
+  SetMethod(job, method);
+  CURLcode code = curl_easy_perform(easy_.get());
+  if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
+    ResetTransfer(std::chrono::steady_clock::now());
     checker_.Restart();
-    code = curl_easy_perform(h);
+    code = curl_easy_perform(easy_.get());
   }
   const auto end = std::chrono::steady_clock::now();
-  const auto attempt_elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
   const auto first_start =
       job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start;
   result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
+  Conclude(job, code, std::chrono::duration_cast<std::chrono::microseconds>(end - start), result);
+  return result;
+}
+
+void CurlFetcher::Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
+                           Result& result) {
+  CURL* h = easy_.get();
   result.bytes = bytes_;
   result.retry_after = retry_after_;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.http_status);
   if (options_.collect_details) CollectDetails(result);
-
   if (code == CURLE_OK) {
     // A resumed body is the whole file for the checks: its 206 stands for the 200 it completes.
     Judge(job, result, saver_ && saver_->resumed() ? 200 : result.http_status, attempt_elapsed);
@@ -168,12 +183,11 @@ Result Fetcher::Fetch(const Job& job, Method method) {
   } else {
     Describe(code, result);
   }
-  if (saver_) saver_->Finish(easy_.get(), code, result);
-  return result;
+  if (saver_) saver_->Finish(h, code, result);
 }
 
-void Fetcher::Judge(const Job& job, Result& result, long status_for_checks,
-                    std::chrono::microseconds attempt_elapsed) {
+void CurlFetcher::Judge(const Job& job, Result& result, long status_for_checks,
+                        std::chrono::microseconds attempt_elapsed) {
   // An explicit status= check replaces --accept (whose default is "below 400").
   const bool accepted =
       options_.accept ? options_.accept->Contains(status_for_checks) : result.http_status < 400;
@@ -188,10 +202,11 @@ void Fetcher::Judge(const Job& job, Result& result, long status_for_checks,
     result.error = std::move(failed);
     return;
   }
+  result.error_kind = ErrorKind::kNone;
   result.ok = true;
 }
 
-void Fetcher::CollectDetails(Result& result) const {
+void CurlFetcher::CollectDetails(Result& result) const {
   CURL* h = easy_.get();
   const char* text = nullptr;
   if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text != nullptr) {
@@ -213,91 +228,32 @@ void Fetcher::CollectDetails(Result& result) const {
   result.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T);
 }
 
-void Fetcher::Describe(CURLcode code, Result& result) const {
+void CurlFetcher::Describe(CURLcode code, Result& result) const {
   CURL* h = easy_.get();
-  long os_errno = 0;
-  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-  const std::string detail =
-      LowerFirst(error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code));
-  auto set = [&](ErrorKind kind, std::string message) {
-    result.error_kind = kind;
-    result.error = std::move(message);
-  };
-  if (too_large_ || code == CURLE_FILESIZE_EXCEEDED) {
-    return set(ErrorKind::kTooLarge,
-               fmt::format("body larger than {}", FormatSize(options_.max_size)));
-  }
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return set(ErrorKind::kResolve, detail);
-    case CURLE_COULDNT_CONNECT:
-      if (os_errno == ECONNREFUSED) return set(ErrorKind::kConnect, "connection refused");
-      if (os_errno != 0) {
-        return set(ErrorKind::kConnect,
-                   fmt::format("could not connect: {}", LowerFirst(std::strerror(os_errno))));
-      }
-      return set(ErrorKind::kConnect, detail);
-    case CURLE_OPERATION_TIMEDOUT: {
-      const double elapsed_s = std::chrono::duration<double>(result.elapsed).count();
-      curl_off_t connected_us = 0;
-      curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected_us);
-      if (options_.timeout_s > 0 && elapsed_s >= options_.timeout_s * 0.99) {
-        return set(ErrorKind::kTimeout, fmt::format("timed out after {:.1f}s", options_.timeout_s));
-      }
-      if (connected_us == 0) {
-        return set(ErrorKind::kTimeout,
-                   fmt::format("connect timed out after {:.1f}s", options_.connect_timeout_s));
-      }
-      return set(ErrorKind::kTimeout, detail);
-    }
-    case CURLE_PARTIAL_FILE: {
-      curl_off_t expected = -1;
-      curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
-      if (expected >= 0) {
-        return set(ErrorKind::kTruncated,
-                   fmt::format("truncated body: got {} of {} bytes", result.bytes, expected));
-      }
-      return set(ErrorKind::kTruncated,
-                 fmt::format("truncated body: connection closed after {} bytes", result.bytes));
-    }
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-      if (os_errno == ECONNRESET) return set(ErrorKind::kReset, "connection reset by peer");
-      return set(ErrorKind::kReset, detail);
-    case CURLE_GOT_NOTHING:
-      return set(ErrorKind::kEmptyReply, "empty reply from server");
-    case CURLE_TOO_MANY_REDIRECTS:
-      return set(ErrorKind::kTooManyRedirects,
-                 fmt::format("too many redirects (more than {})", options_.max_redirects));
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      // Input URLs are checked up front, so this is a redirect to a scheme we refuse to follow.
-      return set(ErrorKind::kDisallowedRedirect, fmt::format("redirect refused: {}", detail));
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CRL_BADFILE:
-      return set(ErrorKind::kTls, fmt::format("TLS error: {}", detail));
-    case CURLE_ABORTED_BY_CALLBACK:
-      return set(ErrorKind::kAborted, "aborted");
-    default:
-      return set(ErrorKind::kOther, detail);
-  }
+  CurlFailure f;
+  f.code = code;
+  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &f.os_errno);
+  f.detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
+  f.too_large = too_large_;
+  f.elapsed_s = std::chrono::duration<double>(result.elapsed).count();
+  curl_off_t connected_us = 0;
+  curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected_us);
+  f.connected = connected_us != 0;
+  curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &f.content_length);
+  f.bytes = result.bytes;
+  ErrorDescription d = DescribeCurlFailure(f, options_);
+  result.error_kind = d.kind;
+  result.error = std::move(d.message);
 }
 
-curl_socket_t Fetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
-  auto* fetcher = static_cast<Fetcher*>(self);
+curl_socket_t CurlFetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
   const curl_socket_t fd =
       ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   if (fd == CURL_SOCKET_BAD) return fd;
   std::lock_guard lock(fetcher->sockets_mutex_);
-  // Reserved up front in spirit: a worker holds few sockets, so this rarely allocates. If it
-  // cannot, refusing the socket is the only exception-free answer.
+  // A worker holds few sockets, so this rarely allocates; if it cannot, refusing the socket is
+  // the only exception-free answer.
   try {
     fetcher->sockets_.push_back(fd);
   } catch (...) {
@@ -308,22 +264,23 @@ curl_socket_t Fetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* addre
   return fd;
 }
 
-int Fetcher::CloseSocket(void* self, curl_socket_t fd) {
-  auto* fetcher = static_cast<Fetcher*>(self);
+int CurlFetcher::CloseSocket(void* self, curl_socket_t fd) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
   std::lock_guard lock(fetcher->sockets_mutex_);
   std::erase(fetcher->sockets_, fd);
   return ::close(fd);
 }
 
-void Fetcher::ShutdownSockets() {
+void CurlFetcher::ShutdownSockets() {
   std::lock_guard lock(sockets_mutex_);
   for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
 }
 
 // libcurl calls this often while data flows and about once a second while it does not, so the
 // stall guard fires within a second of the limit.
-int Fetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
-  auto* fetcher = static_cast<Fetcher*>(self);
+int CurlFetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t,
+                            curl_off_t ulnow) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
   if (fetcher->stop_.stop_requested()) return 1;
   const auto now = std::chrono::steady_clock::now();
   const curl_off_t progress = dlnow + ulnow;
@@ -337,8 +294,8 @@ int Fetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t, cu
   return 0;
 }
 
-size_t Fetcher::OnBody(char* data, size_t size, size_t count, void* self) {
-  auto* fetcher = static_cast<Fetcher*>(self);
+size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
   const size_t n = size * count;
   fetcher->bytes_ += n;
   if (fetcher->options_.max_size > 0 && fetcher->bytes_ > fetcher->options_.max_size) {
@@ -359,17 +316,14 @@ size_t Fetcher::OnBody(char* data, size_t size, size_t count, void* self) {
   return n;
 }
 
-size_t Fetcher::OnHeader(char* data, size_t size, size_t count, void* self) {
-  auto* fetcher = static_cast<Fetcher*>(self);
+size_t CurlFetcher::OnHeader(char* data, size_t size, size_t count, void* self) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
   const size_t n = size * count;
   const std::string_view line(data, n);
   constexpr std::string_view kRetryAfter = "retry-after:";
   if (line.starts_with("HTTP/")) {
     fetcher->retry_after_.reset();  // a new response (after a redirect or a 100 Continue)
-  } else if (line.size() > kRetryAfter.size() &&
-             std::equal(kRetryAfter.begin(), kRetryAfter.end(), line.begin(), [](char a, char b) {
-               return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
-             })) {
+  } else if (line.size() > kRetryAfter.size() && StartsWithIgnoreCase(line, kRetryAfter)) {
     try {
       fetcher->retry_after_ = ParseRetryAfter(line.substr(kRetryAfter.size()), std::time(nullptr));
     } catch (...) {

@@ -1,4 +1,4 @@
-#include "fetchpool/formatter.hpp"
+#include "fetchpool/result_sink.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -39,6 +39,29 @@ Result Sample(bool ok) {
   return r;
 }
 
+// What one stdout sink writes for `results` and the end of a run.
+SinkBuffers Render(const StdoutSinkOptions& options, const std::vector<Result>& results,
+                   const Summary& summary = {}, const LatencyStats& latency = {}) {
+  SinkBuffers buffers;
+  std::unique_ptr<ResultSink> sink = MakeStdoutSink(options, buffers);
+  for (const Result& r : results) sink->Add(r);
+  EXPECT_TRUE(sink->Finish({.summary = summary, .latency = latency}).ok());
+  return buffers;
+}
+
+// Only the per-URL lines (no closing lines).
+std::string Lines(const StdoutSinkOptions& options, const std::vector<Result>& results) {
+  SinkBuffers buffers;
+  std::unique_ptr<ResultSink> sink = MakeStdoutSink(options, buffers);
+  for (const Result& r : results) sink->Add(r);
+  return buffers.out;
+}
+
+constexpr StdoutSinkOptions kText{.format = OutputFormat::kText};
+constexpr StdoutSinkOptions kVerbose{.format = OutputFormat::kText, .verbose = true};
+constexpr StdoutSinkOptions kJson{.format = OutputFormat::kJsonLines};
+constexpr StdoutSinkOptions kCsv{.format = OutputFormat::kCsv};
+
 Summary SampleSummary() {
   Summary s;
   s.total = 2;
@@ -49,27 +72,18 @@ Summary SampleSummary() {
   return s;
 }
 
-TEST(TextFormatterTest, MatchesTheContract) {
-  auto f = MakeFormatter(OutputFormat::kText, {});
-  std::string out;
-  f->Begin(out);
-  f->Add(out, Sample(true));
+TEST(TextSinkTest, MatchesTheContract) {
   LatencyStats latency;
   latency.Add(201'500us);
-  EXPECT_TRUE(f->End(out, SampleSummary(), latency));
-  EXPECT_EQ(out,
+  EXPECT_EQ(Render(kText, {Sample(true)}, SampleSummary(), latency).out,
             "[OK]   http://example.com/a (1.2KB, 201ms)\n"
             "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
 }
 
-TEST(TextFormatterTest, VerboseAddsWhereItWentAndLatency) {
-  auto f = MakeFormatter(OutputFormat::kText, {.verbose = true});
-  std::string out;
-  f->Add(out, Sample(true));
+TEST(TextSinkTest, VerboseAddsWhereItWentAndLatency) {
   LatencyStats latency;
   latency.Add(201'500us);
-  f->End(out, SampleSummary(), latency);
-  EXPECT_EQ(out,
+  EXPECT_EQ(Render(kVerbose, {Sample(true)}, SampleSummary(), latency).out,
             "[OK]   http://example.com/a (1.2KB, 201ms) -> http://example.com/b [127.0.0.1]\n"
             "Latency: p50 202ms, p90 202ms, p99 202ms, max 202ms\n"
             "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
@@ -84,20 +98,16 @@ std::vector<nlohmann::json> ParseLines(const std::string& out) {
   return lines;
 }
 
-TEST(JsonLinesFormatterTest, RecordsAndSummaryCarryEveryField) {
-  auto f = MakeFormatter(OutputFormat::kJsonLines, {});
-  std::string out;
-  f->Begin(out);
-  f->Add(out, Sample(true));
-  f->Add(out, Sample(false));
+TEST(JsonLinesSinkTest, RecordsAndSummaryCarryEveryField) {
   LatencyStats latency;
   latency.Add(100ms);
   latency.Add(300ms);
-  EXPECT_TRUE(f->End(out, SampleSummary(), latency));
+  const std::string out =
+      Render(kJson, {Sample(true), Sample(false)}, SampleSummary(), latency).out;
   const std::vector<nlohmann::json> lines = ParseLines(out);
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_TRUE(out.starts_with(R"({"type":"result","url":"http://example.com/a",)"))
-      << "keys keep a readable order";
+  EXPECT_TRUE(out.starts_with(R"({"type":"result","index":3,"url":"http://example.com/a",)"))
+      << "keys keep the column order CSV has";
   const nlohmann::json& ok = lines[0];
   EXPECT_EQ(ok["url"], "http://example.com/a");
   EXPECT_EQ(ok["index"], 3);
@@ -129,13 +139,11 @@ TEST(JsonLinesFormatterTest, RecordsAndSummaryCarryEveryField) {
   EXPECT_NEAR(summary["p99_ms"].get<double>(), 300.0, 5.0);
 }
 
-TEST(JsonLinesFormatterTest, HostileUrlStillParsesAsOneLine) {
-  auto f = MakeFormatter(OutputFormat::kJsonLines, {});
+TEST(JsonLinesSinkTest, HostileUrlStillParsesAsOneLine) {
   Result r = Sample(false);
   r.url = kHostileUrl;
   r.error = "invalid URL: control character in URL";
-  std::string out;
-  f->Add(out, r);
+  const std::string out = Lines(kJson, {r});
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
   const std::vector<nlohmann::json> lines = ParseLines(out);
   ASSERT_EQ(lines.size(), 1u);
@@ -145,35 +153,29 @@ TEST(JsonLinesFormatterTest, HostileUrlStillParsesAsOneLine) {
   EXPECT_NE(url.find("\xEF\xBF\xBD"), std::string::npos) << "invalid UTF-8 becomes U+FFFD";
 }
 
-TEST(CsvFormatterTest, HeaderRowsAndRfc4180Quoting) {
-  auto f = MakeFormatter(OutputFormat::kCsv, {});
-  std::string out;
-  f->Begin(out);
-  f->Add(out, Sample(true));
+TEST(CsvSinkTest, HeaderRowsAndRfc4180Quoting) {
   Result hostile = Sample(false);
   hostile.url = "http://h/a,\"b\"\nc";
   hostile.effective_url.clear();
   hostile.ip.clear();
-  f->Add(out, hostile);
-  EXPECT_FALSE(f->End(out, SampleSummary(), {})) << "no summary row: stdout stays pure CSV";
-  EXPECT_EQ(out,
+  const SinkBuffers buffers = Render(kCsv, {Sample(true), hostile}, SampleSummary());
+  EXPECT_EQ(buffers.out,
             "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
-            "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to\r\n"
+            "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to,skipped,warning\r\n"
             "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
-            "2.250,0.000,10.000,201.500,\r\n"
+            "2.250,0.000,10.000,201.500,,false,false\r\n"
             "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
-            "2.250,0.000,10.000,201.500,\r\n");
+            "2.250,0.000,10.000,201.500,,false,false\r\n")
+      << "no summary row: stdout stays pure CSV";
+  EXPECT_EQ(buffers.err, "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
 }
 
-TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
-  auto f = MakeFormatter(OutputFormat::kCsv, {});
-  std::string out;
-  f->Begin(out);
+TEST(CsvSinkTest, PythonsCsvModuleReadsHostileRowsBack) {
   Result r = Sample(false);
   r.url = kHostileUrl;
-  f->Add(out, r);
+  const std::string out = Lines(kCsv, {r});
   // Parse properly: read bytes, decode losslessly, then let csv split the records.
-  const testing::ProcessResult check = testing::RunPythonScript("csv_url_hex.py", {"17"}, out, 10s);
+  const testing::ProcessResult check = testing::RunPythonScript("csv_url_hex.py", {"19"}, out, 10s);
   ASSERT_EQ(check.exit_code, 0) << check.err;
   std::string hex;
   for (unsigned char c : kHostileUrl) hex += fmt::format("{:02x}", c);
@@ -183,31 +185,22 @@ TEST(CsvFormatterTest, PythonsCsvModuleReadsHostileRowsBack) {
 TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
   Result r = Sample(true);
   r.saved_path = "out/a,b";
-  std::string csv;
-  MakeFormatter(OutputFormat::kCsv, {})->Add(csv, r);
-  EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\"\r\n")) << csv;
+  const std::string csv = Lines(kCsv, {r});
+  EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\",false,false\r\n")) << csv;
 
-  std::string json;
-  auto jsonl = MakeFormatter(OutputFormat::kJsonLines, {});
-  jsonl->Add(json, r);
-  jsonl->Add(json, Sample(false));
-  const std::vector<nlohmann::json> lines = ParseLines(json);
+  const std::vector<nlohmann::json> lines = ParseLines(Lines(kJson, {r, Sample(false)}));
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["saved_to"], "out/a,b");
   EXPECT_EQ(lines[0]["skipped"], false);
   EXPECT_TRUE(lines[1]["saved_to"].is_null());
 
-  std::string text;
-  MakeFormatter(OutputFormat::kText, {})->Add(text, r);
-  EXPECT_EQ(text, "[OK]   http://example.com/a (1.2KB, 201ms) -> out/a,b\n");
+  EXPECT_EQ(Lines(kText, {r}), "[OK]   http://example.com/a (1.2KB, 201ms) -> out/a,b\n");
 }
 
 TEST(SavedPathTest, VerboseDetailsComeBeforeTheSavedFile) {
   Result r = Sample(true);
   r.saved_path = "out/a";
-  std::string text;
-  MakeFormatter(OutputFormat::kText, {.verbose = true})->Add(text, r);
-  EXPECT_EQ(text,
+  EXPECT_EQ(Lines(kVerbose, {r}),
             "[OK]   http://example.com/a (1.2KB, 201ms) -> http://example.com/b [127.0.0.1] -> "
             "out/a\n");
 }
@@ -217,12 +210,22 @@ TEST(SavedPathTest, SkippedUrlSaysSo) {
   r.skipped = true;
   r.saved_path = "out/a";
   r.elapsed = 0us;
-  std::string text;
-  MakeFormatter(OutputFormat::kText, {})->Add(text, r);
-  EXPECT_EQ(text, "[OK]   http://example.com/a (skipped: exists, 0ms) -> out/a\n");
-  std::string json;
-  MakeFormatter(OutputFormat::kJsonLines, {})->Add(json, r);
-  EXPECT_EQ(ParseLines(json).at(0)["skipped"], true);
+  EXPECT_EQ(Lines(kText, {r}), "[OK]   http://example.com/a (skipped: exists, 0ms) -> out/a\n");
+  EXPECT_EQ(ParseLines(Lines(kJson, {r})).at(0)["skipped"], true);
+  EXPECT_TRUE(Lines(kCsv, {r}).ends_with(",out/a,true,false\r\n"));
+}
+
+// libcurl normalises the effective URL: "http://h" comes back as "http://h/". That is no
+// redirect, and -v must not print an arrow for it.
+TEST(TextSinkTest, VerboseShowsNoArrowWhenOnlyNormalisationDiffers) {
+  Result r = Sample(true);
+  r.url = "http://Example.com";
+  r.effective_url = "http://example.com/";
+  EXPECT_EQ(Lines(kVerbose, {r}), "[OK]   http://Example.com (1.2KB, 201ms) [127.0.0.1]\n");
+  r.effective_url = "http://example.com/elsewhere";
+  EXPECT_EQ(Lines(kVerbose, {r}),
+            "[OK]   http://Example.com (1.2KB, 201ms) -> http://example.com/elsewhere "
+            "[127.0.0.1]\n");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "fetchpool/junit_report.hpp"
+#include "fetchpool/junit_sink.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,16 +24,16 @@ TEST(XmlEscapeTest, EscapesMarkupAndReplacesWhatXmlCannotCarry) {
   EXPECT_EQ(XmlEscape("a\nb"), "a&#10;b");
 }
 
-class JUnitReportTest : public ::testing::Test {
+class JUnitSinkTest : public ::testing::Test {
  protected:
   testing::TempDir dir_;
 };
 
-TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
+TEST_F(JUnitSinkTest, WritesAFileThatParsesWithCountsAndFailures) {
   const std::string path = dir_ / "report.xml";
-  std::string error;
-  auto report = JUnitReport::Create(path, error);
-  ASSERT_TRUE(report) << error;
+  std::unique_ptr<ResultSink> report;
+  const Status created = JUnitSink::Create(path, &report);
+  ASSERT_TRUE(created.ok()) << created.message();
   Result ok;
   ok.url = "http://h/ok";
   ok.ok = true;
@@ -53,7 +53,8 @@ TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
   s.ok = 1;
   s.failed = 1;
   s.elapsed_s = 1.25;
-  EXPECT_EQ(report->Finish(s), "");
+  LatencyStats latency;
+  EXPECT_TRUE(report->Finish({.summary = s, .latency = latency}).ok());
   report.reset();
 
   const testing::ProcessResult py =
@@ -66,17 +67,17 @@ TEST_F(JUnitReportTest, WritesAFileThatParsesWithCountsAndFailures) {
   EXPECT_EQ(files, 1u);
 }
 
-TEST_F(JUnitReportTest, UnwritableLocationIsReportedUpFront) {
-  std::string error;
-  auto report = JUnitReport::Create(dir_ / "missing/r.xml", error);
+TEST_F(JUnitSinkTest, UnwritableLocationIsReportedUpFront) {
+  std::unique_ptr<ResultSink> report;
+  const Status created = JUnitSink::Create(dir_ / "missing/r.xml", &report);
   EXPECT_FALSE(report);
-  EXPECT_NE(error.find("cannot write JUnit report"), std::string::npos) << error;
+  EXPECT_NE(created.message().find("cannot write JUnit report"), std::string::npos)
+      << created.message();
 }
 
-TEST_F(JUnitReportTest, DestroyedWithoutFinishLeavesNoTemporaryFiles) {
-  std::string error;
-  auto report = JUnitReport::Create(dir_ / "r.xml", error);
-  ASSERT_TRUE(report);
+TEST_F(JUnitSinkTest, DestroyedWithoutFinishLeavesNoTemporaryFiles) {
+  std::unique_ptr<ResultSink> report;
+  ASSERT_TRUE(JUnitSink::Create(dir_ / "r.xml", &report).ok());
   report.reset();
   EXPECT_TRUE(std::filesystem::is_empty(dir_.path()));
 }

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <chrono>
+
+#include "fetchpool/retry_policy.hpp"
+
+namespace fetchpool {
+
+// What the dispatcher decides by: retries, per-host limits and fail-fast. A plain value.
+struct DispatchOptions {
+  RetryOptions retry;
+  int per_host = 0;      // 0: no limit beyond the number of workers
+  int max_failures = 0;  // 0: never stop early
+};
+
+// The worker pool: how many transfers at once, and how often they may start. A plain value.
+struct PoolOptions {
+  int workers = 8;
+  std::chrono::nanoseconds rate_interval{0};  // between request starts; 0: no pacing
+};
+
+}  // namespace fetchpool

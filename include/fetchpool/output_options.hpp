@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "fetchpool/enum_names.hpp"
+
+namespace fetchpool {
+
+enum class ColorMode { kAuto, kAlways, kNever };
+inline const EnumNames<ColorMode> kColorModeNames = {
+    {"auto", ColorMode::kAuto}, {"always", ColorMode::kAlways}, {"never", ColorMode::kNever}};
+
+enum class OutputFormat { kText, kJsonLines, kCsv };
+inline const EnumNames<OutputFormat> kOutputFormatNames = {{"text", OutputFormat::kText},
+                                                           {"jsonl", OutputFormat::kJsonLines},
+                                                           {"csv", OutputFormat::kCsv}};
+
+enum class Verbosity { kSilent, kQuiet, kNormal, kVerbose };
+
+// What the printer shows and which reports it writes. A plain value.
+struct OutputOptions {
+  OutputFormat format = OutputFormat::kText;
+  ColorMode color = ColorMode::kAuto;
+  Verbosity verbosity = Verbosity::kNormal;
+  std::optional<bool> progress;  // nullopt: only when stderr is a terminal
+  bool ordered = false;          // print in input order
+  std::string junit_path;        // also write a JUnit report there; empty: none
+};
+
+}  // namespace fetchpool

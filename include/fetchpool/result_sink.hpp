@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "fetchpool/job.hpp"
+#include "fetchpool/latency_stats.hpp"
+#include "fetchpool/output_options.hpp"
+#include "fetchpool/report.hpp"
+#include "fetchpool/status.hpp"
+
+namespace fetchpool {
+
+// What every sink is told at the end of the run.
+struct RunTotals {
+  const Summary& summary;
+  const LatencyStats& latency;
+};
+
+// One destination for results: a format on stdout, or a report file. The printer counts, orders
+// and hands each result to every sink; a sink formats or stores, and never decides what is ok.
+// Thread-compatible: owned and called by the printer thread.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual void Add(const Result& result) = 0;
+  // After the last result: the closing lines, or the report put in place. A report that cannot
+  // be written says why.
+  virtual Status Finish(const RunTotals& totals) = 0;
+};
+
+// Where stdout sinks put their bytes; the printer writes them out, so it alone decides when and
+// whether (a broken pipe, a stop) anything reaches the descriptors.
+struct SinkBuffers {
+  std::string out;  // for stdout
+  std::string err;  // for stderr (CSV keeps stdout machine-only)
+};
+
+struct StdoutSinkOptions {
+  OutputFormat format = OutputFormat::kText;
+  bool color = false;    // text only
+  bool verbose = false;  // text only: effective URL, IP and the latency line
+};
+
+// The sink for --format, writing into `buffers` (which must outlive it).
+std::unique_ptr<ResultSink> MakeStdoutSink(const StdoutSinkOptions& options, SinkBuffers& buffers);
+
+}  // namespace fetchpool

@@ -1,0 +1,22 @@
+#include "fetchpool/result_sink.hpp"
+
+#include "fetchpool/csv_sink.hpp"
+#include "fetchpool/json_lines_sink.hpp"
+#include "fetchpool/text_sink.hpp"
+
+namespace fetchpool {
+
+std::unique_ptr<ResultSink> MakeStdoutSink(const StdoutSinkOptions& options, SinkBuffers& buffers) {
+  switch (options.format) {
+    case OutputFormat::kJsonLines:
+      return std::make_unique<JsonLinesSink>(buffers);
+    case OutputFormat::kCsv:
+      return std::make_unique<CsvSink>(buffers);
+    case OutputFormat::kText:
+      break;
+  }
+  return std::make_unique<TextSink>(TextStyle{.color = options.color, .verbose = options.verbose},
+                                    buffers);
+}
+
+}  // namespace fetchpool

@@ -1,0 +1,20 @@
+#include "fetchpool/text_sink.hpp"
+
+#include <fmt/format.h>
+
+namespace fetchpool {
+
+Status TextSink::Finish(const RunTotals& totals) {
+  if (style_.verbose && totals.latency.count() > 0) {
+    buffers_.out += FormatLatencyLine(totals.latency);
+  }
+  buffers_.out += FormatSummary(totals.summary);
+  return Status::Ok();
+}
+
+std::string FormatLatencyLine(const LatencyStats& l) {
+  return fmt::format("Latency: p50 {:.0f}ms, p90 {:.0f}ms, p99 {:.0f}ms, max {:.0f}ms\n",
+                     l.PercentileMs(0.50), l.PercentileMs(0.90), l.PercentileMs(0.99), l.MaxMs());
+}
+
+}  // namespace fetchpool

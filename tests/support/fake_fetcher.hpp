@@ -1,0 +1,45 @@
+// A Fetcher that answers from the URL instead of the network, so the whole pipeline runs
+// in-process (and under TSan) without sockets. The path says what happens:
+//   /ok            200 at once           /fail        HTTP 404
+//   /slow/MS       200 after MS ms, or aborted as soon as the run stops
+//   /flaky/N       503 (with Retry-After: 0) for the first N attempts, then 200
+//   /block         waits until Release() (or a stop), then 200
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+
+#include "fetchpool/fetcher.hpp"
+
+namespace fetchpool::testing {
+
+// Shared by every worker's FakeFetcher. Thread-safe.
+class FakeNetwork {
+ public:
+  FetcherFactory Factory();
+  // Lets every /block transfer finish.
+  void Release();
+  std::uint64_t fetches() const { return fetches_.load(); }
+  // Fetchers made: one per worker thread that started.
+  int fetchers() const { return fetchers_.load(); }
+  int in_flight_peak() const { return peak_.load(); }
+  // What the network says to one attempt; `stop` is the asking worker's.
+  Result Answer(const Job& job, const std::stop_token& stop);
+
+ private:
+  std::atomic<std::uint64_t> fetches_{0};
+  std::atomic<int> fetchers_{0};
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> peak_{0};
+  std::mutex mutex_;
+  std::condition_variable released_cv_;
+  bool released_ = false;
+};
+
+}  // namespace fetchpool::testing
