@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
 
 using testing::ReadFile;
-using testing::ScratchDir;
+using testing::TempDir;
 using testing::WriteFile;
 
 class BodyFileTest : public ::testing::TestWithParam<bool> {
@@ -30,7 +30,7 @@ class BodyFileTest : public ::testing::TestWithParam<bool> {
     return f;
   }
 
-  ScratchDir dir_;
+  TempDir dir_;
   UniqueFd dir_fd_;
 };
 
@@ -79,7 +79,7 @@ TEST_P(BodyFileTest, CommitWithReplaceSwapsAtomically) {
 }
 
 TEST_P(BodyFileTest, ReplaceDoesNotFollowASymlinkPlantedAtTheName) {
-  ScratchDir elsewhere;
+  TempDir elsewhere;
   WriteFile(elsewhere / "target", "outside");
   ASSERT_EQ(::symlink((elsewhere / "target").c_str(), (dir_ / "out.txt").c_str()), 0);
   BodyFile f = NewTemp();
@@ -118,7 +118,7 @@ class PartialFileTest : public ::testing::Test {
   void SetUp() override {
     dir_fd_.reset(::open(dir_.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   }
-  ScratchDir dir_;
+  TempDir dir_;
   UniqueFd dir_fd_;
 };
 
@@ -152,7 +152,7 @@ TEST_F(PartialFileTest, DiscardRemovesIt) {
 }
 
 TEST_F(PartialFileTest, RefusesSymlinks) {
-  ScratchDir elsewhere;
+  TempDir elsewhere;
   WriteFile(elsewhere / "target", "outside");
   ASSERT_EQ(::symlink((elsewhere / "target").c_str(), (dir_ / ".f.part").c_str()), 0);
   BodyFile f;

@@ -15,15 +15,15 @@
 #include "fetchpool/curl_fetcher.hpp"
 #include "fetchpool/output_dir.hpp"
 #include "fetchpool/url_reader.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
-#include "temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
 
 using namespace std::chrono_literals;
 using testing::ReadFile;
-using testing::ScratchDir;
+using testing::TempDir;
 using testing::TestServer;
 using testing::WriteFile;
 
@@ -71,7 +71,7 @@ class BodySaverTest : public ::testing::Test {
   }
 
   TestServer server_;
-  ScratchDir tmp_;
+  TempDir tmp_;
   SaveOptions options_;
   std::unique_ptr<OutputDir> dir_;
 };
@@ -223,7 +223,7 @@ TEST_F(BodySaverTest, ContentDispositionSkipStopsTheTransfer) {
 
 TEST_F(BodySaverTest, MirrorRefusesASymlinkLeadingOut) {
   options_.mirror_paths = true;
-  ScratchDir outside;
+  TempDir outside;
   ::mkdir(Out("").c_str(), 0755);
   const std::string host = "127.0.0.1:" + std::to_string(server_.port());
   ASSERT_EQ(::symlink(outside.path().c_str(), Out(host).c_str()), 0);

@@ -1,13 +1,14 @@
 #include "fetchpool/junit_sink.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "support/python.hpp"
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -25,18 +26,11 @@ TEST(XmlEscapeTest, EscapesMarkupAndReplacesWhatXmlCannotCarry) {
 
 class JUnitSinkTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fetchpool-junit-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(JUnitSinkTest, WritesAFileThatParsesWithCountsAndFailures) {
-  const std::string path = (dir_ / "report.xml").string();
+  const std::string path = dir_ / "report.xml";
   std::unique_ptr<ResultSink> report;
   const Status created = JUnitSink::Create(path, &report);
   ASSERT_TRUE(created.ok()) << created.message();
@@ -63,28 +57,19 @@ TEST_F(JUnitSinkTest, WritesAFileThatParsesWithCountsAndFailures) {
   EXPECT_TRUE(report->Finish({.summary = s, .latency = latency}).ok());
   report.reset();
 
-  const testing::ProcessResult py = testing::RunProcess(
-      {"python3", "-c",
-       "import sys, xml.etree.ElementTree as ET\n"
-       "root = ET.parse(sys.argv[1]).getroot()\n"
-       "suite = root.find('testsuite')\n"
-       "cases = suite.findall('testcase')\n"
-       "fails = [c for c in cases if c.find('failure') is not None]\n"
-       "print(root.tag, suite.get('tests'), suite.get('failures'), len(cases), len(fails),\n"
-       "      fails[0].find('failure').get('message'), fails[0].get('name')[:13])\n",
-       path},
-      "", 10s);
+  const testing::ProcessResult py =
+      testing::RunPythonScript("junit_first_failure.py", {path}, "", 10s);
   ASSERT_EQ(py.exit_code, 0) << py.err;
   EXPECT_EQ(py.out, "testsuites 2 1 2 1 HTTP 500 http://h/<&\"'\n");
   // Nothing left behind but the report itself.
   std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_.path())) ++files;
   EXPECT_EQ(files, 1u);
 }
 
 TEST_F(JUnitSinkTest, UnwritableLocationIsReportedUpFront) {
   std::unique_ptr<ResultSink> report;
-  const Status created = JUnitSink::Create((dir_ / "missing" / "r.xml").string(), &report);
+  const Status created = JUnitSink::Create(dir_ / "missing/r.xml", &report);
   EXPECT_FALSE(report);
   EXPECT_NE(created.message().find("cannot write JUnit report"), std::string::npos)
       << created.message();
@@ -92,9 +77,9 @@ TEST_F(JUnitSinkTest, UnwritableLocationIsReportedUpFront) {
 
 TEST_F(JUnitSinkTest, DestroyedWithoutFinishLeavesNoTemporaryFiles) {
   std::unique_ptr<ResultSink> report;
-  ASSERT_TRUE(JUnitSink::Create((dir_ / "r.xml").string(), &report).ok());
+  ASSERT_TRUE(JUnitSink::Create(dir_ / "r.xml", &report).ok());
   report.reset();
-  EXPECT_TRUE(std::filesystem::is_empty(dir_));
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path()));
 }
 
 }  // namespace

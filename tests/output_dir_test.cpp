@@ -11,12 +11,12 @@
 #include <thread>
 #include <vector>
 
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
 
-using testing::ScratchDir;
+using testing::TempDir;
 using testing::WriteFile;
 
 std::unique_ptr<OutputDir> OpenDir(const std::string& path, OnExists mode = OnExists::kRename) {
@@ -40,7 +40,7 @@ std::string OpenError(const std::string& path) {
 }
 
 TEST(OutputDirTest, CreatesMissingParents) {
-  ScratchDir tmp;
+  TempDir tmp;
   auto dir = OpenDir(tmp / "a/b/c/");
   ASSERT_TRUE(dir);
   EXPECT_EQ(dir->Display("x"), tmp / "a/b/c/x");
@@ -48,7 +48,7 @@ TEST(OutputDirTest, CreatesMissingParents) {
 }
 
 TEST(OutputDirTest, UnusableDirectoriesAreErrors) {
-  ScratchDir tmp;
+  TempDir tmp;
   WriteFile(tmp / "file", "x");
   EXPECT_EQ(OpenError(tmp / "file"),
             "output directory '" + (tmp / "file") + "' is not a directory");
@@ -57,7 +57,7 @@ TEST(OutputDirTest, UnusableDirectoriesAreErrors) {
 }
 
 TEST(OutputDirTest, ReadOnlyDirectoryIsAnError) {
-  ScratchDir tmp;
+  TempDir tmp;
   // Root ignores permission bits, so a read-only mount is the honest test.
   if (::mount("tmpfs", tmp.path().c_str(), "tmpfs", MS_RDONLY, "size=64k") != 0) {
     GTEST_SKIP() << "cannot mount a read-only tmpfs here";
@@ -68,7 +68,7 @@ TEST(OutputDirTest, ReadOnlyDirectoryIsAnError) {
 }
 
 TEST(OutputDirTest, SubdirectoriesAreCreatedBeneath) {
-  ScratchDir tmp;
+  TempDir tmp;
   auto dir = OpenDir(tmp.path());
   UniqueFd fd;
   const Status opened = dir->OpenSubdir({"host:80", "a", "b"}, &fd);
@@ -80,8 +80,8 @@ TEST(OutputDirTest, SubdirectoriesAreCreatedBeneath) {
 }
 
 TEST(OutputDirTest, SymlinksThatLeadOutAreRefused) {
-  ScratchDir tmp;
-  ScratchDir outside;
+  TempDir tmp;
+  TempDir outside;
   auto dir = OpenDir(tmp.path());
   ASSERT_EQ(::symlink(outside.path().c_str(), (tmp / "host").c_str()), 0);
   UniqueFd fd;
@@ -92,7 +92,7 @@ TEST(OutputDirTest, SymlinksThatLeadOutAreRefused) {
 }
 
 TEST(OutputDirTest, AFileInTheWayIsAnError) {
-  ScratchDir tmp;
+  TempDir tmp;
   auto dir = OpenDir(tmp.path());
   WriteFile(tmp / "a", "file");
   UniqueFd fd;
@@ -102,7 +102,7 @@ TEST(OutputDirTest, AFileInTheWayIsAnError) {
 }
 
 TEST(OutputDirTest, UnsafeComponentsAreRefused) {
-  ScratchDir tmp;
+  TempDir tmp;
   auto dir = OpenDir(tmp / "d");
   for (const std::string bad : {"..", ".", "", "a/b"}) {
     UniqueFd fd;
@@ -120,7 +120,7 @@ class ClaimTest : public ::testing::Test {
     dir_ = OpenDir(tmp_.path(), mode);
     ASSERT_TRUE(dir_->OpenSubdir({}, &fd_).ok());
   }
-  ScratchDir tmp_;
+  TempDir tmp_;
   std::unique_ptr<OutputDir> dir_;
   UniqueFd fd_;
 };

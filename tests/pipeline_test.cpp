@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "support/fake_fetcher.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -20,7 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeNetwork;
 using testing::ReadFile;
-using testing::ScratchDir;
+using testing::TempDir;
 
 class PipelineTest : public ::testing::Test {
  protected:
@@ -70,7 +70,7 @@ class PipelineTest : public ::testing::Test {
     return urls;
   }
 
-  ScratchDir dir_;
+  TempDir dir_;
   FakeNetwork network_;
   Options options_;
 };

@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/python.hpp"
 #include "support/subprocess.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -88,13 +90,10 @@ TEST(TextSinkTest, VerboseAddsWhereItWentAndLatency) {
 }
 
 std::vector<nlohmann::json> ParseLines(const std::string& out) {
+  EXPECT_TRUE(out.empty() || out.ends_with('\n')) << "every record ends with a newline";
   std::vector<nlohmann::json> lines;
-  std::size_t start = 0;
-  while (start < out.size()) {
-    const std::size_t nl = out.find('\n', start);
-    EXPECT_NE(nl, std::string::npos) << "every record ends with a newline";
-    lines.push_back(nlohmann::json::parse(out.substr(start, nl - start)));  // throws if invalid
-    start = nl + 1;
+  for (const std::string& line : testing::SplitLines(out)) {
+    lines.push_back(nlohmann::json::parse(line));  // throws if invalid
   }
   return lines;
 }
@@ -176,16 +175,7 @@ TEST(CsvSinkTest, PythonsCsvModuleReadsHostileRowsBack) {
   r.url = kHostileUrl;
   const std::string out = Lines(kCsv, {r});
   // Parse properly: read bytes, decode losslessly, then let csv split the records.
-  const testing::ProcessResult check =
-      testing::RunProcess({"python3", "-c",
-                           "import csv,io,sys\n"
-                           "text=sys.stdin.buffer.read().decode('utf-8','surrogateescape')\n"
-                           "rows=list(csv.reader(io.StringIO(text,newline='')))\n"
-                           "assert len(rows)==2, rows\n"
-                           "assert len(rows[0])==len(rows[1])==19, rows\n"
-                           "url=rows[1][1].encode('utf-8','surrogateescape')\n"
-                           "sys.stdout.write(url.hex())\n"},
-                          out, 10s);
+  const testing::ProcessResult check = testing::RunPythonScript("csv_url_hex.py", {"19"}, out, 10s);
   ASSERT_EQ(check.exit_code, 0) << check.err;
   std::string hex;
   for (unsigned char c : kHostileUrl) hex += fmt::format("{:02x}", c);

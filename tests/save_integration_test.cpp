@@ -5,29 +5,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
-#include "temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::PercentEncode;
 using testing::ProcessResult;
 using testing::ReadFile;
 using testing::RunProcess;
-using testing::ScratchDir;
+using testing::SplitLines;
 using testing::Subprocess;
 using testing::SubprocessOptions;
+using testing::TempDir;
 using testing::TestServer;
 using testing::WriteFile;
 
@@ -61,21 +62,6 @@ class CatchAllServer {
   std::thread thread_;
 };
 
-std::string PercentEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string Pattern(std::size_t n) {
   std::string out;
   for (std::size_t i = 0; i < n; ++i) out += static_cast<char>('a' + i % 26);
@@ -89,13 +75,6 @@ ProcessResult Fetchpool(std::vector<std::string> args, const std::vector<std::st
   prefix.push_back(FETCHPOOL_BINARY);
   prefix.insert(prefix.end(), args.begin(), args.end());
   return RunProcess(prefix, input, 10s);
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
 }
 
 class SaveIntegrationTest : public ::testing::Test {
@@ -113,7 +92,7 @@ class SaveIntegrationTest : public ::testing::Test {
   }
 
   TestServer server_;
-  ScratchDir tmp_;
+  TempDir tmp_;
 };
 
 TEST_F(SaveIntegrationTest, HostilePathsStayInsideDir) {
@@ -136,7 +115,7 @@ TEST_F(SaveIntegrationTest, HostilePathsStayInsideDir) {
     args.insert(args.end(), extra.begin(), extra.end());
     ProcessResult r = Fetchpool(args, urls);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(Lines(r.out).size(), urls.size() + 1);
+    EXPECT_EQ(SplitLines(r.out).size(), urls.size() + 1);
     std::size_t files = 0;
     for (const std::string& entry : All()) {
       ASSERT_TRUE(entry == "out" || entry.starts_with("out/")) << entry;
@@ -203,7 +182,7 @@ TEST_F(SaveIntegrationTest, SameNameInOneRunNeverOverwrites) {
   for (const std::string& f : Saved()) contents += ReadFile(Out(f));
   std::sort(contents.begin(), contents.end());
   EXPECT_EQ(contents, "012345");  // every body kept once
-  for (const std::string& line : Lines(r.out)) {
+  for (const std::string& line : SplitLines(r.out)) {
     if (line.starts_with("[OK]"))
       EXPECT_NE(line.find(" -> " + Dir() + "/bytes"), std::string::npos);
   }
@@ -295,7 +274,7 @@ TEST_F(SaveIntegrationTest, ResumeWithAndWithoutRangeSupport) {
   ProcessResult ranged =
       Fetchpool({"-o", Dir(), "-c", "--format", "jsonl"}, {server_.url("/range/5000")});
   EXPECT_EQ(ranged.exit_code, 0) << ranged.out << ranged.err;
-  const auto record = nlohmann::json::parse(Lines(ranged.out).at(0));
+  const auto record = nlohmann::json::parse(SplitLines(ranged.out).at(0));
   EXPECT_EQ(record["status"], 206);
   EXPECT_EQ(record["bytes"], 2000);  // only the rest travelled
   EXPECT_EQ(record["saved_to"], Out("5000"));
@@ -399,13 +378,13 @@ TEST_F(SaveIntegrationTest, DiskFullFailsWithTheRealReason) {
 TEST_F(SaveIntegrationTest, JsonAndCsvSayWhereTheFileWent) {
   ProcessResult json = Fetchpool({"-o", Dir(), "--json", "-w", "1"},
                                  {server_.url("/size/3"), server_.url("/status/404")});
-  const std::vector<std::string> lines = Lines(json.out);
+  const std::vector<std::string> lines = SplitLines(json.out);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(nlohmann::json::parse(lines[0])["saved_to"], Out("3"));
   EXPECT_TRUE(nlohmann::json::parse(lines[1])["saved_to"].is_null());
 
   ProcessResult csv = Fetchpool({"-o", Dir(), "--format", "csv"}, {server_.url("/size/4")});
-  const std::vector<std::string> rows = Lines(csv.out);
+  const std::vector<std::string> rows = SplitLines(csv.out);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_TRUE(rows[0].ends_with(",saved_to,skipped,warning\r"));
   EXPECT_TRUE(rows[1].ends_with("," + Out("4") + ",false,false\r"));

@@ -2,16 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
 
 using testing::ReadFile;
-using testing::ScratchDir;
+using testing::TempDir;
 
 TEST(StitchedFileTest, HeadBodyAndTailLandTogetherAtTheEnd) {
-  ScratchDir dir;
+  TempDir dir;
   std::unique_ptr<StitchedFile> file;
   ASSERT_TRUE(StitchedFile::Create(dir / "r.xml", "report", &file).ok());
   file->Append("b1\n");
@@ -25,7 +25,7 @@ TEST(StitchedFileTest, HeadBodyAndTailLandTogetherAtTheEnd) {
 }
 
 TEST(StitchedFileTest, UncommittedLeavesNothingAndBadPathsFailUpFront) {
-  ScratchDir dir;
+  TempDir dir;
   {
     std::unique_ptr<StitchedFile> file;
     ASSERT_TRUE(StitchedFile::Create(dir / "r.xml", "report", &file).ok());

@@ -13,8 +13,8 @@
 
 #include "support/cli_runner.hpp"
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
-#include "temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -23,9 +23,9 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using testing::Eventually;
 using testing::ProcessResult;
-using testing::ScratchDir;
 using testing::Subprocess;
 using testing::SubprocessOptions;
+using testing::TempDir;
 using testing::TestServer;
 
 class StuckStdoutTest : public ::testing::TestWithParam<int> {
@@ -35,7 +35,7 @@ class StuckStdoutTest : public ::testing::TestWithParam<int> {
 
 TEST_P(StuckStdoutTest, OneSignalEndsTheRunPromptly) {
   const int sig = GetParam();
-  ScratchDir dir;
+  TempDir dir;
   std::string list;
   for (int i = 0; i < 5000; ++i) list += server_.url("/size/0") + "\n";
   testing::WriteFile(dir / "urls.txt", list);

@@ -1,5 +1,5 @@
-// Tests of the test-support code itself: the loopback TestServer and
-// Subprocess. Other integration tests rely on these behaving exactly.
+// Tests of the test-support code itself: the loopback TestServer (Subprocess
+// is in subprocess_test.cpp). Other integration tests rely on these behaving exactly.
 #include "support/test_server.hpp"
 
 #include <arpa/inet.h>
@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/cli_runner.hpp"
 #include "support/subprocess.hpp"
 
 namespace fetchpool::testing {
@@ -33,17 +34,6 @@ httplib::Client MakeClient(const TestServer& server) {
   client.set_connection_timeout(2s);
   client.set_read_timeout(5s);
   return client;
-}
-
-// Polls cond every 2 ms for up to timeout.
-template <typename Cond>
-bool Eventually(Cond cond, std::chrono::milliseconds timeout = 3s) {
-  const auto deadline = Clock::now() + timeout;
-  while (!cond()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
 }
 
 int ConnectLoopback(int port) {
@@ -289,7 +279,7 @@ TEST(TestServerTest, DestructorInterruptsStreamsAndIdleConnections) {
   httplib::Client idle("127.0.0.1", port);
   idle.set_keep_alive(true);
   ASSERT_TRUE(idle.Get("/size/1"));
-  ASSERT_TRUE(Eventually([&] { return server->in_flight() == 4 && endless_bytes > 0; }))
+  ASSERT_TRUE(Eventually([&] { return server->in_flight() == 4 && endless_bytes > 0; }, 3s))
       << server->in_flight();
   const auto start = Clock::now();
   server.reset();
@@ -337,91 +327,6 @@ TEST(TestServerTest, RefusedPortRefuses) {
   const int port = RefusedPort();
   EXPECT_EQ(ConnectLoopback(port), -1);
   EXPECT_EQ(errno, ECONNREFUSED);
-}
-
-TEST(SubprocessTest, CatEchoesStdin) {
-  std::string input;
-  for (int i = 0; i < 20000; ++i) input += "line " + std::to_string(i) + "\n";  // > pipe buffer.
-  auto result = RunProcess({"cat"}, input, 5s);
-  EXPECT_EQ(result.exit_code, 0);
-  EXPECT_FALSE(result.timed_out);
-  EXPECT_EQ(result.out, input);
-}
-
-TEST(SubprocessTest, ExitCodeStderrAndEnvironment) {
-  ASSERT_EQ(::setenv("FETCHPOOL_SUBPROCESS_TEST_UNSET", "present", 1), 0);
-  SubprocessOptions opts;
-  opts.env_set = {{"FOO", "bar"}};
-  opts.env_unset = {"FETCHPOOL_SUBPROCESS_TEST_UNSET"};
-  auto result =
-      RunProcess({"/bin/sh", "-c",
-                  "echo \"$FOO|${FETCHPOOL_SUBPROCESS_TEST_UNSET-unset}\"; echo oops >&2; exit 3"},
-                 "", 5s, opts);
-  EXPECT_EQ(result.exit_code, 3);
-  EXPECT_EQ(result.term_signal, 0);
-  EXPECT_EQ(result.out, "bar|unset\n");
-  EXPECT_EQ(result.err, "oops\n");
-}
-
-TEST(SubprocessTest, ChattyChildNeverBlocks) {
-  auto result = RunProcess(
-      {"/bin/sh", "-c", "head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2"}, "", 10s);
-  EXPECT_EQ(result.exit_code, 0);
-  EXPECT_EQ(result.out.size(), 1000000u);
-  EXPECT_EQ(result.err.size(), 1000000u);
-}
-
-TEST(SubprocessTest, SignalReachesChildEvenIfParentBlocksIt) {
-  // The child must not inherit our signal mask.
-  sigset_t term;
-  sigset_t old;
-  sigemptyset(&term);
-  sigaddset(&term, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &term, &old);
-  auto proc = Subprocess::Start({"sleep", "10"});
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  proc.Signal(SIGTERM);
-  auto result = proc.Wait(5s);
-  EXPECT_FALSE(result.timed_out);
-  EXPECT_EQ(result.exit_code, -1);
-  EXPECT_EQ(result.term_signal, SIGTERM);
-  proc.Signal(SIGTERM);  // Reaped: must be a harmless no-op.
-}
-
-TEST(SubprocessTest, TimeoutKills) {
-  const auto start = Clock::now();
-  auto result = RunProcess({"sleep", "10"}, "", 100ms);
-  EXPECT_TRUE(result.timed_out);
-  EXPECT_EQ(result.term_signal, SIGKILL);
-  EXPECT_LT(Clock::now() - start, 3s);
-}
-
-TEST(SubprocessTest, ClosedStdoutGivesChildDefaultSigpipe) {
-  // httplib servers set SIGPIPE to SIG_IGN process-wide; children must not
-  // inherit that.
-  struct sigaction ignore {};
-  struct sigaction previous {};
-  ignore.sa_handler = SIG_IGN;
-  ::sigaction(SIGPIPE, &ignore, &previous);
-  auto proc = Subprocess::Start({"yes"});
-  ::sigaction(SIGPIPE, &previous, nullptr);
-  ASSERT_TRUE(proc.WaitForStdout("y\ny\n", 5s));
-  proc.CloseStdoutReader();
-  auto result = proc.Wait(5s);
-  EXPECT_FALSE(result.timed_out);
-  EXPECT_EQ(result.term_signal, SIGPIPE);
-}
-
-TEST(SubprocessTest, InteractiveStdinAndStdout) {
-  auto proc = Subprocess::Start({"cat"});
-  proc.WriteStdin("ping\n");
-  EXPECT_TRUE(proc.WaitForStdout("ping\n", 5s));
-  EXPECT_FALSE(proc.WaitForStdout("never", 20ms));
-  proc.CloseStdin();
-  auto result = proc.Wait(5s);
-  EXPECT_EQ(result.exit_code, 0);
-  EXPECT_EQ(result.out, "ping\n");
-  EXPECT_THROW(Subprocess::Start({"/nonexistent/fetchpool-binary"}), std::system_error);
 }
 
 TEST(TestServerBinaryTest, ServesUntilStdinEofOrSigterm) {

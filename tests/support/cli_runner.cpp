@@ -11,7 +11,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <regex>
 #include <stdexcept>
 #include <system_error>
@@ -66,26 +65,6 @@ ProcessResult RunCli(const std::string& binary, std::vector<std::string> args,
   return RunProcess(std::move(args), stdin_data, timeout, std::move(opts));
 }
 
-std::vector<std::string> SplitLines(std::string_view text) {
-  std::vector<std::string> lines;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    lines.emplace_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return lines;
-}
-
-std::string JoinLines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) {
-    out += line;
-    out += '\n';
-  }
-  return out;
-}
-
 std::optional<SummaryLine> ParseSummary(std::string_view line) {
   static const std::regex kSummary(
       R"(^Summary: (\d+) total, (\d+) ok, (\d+) failed, (\d+\.\d\d)s elapsed$)");
@@ -104,58 +83,6 @@ std::optional<SummaryLine> LastSummary(std::string_view out) {
   out.remove_suffix(1);
   const auto nl = out.rfind('\n');
   return ParseSummary(nl == std::string_view::npos ? out : out.substr(nl + 1));
-}
-
-std::string RegexEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (std::string_view(R"(\^$.|?*+()[]{}/-)").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl =
-      std::string(base != nullptr && base[0] != '\0' ? base : "/tmp") + "/fetchpool-it-XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) ThrowErrno("mkdtemp");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::string TempDir::Write(const std::string& name, std::string_view content) const {
-  const std::filesystem::path p = path_ / name;
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!f.flush()) throw std::runtime_error("cannot write " + p.string());
-  return p.string();
-}
-
-ProcessResult RunPython(const std::string& script, std::vector<std::string> args,
-                        std::string_view stdin_data, milliseconds timeout) {
-  args.insert(args.begin(), {"python3", "-c", script});
-  return RunProcess(std::move(args), stdin_data, timeout);
 }
 
 PtyResult RunOnPty(std::vector<std::string> argv, const PtyOptions& opts, milliseconds timeout) {

@@ -1,12 +1,10 @@
 // Helpers for integration tests that run the real fetchpool binary: a Run
-// wrapper, output splitting, the summary line, temporary files, Python for
-// parsing CSV/XML like a consumer would, and a pseudo-terminal runner for
-// behaviour that depends on isatty().
+// wrapper, the summary line, and a pseudo-terminal runner for behaviour
+// that depends on isatty().
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,13 +39,6 @@ inline Subprocess StartFetchpool(std::vector<std::string> args, SubprocessOption
 }
 #endif
 
-// Lines without their '\n'; a missing final newline still ends a line, and
-// there is no empty element after a final newline.
-std::vector<std::string> SplitLines(std::string_view text);
-
-// "a\nb\n" from {"a", "b"}.
-std::string JoinLines(const std::vector<std::string>& lines);
-
 struct SummaryLine {
   std::uint64_t total = 0;
   std::uint64_t ok = 0;
@@ -61,33 +52,6 @@ std::optional<SummaryLine> ParseSummary(std::string_view line);
 
 // The summary from the last line of out; nullopt if out does not end with one.
 std::optional<SummaryLine> LastSummary(std::string_view out);
-
-// Escapes every regex metacharacter, for building std::regex around a URL.
-std::string RegexEscape(std::string_view text);
-
-// Percent-encodes everything but unreserved characters (for ?url= values).
-std::string PercentEncode(std::string_view text);
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  // Writes content to path()/name (binary, exact bytes) and returns the path.
-  std::string Write(const std::string& name, std::string_view content) const;
-
- private:
-  std::filesystem::path path_;
-};
-
-// python3 -c script args..., with stdin_data on stdin.
-ProcessResult RunPython(const std::string& script, std::vector<std::string> args = {},
-                        std::string_view stdin_data = {},
-                        std::chrono::milliseconds timeout = kRunTimeout);
 
 struct PtyOptions {
   // stderr is always the terminal; stdout too when this is set, else a pipe.

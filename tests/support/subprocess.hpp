@@ -73,8 +73,6 @@ class Subprocess {
   std::unique_ptr<State> state_;
 };
 
-// Start + write all of stdin_data (from a helper thread, so a child that never
-// reads cannot hang the test) + close stdin + Wait(timeout).
 // Gives the child default signal dispositions and an empty signal mask.
 void ResetChildSignals(posix_spawnattr_t& attr);
 
@@ -84,6 +82,8 @@ std::vector<std::string> BuildEnvironment(const SubprocessOptions& opts);
 // A null-terminated argv/envp view of `strings`, valid while `strings` lives unchanged.
 std::vector<char*> CStrings(std::vector<std::string>& strings);
 
+// Start + write all of stdin_data (from a helper thread, so a child that never
+// reads cannot hang the test) + close stdin + Wait(timeout).
 ProcessResult RunProcess(std::vector<std::string> argv, std::string_view stdin_data,
                          std::chrono::milliseconds timeout, SubprocessOptions opts = {});
 
