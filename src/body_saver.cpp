@@ -9,13 +9,14 @@
 #include <optional>
 #include <vector>
 
+#include "fetchpool/errno_text.hpp"
 #include "fetchpool/output_path.hpp"
 
 namespace fetchpool {
 namespace {
 
 constexpr int kCommitAttempts = 100;  // rename mode: names that appear on disk while we finish
-constexpr std::size_t kFeedChunk = 64 * 1024;
+constexpr std::size_t kFeedChunk = std::size_t{64} * 1024;
 
 std::optional<std::string> Header(CURL* easy, const char* name) {
   curl_header* h = nullptr;
@@ -103,7 +104,7 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
     // Hidden, and named so no final name (never starting with '.') can be mistaken for it.
     const std::string partial = "." + claim_.name() + ".part";
     if (const int rc = BodyFile::OpenPartial(subdir_.get(), partial, file_); rc != 0) {
-      Fail(result, fmt::format("cannot open '{}': {}", Display(partial), std::strerror(rc)));
+      Fail(result, fmt::format("cannot open '{}': {}", Display(partial), ErrnoText(rc)));
       return Plan::kDone;
     }
     if (file_.size() > 0) {
@@ -144,7 +145,7 @@ bool BodySaver::FeedPartial(BodyChecker& checker) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       error_ = fmt::format("cannot read '{}': {}", Display("." + claim_.name() + ".part"),
-                           n == 0 ? "file shrank" : std::strerror(errno));
+                           n == 0 ? "file shrank" : ErrnoText(errno));
       return false;
     }
     checker.Consume(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
@@ -179,12 +180,11 @@ bool BodySaver::Begin(CURL* easy, BodyChecker* checker) {
       resumed_ = true;
     } else if (const int rc = file_.Truncate(); rc != 0) {
       // 200: the server ignored the range and sends everything; start over.
-      error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), std::strerror(rc));
+      error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), ErrnoText(rc));
       return false;
     }
   } else if (const int rc = BodyFile::CreateTemp(subdir_.get(), file_); rc != 0) {
-    error_ =
-        fmt::format("cannot create a file in '{}': {}", dir_.Display(rel_dir_), std::strerror(rc));
+    error_ = fmt::format("cannot create a file in '{}': {}", dir_.Display(rel_dir_), ErrnoText(rc));
     return false;
   }
   sink_ = Sink::kFile;
@@ -195,7 +195,7 @@ bool BodySaver::Write(CURL* easy, std::string_view data, BodyChecker& checker) {
   if (sink_ == Sink::kUndecided && !Begin(easy, &checker)) return false;
   if (sink_ != Sink::kFile) return true;
   if (const int rc = file_.Write(data); rc != 0) {
-    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), std::strerror(rc));
+    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), ErrnoText(rc));
     return false;
   }
   return true;
@@ -206,7 +206,7 @@ bool BodySaver::RestartWithoutRange(CURL* easy) {
   range_.clear();
   curl_easy_setopt(easy, CURLOPT_RANGE, nullptr);
   if (const int rc = file_.Truncate(); rc != 0) {
-    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), std::strerror(rc));
+    error_ = fmt::format("cannot write '{}': {}", Display(claim_.name()), ErrnoText(rc));
     return false;
   }
   sink_ = Sink::kUndecided;
@@ -249,7 +249,7 @@ void BodySaver::Commit(Result& result) {
       return;
     }
     if (rc != EEXIST) {
-      Fail(result, fmt::format("cannot save '{}': {}", Display(claim_.name()), std::strerror(rc)));
+      Fail(result, fmt::format("cannot save '{}': {}", Display(claim_.name()), ErrnoText(rc)));
       break;
     }
     // Something else created the name since we claimed it (another program): never clobber it.

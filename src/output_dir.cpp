@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "fetchpool/body_file.hpp"
+#include "fetchpool/errno_text.hpp"
 #include "fetchpool/output_path.hpp"
 
 namespace fetchpool {
@@ -89,7 +90,7 @@ std::unique_ptr<OutputDir> OutputDir::Open(const SaveOptions& options, std::stri
       error = fmt::format("output directory '{}' is not a directory", options.dir);
     } else {
       error = fmt::format("cannot create output directory '{}': {}", options.dir,
-                          std::strerror(mkdir_error != 0 ? mkdir_error : open_error));
+                          ErrnoText(mkdir_error != 0 ? mkdir_error : open_error));
     }
     return nullptr;
   }
@@ -97,8 +98,7 @@ std::unique_ptr<OutputDir> OutputDir::Open(const SaveOptions& options, std::stri
   // ignore them): creating a file does.
   BodyFile probe;
   if (const int rc = BodyFile::CreateTemp(dir->fd_.get(), probe); rc != 0) {
-    error =
-        fmt::format("output directory '{}' is not writable: {}", options.dir, std::strerror(rc));
+    error = fmt::format("output directory '{}' is not writable: {}", options.dir, ErrnoText(rc));
     return nullptr;
   }
   probe.Discard();
@@ -115,7 +115,7 @@ std::string OutputDir::Display(const std::string& relative) const {
 UniqueFd OutputDir::OpenSubdir(const std::vector<std::string>& dirs, std::string& error) const {
   UniqueFd current(::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0));
   if (!current) {
-    error = fmt::format("cannot open output directory: {}", std::strerror(errno));
+    error = fmt::format("cannot open output directory: {}", ErrnoText(errno));
     return {};
   }
   std::string rel;
@@ -126,7 +126,7 @@ UniqueFd OutputDir::OpenSubdir(const std::vector<std::string>& dirs, std::string
       return {};
     }
     if (::mkdirat(current.get(), name.c_str(), 0777) != 0 && errno != EEXIST) {
-      error = fmt::format("cannot create directory '{}': {}", Display(rel), std::strerror(errno));
+      error = fmt::format("cannot create directory '{}': {}", Display(rel), ErrnoText(errno));
       return {};
     }
     // O_NOFOLLOW: a symlink planted in DIR (by a hostile archive, another user) is never entered.
@@ -140,7 +140,7 @@ UniqueFd OutputDir::OpenSubdir(const std::vector<std::string>& dirs, std::string
       } else if (errno == ENOTDIR) {
         error = fmt::format("cannot create directory '{}': a file is in the way", Display(rel));
       } else {
-        error = fmt::format("cannot open directory '{}': {}", Display(rel), std::strerror(errno));
+        error = fmt::format("cannot open directory '{}': {}", Display(rel), ErrnoText(errno));
       }
       return {};
     }

@@ -35,7 +35,7 @@ std::string Shorten(std::string name) {
 }
 
 std::string PercentDecode(std::string_view text) {
-  const std::string copy(text);
+  std::string copy(text);
   int length = 0;
   char* decoded = curl_easy_unescape(nullptr, copy.c_str(), static_cast<int>(copy.size()), &length);
   if (decoded == nullptr) return copy;  // out of memory: the raw text still sanitises safely

@@ -16,7 +16,7 @@ Pacer::Clock::time_point Pacer::Reserve() {
   return last_;
 }
 
-bool Pacer::Wait(std::stop_token stop) {
+bool Pacer::Wait(const std::stop_token& stop) {
   const Clock::time_point slot = Reserve();
   std::unique_lock lock(mutex_);
   // The predicate is only the stop: the wait ends at the slot time or on a stop request.

@@ -7,7 +7,7 @@
 namespace fetchpool {
 
 RunDeadline::RunDeadline(std::stop_source stop, std::chrono::steady_clock::time_point deadline)
-    : stop_(std::move(stop)), timer_([this, deadline](std::stop_token cancel) {
+    : stop_(std::move(stop)), timer_([this, deadline](const std::stop_token& cancel) {
         std::mutex mutex;
         std::condition_variable_any wake;  // only ever woken by the cancel request
         std::unique_lock lock(mutex);

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "fetchpool/curl_handles.hpp"
+#include "fetchpool/errno_text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -123,7 +124,7 @@ std::string CheckInputsReadable(const std::vector<std::string>& inputs) {
   for (const std::string& path : inputs) {
     if (path == "-") continue;
     InputFd in{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (in.fd < 0) return fmt::format("cannot open '{}': {}", path, std::strerror(errno));
+    if (in.fd < 0) return fmt::format("cannot open '{}': {}", path, ErrnoText(errno));
     struct stat st {};
     if (::fstat(in.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
       return fmt::format("cannot read '{}': is a directory", path);
@@ -149,14 +150,14 @@ class SourceReader {
       if (stop_.stop_requested()) return false;
       if (::poll(fds, 2, -1) < 0) {
         if (errno == EINTR) continue;
-        error = fmt::format("cannot read '{}': {}", name, std::strerror(errno));
+        error = fmt::format("cannot read '{}': {}", name, ErrnoText(errno));
         return false;
       }
       if (fds[1].revents != 0) return false;
       const ssize_t n = ::read(fd, buf, sizeof buf);
       if (n < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
-        error = fmt::format("cannot read '{}': {}", name, std::strerror(errno));
+        error = fmt::format("cannot read '{}': {}", name, ErrnoText(errno));
         return false;
       }
       if (n == 0) break;
@@ -224,14 +225,14 @@ class SourceReader {
 }  // namespace
 
 ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop, const ReadOptions& options) {
+                     const std::stop_token& stop, const ReadOptions& options) {
   StopWakeup wakeup(stop);
   ReadOutcome outcome;
   const std::vector<std::string> stdin_only{"-"};
   for (const std::string& name : inputs.empty() ? stdin_only : inputs) {
     InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) {
-      outcome.error = fmt::format("cannot open '{}': {}", name, std::strerror(errno));
+      outcome.error = fmt::format("cannot open '{}': {}", name, ErrnoText(errno));
       break;
     }
     SourceReader reader(jobs, stop, wakeup.fd(), outcome.urls, options);

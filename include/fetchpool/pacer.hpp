@@ -23,7 +23,7 @@ class Pacer {
   Clock::time_point Reserve();
 
   // Takes the next slot and sleeps until it. False when `stop` came first.
-  bool Wait(std::stop_token stop);
+  bool Wait(const std::stop_token& stop);
 
   Clock::duration interval() const { return interval_; }
 

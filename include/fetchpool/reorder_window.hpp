@@ -16,7 +16,7 @@ class ReorderWindow {
   explicit ReorderWindow(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
   // Blocks while the window is full. False when `stop` is requested first.
-  bool Acquire(std::stop_token stop) {
+  bool Acquire(const std::stop_token& stop) {
     std::unique_lock lock(mutex_);
     return room_.wait(lock, stop, [&] { return used_ < capacity_; }) && !stop.stop_requested() &&
            (++used_, true);

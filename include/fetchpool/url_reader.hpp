@@ -16,7 +16,7 @@ namespace fetchpool {
 
 // Longest input line accepted; longer ones become a failed "line too long" job, so a hostile
 // input cannot make a single line (or the bounded queue of them) take unbounded memory.
-inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 
 // Returns an empty string when `url` is an absolute http(s) URL with a host that libcurl's
 // curl_url parser accepts; otherwise the reason, e.g. "unsupported scheme 'ftp'".
@@ -47,6 +47,6 @@ struct ReadOptions {
 // promptly once `stop` is requested, even while waiting for input on a terminal or pipe.
 // Thread-compatible: run it on one thread (the reader).
 ReadOutcome ReadUrls(const std::vector<std::string>& inputs, BoundedQueue<Job>& jobs,
-                     std::stop_token stop, const ReadOptions& options = {});
+                     const std::stop_token& stop, const ReadOptions& options = {});
 
 }  // namespace fetchpool
