@@ -11,6 +11,7 @@ case "$flavour" in
 esac
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$type" -DFETCHPOOL_SANITIZE="$sanitize" >/dev/null
+cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$type" -DFETCHPOOL_SANITIZE="$sanitize" \
+  -DFETCHPOOL_WERROR=ON >/dev/null
 cmake --build "$dir" -j "$(nproc)"
 echo "$dir"
