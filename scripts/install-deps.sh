@@ -8,6 +8,8 @@ packages=(
   libcurl4-openssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
   python3 curl
+  clang libclang-rt-dev clang-tidy clang-format  # scripts/fuzz.sh (libFuzzer) and scripts/lint.sh
+  nginx tinyproxy openssl                        # TLS, HTTP/2 and proxy integration tests
 )
 
 missing=()
