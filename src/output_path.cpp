@@ -142,9 +142,8 @@ std::optional<OutputPath> OutputPathFromUrl(const std::string& url, bool mirror)
     if (std::string port = UrlPart(u.get(), CURLUPART_PORT, CURLU_NO_DEFAULT_PORT); !port.empty()) {
       host += ':' + port;
     }
-    std::string host_dir = SanitizeName(host);
-    // (Not `dirs.back() = "_"`: GCC 12 at -O3 warns falsely about it, -Wrestrict, PR 105329.)
-    out.dirs.push_back(host_dir.empty() ? std::string(1, '_') : std::move(host_dir));
+    out.dirs.push_back(SanitizeName(host));
+    if (out.dirs.back().empty()) out.dirs.back() = "_";
     segments.pop_back();
     for (std::string_view segment : segments) {
       std::string dir = SanitizeName(PercentDecode(segment));

@@ -46,16 +46,6 @@ std::size_t Count(std::string_view text, std::string_view needle) {
   return n;
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 std::string Unhex(std::string_view hex) {
   std::string out;
   for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
@@ -172,7 +162,9 @@ TEST_P(JsonFlagTest, EveryLineParsesWithAllFieldsAndASummaryLast) {
     EXPECT_GE(j["ms"].get<long>(), 0) << j.dump();
     EXPECT_EQ(j["attempts"], 1) << j.dump();
     EXPECT_EQ(j["ok"].get<bool>(), j["error"].is_null()) << j.dump();
-    if (!j["error"].is_null()) EXPECT_TRUE(j["error"].is_string()) << j.dump();
+    if (!j["error"].is_null()) {
+      EXPECT_TRUE(j["error"].is_string()) << j.dump();
+    }
     for (const char* phase : {"dns_ms", "connect_ms", "tls_ms", "first_byte_ms", "total_ms"}) {
       EXPECT_TRUE(j[phase].is_number()) << phase << " " << j.dump();
       EXPECT_GE(j[phase].get<double>(), 0.0) << phase << " " << j.dump();
