@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
   python3 curl
   scdoc dpkg-dev file lintian man-db bash-completion zsh fish
+  clang libclang-rt-dev clang-tidy clang-format  # scripts/fuzz.sh (libFuzzer) and scripts/lint.sh
+  nginx tinyproxy openssl                        # TLS, HTTP/2 and proxy integration tests
 )
 
 missing=()

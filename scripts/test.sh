@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs dependencies, then builds and runs the whole test suite three ways: plain,
 # ThreadSanitizer, and AddressSanitizer+UndefinedBehaviorSanitizer. Then the packaging checks
-# (scripts/package.sh), and the benchmark's smoke mode, so it cannot rot (it reports; it never
-# fails on timings).
+# (scripts/package.sh), the static checks (scripts/lint.sh: clang-format and clang-tidy), a
+# short fuzzing run of every parser (scripts/fuzz.sh, FETCHPOOL_FUZZ_SECONDS each, default 20;
+# 0 skips it), and the benchmark's smoke mode, so it cannot rot (it reports; it never fails on
+# timings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -25,6 +27,18 @@ done
 if [ "${FETCHPOOL_SKIP_PACKAGE:-0}" != 1 ]; then
   echo "=== package: .deb, lintian, cmake --install"
   scripts/package.sh
+fi
+
+if [ "${FETCHPOOL_SKIP_LINT:-0}" != 1 ]; then
+  echo "=== lint"
+  [ -f build/compile_commands.json ] || scripts/build.sh release >/dev/null
+  scripts/lint.sh
+fi
+
+fuzz_seconds=${FETCHPOOL_FUZZ_SECONDS:-20}
+if [ "$fuzz_seconds" != 0 ]; then
+  echo "=== fuzz (${fuzz_seconds}s per target)"
+  scripts/fuzz.sh "$fuzz_seconds"
 fi
 
 if [ -x bench/run.sh ] && [ "${FETCHPOOL_SKIP_BENCH:-0}" != 1 ]; then

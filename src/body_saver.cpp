@@ -16,7 +16,7 @@ namespace fetchpool {
 namespace {
 
 constexpr int kCommitAttempts = 100;  // rename mode: names that appear on disk while we finish
-constexpr std::size_t kFeedChunk = 64 * 1024;
+constexpr std::size_t kFeedChunk = std::size_t{64} * 1024;
 
 std::optional<std::string> Header(CURL* easy, const char* name) {
   curl_header* h = nullptr;

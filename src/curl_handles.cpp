@@ -13,7 +13,7 @@ CurlGlobal::~CurlGlobal() {
 bool Slist::Append(const std::string& line) {
   curl_slist* grown = curl_slist_append(list_.get(), line.c_str());
   if (grown == nullptr) return false;
-  list_.release();  // curl_slist_append returned the same head, now extended
+  static_cast<void>(list_.release());  // curl_slist_append returned the same head, now extended
   list_.reset(grown);
   return true;
 }

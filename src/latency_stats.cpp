@@ -8,7 +8,7 @@ namespace fetchpool {
 
 int LatencyStats::BucketOf(std::uint64_t us) {
   if (us < static_cast<std::uint64_t>(kLinear)) return static_cast<int>(us);
-  const int msb = std::bit_width(us) - 1;  // >= kSubBits + 1
+  const int msb = static_cast<int>(std::bit_width(us)) - 1;  // >= kSubBits + 1
   const int shift = msb - kSubBits;
   const int sub = static_cast<int>((us >> shift) & ((1u << kSubBits) - 1));
   return kLinear + (shift - 1) * (1 << kSubBits) + sub;

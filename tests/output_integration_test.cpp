@@ -83,7 +83,9 @@ TEST_P(JsonFlagTest, EveryLineParsesWithAllFieldsAndASummaryLast) {
     EXPECT_GE(j["ms"].get<long>(), 0) << j.dump();
     EXPECT_EQ(j["attempts"], 1) << j.dump();
     EXPECT_EQ(j["ok"].get<bool>(), j["error"].is_null()) << j.dump();
-    if (!j["error"].is_null()) EXPECT_TRUE(j["error"].is_string()) << j.dump();
+    if (!j["error"].is_null()) {
+      EXPECT_TRUE(j["error"].is_string()) << j.dump();
+    }
     for (const char* phase : {"dns_ms", "connect_ms", "tls_ms", "first_byte_ms", "total_ms"}) {
       EXPECT_TRUE(j[phase].is_number()) << phase << " " << j.dump();
       EXPECT_GE(j[phase].get<double>(), 0.0) << phase << " " << j.dump();

@@ -183,8 +183,9 @@ TEST_F(SaveIntegrationTest, SameNameInOneRunNeverOverwrites) {
   std::sort(contents.begin(), contents.end());
   EXPECT_EQ(contents, "012345");  // every body kept once
   for (const std::string& line : SplitLines(r.out)) {
-    if (line.starts_with("[OK]"))
+    if (line.starts_with("[OK]")) {
       EXPECT_NE(line.find(" -> " + Dir() + "/bytes"), std::string::npos);
+    }
   }
 }
 

@@ -17,7 +17,7 @@ namespace fetchpool {
 
 // Longest input line accepted; longer ones become a failed "line too long" job, so a hostile
 // input cannot make a single line (or the bounded queue of them) take unbounded memory.
-inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 
 // Returns an empty string when `url` is an absolute http(s) URL with a host that libcurl's
 // curl_url parser accepts; otherwise the reason, e.g. "unsupported scheme 'ftp'".

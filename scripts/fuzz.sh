@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (tests/fuzz/*_fuzzer.cpp, clang with ASan+UBSan) in build-fuzz/ and
+# runs each one for SECONDS (default 60) from its seed corpus in tests/fuzz/corpus/TARGET/.
+# Exits non-zero on any finding: a crash, a failed property, a leak, a timeout or a memory blow-up.
+# The inputs a run finds go to build-fuzz/corpus/TARGET/ (the checked-in seeds are never
+# changed); a finding is saved as build-fuzz/artifacts/TARGET/crash-* (or leak-, timeout-, oom-).
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+[[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2; }
+
+dir=build-fuzz
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+CC=clang CXX=clang++ cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DFETCHPOOL_BUILD_TESTS=OFF -DFETCHPOOL_FUZZ=ON -DFETCHPOOL_WERROR=ON >/dev/null
+cmake --build "$dir" --target fetchpool_fuzzers -j "$(nproc)"
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for source in tests/fuzz/*_fuzzer.cpp; do targets+=("$(basename "$source" .cpp)"); done
+fi
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+failed=()
+for target in "${targets[@]}"; do
+  seeds=tests/fuzz/corpus/$target
+  work=$dir/corpus/$target
+  artifacts=$dir/artifacts/$target/
+  [ -d "$seeds" ] || { echo "fuzz: no seed corpus $seeds" >&2; exit 2; }
+  mkdir -p "$work" "$artifacts"
+  echo "=== fuzz $target: ${seconds}s"
+  log=$dir/$target.log
+  # -timeout: one input taking over 10 s is a finding (a hang); -rss_limit_mb: so is 2 GiB.
+  if "$dir/tests/fuzz/$target" "$work" "$seeds" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" >"$log" 2>&1; then
+    grep -E '^stat::number_of_executed_units|^Done' "$log" | tr '\n' ' ' || true
+    echo
+  else
+    echo "fuzz: $target found something (log: $log)" >&2
+    grep -E -A 30 'ERROR|property failed|runtime error|Test unit written' "$log" | head -n 60 >&2 || true
+    failed+=("$target")
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: findings in ${failed[*]}; reproduce with $dir/tests/fuzz/TARGET ARTIFACT" >&2
+  exit 1
+fi
+echo "fuzz: ${#targets[@]} targets clean after ${seconds}s each"
