@@ -182,6 +182,14 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(Between(1, INT_MAX))
       ->group(group);
+  app.add_option("--warn",
+                 "Count these statuses and error kinds as warnings, not failures (e.g. "
+                 "403,429,5xx,timeout)")
+      ->type_name("SPEC")
+      ->check(ParseInto(o.dispatch.warn, WarnSpec::Parse,
+                        "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
+                        "(timeout, connection, ...)"))
+      ->group(group);
   app.add_option("--max-time", o.max_time_s,
                  "Stop the whole run after this long, as Ctrl-C would (exit status 1)")
       ->type_name("SECS")
