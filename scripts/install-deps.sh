@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
   python3 curl
+  python3-jsonschema python3-markdown cmark-gfm  # tests validate the CI reports with them
 )
 
 missing=()
