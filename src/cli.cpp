@@ -96,10 +96,9 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   app.add_option("--codequality", o.codequality_path,
                  "Also write a GitLab Code Quality report to FILE")
       ->type_name("FILE");
-  auto* annotate =
-      AddEnum(app, "--annotate", o.annotate, kAnnotateModeNames,
-              "Also print a CI annotation per failed or warned URL: github (workflow commands)")
-          ->type_name("CI");
+  auto* annotate = AddEnum(app, "--annotate", o.annotate, kAnnotateModeNames,
+                           "Also annotate each failed or warned URL for CI: github")
+                       ->type_name("CI");
   app.add_flag("--ordered", o.ordered,
                "Print results in input order (still fetching concurrently, bounded memory)");
   auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
