@@ -231,6 +231,23 @@ TEST_F(CiReportsIntegrationTest, AfterAnInterruptEveryReportHoldsWhatFinishedMar
   }
 }
 
+TEST_F(CiReportsIntegrationTest, AStopByMaxFailuresMarksTheReportsInterruptedToo) {
+  std::string input;
+  for (int i = 0; i < 20; ++i) input += U("/status/404?n=" + std::to_string(i)) + "\n";
+  const ProcessResult r = RunInDir(
+      {"-w", "1", "--max-failures", "1", "--sarif", "r.sarif", "--codequality", "cq.json"}, input);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const Json sarif = ValidatedJson(P("r.sarif"), kSarifSchema);
+  ASSERT_TRUE(sarif.is_object());
+  EXPECT_EQ(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+  EXPECT_LT(sarif["runs"][0]["results"].size(), 20u);
+  const Json cq = ValidatedJson(P("cq.json"), kCodeQualitySchema);
+  ASSERT_TRUE(cq.is_array());
+  ASSERT_FALSE(cq.empty());
+  EXPECT_EQ(cq.back()["check_name"], "interrupted");
+}
+
 TEST_F(CiReportsIntegrationTest, AnUnwritableReportIsAUsageErrorBeforeFetching) {
   for (const char* flag : {"--markdown", "--sarif", "--codequality"}) {
     const std::string report = P("no/such/dir/report");
