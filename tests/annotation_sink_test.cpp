@@ -8,7 +8,6 @@
 namespace fetchpool {
 namespace {
 
-
 TEST(GithubAnnotationTest, OneWorkflowCommandPerFailedOrWarnedUrl) {
   Result fail = Failure("http://h/missing", ErrorKind::kHttpStatus, "HTTP 404", 7, "docs/urls.txt");
   EXPECT_EQ(

@@ -8,7 +8,6 @@
 namespace fetchpool {
 namespace {
 
-
 TEST(ReportRulesTest, RuleIdsAreUniqueAndNameTheIssuesKinds) {
   std::set<std::string_view> ids;
   for (int k = 0; k <= static_cast<int>(ErrorKind::kOther); ++k) {

@@ -8,7 +8,6 @@
 namespace fetchpool {
 namespace {
 
-
 TEST(SlowestUrlsTest, KeepsTheSlowestInBoundedMemory) {
   SlowestUrls slowest(10);
   for (std::uint64_t i = 0; i < 1000; ++i) {

@@ -8,7 +8,6 @@
 namespace fetchpool {
 namespace {
 
-
 TEST(WarnSpecTest, ParsesStatusesRangesClassesAndKinds) {
   const std::optional<WarnSpec> spec = WarnSpec::Parse("403,429,5xx,500-504,timeout,check-failed");
   ASSERT_TRUE(spec);
