@@ -87,6 +87,18 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   app.add_option("--junit", o.junit_path,
                  "Also write a JUnit XML report (one testcase per URL) to FILE")
       ->type_name("FILE");
+  app.add_option("--markdown", o.markdown_path,
+                 "Also write a Markdown report (a GitHub job summary) to FILE")
+      ->type_name("FILE");
+  app.add_option("--sarif", o.sarif_path,
+                 "Also write a SARIF 2.1.0 report (GitHub code scanning) to FILE")
+      ->type_name("FILE");
+  app.add_option("--codequality", o.codequality_path,
+                 "Also write a GitLab Code Quality report to FILE")
+      ->type_name("FILE");
+  auto* annotate = AddEnum(app, "--annotate", o.annotate, kAnnotateModeNames,
+                           "Also annotate each failed or warned URL for CI: github")
+                       ->type_name("CI");
   app.add_flag("--ordered", o.ordered,
                "Print results in input order (still fetching concurrently, bounded memory)");
   auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
@@ -97,6 +109,7 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   auto* v = app.add_flag_function("-v,--verbose", level(Verbosity::kVerbose),
                                   "Also print effective URL, IP and a latency percentiles line");
   q->excludes(s)->excludes(v);
+  annotate->excludes(s);  // annotations are stdout lines
   s->excludes(v);
   auto show = [&o](bool on) { return [&o, on](std::int64_t) { o.progress = on; }; };
   auto* p =
@@ -182,6 +195,14 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(Between(1, INT_MAX))
       ->group(group);
+  app.add_option("--warn",
+                 "Count these statuses and error kinds as warnings, not failures (e.g. "
+                 "403,429,5xx,timeout)")
+      ->type_name("SPEC")
+      ->check(ParseInto(o.dispatch.warn, WarnSpec::Parse,
+                        "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
+                        "(timeout, connection, ...)"))
+      ->group(group);
   app.add_option("--max-time", o.max_time_s,
                  "Stop the whole run after this long, as Ctrl-C would (exit status 1)")
       ->type_name("SECS")
@@ -263,6 +284,14 @@ std::vector<std::string> AcceptSingleDashLongFlags(const CLI::App& app, int argc
   return args;
 }
 
+// Annotations go among the result lines, so only the text format has room for them.
+std::string CheckAnnotate(const OutputOptions& o) {
+  if (o.annotate == AnnotateMode::kNone || o.format == OutputFormat::kText) return {};
+  return fmt::format("--annotate conflicts with --format {} (stdout must stay {})",
+                     NameOf(kOutputFormatNames, o.format),
+                     o.format == OutputFormat::kCsv ? "CSV" : "JSON Lines");
+}
+
 // --json is an alias: "" when it agrees with --format, else the complaint.
 std::string ResolveJsonAlias(OutputOptions& o, bool json) {
   if (!json) return {};
@@ -323,6 +352,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     fmt::print("{}\n", VersionText());
     return {std::nullopt, 0};
   }
+  if (problem.empty()) problem = CheckAnnotate(o.output);
   if (problem.empty()) problem = CheckLibcurlFeatures(o.fetch);
   if (!problem.empty()) {
     fmt::print(stderr, "fetchpool: {}\n", problem);

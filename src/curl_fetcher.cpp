@@ -34,6 +34,7 @@ Result Unfetched(const Job& job, ErrorKind kind, std::string reason) {
   Result result;
   result.seq = job.seq;
   result.line = job.line;
+  result.input = job.input;
   result.url = job.url;
   result.attempts = job.attempts + 1;
   result.error_kind = kind;

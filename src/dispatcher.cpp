@@ -105,6 +105,9 @@ std::optional<Task> Dispatcher::TakeRunnable() {
 }
 
 std::optional<Result> Dispatcher::Finish(Task task, Result result) {
+  // Every attempt's verdict, so whichever turns out final (a retry's last, or one cut short by a
+  // stop) is already marked when Settle counts failures.
+  ApplyWarnSpec(options_.warn, result);
   std::unique_lock lock(mutex_);
   hosts_.Release(task.host);
   const bool freed = hosts_.HasReady();

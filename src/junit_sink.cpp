@@ -67,6 +67,11 @@ void JUnitSink::Add(const Result& r) {
                                 XmlEscape(r.url), seconds);
   if (r.ok) {
     xml += "/>\n";
+  } else if (r.warning) {
+    // JUnit has no warning level: the case passes, and says why it was not ok.
+    fmt::format_to(std::back_inserter(xml),
+                   ">\n      <system-out>warning ({}): {}: {}</system-out>\n    </testcase>\n",
+                   ErrorKindName(r.error_kind), XmlEscape(r.url), XmlEscape(r.error));
   } else {
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <failure message=\"{}\" type=\"{}\">{}: {}</failure>\n"
@@ -84,8 +89,12 @@ Status JUnitSink::Finish(const RunTotals& totals) {
       "<testsuites name=\"fetchpool\" tests=\"{0}\" failures=\"{1}\" errors=\"0\" "
       "time=\"{2:.3f}\">\n"
       "  <testsuite name=\"fetchpool\" tests=\"{0}\" failures=\"{1}\" errors=\"0\" "
-      "skipped=\"0\" time=\"{2:.3f}\">\n",
-      s.total, s.failed, s.elapsed_s);
+      "skipped=\"0\" time=\"{2:.3f}\">\n{3}",
+      s.total, s.failed, s.elapsed_s,
+      totals.interrupted
+          ? "    <properties>\n      <property name=\"interrupted\" value=\"true\"/>\n"
+            "    </properties>\n"
+          : "");
   return file_->Commit(head, "  </testsuite>\n</testsuites>\n");
 }
 

@@ -33,7 +33,8 @@ PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, Reor
       .stdout_sink = {.format = o.format,
                       .color =
                           o.format == OutputFormat::kText && UseColor(o.color, io.out_is_terminal),
-                      .verbose = o.verbosity == Verbosity::kVerbose},
+                      .verbose = o.verbosity == Verbosity::kVerbose,
+                      .github_annotations = o.annotate == AnnotateMode::kGithub},
       .verbosity = o.verbosity,
       .progress = o.verbosity != Verbosity::kSilent && o.progress.value_or(io.err_is_terminal),
       .start = io.start,
@@ -97,7 +98,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   PipelineOutcome outcome;
   outcome.out_of_time = deadline && deadline->fired();
   deadline.reset();
-  outcome.report_error = printer.Finish();
+  outcome.report_error = printer.Finish(stop.stop_requested() || dispatcher.stopped_early());
   outcome.summary = printer.summary();
   outcome.read_error = std::move(read.error);
   outcome.write_error = printer.write_error();

@@ -89,11 +89,11 @@ void Printer::Emit(const Result& result) {
   stdout_sink_->Add(result);
 }
 
-Status Printer::Finish() {
+Status Printer::Finish(bool interrupted) {
   summary_.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count();
   progress_.Clear();
-  const RunTotals totals{.summary = summary_, .latency = latency_};
+  const RunTotals totals{.summary = summary_, .latency = latency_, .interrupted = interrupted};
   if (stdout_sink_ && !broken()) static_cast<void>(stdout_sink_->Finish(totals));
   Flush();
   Status first_failure;

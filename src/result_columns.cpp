@@ -46,6 +46,8 @@ constexpr std::array kColumns = {
     ResultColumn{"saved_to", [](const Result& r) { return TextOrNull(r.saved_path); }},
     ResultColumn{"skipped", [](const Result& r) -> ColumnValue { return r.skipped; }},
     ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.warning; }},
+    // Last, so CSV readers that go by position keep working; "-" for stdin.
+    ResultColumn{"file", [](const Result& r) -> ColumnValue { return r.input; }},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "fetchpool/result_sink.hpp"
 
+#include "fetchpool/annotation_sink.hpp"
 #include "fetchpool/csv_sink.hpp"
 #include "fetchpool/json_lines_sink.hpp"
 #include "fetchpool/text_sink.hpp"
@@ -15,8 +16,10 @@ std::unique_ptr<ResultSink> MakeStdoutSink(const StdoutSinkOptions& options, Sin
     case OutputFormat::kText:
       break;
   }
-  return std::make_unique<TextSink>(TextStyle{.color = options.color, .verbose = options.verbose},
-                                    buffers);
+  auto text = std::make_unique<TextSink>(
+      TextStyle{.color = options.color, .verbose = options.verbose}, buffers);
+  if (options.github_annotations) return MakeGithubAnnotationSink(std::move(text), buffers);
+  return text;
 }
 
 }  // namespace fetchpool

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <string>
 
+#include "fetchpool/ci_reports.hpp"
 #include "fetchpool/curl_fetcher.hpp"
 #include "fetchpool/curl_handles.hpp"
 #include "fetchpool/junit_sink.hpp"
@@ -30,6 +31,7 @@ Status Prepare(const Options& options, Prepared& out) {
     if (Status s = JUnitSink::Create(options.output.junit_path, &junit); !s.ok()) return s;
     out.reports.push_back(std::move(junit));
   }
+  if (Status s = AddCiReports(options, out.reports); !s.ok()) return s;
   // An unusable DIR is the user's mistake: say so before anything is fetched.
   if (!options.save.dir.empty()) return OutputDir::Open(options.save, &out.output_dir);
   return Status::Ok();

@@ -100,8 +100,13 @@ namespace {
 class SourceReader {
  public:
   SourceReader(const ReadTarget& target, std::stop_token stop, int wake_fd, std::uint64_t& seq,
-               const std::optional<Shard>& shard)
-      : target_(target), stop_(std::move(stop)), wake_fd_(wake_fd), seq_(seq), shard_(shard) {}
+               const std::optional<Shard>& shard, std::string_view input)
+      : target_(target),
+        stop_(std::move(stop)),
+        wake_fd_(wake_fd),
+        seq_(seq),
+        shard_(shard),
+        input_(input) {}
 
   bool Read(int fd, const std::string& name, Status& error) {
     char buf[64 * 1024];
@@ -169,6 +174,7 @@ class SourceReader {
     if (target_.window != nullptr && !target_.window->Acquire(stop_)) return false;
     job->seq = seq_++;
     job->line = line_;
+    job->input = input_;
     return target_.submit(std::move(*job));
   }
 
@@ -177,6 +183,7 @@ class SourceReader {
   int wake_fd_;
   std::uint64_t& seq_;
   const std::optional<Shard>& shard_;
+  std::string_view input_;  // Job::input
   std::uint64_t line_ = 0;
   std::string pending_;
   bool overlong_ = false;
@@ -194,7 +201,9 @@ ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target, std::s
       outcome.error = Status::FromErrno(fmt::format("cannot open '{}'", name), errno);
       break;
     }
-    SourceReader reader(target, stop, wakeup.fd(), outcome.urls, input.shard);
+    // Jobs view the name where `input` keeps it; stdin's is a literal.
+    const std::string_view source = name == "-" ? kStdinName : std::string_view(name);
+    SourceReader reader(target, stop, wakeup.fd(), outcome.urls, input.shard, source);
     if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error)) break;
   }
   return outcome;

@@ -82,5 +82,33 @@ TEST_F(JUnitSinkTest, DestroyedWithoutFinishLeavesNoTemporaryFiles) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_.path()));
 }
 
+TEST_F(JUnitSinkTest, AWarnedUrlStaysAPassingCaseWithTheWarningInSystemOut) {
+  const std::string path = dir_ / "j.xml";
+  std::unique_ptr<ResultSink> report;
+  ASSERT_TRUE(JUnitSink::Create(path, &report).ok());
+  Result warned;
+  warned.url = "http://h/403";
+  warned.error = "HTTP 403";
+  warned.error_kind = ErrorKind::kHttpStatus;
+  warned.warning = true;
+  report->Add(warned);
+  Summary s;
+  s.total = s.warned = 1;
+  LatencyStats latency;
+  ASSERT_TRUE(report->Finish({.summary = s, .latency = latency, .interrupted = true}).ok());
+  const testing::ProcessResult py = testing::RunProcess(
+      {"/usr/bin/python3", "-c",
+       "import sys, xml.etree.ElementTree as ET\n"
+       "suite = ET.parse(sys.argv[1]).getroot().find('testsuite')\n"
+       "case = suite.find('testcase')\n"
+       "prop = suite.find('properties/property')\n"
+       "print(suite.get('failures'), case.find('failure'), case.find('system-out').text,\n"
+       "      prop.get('name'), prop.get('value'))\n",
+       path},
+      "", 30s);
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_EQ(py.out, "0 None warning (http_status): http://h/403: HTTP 403 interrupted true\n");
+}
+
 }  // namespace
 }  // namespace fetchpool

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "fetchpool/retry_policy.hpp"
+#include "fetchpool/warn_spec.hpp"
 
 namespace fetchpool {
 
@@ -11,6 +12,7 @@ struct DispatchOptions {
   RetryOptions retry;
   int per_host = 0;      // 0: no limit beyond the number of workers
   int max_failures = 0;  // 0: never stop early
+  WarnSpec warn;         // --warn: failures that count as warnings (decided on the final result)
 };
 
 // The worker pool: how many transfers at once, and how often they may start. A plain value.

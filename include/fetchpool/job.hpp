@@ -5,18 +5,25 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fetchpool/expectations.hpp"
 
 namespace fetchpool {
+
+// The name of standard input in reports and results ("-", as on the command line).
+inline constexpr std::string_view kStdinName = "-";
 
 // One URL line of the input, as the reader hands it to a worker. A plain value: it is moved
 // between threads through a BoundedQueue, never shared.
 struct Job {
   std::uint64_t seq = 0;   // 0-based position among the input's URLs
   std::uint64_t line = 0;  // 1-based line number within its source
-  std::string url;         // as given (trimmed)
-  std::string invalid;     // non-empty: why this line cannot be fetched; the worker only reports it
+  // The source as named on the command line, kStdinName for stdin. It views the name in
+  // InputOptions::files (or a literal), which outlives every job and result of the run.
+  std::string_view input = kStdinName;
+  std::string url;      // as given (trimmed)
+  std::string invalid;  // non-empty: why this line cannot be fetched; the worker only reports it
   std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none
 
   // Carried between attempts when the job is retried.
@@ -51,6 +58,7 @@ enum class ErrorKind {
 struct Result {
   std::uint64_t seq = 0;
   std::uint64_t line = 0;
+  std::string_view input = kStdinName;  // Job::input
   std::string url;
   bool ok = false;
   // Not ok, but it must not fail the run (--warn, --fail-after): counted as warned, shown as

@@ -16,6 +16,10 @@ inline const EnumNames<OutputFormat> kOutputFormatNames = {{"text", OutputFormat
                                                            {"jsonl", OutputFormat::kJsonLines},
                                                            {"csv", OutputFormat::kCsv}};
 
+// --annotate: CI annotations among the result lines on stdout.
+enum class AnnotateMode { kNone, kGithub };
+inline const EnumNames<AnnotateMode> kAnnotateModeNames = {{"github", AnnotateMode::kGithub}};
+
 enum class Verbosity { kSilent, kQuiet, kNormal, kVerbose };
 
 // What the printer shows and which reports it writes. A plain value.
@@ -26,6 +30,11 @@ struct OutputOptions {
   std::optional<bool> progress;  // nullopt: only when stderr is a terminal
   bool ordered = false;          // print in input order
   std::string junit_path;        // also write a JUnit report there; empty: none
+  // CI reports (ci_reports.hpp); empty: none.
+  std::string markdown_path;
+  std::string sarif_path;
+  std::string codequality_path;
+  AnnotateMode annotate = AnnotateMode::kNone;
 };
 
 }  // namespace fetchpool

@@ -50,8 +50,8 @@ class Printer {
              const std::atomic<std::int64_t>& input_total);
 
   // Writes the summary, flushes, and completes every report. Returns the first report's
-  // failure, or ok.
-  Status Finish();
+  // failure, or ok. `interrupted`: the run was cut short (RunTotals::interrupted).
+  Status Finish(bool interrupted = false);
 
   const Summary& summary() const { return summary_; }
   // Why stdout could not be written (ok while it can).

@@ -15,6 +15,9 @@ namespace fetchpool {
 struct RunTotals {
   const Summary& summary;
   const LatencyStats& latency;
+  // The run was cut short (a signal, --max-time, --max-failures, a closed stdout): the results
+  // were only those that finished, and reports say so.
+  bool interrupted = false;
 };
 
 // One destination for results: a format on stdout, or a report file. The printer counts, orders
@@ -38,8 +41,9 @@ struct SinkBuffers {
 
 struct StdoutSinkOptions {
   OutputFormat format = OutputFormat::kText;
-  bool color = false;    // text only
-  bool verbose = false;  // text only: effective URL, IP and the latency line
+  bool color = false;               // text only
+  bool verbose = false;             // text only: effective URL, IP and the latency line
+  bool github_annotations = false;  // text only: --annotate github (annotation_sink.hpp)
 };
 
 // The sink for --format, writing into `buffers` (which must outlive it).

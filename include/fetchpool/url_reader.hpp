@@ -44,6 +44,7 @@ struct ReadTarget {
 };
 
 // Reads the inputs in order ("-" is stdin), submitting one Job per URL line of this shard.
+// Each job's `input` views its name in `input.files`, so `input` must outlive the jobs.
 // Returns promptly once `stop` is requested, even while waiting for input on a terminal or
 // pipe.
 // Thread-compatible: run it on one thread (the reader).
