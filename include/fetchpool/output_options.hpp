@@ -26,6 +26,8 @@ struct OutputOptions {
   std::optional<bool> progress;  // nullopt: only when stderr is a terminal
   bool ordered = false;          // print in input order
   std::string junit_path;        // also write a JUnit report there; empty: none
+  bool stats = false;            // --stats: histogram, statuses, failure kinds, slowest (-v too)
+  std::string html_path;         // --html: also write a self-contained HTML report; empty: none
 };
 
 }  // namespace fetchpool
