@@ -87,6 +87,11 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   app.add_option("--junit", o.junit_path,
                  "Also write a JUnit XML report (one testcase per URL) to FILE")
       ->type_name("FILE");
+  app.add_flag("--stats", o.stats,
+               "Before the summary: latency histogram, statuses, failure kinds, slowest URLs");
+  app.add_option("--html", o.html_path,
+                 "Also write a self-contained HTML report (charts, tables) to FILE")
+      ->type_name("FILE");
   app.add_flag("--ordered", o.ordered,
                "Print results in input order (still fetching concurrently, bounded memory)");
   auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
@@ -95,7 +100,7 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   auto* s = app.add_flag_function("-s,--silent", level(Verbosity::kSilent),
                                   "Print nothing; only the exit status tells");
   auto* v = app.add_flag_function("-v,--verbose", level(Verbosity::kVerbose),
-                                  "Also print effective URL, IP and a latency percentiles line");
+                                  "Also print effective URL, IP, latency percentiles and --stats");
   q->excludes(s)->excludes(v);
   s->excludes(v);
   auto show = [&o](bool on) { return [&o, on](std::int64_t) { o.progress = on; }; };

@@ -6,6 +6,7 @@
 
 #include "fetchpool/bounded_queue.hpp"
 #include "fetchpool/dispatcher.hpp"
+#include "fetchpool/input_count.hpp"
 #include "fetchpool/pacer.hpp"
 #include "fetchpool/printer.hpp"
 #include "fetchpool/run_deadline.hpp"
@@ -26,6 +27,15 @@ bool UseColor(ColorMode mode, bool terminal) {
   return terminal && (no_color == nullptr || no_color[0] == '\0');
 }
 
+// Block characters only on a UTF-8 terminal; colour as the result tags have it.
+TermStyle StatsStyle(const OutputOptions& o, const PipelineIo& io) {
+  const bool text = o.format == OutputFormat::kText;
+  const bool terminal = text ? io.out_is_terminal : io.err_is_terminal;
+  return {.unicode = terminal && LocaleIsUtf8(),
+          .color = text && UseColor(o.color, io.out_is_terminal),
+          .width = TerminalWidth(text ? io.out_fd : io.err_fd)};
+}
+
 PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, ReorderWindow* window) {
   return {
       .out_fd = io.out_fd,
@@ -38,6 +48,11 @@ PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, Reor
       .progress = o.verbosity != Verbosity::kSilent && o.progress.value_or(io.err_is_terminal),
       .start = io.start,
       .window = window,
+      .stats = o.stats || o.verbosity == Verbosity::kVerbose,
+      .stats_to_stderr = o.format != OutputFormat::kText,
+      .stats_style = StatsStyle(o, io),
+      .progress_style = {.unicode = io.err_is_terminal && LocaleIsUtf8(),
+                         .width = TerminalWidth(io.err_fd)},
   };
 }
 
@@ -74,14 +89,33 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
     input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     dispatcher.CloseInput();
   });
-  WorkerPool pool(
-      {.workers = workers, .head = options.fetch.head, .pacer = pacer ? &*pacer : nullptr},
-      std::move(io.make_fetcher), dispatcher, results, stop.get_token());
+  // For the progress line: a total from the start when the inputs are regular files. The
+  // reader's own count (at the end of the input) wins over this one.
+  const PrinterSetup printer_setup =
+      MakePrinterSetup(options.output, io, window ? &*window : nullptr);
+  std::jthread counter;
+  if (printer_setup.progress) {
+    counter = std::jthread([&](std::stop_token counting) {
+      if (const std::optional<std::uint64_t> n = CountUrls(options.input, counting)) {
+        std::int64_t unknown = -1;
+        input_total.compare_exchange_strong(unknown, static_cast<std::int64_t>(*n),
+                                            std::memory_order_relaxed);
+      }
+    });
+  }
+  WorkerPool pool({.workers = workers,
+                   .head = options.fetch.head,
+                   .pacer = pacer ? &*pacer : nullptr,
+                   .start = io.start},
+                  std::move(io.make_fetcher), dispatcher, results, stop.get_token());
   if (pool.size() == 0) stop.request_stop();
 
-  Printer printer(MakePrinterSetup(options.output, io, window ? &*window : nullptr),
-                  std::move(io.reports), stop.get_token());
+  Printer printer(printer_setup, std::move(io.reports), stop.get_token());
   printer.Drain(results, stop, input_total);
+  if (counter.joinable()) {
+    counter.request_stop();
+    counter.join();
+  }
   pool.Join();
   reader.join();
 
