@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
   python3 curl
+  chromium python3-websocket  # the HTML report's browser test and scripts/report-screenshot.sh
 )
 
 missing=()
