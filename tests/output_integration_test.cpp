@@ -317,7 +317,7 @@ const std::vector<std::string> kCsvHeader = {
     "index",    "url",      "ok",         "status",     "bytes",
     "ms",       "attempts", "error",      "error_kind", "effective_url",
     "ip",       "dns_ms",   "connect_ms", "tls_ms",     "first_byte_ms",
-    "total_ms", "saved_to", "skipped", "warning"};
+    "total_ms", "saved_to", "skipped",    "warning"};
 
 TEST_F(OutputIntegrationTest, CsvParsesWithPythonAndTheSummaryGoesToStderr) {
   const std::string input = U("/size/1229") + "\n" + U("/status/404") + "\n" + Refused() + "\n" +
@@ -623,7 +623,13 @@ TEST_F(OutputIntegrationTest, VerboseAddsDetailsAndALatencyLine) {
       RunFetchpool({"-v", "-w", "1"}, U("/redirect/2") + "\n" + U("/size/10") + "\n" +
                                           U("/status/404") + "\n" + "ftp://127.0.0.1/\n");
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const auto lines = SplitLines(r.out);
+  auto lines = SplitLines(r.out);
+  // -v also shows the --stats block (issue 14) between the results and the latency line.
+  const auto stats = std::find(lines.begin(), lines.end(), "Latency histogram:");
+  ASSERT_EQ(stats - lines.begin(), 4) << r.out;
+  const auto latency = std::find_if(stats, lines.end(),
+                                    [](const std::string& l) { return l.starts_with("Latency:"); });
+  lines.erase(stats, latency);
   ASSERT_EQ(lines.size(), 6u) << r.out;
   EXPECT_TRUE(std::regex_match(
       lines[0],
