@@ -99,6 +99,11 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   auto* annotate = AddEnum(app, "--annotate", o.annotate, kAnnotateModeNames,
                            "Also annotate each failed or warned URL for CI: github")
                        ->type_name("CI");
+  app.add_flag("--stats", o.stats,
+               "Before the summary: latency histogram, statuses, failure kinds, slowest URLs");
+  app.add_option("--html", o.html_path,
+                 "Also write a self-contained HTML report (charts, tables) to FILE")
+      ->type_name("FILE");
   app.add_flag("--ordered", o.ordered,
                "Print results in input order (still fetching concurrently, bounded memory)");
   auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
@@ -107,7 +112,7 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   auto* s = app.add_flag_function("-s,--silent", level(Verbosity::kSilent),
                                   "Print nothing; only the exit status tells");
   auto* v = app.add_flag_function("-v,--verbose", level(Verbosity::kVerbose),
-                                  "Also print effective URL, IP and a latency percentiles line");
+                                  "Also print effective URL, IP, latency percentiles and --stats");
   q->excludes(s)->excludes(v);
   annotate->excludes(s);  // annotations are stdout lines
   s->excludes(v);

@@ -41,6 +41,7 @@ bool Dispatcher::Submit(Job job) {
     reader_waiting_ = false;
   }
   if (input.stop_requested() || Stopping()) return false;
+  task.job.ready_at = Clock::now();  // handed over: from here on it waits for a worker
   fresh_.push_back(std::move(task));
   ++pending_;
   const bool wake = idle_workers_ > 0;
@@ -115,6 +116,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
     if (const auto delay = RetryDelay(options_.retry, result, unit)) {
       task.job.attempts = result.attempts;
+      task.job.ready_at = Clock::now();  // its wait for the retry starts now
       task.last = std::move(result);
       retries_.Push(Clock::now() + *delay, std::move(task));
       // An idle worker must learn the new due time (or take the freed slot).

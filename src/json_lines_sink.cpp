@@ -33,6 +33,17 @@ Json ToJson(const ColumnValue& value) {
 
 double Round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
+// --stats' fixed buckets: [{"le_ms":1,"count":N}, ..., {"le_ms":null,"count":N}] (the last one
+// holds everything slower than 60 s).
+Json LatencyBuckets(const RunStats& stats) {
+  Json buckets = Json::array();
+  for (std::size_t i = 0; i < RunStats::kBuckets; ++i) {
+    const Json le = i < RunStats::kBucketMs.size() ? Json(RunStats::kBucketMs[i]) : Json(nullptr);
+    buckets.push_back({{"le_ms", le}, {"count", stats.buckets()[i]}});
+  }
+  return buckets;
+}
+
 }  // namespace
 
 void JsonLinesSink::Add(const Result& result) {
@@ -56,6 +67,7 @@ Status JsonLinesSink::Finish(const RunTotals& totals) {
                                {"p90_ms", Round3(latency.PercentileMs(0.90))},
                                {"p99_ms", Round3(latency.PercentileMs(0.99))},
                                {"max_ms", Round3(latency.MaxMs())},
+                               {"latency_buckets", LatencyBuckets(totals.stats)},
                            });
   return Status::Ok();
 }

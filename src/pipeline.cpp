@@ -6,6 +6,7 @@
 
 #include "fetchpool/bounded_queue.hpp"
 #include "fetchpool/dispatcher.hpp"
+#include "fetchpool/input_count.hpp"
 #include "fetchpool/pacer.hpp"
 #include "fetchpool/printer.hpp"
 #include "fetchpool/run_deadline.hpp"
@@ -26,6 +27,15 @@ bool UseColor(ColorMode mode, bool terminal) {
   return terminal && (no_color == nullptr || no_color[0] == '\0');
 }
 
+// Block characters only on a UTF-8 terminal; colour as the result tags have it.
+TermStyle StatsStyle(const OutputOptions& o, const PipelineIo& io) {
+  const bool text = o.format == OutputFormat::kText;
+  const bool terminal = text ? io.out_is_terminal : io.err_is_terminal;
+  return {.unicode = terminal && LocaleIsUtf8(),
+          .color = text && UseColor(o.color, io.out_is_terminal),
+          .width = TerminalWidth(text ? io.out_fd : io.err_fd)};
+}
+
 PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, ReorderWindow* window) {
   return {
       .out_fd = io.out_fd,
@@ -39,6 +49,11 @@ PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, Reor
       .progress = o.verbosity != Verbosity::kSilent && o.progress.value_or(io.err_is_terminal),
       .start = io.start,
       .window = window,
+      .stats = o.stats || o.verbosity == Verbosity::kVerbose,
+      .stats_to_stderr = o.format != OutputFormat::kText,
+      .stats_style = StatsStyle(o, io),
+      .progress_style = {.unicode = io.err_is_terminal && LocaleIsUtf8(),
+                         .width = TerminalWidth(io.err_fd)},
   };
 }
 
@@ -48,6 +63,18 @@ std::optional<std::chrono::steady_clock::time_point> DeadlineOf(
   if (options.max_time_s <= 0) return std::nullopt;
   return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                      std::chrono::duration<double>(options.max_time_s));
+}
+
+// For the progress line: a total from the start when the inputs are regular files. The
+// reader's own count (at the end of the input) wins over this one.
+std::jthread CountInBackground(const InputOptions& input, std::atomic<std::int64_t>& total) {
+  return std::jthread([&input, &total](std::stop_token counting) {
+    if (const std::optional<std::uint64_t> n = CountUrls(input, counting)) {
+      std::int64_t unknown = -1;
+      total.compare_exchange_strong(unknown, static_cast<std::int64_t>(*n),
+                                    std::memory_order_relaxed);
+    }
+  });
 }
 
 }  // namespace
@@ -66,9 +93,13 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   BoundedQueue<Result> results(DispatchCapacity::ForWorkers(workers).max_fresh);
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
-  WorkerPool pool(
-      {.workers = workers, .head = options.fetch.head, .pacer = pacer ? &*pacer : nullptr},
-      std::move(io.make_fetcher), dispatcher, results, stop.get_token());
+  const PrinterSetup printer_setup =
+      MakePrinterSetup(options.output, io, window ? &*window : nullptr);
+  WorkerPool pool({.workers = workers,
+                   .head = options.fetch.head,
+                   .pacer = pacer ? &*pacer : nullptr,
+                   .start = io.start},
+                  std::move(io.make_fetcher), dispatcher, results, stop.get_token());
   ReadOutcome read;
   bool no_workers = false;  // the system refused the first worker thread
   std::jthread reader([&] {
@@ -88,10 +119,15 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
     dispatcher.CloseInput();
     pool.StopGrowing();
   });
+  std::jthread counter;
+  if (printer_setup.progress) counter = CountInBackground(options.input, input_total);
 
-  Printer printer(MakePrinterSetup(options.output, io, window ? &*window : nullptr),
-                  std::move(io.reports), stop.get_token());
+  Printer printer(printer_setup, std::move(io.reports), stop.get_token());
   printer.Drain(results, stop, input_total);
+  if (counter.joinable()) {
+    counter.request_stop();
+    counter.join();
+  }
   reader.join();  // before Join: the reader is the one that starts workers
   pool.Join();
 

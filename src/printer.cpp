@@ -20,7 +20,7 @@ Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSi
       out_(setup.out_fd, stop),
       err_(setup.err_fd, stop),
       reports_(std::move(reports)),
-      progress_(err_) {
+      progress_(err_, setup.progress_style) {
   buffers_.out.reserve(kFlushAt * 2);
   if (setup_.verbosity != Verbosity::kSilent) {
     stdout_sink_ = MakeStdoutSink(setup_.stdout_sink, buffers_);
@@ -83,6 +83,7 @@ void Printer::Emit(const Result& result) {
   ++(result.ok ? summary_.ok : result.warning ? summary_.warned : summary_.failed);
   if (result.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.attempts - 1);
   latency_.Add(result.elapsed);
+  stats_.Add(result);
   for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);
   if (broken() || !stdout_sink_) return;
   if (setup_.verbosity == Verbosity::kQuiet && result.ok) return;
@@ -93,7 +94,12 @@ Status Printer::Finish(bool interrupted) {
   summary_.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count();
   progress_.Clear();
-  const RunTotals totals{.summary = summary_, .latency = latency_, .interrupted = interrupted};
+  const RunTotals totals{
+      .summary = summary_, .latency = latency_, .stats = stats_, .interrupted = interrupted};
+  if (setup_.stats && stdout_sink_ && !broken()) {
+    (setup_.stats_to_stderr ? buffers_.err : buffers_.out) +=
+        FormatStats(stats_, setup_.stats_style);
+  }
   if (stdout_sink_ && !broken()) static_cast<void>(stdout_sink_->Finish(totals));
   Flush();
   Status first_failure;

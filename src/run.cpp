@@ -9,6 +9,7 @@
 #include "fetchpool/ci_reports.hpp"
 #include "fetchpool/curl_fetcher.hpp"
 #include "fetchpool/curl_handles.hpp"
+#include "fetchpool/html_sink.hpp"
 #include "fetchpool/junit_sink.hpp"
 #include "fetchpool/output_dir.hpp"
 #include "fetchpool/pipeline.hpp"
@@ -32,6 +33,12 @@ Status Prepare(const Options& options, Prepared& out) {
     out.reports.push_back(std::move(junit));
   }
   if (Status s = AddCiReports(options, out.reports); !s.ok()) return s;
+  if (!options.output.html_path.empty()) {
+    std::unique_ptr<ResultSink> html;
+    const Status s = HtmlSink::Create(options.output.html_path, options.pool.workers, &html);
+    if (!s.ok()) return s;
+    out.reports.push_back(std::move(html));
+  }
   // An unusable DIR is the user's mistake: say so before anything is fetched.
   if (!options.save.dir.empty()) return OutputDir::Open(options.save, &out.output_dir);
   return Status::Ok();

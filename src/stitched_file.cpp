@@ -44,7 +44,25 @@ Status StitchedFile::Fail(std::string_view step) const {
   return Status::FromErrno(fmt::format("cannot write {} '{}': {}", what_, path_, step), errno);
 }
 
+namespace {
+
+// Copies all of `from` (from its start) to `to`; false when reading failed.
+bool CopyAll(std::FILE* from, std::FILE* to) {
+  std::fflush(from);
+  std::rewind(from);
+  char buf[64 * 1024];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, from)) > 0) std::fwrite(buf, 1, n, to);
+  return std::ferror(from) == 0;
+}
+
+}  // namespace
+
 Status StitchedFile::Commit(std::string_view head, std::string_view tail) {
+  return Commit(head, nullptr, tail);
+}
+
+Status StitchedFile::Commit(std::string_view head, std::FILE* more, std::string_view tail) {
   if (committed_) return Status::Ok();
   committed_ = true;
   std::string tmp = path_ + ".tmp-XXXXXX";
@@ -58,12 +76,8 @@ Status StitchedFile::Commit(std::string_view head, std::string_view tail) {
     return failed;
   }
   std::fwrite(head.data(), 1, head.size(), out.get());
-  std::fflush(body_.get());
-  std::rewind(body_.get());
-  char buf[64 * 1024];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, body_.get())) > 0) std::fwrite(buf, 1, n, out.get());
-  const bool read_failed = std::ferror(body_.get()) != 0;
+  bool read_failed = !CopyAll(body_.get(), out.get());
+  if (more != nullptr && !CopyAll(more, out.get())) read_failed = true;
   std::fwrite(tail.data(), 1, tail.size(), out.get());
   const bool write_failed = std::ferror(out.get()) != 0 || std::fflush(out.get()) != 0;
   ::fchmod(::fileno(out.get()), 0644);

@@ -7,6 +7,19 @@
 
 namespace fetchpool {
 
+void WorkerPool::RecordSpan(Result& result, const Job& job, int index,
+                            std::chrono::steady_clock::time_point started) const {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  const auto now = std::chrono::steady_clock::now();
+  result.span.worker = index;
+  result.span.start = duration_cast<microseconds>(started - setup_.start);
+  result.span.took = duration_cast<microseconds>(now - started);
+  if (job.ready_at != std::chrono::steady_clock::time_point{} && job.ready_at < started) {
+    result.span.waited = duration_cast<microseconds>(started - job.ready_at);
+  }
+}
+
 WorkerPool::WorkerPool(const WorkerPoolSetup& setup, FetcherFactory make_fetcher,
                        Dispatcher& dispatcher, BoundedQueue<Result>& results, std::stop_token stop)
     : setup_(setup),
@@ -25,7 +38,8 @@ bool WorkerPool::Grow(std::size_t wanted) {
   while (threads_.size() < target && !refused_) {
     running_.fetch_add(1, std::memory_order_relaxed);
     try {
-      threads_.emplace_back([this] { Work(); });
+      const int index = static_cast<int>(threads_.size());
+      threads_.emplace_back([this, index] { Work(index); });
     } catch (const std::system_error& e) {
       running_.fetch_sub(1, std::memory_order_relaxed);
       refused_ = true;
@@ -52,13 +66,13 @@ void WorkerPool::Leave() {
   if (running_.fetch_sub(1, std::memory_order_acq_rel) == 1) results_.close();
 }
 
-void WorkerPool::Work() {
+void WorkerPool::Work(int index) {
   {
     const std::unique_ptr<Fetcher> fetcher = make_fetcher_(stop_);
     // Pushes are not stop-aware: a finished result must reach the printer even during shutdown
     // (it drains until the queue closes, so this cannot block forever).
     while (std::optional<Task> task = dispatcher_.Next()) {
-      std::optional<Result> result = Attempt(*fetcher, task->job);
+      std::optional<Result> result = Attempt(*fetcher, task->job, index);
       std::optional<Result> done = result ? dispatcher_.Finish(std::move(*task), std::move(*result))
                                           : dispatcher_.Abandon(std::move(*task));
       if (done) results_.push(std::move(*done));
@@ -70,11 +84,12 @@ void WorkerPool::Work() {
   Leave();
 }
 
-std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job) {
+std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job, int index) {
   if (!job.invalid.empty()) return fetcher.Fetch(job, Method::kGet);  // reported, not requested
   Pacer* pacer = setup_.pacer;
   if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
-  if (job.attempts == 0) job.first_start = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
+  if (job.attempts == 0) job.first_start = started;
   // Body checks need a body.
   const bool head = setup_.head && !job.head_refused && !(job.expect && job.expect->NeedsBody());
   Result result = fetcher.Fetch(job, head ? Method::kHead : Method::kGet);
@@ -83,6 +98,7 @@ std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job) {
     if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
     result = fetcher.Fetch(job, Method::kGet);
   }
+  RecordSpan(result, job, index, started);
   return result;
 }
 

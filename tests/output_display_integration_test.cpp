@@ -2,6 +2,8 @@
 // --quiet, --silent, --verbose, the progress line, and per-line checks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -70,7 +72,13 @@ TEST_F(OutputIntegrationTest, VerboseAddsDetailsAndALatencyLine) {
       RunFetchpool({"-v", "-w", "1"}, U("/redirect/2") + "\n" + U("/size/10") + "\n" +
                                           U("/status/404") + "\n" + "ftp://127.0.0.1/\n");
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const auto lines = SplitLines(r.out);
+  auto lines = SplitLines(r.out);
+  // -v also shows the --stats block (issue 14) between the results and the latency line.
+  const auto stats = std::find(lines.begin(), lines.end(), "Latency histogram:");
+  ASSERT_EQ(stats - lines.begin(), 4) << r.out;
+  const auto latency = std::find_if(stats, lines.end(),
+                                    [](const std::string& l) { return l.starts_with("Latency:"); });
+  lines.erase(stats, latency);
   ASSERT_EQ(lines.size(), 6u) << r.out;
   EXPECT_TRUE(std::regex_match(
       lines[0],

@@ -30,6 +30,9 @@ struct Job {
   int attempts = 0;                                     // transfers already made
   std::chrono::steady_clock::time_point first_start{};  // of the first attempt; epoch before it
   bool head_refused = false;  // --head got 405/501 here once: later attempts use GET
+  // When the dispatcher took it for this attempt (submitted, or scheduled for a retry): the
+  // worker pool reports the time from here to the attempt's start as Result::span.waited.
+  std::chrono::steady_clock::time_point ready_at{};
 };
 
 // Why a URL failed; retry policy and output formats key off this, not off message text.
@@ -75,6 +78,13 @@ struct Result {
   bool skipped = false;    // -o with --on-exists skip: ok without downloading, the file was there
   // The server's Retry-After (either form), as a wait from when the response arrived.
   std::optional<std::chrono::seconds> retry_after;
+  // The last attempt, as the worker pool saw it (for --html's timeline). No allocation.
+  struct Span {
+    std::chrono::microseconds start{0};   // from the run's start
+    std::chrono::microseconds took{0};    // the attempt (a refused HEAD and its GET together)
+    std::chrono::microseconds waited{0};  // before it, since Job::ready_at (retry, host, queue)
+    int worker = -1;                      // 0-based; -1 when no worker ran it
+  } span;
 
   // Filled only when the output format asks for them (they cost allocations per URL).
   std::string effective_url;  // after redirects

@@ -17,6 +17,8 @@
 #include "fetchpool/reorder_window.hpp"
 #include "fetchpool/report.hpp"
 #include "fetchpool/result_sink.hpp"
+#include "fetchpool/run_stats.hpp"
+#include "fetchpool/stats_report.hpp"
 #include "fetchpool/status.hpp"
 
 namespace fetchpool {
@@ -31,6 +33,11 @@ struct PrinterSetup {
   bool progress = false;  // draw the live line on stderr
   std::chrono::steady_clock::time_point start;
   ReorderWindow* window = nullptr;  // --ordered: print in input order, releasing slots
+  // --stats (or -v): the block before the summary, on stdout for text, else on stderr.
+  bool stats = false;
+  bool stats_to_stderr = false;
+  TermStyle stats_style;
+  TermStyle progress_style;  // the progress line's bar
 };
 
 // The single writer of stdout and the one result fan-out: it orders (optionally), counts, and
@@ -72,6 +79,7 @@ class Printer {
   std::vector<std::unique_ptr<ResultSink>> reports_;
   ProgressLine progress_;
   LatencyStats latency_;
+  RunStats stats_;
   Summary summary_;
   std::map<std::uint64_t, Result> waiting_;  // --ordered: finished, but earlier ones are not
   std::uint64_t next_seq_ = 0;

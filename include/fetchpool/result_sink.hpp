@@ -7,6 +7,7 @@
 #include "fetchpool/latency_stats.hpp"
 #include "fetchpool/output_options.hpp"
 #include "fetchpool/report.hpp"
+#include "fetchpool/run_stats.hpp"
 #include "fetchpool/status.hpp"
 
 namespace fetchpool {
@@ -15,6 +16,7 @@ namespace fetchpool {
 struct RunTotals {
   const Summary& summary;
   const LatencyStats& latency;
+  const RunStats& stats = RunStats::Empty();  // histogram, statuses, kinds, slowest
   // The run was cut short (a signal, --max-time, --max-failures, a closed stdout): the results
   // were only those that finished, and reports say so.
   bool interrupted = false;

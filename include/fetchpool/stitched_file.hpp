@@ -32,6 +32,8 @@ class StitchedFile {
 
   void Append(std::string_view text);
   Status Commit(std::string_view head, std::string_view tail);
+  // The same with `more` (read from its start; may be null) between the body and the tail.
+  Status Commit(std::string_view head, std::FILE* more, std::string_view tail);
 
  private:
   StitchedFile(std::string path, std::string what, std::string body_path, FilePtr body);

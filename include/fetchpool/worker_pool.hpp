@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <stop_token>
 #include <thread>
@@ -19,6 +20,7 @@ struct WorkerPoolSetup {
   int workers = 8;
   bool head = false;       // --head: try HEAD first, GET when the server refuses it
   Pacer* pacer = nullptr;  // --rate; null for none
+  std::chrono::steady_clock::time_point start{};  // the run's, for Result::span
 };
 
 // A fixed set of std::jthread workers, started as work arrives: Grow(n) starts workers until n
@@ -51,11 +53,14 @@ class WorkerPool {
   std::size_t size() const { return started_.load(std::memory_order_acquire); }
 
  private:
-  void Work();
+  void Work(int index);
   // One attempt at the job (a HEAD refused with 405/501 is tried again as GET within it).
   // nullopt when a stop came before the request could start.
-  std::optional<Result> Attempt(Fetcher& fetcher, Job& job);
+  std::optional<Result> Attempt(Fetcher& fetcher, Job& job, int index);
   void Leave();  // drops one reference; the last one closes results_
+  // Result::span: which worker, when the attempt ran, how long it had waited.
+  void RecordSpan(Result& result, const Job& job, int index,
+                  std::chrono::steady_clock::time_point started) const;
 
   const WorkerPoolSetup setup_;
   const FetcherFactory make_fetcher_;

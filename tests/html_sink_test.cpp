@@ -1,0 +1,187 @@
+#include "fetchpool/html_sink.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "fetchpool/html_timeline.hpp"
+#include "support/cli_runner.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fetchpool {
+namespace {
+
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+constexpr const char* kHostile[] = {
+    "http://h/</script><script>alert(1)</script>",
+    "http://h/\"><img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "http://h/&amp;<!--",
+};
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::size_t Count(std::string_view text, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto p = text.find(needle); p != std::string_view::npos; p = text.find(needle, p + 1)) ++n;
+  return n;
+}
+
+// The rows the page's script will see.
+nlohmann::json Rows(const std::string& page) {
+  const std::string open = R"(<script type="application/json" id="fp-rows">)";
+  const auto from = page.find(open);
+  EXPECT_NE(from, std::string::npos);
+  const auto to = page.find("</script>", from);
+  nlohmann::json rows =
+      nlohmann::json::parse(page.substr(from + open.size(), to - from - open.size()));
+  EXPECT_TRUE(rows.back().is_null());
+  rows.erase(rows.size() - 1);
+  return rows;
+}
+
+Result Make(std::uint64_t line, std::string url, milliseconds elapsed, bool ok) {
+  Result r;
+  r.line = line;
+  r.url = std::move(url);
+  r.ok = ok;
+  r.http_status = ok ? 200 : 500;
+  r.error = ok ? "" : "HTTP 500 <b>bold</b>";
+  r.error_kind = ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
+  r.elapsed = elapsed;
+  r.span = {.start = microseconds(line * 1000),
+            .took = elapsed,
+            .waited = milliseconds(2),
+            .worker = static_cast<int>(line % 3)};
+  return r;
+}
+
+Status Finish(ResultSink& sink, std::uint64_t total) {
+  Summary s;
+  s.total = total;
+  LatencyStats latency;
+  RunStats stats;
+  return sink.Finish({.summary = s, .latency = latency, .stats = stats});
+}
+
+TEST(HtmlSinkTest, HostileUrlsAndReasonsStayText) {
+  testing::TempDir dir;
+  const std::string path = dir / "report.html";
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(HtmlSink::Create(path, 4, &sink).ok());
+  std::uint64_t line = 0;
+  for (const char* url : kHostile) {
+    sink->Add(Make(++line, url, milliseconds(5), true));
+    sink->Add(Make(++line, url, milliseconds(7), false));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path)) << "the report appears only when complete";
+  ASSERT_TRUE(Finish(*sink, line).ok());
+  const std::string page = ReadAll(path);
+  EXPECT_EQ(Count(page, "</script>"), 2u) << "only the page's own two scripts end";
+  EXPECT_EQ(Count(page, "<script"), 2u);
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_EQ(page.find("<b>bold"), std::string::npos);
+  EXPECT_EQ(page.find("h/&amp;<!--"), std::string::npos);
+  EXPECT_EQ(page.find("href=\"javascript"), std::string::npos);
+  EXPECT_NE(page.find("Content-Security-Policy"), std::string::npos);
+  const nlohmann::json rows = Rows(page);
+  ASSERT_EQ(rows.size(), 8u);
+  std::set<std::string> urls;
+  for (const auto& row : rows) urls.insert(row[1].get<std::string>());
+  for (const char* url : kHostile) EXPECT_TRUE(urls.count(url)) << url << " round-trips";
+  EXPECT_EQ(rows[1][7], "HTTP 500 <b>bold</b>");
+  sink.reset();
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().filename(), "report.html") << "no temporary file left";
+  }
+}
+
+TEST(HtmlSinkTest, AboveTenThousandUrlsKeepsProblemsAndTheThousandSlowest) {
+  testing::TempDir dir;
+  const std::string path = dir / "big.html";
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(HtmlSink::Create(path, 8, &sink).ok());
+  const std::uint64_t n = 12'000;
+  std::uint64_t failures = 0;
+  for (std::uint64_t i = 1; i <= n; ++i) {
+    const bool ok = i % 100 != 0;
+    if (!ok) ++failures;
+    sink->Add(Make(i, "http://h/" + std::to_string(i), milliseconds(i % 5000), ok));
+  }
+  ASSERT_TRUE(Finish(*sink, n).ok());
+  const std::string page = ReadAll(path);
+  const nlohmann::json rows = Rows(page);
+  EXPECT_EQ(rows.size(), failures + HtmlSink::kSlowestKept);
+  std::size_t ok_rows = 0;
+  for (const auto& row : rows) {
+    if (row[2] == 0) {
+      ++ok_rows;
+      EXPECT_GE(row[5].get<double>(), 3900.0) << "only the slowest ok rows are kept";
+    }
+  }
+  EXPECT_EQ(ok_rows, HtmlSink::kSlowestKept);
+  EXPECT_NE(page.find("This run had 12,000 URLs"), std::string::npos);
+}
+
+TEST(HtmlSinkTest, UpToTenThousandUrlsKeepsEveryRow) {
+  testing::TempDir dir;
+  const std::string path = dir / "all.html";
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(HtmlSink::Create(path, 8, &sink).ok());
+  for (std::uint64_t i = 1; i <= HtmlSink::kFullTableLimit; ++i) {
+    sink->Add(Make(i, "http://h/" + std::to_string(i), milliseconds(1), i % 7 != 0));
+  }
+  ASSERT_TRUE(Finish(*sink, HtmlSink::kFullTableLimit).ok());
+  const std::string page = ReadAll(path);
+  EXPECT_EQ(Rows(page).size(), HtmlSink::kFullTableLimit);
+  EXPECT_EQ(page.find("This run had"), std::string::npos);
+}
+
+TEST(HtmlSinkTest, UnwritablePathFailsUpFront) {
+  std::unique_ptr<ResultSink> sink;
+  const Status s = HtmlSink::Create("/nonexistent-dir/r.html", 1, &sink);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("HTML report"), std::string::npos) << s.message();
+}
+
+TEST(HtmlTimelineTest, BinsWidenSoMemoryStaysFixed) {
+  HtmlTimeline t;
+  t.Add({.start = milliseconds(0), .took = milliseconds(5), .waited = {}, .worker = 0}, false);
+  EXPECT_EQ(t.bin_width(), milliseconds(10));
+  t.Add({.start = std::chrono::seconds(100),
+         .took = milliseconds(5),
+         .waited = milliseconds(50),
+         .worker = 2},
+        true);
+  EXPECT_GE(t.bin_width().count() * static_cast<std::int64_t>(HtmlTimeline::kBins),
+            std::chrono::microseconds(std::chrono::seconds(100)).count());
+  EXPECT_EQ(t.lanes(), 3u);
+  const std::string svg = t.Svg();
+  EXPECT_TRUE(svg.starts_with("<svg")) << svg;
+  EXPECT_NE(svg.find("class=\"failed\""), std::string::npos);
+  EXPECT_NE(svg.find("class=\"wait\""), std::string::npos);
+  EXPECT_NE(svg.find(">w3<"), std::string::npos);
+}
+
+TEST(HtmlRowJsonTest, CannotCloseTheScriptElement) {
+  Result r;
+  r.url = "http://h/</script>\xff";
+  const std::string row = HtmlRowJson(r);
+  EXPECT_EQ(row.find('<'), std::string::npos) << row;
+  EXPECT_NE(row.find("\\u003c/script\\u003e"), std::string::npos) << row;
+  EXPECT_NE(row.find("\\ufffd"), std::string::npos) << row;
+}
+
+}  // namespace
+}  // namespace fetchpool
