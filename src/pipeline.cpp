@@ -61,7 +61,10 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   }
   std::optional<ReorderWindow> window;
   if (options.output.ordered) window.emplace(ReorderCapacity(workers));
-  Dispatcher dispatcher(options.dispatch, DispatchCapacity::ForWorkers(workers), stop.get_token());
+  std::optional<HostNotes> notes;  // -v: pauses
+  if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
+  Dispatcher dispatcher(options.dispatch, DispatchCapacity::ForWorkers(workers), stop.get_token(),
+                        notes ? &*notes : nullptr);
   BoundedQueue<Result> results(DispatchCapacity::ForWorkers(workers).max_fresh);
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
@@ -79,8 +82,9 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
       std::move(io.make_fetcher), dispatcher, results, stop.get_token());
   if (pool.size() == 0) stop.request_stop();
 
-  Printer printer(MakePrinterSetup(options.output, io, window ? &*window : nullptr),
-                  std::move(io.reports), stop.get_token());
+  PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
+  printer_setup.notes = notes ? &*notes : nullptr;
+  Printer printer(printer_setup, std::move(io.reports), stop.get_token());
   printer.Drain(results, stop, input_total);
   pool.Join();
   reader.join();
@@ -88,6 +92,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   PipelineOutcome outcome;
   outcome.out_of_time = deadline && deadline->fired();
   deadline.reset();
+  if (options.dispatch.host_stats) printer.AddHostStats(dispatcher.HostStats());
   outcome.report_error = printer.Finish();
   outcome.summary = printer.summary();
   outcome.read_error = std::move(read.error);
