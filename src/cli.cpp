@@ -190,6 +190,19 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->check(ParseInto(o.pool.rate_interval, ParseRate,
                         "'{}' is not a rate (expected N, N/s, N/m or N/h, N > 0)"))
       ->group(group);
+  app.add_option("--per-host-rate",
+                 "Request starts to any one host at most N per second (or /m, /h), evenly spaced")
+      ->type_name("N[/s|/m]")
+      ->check(ParseInto(o.dispatch.per_host_interval, ParseRate,
+                        "'{}' is not a rate (expected N, N/s, N/m or N/h, N > 0)"))
+      ->group(group);
+  app.add_flag_function(
+         "--no-adaptive", [&o](std::int64_t) { o.dispatch.adaptive = false; },
+         "Keep each host's limit at --per-host (or --workers) instead of halving it on 429")
+      ->group(group);
+  app.add_flag("--host-stats", o.dispatch.host_stats,
+               "After the results, a line per host (requests, 429s, pauses, latency), worst first")
+      ->group(group);
   app.add_option("--max-size", "Abort a body larger than this (suffixes K, M, G)")
       ->type_name("BYTES")
       ->check(ParseInto(o.fetch.max_size, ParseByteSize,

@@ -1,5 +1,7 @@
 #include "fetchpool/dispatcher.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -10,16 +12,37 @@ namespace fetchpool {
 DispatchCapacity DispatchCapacity::ForWorkers(int workers) {
   const auto n = static_cast<std::size_t>(std::max(workers, 1));
   return {.max_pending = std::max<std::size_t>(1024, 16 * n),
-          .max_fresh = std::max<std::size_t>(64, 2 * n)};
+          .max_fresh = std::max<std::size_t>(64, 2 * n),
+          .max_running = static_cast<int>(n)};
 }
 
+namespace {
+
+HostRules RulesOf(const DispatchOptions& options, const DispatchCapacity& capacity) {
+  auto ms = [](double s) {
+    return std::chrono::milliseconds(static_cast<long long>(std::clamp(s, 0.0, 1e9) * 1000.0));
+  };
+  const int ceiling = options.per_host > 0       ? options.per_host
+                      : capacity.max_running > 0 ? capacity.max_running
+                                                 : 1024;
+  return {.max_at_once = ceiling,
+          .adaptive = options.adaptive,
+          .start_interval = options.per_host_interval,
+          .throttle_wait = ms(options.retry.wait_s),
+          .max_wait = ms(options.retry.max_wait_s)};
+}
+
+}  // namespace
+
 Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity,
-                       std::stop_token stop)
+                       std::stop_token stop, HostNotes* notes)
     : options_(options),
       capacity_(capacity),
       half_batch_(std::max<std::size_t>(1, std::min(capacity.max_fresh, capacity.max_pending) / 2)),
       stop_(std::move(stop)),
-      hosts_(options.per_host),
+      hosts_(RulesOf(options, capacity)),
+      stats_(options.host_stats ? std::make_unique<HostStatsBook>() : nullptr),
+      notes_(notes),
       random_(std::random_device{}()),
       link_(stop_, [this] { input_stop_.request_stop(); }) {}
 
@@ -30,8 +53,8 @@ bool Dispatcher::RoomForBatch() const {
 
 bool Dispatcher::Submit(Job job) {
   Task task;
-  // Only --per-host needs the host, and parsing it here keeps it out of the lock.
-  if (options_.per_host > 0 && job.invalid.empty()) task.host = HostKey(job.url);
+  // Parsing the host here keeps it out of the lock.
+  if (job.invalid.empty()) task.host = HostKey(job.url);
   task.job = std::move(job);
   const std::stop_token input = input_stop_.get_token();
   std::unique_lock lock(mutex_);
@@ -67,10 +90,13 @@ std::optional<Task> Dispatcher::Next() {
       AbandonAll();
       return std::nullopt;
     }
-    if (std::optional<Task> task = TakeRunnable()) {
+    const Clock::time_point now = Clock::now();
+    if (std::optional<Task> task = TakeRunnable(now)) {
+      task->started = now;
       // Pass the baton: whoever waited for the next retry's time may just have become busy.
       const bool more =
-          idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty());
+          idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty() ||
+                                               hosts_.NextWake().has_value());
       const bool room = ReaderShouldWake();
       if (more) ++generation_;
       lock.unlock();
@@ -81,28 +107,62 @@ std::optional<Task> Dispatcher::Next() {
     if (input_done_ && pending_ == 0) return std::nullopt;
     const std::uint64_t seen = generation_;
     ++idle_workers_;
-    WaitUnlessStopped(lock, work_, stop_, retries_.NextDue(), [&] { return generation_ != seen; });
+    WaitUnlessStopped(lock, work_, stop_, NextDeadline(), [&] { return generation_ != seen; });
     --idle_workers_;
   }
 }
 
-std::optional<Task> Dispatcher::TakeRunnable() {
-  const Clock::time_point now = retries_.empty() ? Clock::time_point{} : Clock::now();
+std::optional<Dispatcher::Clock::time_point> Dispatcher::NextDeadline() const {
+  const std::optional<Clock::time_point> retry = retries_.NextDue();
+  const std::optional<Clock::time_point> host = hosts_.NextWake();
+  if (retry && host) return std::min(*retry, *host);
+  return retry ? retry : host;
+}
+
+std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now) {
+  hosts_.Wake(now);  // hosts whose pause or rate slot has ended
   for (;;) {
-    // Due retries first; one whose host is busy waits at the front of that host's line.
+    // Due retries first; one whose host may not start now waits at the front of its line.
     while (std::optional<Task> task = retries_.PopDue(now)) {
-      if (hosts_.TryAcquire(task->host)) return task;
+      if (hosts_.TryAcquire(task->host, now)) return task;
       std::string host = task->host;
-      hosts_.Park(host, std::move(*task), /*front=*/true);
+      hosts_.Park(host, std::move(*task), now, /*front=*/true);
     }
-    if (std::optional<Task> task = hosts_.TakeReady()) return task;
+    if (std::optional<Task> task = hosts_.TakeReady(now)) return task;
     if (fresh_.empty()) return std::nullopt;
     Task task = std::move(fresh_.front());
     fresh_.pop_front();
-    if (hosts_.TryAcquire(task.host)) return task;
+    if (hosts_.TryAcquire(task.host, now)) return task;
     std::string host = task.host;
-    hosts_.Park(host, std::move(task));  // and look again: another host may be free
+    hosts_.Park(host, std::move(task), now);  // and look again: another host may be free
   }
+}
+
+bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
+  const Clock::time_point now = Clock::now();
+  const std::optional<Clock::time_point> wake_before = hosts_.NextWake();
+  if (result == nullptr) {  // it never started: the host learns nothing
+    hosts_.Release(task.host, now, {});
+    return hosts_.HasReady() || hosts_.NextWake() != wake_before;
+  }
+  const HostChange change = hosts_.Release(task.host, now,
+                                           {.started = task.started,
+                                            .http_status = result->http_status,
+                                            .retry_after = result->retry_after});
+  if (stats_) {
+    stats_->Attempt(task.host, *result,
+                    std::chrono::duration_cast<std::chrono::microseconds>(now - task.started));
+    if (change.paused_more.count() > 0) stats_->Paused(task.host, change.paused_more);
+  }
+  if (change.pause.count() > 0 && notes_ != nullptr) NotePause(task.host, change, result->http_status);
+  return hosts_.HasReady() || hosts_.NextWake() != wake_before;
+}
+
+void Dispatcher::NotePause(const std::string& host, const HostChange& change, long status) {
+  const double seconds = std::chrono::duration<double>(change.pause).count();
+  notes_->Push(fmt::format("fetchpool: host {} paused {:.1f}s ({}){}\n", host, seconds, status,
+                           change.cut ? fmt::format(", now at most {} at once", change.limit)
+                                      : std::string()));
 }
 
 std::optional<Result> Dispatcher::Finish(Task task, Result result) {
@@ -110,8 +170,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
   // stop) is already marked when Settle counts failures.
   ApplyWarnSpec(options_.warn, result);
   std::unique_lock lock(mutex_);
-  hosts_.Release(task.host);
-  const bool freed = hosts_.HasReady();
+  const bool freed = ReleaseHost(task, &result);
   if (!result.ok && !Stopping() && options_.retry.retries > 0) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
     if (const auto delay = RetryDelay(options_.retry, result, unit)) {
@@ -129,13 +188,15 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
   }
   // A retry cut short by a stop is no verdict; the attempt before it is.
   if (result.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
+  if (stats_) stats_->Verdict(task.host, result);
   return Settle(lock, std::move(result), freed);
 }
 
 std::optional<Result> Dispatcher::Abandon(Task task) {
   std::unique_lock lock(mutex_);
-  hosts_.Release(task.host);
-  return Settle(lock, std::move(task.last), hosts_.HasReady());
+  const bool freed = ReleaseHost(task, nullptr);
+  if (stats_ && task.last) stats_->Verdict(task.host, *task.last);
+  return Settle(lock, std::move(task.last), freed);
 }
 
 std::optional<Result> Dispatcher::Settle(std::unique_lock<std::mutex>& lock,
@@ -187,6 +248,11 @@ std::optional<Result> Dispatcher::TakeAbandoned() {
   Result result = std::move(abandoned_.front());
   abandoned_.pop_front();
   return result;
+}
+
+std::vector<HostStatsRow> Dispatcher::HostStats() const {
+  std::lock_guard lock(mutex_);
+  return stats_ ? stats_->Rows() : std::vector<HostStatsRow>{};
 }
 
 bool Dispatcher::stopped_early() const {

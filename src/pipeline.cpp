@@ -89,12 +89,15 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   }
   std::optional<ReorderWindow> window;
   if (options.output.ordered) window.emplace(ReorderCapacity(workers));
-  Dispatcher dispatcher(options.dispatch, DispatchCapacity::ForWorkers(workers), stop.get_token());
+  std::optional<HostNotes> notes;  // -v: pauses
+  if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
+  Dispatcher dispatcher(options.dispatch, DispatchCapacity::ForWorkers(workers), stop.get_token(),
+                        notes ? &*notes : nullptr);
   BoundedQueue<Result> results(DispatchCapacity::ForWorkers(workers).max_fresh);
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
-  const PrinterSetup printer_setup =
-      MakePrinterSetup(options.output, io, window ? &*window : nullptr);
+  PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
+  printer_setup.notes = notes ? &*notes : nullptr;
   WorkerPool pool({.workers = workers,
                    .head = options.fetch.head,
                    .pacer = pacer ? &*pacer : nullptr,
@@ -134,6 +137,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   PipelineOutcome outcome;
   outcome.out_of_time = deadline && deadline->fired();
   deadline.reset();
+  if (options.dispatch.host_stats) printer.AddHostStats(dispatcher.HostStats());
   outcome.report_error = printer.Finish(stop.stop_requested() || dispatcher.stopped_early());
   outcome.summary = printer.summary();
   outcome.read_error = std::move(read.error);

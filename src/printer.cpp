@@ -1,5 +1,7 @@
 #include "fetchpool/printer.hpp"
 
+#include "fetchpool/host_stats_format.hpp"
+
 namespace fetchpool {
 namespace {
 
@@ -35,7 +37,10 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
     if (!result) {
       Flush();  // nothing waiting: let whoever reads our output see what we have
       if (broken()) stop.request_stop();
-      const auto wait = streaming ? kLinger : setup_.progress ? kProgressTick : kIdleWait;
+      TakeNotes();
+      const auto wait = streaming                                ? kLinger
+                        : setup_.progress || setup_.notes != nullptr ? kProgressTick
+                                                                   : kIdleWait;
       result =
           results.pop_batch_until(std::chrono::steady_clock::now() + wait, streaming ? kBatch : 1);
       streaming = result.has_value();
@@ -49,11 +54,22 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
                        std::chrono::steady_clock::now() - setup_.start);
     }
   }
+  TakeNotes();
   // After a stop some earlier results never come; print the rest in order anyway.
   for (auto& [seq, waiting] : waiting_) Emit(waiting);
   waiting_.clear();
   Flush();
   if (broken()) stop.request_stop();
+}
+
+void Printer::TakeNotes() {
+  if (setup_.notes == nullptr) return;
+  for (const std::string& note : setup_.notes->Take()) buffers_.err += note;
+}
+
+void Printer::AddHostStats(const std::vector<HostStatsRow>& rows) {
+  if (broken() || !stdout_sink_) return;
+  AppendHostStats(setup_.stdout_sink.format, rows, buffers_);
 }
 
 void Printer::Accept(Result result) {

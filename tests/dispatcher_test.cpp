@@ -81,8 +81,9 @@ TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
   std::stop_source stop;
   Dispatcher d(Options(/*retries=*/1), DispatchCapacity{}, stop.get_token());
   d.Submit(MakeJob(0, "http://h/flaky"));
-  d.Submit(MakeJob(1, "http://h/a"));
-  d.Submit(MakeJob(2, "http://h/b"));
+  // Other hosts: a 503 with Retry-After pauses its own host (see below).
+  d.Submit(MakeJob(1, "http://h2/a"));
+  d.Submit(MakeJob(2, "http://h3/b"));
   d.CloseInput();
 
   std::optional<Task> flaky = d.Next();
@@ -112,6 +113,35 @@ TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
   std::optional<Result> final = Report(d, retry, Ok);
   ASSERT_TRUE(final);
   EXPECT_EQ(final->attempts, 2);
+  EXPECT_FALSE(d.Next());
+}
+
+TEST(DispatcherTest, A429PausesItsHostButNotTheOthers) {
+  std::stop_source stop;
+  Dispatcher d(Options(/*retries=*/0), DispatchCapacity{}, stop.get_token());
+  d.Submit(MakeJob(0, "http://h/throttled"));
+  d.Submit(MakeJob(1, "http://h/next"));
+  d.Submit(MakeJob(2, "http://other/a"));
+  d.CloseInput();
+  std::optional<Task> first = d.Next();
+  ASSERT_TRUE(first);
+  const Clock::time_point refused_at = Clock::now();
+  std::optional<Result> failed = Report(d, first, [](const Task& t) {
+    Result r = Outcome(t, false, 429);
+    r.retry_after = 1s;
+    return r;
+  });
+  ASSERT_TRUE(failed) << "no retries left: reported";
+  std::optional<Task> other = d.Next();
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->job.seq, 2u) << "the paused host's URL waits, the other host's goes";
+  EXPECT_LT(Clock::now() - refused_at, 900ms);
+  ASSERT_TRUE(Report(d, other, Ok));
+  std::optional<Task> next = d.Next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->job.seq, 1u);
+  EXPECT_GE(Clock::now() - refused_at, 950ms) << "it waited for the pause";
+  ASSERT_TRUE(Report(d, next, Ok));
   EXPECT_FALSE(d.Next());
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -13,7 +14,10 @@
 
 #include "fetchpool/delay_queue.hpp"
 #include "fetchpool/dispatch_options.hpp"
-#include "fetchpool/host_limiter.hpp"
+#include "fetchpool/host_key.hpp"
+#include "fetchpool/host_notes.hpp"
+#include "fetchpool/host_stats.hpp"
+#include "fetchpool/host_table.hpp"
 #include "fetchpool/job.hpp"
 
 namespace fetchpool {
@@ -25,6 +29,8 @@ struct DispatchCapacity {
   std::size_t max_pending = 1024;
   // Of those, how many may sit unstarted in the hand-off line.
   std::size_t max_fresh = 64;
+  // The workers: the ceiling of a host's adaptive limit without --per-host (0: 1024).
+  int max_running = 0;
 
   // Enough to keep every worker busy, small enough that memory stays flat.
   static DispatchCapacity ForWorkers(int workers);
@@ -33,14 +39,17 @@ struct DispatchCapacity {
 // One job handed to a worker, with what the dispatcher needs back.
 struct Task {
   Job job;
-  std::string host;            // HostKey, or empty when hosts are not limited or no request is made
+  std::string host;            // HostKey; empty when no request is made
   std::optional<Result> last;  // the previous attempt's outcome when this is a retry
+  std::chrono::steady_clock::time_point started{};  // when Next handed it out
 };
 
 // The only queue between the reader and the workers. It decides what each worker runs next and
-// when the run is over: a retry whose time has come, then a job parked for a host that now has
-// a free slot, then new input. Retries wait in a delay queue and parked jobs in per-host side
-// queues, so neither holds a worker while other work is ready. The reader blocks in Submit
+// when the run is over: a retry whose time has come, then a job parked for a host that may start
+// again, then new input. Retries wait in a delay queue and jobs for a host that is busy, paused
+// (429, 503 + Retry-After) or waiting for its --per-host-rate slot in that host's side queue
+// (HostTable), so none holds a worker while other work is ready: an idle worker waits only until
+// the next retry or host is due. The reader blocks in Submit
 // while the dispatcher is full. Workers leave when the input is closed and nothing is waiting,
 // parked, retrying or running; on a stop request (or once --max-failures is reached) at once.
 // Wake-ups are batched: a blocked reader is woken only once half the hand-off line is free.
@@ -49,8 +58,9 @@ class Dispatcher {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `stop` is the whole run's.
-  Dispatcher(const DispatchOptions& options, DispatchCapacity capacity, std::stop_token stop);
+  // `stop` is the whole run's. `notes` (-v), if given, is told when a host is paused.
+  Dispatcher(const DispatchOptions& options, DispatchCapacity capacity, std::stop_token stop,
+             HostNotes* notes = nullptr);
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
@@ -82,8 +92,16 @@ class Dispatcher {
   // Whether --max-failures stopped the run early.
   bool stopped_early() const;
 
+  // --host-stats: every host's totals, worst first; empty without it. After the workers left.
+  std::vector<HostStatsRow> HostStats() const;
+
  private:
-  std::optional<Task> TakeRunnable();
+  std::optional<Task> TakeRunnable(Clock::time_point now);
+  // Learns from an attempt's answer (null: it never started) and gives its host slot back;
+  // true when an idle worker must look again (a slot freed, or a host's wake-up moved).
+  bool ReleaseHost(const Task& task, const Result* result);
+  void NotePause(const std::string& host, const HostChange& change, long status);
+  std::optional<Clock::time_point> NextDeadline() const;
   // Ends a job's stay: counts its result (if any) and wakes whoever that concerns.
   std::optional<Result> Settle(std::unique_lock<std::mutex>& lock, std::optional<Result> result,
                                bool slot_freed);
@@ -109,7 +127,9 @@ class Dispatcher {
   bool reader_waiting_ = false;
   std::deque<Task> fresh_;  // submitted, not yet started
   DelayQueue<Task> retries_;
-  HostLimiter<Task> hosts_;
+  HostTable<Task> hosts_;
+  std::unique_ptr<HostStatsBook> stats_;  // --host-stats only
+  HostNotes* const notes_;
   std::deque<Result> abandoned_;
   std::size_t pending_ = 0;  // submitted and not yet reported
   std::uint64_t failures_ = 0;

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "fetchpool/bounded_queue.hpp"
+#include "fetchpool/host_notes.hpp"
+#include "fetchpool/host_stats.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/latency_stats.hpp"
 #include "fetchpool/output_fd.hpp"
@@ -38,6 +40,7 @@ struct PrinterSetup {
   bool stats_to_stderr = false;
   TermStyle stats_style;
   TermStyle progress_style;  // the progress line's bar
+  HostNotes* notes = nullptr;       // -v: notes about hosts, written to stderr as they come
 };
 
 // The single writer of stdout and the one result fan-out: it orders (optionally), counts, and
@@ -56,6 +59,10 @@ class Printer {
   void Drain(BoundedQueue<Result>& results, std::stop_source& stop,
              const std::atomic<std::int64_t>& input_total);
 
+  // --host-stats, after the last result and before Finish: the table (text), the "host" records
+  // (JSON Lines) or the table on stderr (CSV). Nothing with -s.
+  void AddHostStats(const std::vector<HostStatsRow>& rows);
+
   // Writes the summary, flushes, and completes every report. Returns the first report's
   // failure, or ok. `interrupted`: the run was cut short (RunTotals::interrupted).
   Status Finish(bool interrupted = false);
@@ -66,6 +73,7 @@ class Printer {
 
  private:
   void Accept(Result result);
+  void TakeNotes();
   void Emit(const Result& result);
   void Flush();
   void Write(OutputFd& fd, std::string& text);
