@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libcurl4-openssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
-  python3 curl
+  python3 curl libsqlite3-dev sqlite3
 )
 
 missing=()
