@@ -46,6 +46,13 @@ constexpr std::array kColumns = {
     ResultColumn{"saved_to", [](const Result& r) { return TextOrNull(r.saved_path); }},
     ResultColumn{"skipped", [](const Result& r) -> ColumnValue { return r.skipped; }},
     ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.warning; }},
+    ResultColumn{"cached", [](const Result& r) -> ColumnValue { return r.cached; }},
+    ResultColumn{"change",
+                 [](const Result& r) -> ColumnValue {
+                   const char* name = ChangeName(r.change);
+                   if (name == nullptr) return nullptr;
+                   return std::string_view(name);
+                 }},
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "fetchpool/expectations.hpp"
+#include "fetchpool/url_history.hpp"
 
 namespace fetchpool {
 
@@ -18,6 +19,8 @@ struct Job {
   std::string url;         // as given (trimmed)
   std::string invalid;     // non-empty: why this line cannot be fetched; the worker only reports it
   std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none
+  std::uint64_t checks_digest = 0;       // of the per-line checks' text; 0 when there are none
+  UrlHistory history;                    // --state: what earlier runs saw of this URL
 
   // Carried between attempts when the job is retried.
   int attempts = 0;                                     // transfers already made
@@ -67,6 +70,15 @@ struct Result {
   bool skipped = false;    // -o with --on-exists skip: ok without downloading, the file was there
   // The server's Retry-After (either form), as a wait from when the response arrived.
   std::optional<std::chrono::seconds> retry_after;
+
+  // --state (see url_history.hpp): answered from the state without a fetch (--max-cache-age, or
+  // a URL the resumed run had already done); what changed since the last check; the failure
+  // streak this result makes (0 when ok) and since when (unix ms).
+  bool cached = false;
+  Change change = Change::kNone;
+  int fail_runs = 0;
+  std::int64_t failing_since_ms = 0;
+  std::uint64_t checks_digest = 0;  // the Job's, so the state knows what this was judged by
 
   // Filled only when the output format asks for them (they cost allocations per URL).
   std::string effective_url;  // after redirects
