@@ -66,11 +66,24 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
   ReadOutcome read;
+  Status screen_error;
   std::jthread reader([&] {
+    // A job the screen answers (--state: cached, or done by the resumed run) skips the
+    // dispatcher and goes straight to the printer; the pool closes `results` only after the
+    // reader's CloseInput, so these pushes always come first.
+    auto submit = [&](Job job) {
+      if (io.screen != nullptr) {
+        std::optional<Result> ready;
+        screen_error = io.screen->Screen(job, ready);
+        if (!screen_error.ok()) return false;
+        if (ready) return results.push(std::move(*ready), dispatcher.input_token());
+      }
+      return dispatcher.Submit(std::move(job));
+    };
     // The dispatcher's input token also stops the reader once --max-failures wants no more.
-    const ReadTarget target{.submit = [&](Job job) { return dispatcher.Submit(std::move(job)); },
-                            .window = window ? &*window : nullptr};
+    const ReadTarget target{.submit = submit, .window = window ? &*window : nullptr};
     read = ReadUrls(options.input, target, dispatcher.input_token());
+    if (!screen_error.ok() && read.error.ok()) read.error = std::move(screen_error);
     input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     dispatcher.CloseInput();
   });
@@ -79,8 +92,9 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
       std::move(io.make_fetcher), dispatcher, results, stop.get_token());
   if (pool.size() == 0) stop.request_stop();
 
-  Printer printer(MakePrinterSetup(options.output, io, window ? &*window : nullptr),
-                  std::move(io.reports), stop.get_token());
+  PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
+  printer_setup.track_changes = !options.state.path.empty();
+  Printer printer(printer_setup, std::move(io.reports), stop.get_token());
   printer.Drain(results, stop, input_total);
   pool.Join();
   reader.join();

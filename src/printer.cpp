@@ -11,6 +11,7 @@ constexpr auto kProgressTick = 100ms;
 constexpr std::size_t kBatch = 32;
 constexpr auto kLinger = 5ms;
 constexpr auto kIdleWait = std::chrono::hours(24);
+constexpr auto kTick = 100ms;  // for reports that want ticks (ResultSink::wants_ticks)
 
 }  // namespace
 
@@ -25,6 +26,9 @@ Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSi
   if (setup_.verbosity != Verbosity::kSilent) {
     stdout_sink_ = MakeStdoutSink(setup_.stdout_sink, buffers_);
   }
+  summary_.show_changes = setup_.track_changes;
+  for (const std::unique_ptr<ResultSink>& report : reports_)
+    ticks_ = ticks_ || report->wants_ticks();
 }
 
 void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
@@ -35,7 +39,9 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
     if (!result) {
       Flush();  // nothing waiting: let whoever reads our output see what we have
       if (broken()) stop.request_stop();
-      const auto wait = streaming ? kLinger : setup_.progress ? kProgressTick : kIdleWait;
+      if (ticks_) Tick();
+      auto wait = streaming ? kLinger : setup_.progress ? kProgressTick : kIdleWait;
+      if (ticks_) wait = std::min<decltype(wait)>(wait, kTick);
       result =
           results.pop_batch_until(std::chrono::steady_clock::now() + wait, streaming ? kBatch : 1);
       streaming = result.has_value();
@@ -81,6 +87,8 @@ void Printer::Emit(const Result& result) {
   }
   ++summary_.total;
   ++(result.ok ? summary_.ok : result.warning ? summary_.warned : summary_.failed);
+  if (result.change == Change::kNewFailure) ++summary_.new_failures;
+  if (result.change == Change::kRecovered) ++summary_.recovered;
   if (result.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.attempts - 1);
   latency_.Add(result.elapsed);
   for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);
@@ -102,6 +110,10 @@ Status Printer::Finish() {
     if (first_failure.ok()) first_failure = std::move(s);
   }
   return first_failure;
+}
+
+void Printer::Tick() {
+  for (const std::unique_ptr<ResultSink>& report : reports_) report->Tick();
 }
 
 void Printer::Flush() {

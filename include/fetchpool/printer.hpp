@@ -31,6 +31,7 @@ struct PrinterSetup {
   bool progress = false;  // draw the live line on stderr
   std::chrono::steady_clock::time_point start;
   ReorderWindow* window = nullptr;  // --ordered: print in input order, releasing slots
+  bool track_changes = false;       // --state: the summary counts new failures and recoveries
 };
 
 // The single writer of stdout and the one result fan-out: it orders (optionally), counts, and
@@ -61,6 +62,7 @@ class Printer {
   void Accept(Result result);
   void Emit(const Result& result);
   void Flush();
+  void Tick();
   void Write(OutputFd& fd, std::string& text);
   bool broken() const { return !write_error_.ok(); }
 
@@ -76,6 +78,7 @@ class Printer {
   std::map<std::uint64_t, Result> waiting_;  // --ordered: finished, but earlier ones are not
   std::uint64_t next_seq_ = 0;
   Status write_error_;
+  bool ticks_ = false;  // a report wants Tick()
 };
 
 }  // namespace fetchpool
