@@ -10,12 +10,12 @@ namespace {
 constexpr int kLookupsPerTxn = 1000;
 
 constexpr const char* kHistory = R"sql(
-SELECT last_checked, last_result_ok, fail_streak, failing_since, checks, status, bytes
+SELECT last_checked, last_result_ok, fail_streak, failing_since, checks, status, bytes, id
 FROM urls WHERE url = ?1)sql";
 
 constexpr const char* kDone = R"sql(
 SELECT u.url, r.ok, r.warning, r.status, r.bytes, r.ms, r.attempts, r.error, r.error_kind,
-       r.change, u.fail_streak, u.failing_since
+       r.change, u.fail_streak, u.failing_since, r.url_id
 FROM results r JOIN urls u ON u.id = r.url_id
 WHERE r.run_id = ?1 AND r.seq = ?2)sql";
 
@@ -42,7 +42,7 @@ Status StateLookup::Open(const StateOptions& options, const StateRun& run,
     return s;
   }
   sqlite3_busy_timeout(lookup->db_.get(), 2000);
-  Status s = lookup->db_.Exec("PRAGMA cache_size = -4096");
+  Status s = lookup->db_.Exec("PRAGMA cache_size = -2048");
   if (s.ok()) s = lookup->db_.Prepare(kHistory, &lookup->history_);
   if (s.ok() && run.resumed) s = lookup->db_.Prepare(kDone, &lookup->done_);
   if (!s.ok())
@@ -102,6 +102,7 @@ Status StateLookup::FromResumedRun(const Job& job, std::optional<Result>& ready)
         r.failing_since_ms = done_.ColumnInt(11);
       }
       r.change = ChangeNamed(done_.ColumnBytes(9));
+      r.state_url_id = done_.ColumnInt(12);
       r.checks_digest = job.checks_digest;
       ready = std::move(r);
     }
@@ -133,6 +134,7 @@ void StateLookup::ReadHistory(Job& job, std::optional<Result>& ready) {
       r.attempts = 0;
       r.http_status = history_.ColumnIsNull(5) ? 0 : static_cast<long>(history_.ColumnInt(5));
       r.bytes = static_cast<std::uint64_t>(history_.ColumnInt(6));
+      r.state_url_id = history_.ColumnInt(7);
       r.checks_digest = job.checks_digest;
       ready = std::move(r);
     }

@@ -88,6 +88,10 @@ class StateSink final : public ResultSink {
   // The URL's row id: its history updated from a fetched result, or just looked up for one
   // answered from the state (which must not look freshly checked). 0: no row (nothing to add).
   bool UrlId(const Result& r, std::int64_t now, std::int64_t& id) {
+    if (r.cached && r.state_url_id != 0) {
+      id = r.state_url_id;
+      return true;
+    }
     Statement& stmt = r.cached ? url_id_ : upsert_url_;
     stmt.BindBlob(1, r.url);
     if (!r.cached) {

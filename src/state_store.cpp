@@ -66,7 +66,7 @@ Status Tune(const Database& db, const std::string& path) {
   // NORMAL in WAL mode: a crash loses nothing committed, a power cut at most the last commits.
   // A small page cache keeps memory flat however large the file grows.
   return db.Exec(
-      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -4096; PRAGMA foreign_keys = OFF;"
+      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048; PRAGMA foreign_keys = OFF;"
       "PRAGMA wal_autocheckpoint = 1000; PRAGMA journal_size_limit = 16777216;");
 }
 

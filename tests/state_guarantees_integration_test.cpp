@@ -69,7 +69,7 @@ TEST_F(StateGuaranteesTest, KillNineAtRandomMomentsThenResumeFetchesEachUrlAtMos
     const std::string state = dir_ / ("kill" + std::to_string(round) + ".db");
     const std::string list = dir_ / ("list" + std::to_string(round) + ".txt");
     const int n = 400;
-    testing::WriteFile(list, List(n, "k" + std::to_string(round), 10));
+    testing::WriteFile(list, List(n, "k" + std::to_string(round), 25));  // >= 1.25 s a run
     server_.ResetCounters();
     Subprocess run = StartRun({"--state", state, "-w", "8", list});
     std::this_thread::sleep_for(

@@ -79,6 +79,7 @@ struct Result {
   int fail_runs = 0;
   std::int64_t failing_since_ms = 0;
   std::uint64_t checks_digest = 0;  // the Job's, so the state knows what this was judged by
+  std::int64_t state_url_id = 0;    // cached: the URL's row, so the writer need not look it up
 
   // Filled only when the output format asks for them (they cost allocations per URL).
   std::string effective_url;  // after redirects
