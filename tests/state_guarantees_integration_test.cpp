@@ -77,10 +77,12 @@ TEST_F(StateGuaranteesTest, KillNineAtRandomMomentsThenResumeFetchesEachUrlAtMos
     run.Signal(SIGKILL);
     const ProcessResult killed = run.Wait(10s);
     ASSERT_EQ(killed.term_signal, SIGKILL) << "the run ended before the kill; round " << round;
+    std::int64_t started = 0;  // a kill in the first milliseconds may come before the run's row
     {
       StateFile db(state);
       EXPECT_EQ(db.Text("PRAGMA integrity_check"), "ok") << "round " << round;
-      EXPECT_EQ(db.Int("SELECT finished FROM runs ORDER BY id DESC LIMIT 1"), 0);
+      started = db.Int("SELECT count(*) FROM runs");
+      if (started > 0) EXPECT_EQ(db.Int("SELECT finished FROM runs ORDER BY id DESC LIMIT 1"), 0);
     }
     ProcessResult resumed = RunWithState({"--state", state, "--resume", "-w", "8", list}, "");
     EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
@@ -91,7 +93,7 @@ TEST_F(StateGuaranteesTest, KillNineAtRandomMomentsThenResumeFetchesEachUrlAtMos
     for (const auto& [path, count] : fetched) EXPECT_LE(count, 2) << path;
     StateFile db(state);
     EXPECT_EQ(db.Int("SELECT count(*) FROM runs"), 1) << "the run was continued, not restarted";
-    EXPECT_EQ(db.Int("SELECT finished + resumes * 10 FROM runs"), 11);
+    EXPECT_EQ(db.Int("SELECT finished + resumes * 10 FROM runs"), started > 0 ? 11 : 1);
     EXPECT_EQ(db.Int("SELECT count(*) FROM results"), n);
   }
 }

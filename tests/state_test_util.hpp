@@ -32,11 +32,12 @@ inline ProcessResult RunWithState(std::vector<std::string> args, const std::stri
   return RunProcess(FetchpoolArgv(std::move(args)), input, timeout, StateEnv());
 }
 
-// A read-only look at a state file. Thread-compatible: one test owns it.
+// A look at a state file (queries only). Thread-compatible: one test owns it.
 class StateFile {
  public:
   explicit StateFile(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    // Read-write: after a kill -9 the first connection recovers the WAL, which needs it.
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
       ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db_);
     }
   }
