@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <climits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -228,6 +229,40 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->group(group);
 }
 
+// Memory across runs (--state FILE).
+void AddStateOptions(CLI::App& app, StateOptions& s) {
+  const std::string group = "State across runs";
+  auto* state =
+      app.add_option("--state", s.path,
+                     "Remember runs, results and each URL's history in this SQLite "
+                     "file (created if missing)")
+          ->type_name("FILE")
+          ->check([](const std::string& text) {
+            return text.empty() ? std::string("the file name must not be empty") : std::string();
+          })
+          ->group(group);
+  app.add_option("--max-cache-age",
+                 "Do not fetch a URL whose last check was ok and younger than this (90s, 30m, "
+                 "6h, 2d); it is reported ok and cached")
+      ->type_name("DURATION")
+      ->check(ParseInto(s.max_cache_age, ParseDuration,
+                        "'{}' is not a duration (expected e.g. 90s, 30m, 6h, 2d)"))
+      ->needs(state)
+      ->group(group);
+  app.add_option("--fail-after", s.fail_after,
+                 "A failing URL fails the run only once it has failed N runs in a row; before "
+                 "that it is a warning")
+      ->capture_default_str()
+      ->type_name("N")
+      ->check(Between(1, INT_MAX))
+      ->needs(state)
+      ->group(group);
+  app.add_flag("--resume", s.resume,
+               "Continue the last run in the state file if it did not finish (same list)")
+      ->needs(state)
+      ->group(group);
+}
+
 void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir) {
   const std::string group = "Request";
   app.add_option("-H,--header", f.headers,
@@ -350,6 +385,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_flag("-V,--version", version, "Print version information and exit");
   AddRetryOptions(app, o);
   AddRequestOptions(app, o.fetch, output_dir);
+  AddStateOptions(app, o.state);
 
   try {
     const std::vector<std::string> args = AcceptSingleDashLongFlags(app, argc, argv);
@@ -372,6 +408,10 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   }
   if (problem.empty()) problem = CheckAnnotate(o.output);
   if (problem.empty()) problem = CheckLibcurlFeatures(o.fetch);
+  if (!o.state.path.empty()) {
+    o.state.arguments = nlohmann::json(std::vector<std::string>(argv + 1, argv + argc))
+                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   if (!problem.empty()) {
     fmt::print(stderr, "fetchpool: {}\n", problem);
     return {std::nullopt, 2};

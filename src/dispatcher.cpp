@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "fetchpool/stop_wait.hpp"
+#include "fetchpool/url_history.hpp"
 
 namespace fetchpool {
 
@@ -188,6 +189,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
   }
   // A retry cut short by a stop is no verdict; the attempt before it is.
   if (result.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
+  ApplyHistory(task.job, result);  // the final verdict: --fail-after, "change"
   if (stats_) stats_->Verdict(task.host, result);
   return Settle(lock, std::move(result), freed);
 }
@@ -195,6 +197,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
 std::optional<Result> Dispatcher::Abandon(Task task) {
   std::unique_lock lock(mutex_);
   const bool freed = ReleaseHost(task, nullptr);
+  if (task.last) ApplyHistory(task.job, *task.last);
   if (stats_ && task.last) stats_->Verdict(task.host, *task.last);
   return Settle(lock, std::move(task.last), freed);
 }
@@ -236,7 +239,9 @@ void Dispatcher::AbandonAll() {
   fresh_.clear();
   auto keep = [&](Task& task) {
     --pending_;
-    if (task.last) abandoned_.push_back(std::move(*task.last));
+    if (!task.last) return;
+    ApplyHistory(task.job, *task.last);
+    abandoned_.push_back(std::move(*task.last));
   };
   for (Task& task : retries_.TakeAll()) keep(task);
   for (Task& task : hosts_.TakeAllParked()) keep(task);

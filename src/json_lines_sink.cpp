@@ -55,20 +55,25 @@ void JsonLinesSink::Add(const Result& result) {
 Status JsonLinesSink::Finish(const RunTotals& totals) {
   const Summary& s = totals.summary;
   const LatencyStats& latency = totals.latency;
-  AppendJson(buffers_.out, {
-                               {"type", "summary"},
-                               {"total", s.total},
-                               {"ok", s.ok},
-                               {"failed", s.failed},
-                               {"warned", s.warned},
-                               {"retries", s.retries},
-                               {"elapsed_s", Round3(s.elapsed_s)},
-                               {"p50_ms", Round3(latency.PercentileMs(0.50))},
-                               {"p90_ms", Round3(latency.PercentileMs(0.90))},
-                               {"p99_ms", Round3(latency.PercentileMs(0.99))},
-                               {"max_ms", Round3(latency.MaxMs())},
-                               {"latency_buckets", LatencyBuckets(totals.stats)},
-                           });
+  Json summary = {
+      {"type", "summary"},
+      {"total", s.total},
+      {"ok", s.ok},
+      {"failed", s.failed},
+      {"warned", s.warned},
+      {"retries", s.retries},
+      {"elapsed_s", Round3(s.elapsed_s)},
+      {"p50_ms", Round3(latency.PercentileMs(0.50))},
+      {"p90_ms", Round3(latency.PercentileMs(0.90))},
+      {"p99_ms", Round3(latency.PercentileMs(0.99))},
+      {"max_ms", Round3(latency.MaxMs())},
+  };
+  if (s.show_changes) {
+    summary["new_failures"] = s.new_failures;
+    summary["recovered"] = s.recovered;
+  }
+  summary["latency_buckets"] = LatencyBuckets(totals.stats);
+  AppendJson(buffers_.out, summary);
   return Status::Ok();
 }
 

@@ -98,6 +98,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
 
   PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
   printer_setup.notes = notes ? &*notes : nullptr;
+  printer_setup.track_changes = !options.state.path.empty();
   WorkerPool pool({.workers = workers,
                    .head = options.fetch.head,
                    .pacer = pacer ? &*pacer : nullptr,
@@ -105,10 +106,20 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
                   std::move(io.make_fetcher), dispatcher, results, stop.get_token());
   ReadOutcome read;
   bool no_workers = false;  // the system refused the first worker thread
+  Status screen_error;
   std::jthread reader([&] {
     std::size_t submitted = 0;
-    // Workers start as jobs arrive: a one-URL run needs one transfer thread, not -w of them.
+    // A job the screen answers (--state: cached, or done by the resumed run) skips the
+    // dispatcher and goes straight to the printer; the pool closes `results` only after the
+    // reader's StopGrowing, so these pushes always come first. Workers start as jobs arrive:
+    // a one-URL run needs one transfer thread, not -w of them.
     auto submit = [&](Job job) {
+      if (io.screen != nullptr) {
+        std::optional<Result> ready;
+        screen_error = io.screen->Screen(job, ready);
+        if (!screen_error.ok()) return false;
+        if (ready) return results.push(std::move(*ready), dispatcher.input_token());
+      }
       if (!dispatcher.Submit(std::move(job))) return false;
       if (pool.Grow(++submitted)) return true;
       no_workers = true;
@@ -118,6 +129,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
     // The dispatcher's input token also stops the reader once --max-failures wants no more.
     read = ReadUrls(options.input, {.submit = submit, .window = window ? &*window : nullptr},
                     dispatcher.input_token());
+    if (!screen_error.ok() && read.error.ok()) read.error = std::move(screen_error);
     input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     dispatcher.CloseInput();
     pool.StopGrowing();

@@ -13,6 +13,7 @@ constexpr auto kProgressTick = 100ms;
 constexpr std::size_t kBatch = 32;
 constexpr auto kLinger = 5ms;
 constexpr auto kIdleWait = std::chrono::hours(24);
+constexpr auto kTick = 100ms;  // for reports that want ticks (ResultSink::wants_ticks)
 
 }  // namespace
 
@@ -27,6 +28,9 @@ Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSi
   if (setup_.verbosity != Verbosity::kSilent) {
     stdout_sink_ = MakeStdoutSink(setup_.stdout_sink, buffers_);
   }
+  summary_.show_changes = setup_.track_changes;
+  for (const std::unique_ptr<ResultSink>& report : reports_)
+    ticks_ = ticks_ || report->wants_ticks();
 }
 
 void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
@@ -38,9 +42,11 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
       Flush();  // nothing waiting: let whoever reads our output see what we have
       if (broken()) stop.request_stop();
       TakeNotes();
-      const auto wait = streaming                                ? kLinger
-                        : setup_.progress || setup_.notes != nullptr ? kProgressTick
-                                                                   : kIdleWait;
+      if (ticks_) Tick();
+      auto wait = streaming                                    ? kLinger
+                  : setup_.progress || setup_.notes != nullptr ? kProgressTick
+                                                               : kIdleWait;
+      if (ticks_) wait = std::min<decltype(wait)>(wait, kTick);
       result =
           results.pop_batch_until(std::chrono::steady_clock::now() + wait, streaming ? kBatch : 1);
       streaming = result.has_value();
@@ -97,6 +103,8 @@ void Printer::Emit(const Result& result) {
   }
   ++summary_.total;
   ++(result.ok ? summary_.ok : result.warning ? summary_.warned : summary_.failed);
+  if (result.change == Change::kNewFailure) ++summary_.new_failures;
+  if (result.change == Change::kRecovered) ++summary_.recovered;
   if (result.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.attempts - 1);
   latency_.Add(result.elapsed);
   stats_.Add(result);
@@ -124,6 +132,10 @@ Status Printer::Finish(bool interrupted) {
     if (first_failure.ok()) first_failure = std::move(s);
   }
   return first_failure;
+}
+
+void Printer::Tick() {
+  for (const std::unique_ptr<ResultSink>& report : reports_) report->Tick();
 }
 
 void Printer::Flush() {

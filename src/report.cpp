@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <ctime>
 #include <iterator>
 
 #include "fetchpool/curl_handles.hpp"
@@ -57,6 +58,28 @@ void AppendDetails(std::string& out, const Result& result) {
   }
 }
 
+// --state: ", new" / ", failing since 2026-11-30, 3 runs" on failures, ", recovered" on oks.
+void AppendChange(std::string& out, const Result& result) {
+  switch (result.change) {
+    case Change::kNewFailure:
+      out += ", new";
+      break;
+    case Change::kStillFailing: {
+      const std::time_t since = static_cast<std::time_t>(result.failing_since_ms / 1000);
+      std::tm utc{};
+      gmtime_r(&since, &utc);
+      fmt::format_to(std::back_inserter(out), ", failing since {:04}-{:02}-{:02}, {} runs",
+                     utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, result.fail_runs);
+      break;
+    }
+    case Change::kRecovered:
+      out += ", recovered";
+      break;
+    case Change::kNone:
+      break;
+  }
+}
+
 }  // namespace
 
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style) {
@@ -84,6 +107,8 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   if (result.attempts > 1) {
     fmt::format_to(std::back_inserter(out), ", {} attempts", result.attempts);
   }
+  AppendChange(out, result);
+  if (result.cached) out += ", cached";
   out += ')';
   if (style.verbose && !result.effective_url.empty()) AppendDetails(out, result);
   if (!result.saved_path.empty()) {
@@ -96,6 +121,10 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
 std::string FormatSummary(const Summary& s) {
   std::string out = fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
   if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
+  if (s.show_changes) {
+    fmt::format_to(std::back_inserter(out), ", {} new failure{}, {} recovered", s.new_failures,
+                   s.new_failures == 1 ? "" : "s", s.recovered);
+  }
   fmt::format_to(std::back_inserter(out), ", {:.2f}s elapsed", s.elapsed_s);
   if (s.retries > 0) fmt::format_to(std::back_inserter(out), ", {} retries", s.retries);
   out += '\n';

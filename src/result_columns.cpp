@@ -48,6 +48,13 @@ constexpr std::array kColumns = {
     ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.warning; }},
     // Last, so CSV readers that go by position keep working; "-" for stdin.
     ResultColumn{"file", [](const Result& r) -> ColumnValue { return r.input; }},
+    ResultColumn{"cached", [](const Result& r) -> ColumnValue { return r.cached; }},
+    ResultColumn{"change",
+                 [](const Result& r) -> ColumnValue {
+                   const char* name = ChangeName(r.change);
+                   if (name == nullptr) return nullptr;
+                   return std::string_view(name);
+                 }},
 };
 
 }  // namespace

@@ -14,6 +14,9 @@
 #include "fetchpool/output_dir.hpp"
 #include "fetchpool/pipeline.hpp"
 #include "fetchpool/signals.hpp"
+#include "fetchpool/state_lookup.hpp"
+#include "fetchpool/state_sink.hpp"
+#include "fetchpool/state_store.hpp"
 #include "fetchpool/url_reader.hpp"
 
 namespace fetchpool {
@@ -23,7 +26,24 @@ namespace {
 struct Prepared {
   std::vector<std::unique_ptr<ResultSink>> reports;
   std::unique_ptr<OutputDir> output_dir;
+  std::unique_ptr<StateStore> state;  // --state: the lock and the writer connection
+  std::unique_ptr<StateLookup> state_lookup;
 };
+
+// --state: every check (lock, schema, --resume's list) happens here, before anything is fetched.
+Status PrepareState(const Options& options, Prepared& out) {
+  if (options.state.path.empty()) return Status::Ok();
+  Status s = StateStore::Open(options.state, options.input.files, &out.state);
+  if (s.ok()) s = StateLookup::Open(options.state, out.state->run(), &out.state_lookup);
+  if (s.ok()) out.reports.push_back(MakeStateSink(*out.state));
+  return s;
+}
+
+// Whether the run covered its whole list, so --resume has nothing left to continue.
+bool Completed(const PipelineOutcome& o, int signal) {
+  return signal == 0 && !o.out_of_time && !o.stopped_early && !o.no_workers && o.read_error.ok() &&
+         o.write_error.ok() && o.summary.aborted == 0;
+}
 
 Status Prepare(const Options& options, Prepared& out) {
   if (Status s = CheckInputsReadable(options.input.files); !s.ok()) return s;
@@ -40,8 +60,10 @@ Status Prepare(const Options& options, Prepared& out) {
     out.reports.push_back(std::move(html));
   }
   // An unusable DIR is the user's mistake: say so before anything is fetched.
-  if (!options.save.dir.empty()) return OutputDir::Open(options.save, &out.output_dir);
-  return Status::Ok();
+  if (!options.save.dir.empty()) {
+    if (Status s = OutputDir::Open(options.save, &out.output_dir); !s.ok()) return s;
+  }
+  return PrepareState(options, out);
 }
 
 void Complain(const Status& status) {
@@ -118,10 +140,15 @@ int Run(const Options& options) {
       .out_is_terminal = ::isatty(STDOUT_FILENO) == 1,
       .err_is_terminal = ::isatty(STDERR_FILENO) == 1,
       .reports = std::move(prepared.reports),
+      .screen = prepared.state_lookup.get(),
       .start = start,
   };
-  const PipelineOutcome outcome = RunPipeline(options, std::move(io), stop);
-  return Conclude(options, outcome, signals.received());
+  PipelineOutcome outcome = RunPipeline(options, std::move(io), stop);
+  const int signal = signals.received();
+  if (prepared.state && outcome.report_error.ok() && Completed(outcome, signal)) {
+    outcome.report_error = prepared.state->MarkFinished();
+  }
+  return Conclude(options, outcome, signal);
 }
 
 }  // namespace fetchpool

@@ -78,4 +78,27 @@ std::optional<std::chrono::nanoseconds> ParseRate(std::string_view text) {
   return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(interval_ns)));
 }
 
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text) {
+  const auto unit_at = text.find_first_not_of("0123456789");
+  const std::string_view digits = text.substr(0, unit_at);
+  if (digits.empty() || digits.size() > 12) return std::nullopt;
+  const std::string_view unit = unit_at == std::string_view::npos ? "" : text.substr(unit_at);
+  std::int64_t factor = 0;
+  if (unit.empty() || unit == "s") {
+    factor = 1;
+  } else if (unit == "m") {
+    factor = 60;
+  } else if (unit == "h") {
+    factor = 3600;
+  } else if (unit == "d") {
+    factor = 86400;
+  } else {
+    return std::nullopt;
+  }
+  const std::int64_t n = std::stoll(std::string(digits));
+  constexpr std::int64_t kMax = 100LL * 366 * 86400;
+  if (n <= 0 || n > kMax / factor) return std::nullopt;
+  return std::chrono::seconds(n * factor);
+}
+
 }  // namespace fetchpool

@@ -35,6 +35,19 @@ struct InputFd {
   }
 };
 
+// --state: a digest of the checks as written, whitespace-insensitive (0: no checks), so a cached
+// result is reused only for the checks it was judged by.
+std::uint64_t ChecksDigest(std::string_view checks) {
+  std::string words;
+  for (std::size_t at = checks.find_first_not_of(kSpace); at != std::string_view::npos;) {
+    const std::size_t end = checks.find_first_of(kSpace, at);
+    if (!words.empty()) words += ' ';
+    words.append(checks.substr(at, end - at));
+    at = checks.find_first_not_of(kSpace, end);
+  }
+  return words.empty() ? 0 : Shard::Hash(words) | 1;
+}
+
 }  // namespace
 
 std::string ValidateUrl(std::string_view url) {
@@ -72,6 +85,7 @@ std::optional<Job> ParseLine(std::string_view line) {
   if (std::string why = ValidateUrl(job.url); !why.empty()) {
     job.invalid = "invalid URL: " + why;
   } else if (end != std::string_view::npos) {
+    job.checks_digest = ChecksDigest(line.substr(end));
     job.expect = std::make_unique<Expectations>();
     if (std::string bad = ParseExpectations(line.substr(end), *job.expect); !bad.empty()) {
       job.invalid = std::move(bad);

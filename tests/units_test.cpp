@@ -44,5 +44,19 @@ TEST(ParseRateTest, RejectsNonsense) {
   }
 }
 
+TEST(ParseDurationTest, SecondsMinutesHoursDays) {
+  EXPECT_EQ(ParseDuration("90s"), 90s);
+  EXPECT_EQ(ParseDuration("90"), 90s);
+  EXPECT_EQ(ParseDuration("30m"), 30min);
+  EXPECT_EQ(ParseDuration("6h"), 6h);
+  EXPECT_EQ(ParseDuration("2d"), 48h);
+}
+
+TEST(ParseDurationTest, RejectsNonsense) {
+  for (const char* bad : {"", "0", "0s", "-1s", "1.5h", "5y", "h", "1hm", "99999999999999d"}) {
+    EXPECT_FALSE(ParseDuration(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace fetchpool

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-ALL_SCENARIOS = ("1", "2", "3", "4", "5")
+ALL_SCENARIOS = ("1", "2", "3", "4", "5", "state")
 
 USAGE = """\
 usage: bench/run.py [options]          (bench/run.sh is the same)
   --smoke             small sizes, 1 run each, no hyperfine (CI; < ~2 min)
   --fetchpool PATH    fetchpool binary (default: $FETCHPOOL, ./build/fetchpool,
                       then fetchpool on PATH)
-  --scenarios LIST    comma list of scenarios to run (default 1,2,3,4,5)
+  --scenarios LIST    comma list of scenarios to run (default 1,2,3,4,5,state)
   --runs N            timed runs per tool (default 5, smoke 1); +1 warm-up
   --no-install        never call apt-get
   --keep              keep the temp dir (data, logs) for inspection

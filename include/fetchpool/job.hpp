@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "fetchpool/expectations.hpp"
+#include "fetchpool/url_history.hpp"
 
 namespace fetchpool {
 
@@ -25,6 +26,8 @@ struct Job {
   std::string url;      // as given (trimmed)
   std::string invalid;  // non-empty: why this line cannot be fetched; the worker only reports it
   std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none
+  std::uint64_t checks_digest = 0;       // of the per-line checks' text; 0 when there are none
+  UrlHistory history;                    // --state: what earlier runs saw of this URL
 
   // Carried between attempts when the job is retried.
   int attempts = 0;                                     // transfers already made
@@ -85,6 +88,16 @@ struct Result {
     std::chrono::microseconds waited{0};  // before it, since Job::ready_at (retry, host, queue)
     int worker = -1;                      // 0-based; -1 when no worker ran it
   } span;
+
+  // --state (see url_history.hpp): answered from the state without a fetch (--max-cache-age, or
+  // a URL the resumed run had already done); what changed since the last check; the failure
+  // streak this result makes (0 when ok) and since when (unix ms).
+  bool cached = false;
+  Change change = Change::kNone;
+  int fail_runs = 0;
+  std::int64_t failing_since_ms = 0;
+  std::uint64_t checks_digest = 0;  // the Job's, so the state knows what this was judged by
+  std::int64_t state_url_id = 0;    // cached: the URL's row, so the writer need not look it up
 
   // Filled only when the output format asks for them (they cost allocations per URL).
   std::string effective_url;  // after redirects

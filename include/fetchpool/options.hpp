@@ -7,6 +7,7 @@
 #include "fetchpool/input_options.hpp"
 #include "fetchpool/output_options.hpp"
 #include "fetchpool/save_options.hpp"
+#include "fetchpool/state_options.hpp"
 
 namespace fetchpool {
 
@@ -19,6 +20,7 @@ struct Options {
   DispatchOptions dispatch;
   PoolOptions pool;
   OutputOptions output;
+  StateOptions state;
   double max_time_s = 0;  // whole run; 0: no deadline
 };
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fetchpool/fetcher.hpp"
+#include "fetchpool/job_screen.hpp"
 #include "fetchpool/options.hpp"
 #include "fetchpool/report.hpp"
 #include "fetchpool/result_sink.hpp"
@@ -22,6 +23,8 @@ struct PipelineIo {
   bool out_is_terminal = false;  // --color auto
   bool err_is_terminal = false;  // the progress line's default
   std::vector<std::unique_ptr<ResultSink>> reports;
+  // --state: sees each job before it is queued (reader thread); null when there is none.
+  JobScreen* screen = nullptr;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 

@@ -41,6 +41,7 @@ struct PrinterSetup {
   TermStyle stats_style;
   TermStyle progress_style;  // the progress line's bar
   HostNotes* notes = nullptr;       // -v: notes about hosts, written to stderr as they come
+  bool track_changes = false;       // --state: the summary counts new failures and recoveries
 };
 
 // The single writer of stdout and the one result fan-out: it orders (optionally), counts, and
@@ -76,6 +77,7 @@ class Printer {
   void TakeNotes();
   void Emit(const Result& result);
   void Flush();
+  void Tick();
   void Write(OutputFd& fd, std::string& text);
   bool broken() const { return !write_error_.ok(); }
 
@@ -92,6 +94,7 @@ class Printer {
   std::map<std::uint64_t, Result> waiting_;  // --ordered: finished, but earlier ones are not
   std::uint64_t next_seq_ = 0;
   Status write_error_;
+  bool ticks_ = false;  // a report wants Tick()
 };
 
 }  // namespace fetchpool

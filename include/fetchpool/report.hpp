@@ -17,6 +17,9 @@ struct Summary {
   std::uint64_t warned = 0;  // not ok, but not failures either (Result::warning)
   std::uint64_t aborted = 0;
   std::uint64_t retries = 0;  // attempts beyond the first, over all URLs
+  bool show_changes = false;  // --state: new failures and recoveries are counted and shown
+  std::uint64_t new_failures = 0;
+  std::uint64_t recovered = 0;
   double elapsed_s = 0;
 };
 

@@ -32,6 +32,10 @@ class ResultSink {
   // After the last result: the closing lines, or the report put in place. A report that cannot
   // be written says why.
   virtual Status Finish(const RunTotals& totals) = 0;
+  // A sink with time-based work (the state's batch commits) asks for ticks: the printer then
+  // calls Tick at least every 100 ms while the run lasts, results or not.
+  virtual bool wants_ticks() const { return false; }
+  virtual void Tick() {}
 };
 
 // Where stdout sinks put their bytes; the printer writes them out, so it alone decides when and

@@ -16,4 +16,8 @@ std::optional<std::uint64_t> ParseByteSize(std::string_view text);
 // million per second.
 std::optional<std::chrono::nanoseconds> ParseRate(std::string_view text);
 
+// A duration "90s", "30m", "6h" or "2d" (a positive whole number and one unit; a bare number is
+// seconds), for --max-cache-age. nullopt otherwise, and beyond 100 years.
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text);
+
 }  // namespace fetchpool
