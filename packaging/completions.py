@@ -48,6 +48,10 @@ VALUE_KINDS = {
     "--header": "none",  # 'NAME: VALUE'
     "--user": "none",  # USER:PASSWORD
     "--accept": "none",  # RANGES
+    "--annotate": "enum",
+    "--per-host-rate": "none",  # N[/s|/m]
+    "--warn": "none",  # SPEC
+    "--max-cache-age": "none",  # DURATION
 }
 
 
