@@ -82,7 +82,9 @@ TEST_F(StateGuaranteesTest, KillNineAtRandomMomentsThenResumeFetchesEachUrlAtMos
       StateFile db(state);
       EXPECT_EQ(db.Text("PRAGMA integrity_check"), "ok") << "round " << round;
       started = db.Int("SELECT count(*) FROM runs");
-      if (started > 0) EXPECT_EQ(db.Int("SELECT finished FROM runs ORDER BY id DESC LIMIT 1"), 0);
+      if (started > 0) {
+        EXPECT_EQ(db.Int("SELECT finished FROM runs ORDER BY id DESC LIMIT 1"), 0);
+      }
     }
     ProcessResult resumed = RunWithState({"--state", state, "--resume", "-w", "8", list}, "");
     EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
