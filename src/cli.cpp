@@ -20,7 +20,7 @@ namespace {
 template <typename T, typename Parse>
 CLI::Validator ParseInto(T& target, Parse parse, std::string bad) {
   return CLI::Validator(
-      [&target, parse, bad](std::string& text) -> std::string {
+      [&target, parse, bad = std::move(bad)](std::string& text) -> std::string {
         auto value = parse(text);
         if (!value) return fmt::format(fmt::runtime(bad), text);
         target = std::move(*value);

@@ -72,7 +72,7 @@ std::string CheckUserPassword(const std::string& text) {
 }
 
 std::string CheckProxyUrl(const std::string& text) {
-  const std::string bad = fmt::format(
+  std::string bad = fmt::format(
       "'{}' is not a proxy URL (expected [SCHEME://]HOST[:PORT], SCHEME one of http, https, "
       "socks4, socks4a, socks5, socks5h)",
       text);

@@ -95,9 +95,8 @@ std::optional<Task> Dispatcher::Next() {
     if (std::optional<Task> task = TakeRunnable(now)) {
       task->started = now;
       // Pass the baton: whoever waited for the next retry's time may just have become busy.
-      const bool more =
-          idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty() ||
-                                               hosts_.NextWake().has_value());
+      const bool more = idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() ||
+                                              !retries_.empty() || hosts_.NextWake().has_value());
       const bool room = ReaderShouldWake();
       if (more) ++generation_;
       lock.unlock();
@@ -155,15 +154,16 @@ bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
                     std::chrono::duration_cast<std::chrono::microseconds>(now - task.started));
     if (change.paused_more.count() > 0) stats_->Paused(task.host, change.paused_more);
   }
-  if (change.pause.count() > 0 && notes_ != nullptr) NotePause(task.host, change, result->http_status);
+  if (change.pause.count() > 0 && notes_ != nullptr)
+    NotePause(task.host, change, result->http_status);
   return hosts_.HasReady() || hosts_.NextWake() != wake_before;
 }
 
 void Dispatcher::NotePause(const std::string& host, const HostChange& change, long status) {
   const double seconds = std::chrono::duration<double>(change.pause).count();
-  notes_->Push(fmt::format("fetchpool: host {} paused {:.1f}s ({}){}\n", host, seconds, status,
-                           change.cut ? fmt::format(", now at most {} at once", change.limit)
-                                      : std::string()));
+  notes_->Push(fmt::format(
+      "fetchpool: host {} paused {:.1f}s ({}){}\n", host, seconds, status,
+      change.cut ? fmt::format(", now at most {} at once", change.limit) : std::string()));
 }
 
 std::optional<Result> Dispatcher::Finish(Task task, Result result) {

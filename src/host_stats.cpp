@@ -13,14 +13,14 @@ constexpr std::uint64_t kLinear = 1u << kSubBits;
 
 std::uint16_t BucketOf(std::uint64_t us) {
   if (us < kLinear) return static_cast<std::uint16_t>(us);
-  const int octave = std::bit_width(us) - 1;  // >= kSubBits
+  const int octave = static_cast<int>(std::bit_width(us)) - 1;  // >= kSubBits
   const std::uint64_t sub = (us >> (octave - kSubBits)) & (kLinear - 1);
   return static_cast<std::uint16_t>(kLinear + (octave - kSubBits) * kLinear + sub);
 }
 
 std::uint64_t UpperBoundOf(std::uint16_t bucket) {
   if (bucket < kLinear) return bucket;
-  const int octave = (bucket - kLinear) / kLinear + kSubBits;
+  const int octave = static_cast<int>((bucket - kLinear) / kLinear) + kSubBits;
   const std::uint64_t sub = (bucket - kLinear) % kLinear;
   return ((kLinear + sub + 1) << (octave - kSubBits)) - 1;
 }

@@ -41,7 +41,8 @@ void AppendText(const std::vector<HostStatsRow>& rows, std::string& out) {
     }
   }
   out += fmt::format("{:<{}}", "HOST", host_width);
-  for (std::size_t i = 0; i < kHeads.size(); ++i) out += fmt::format("  {:>{}}", kHeads[i], widths[i]);
+  for (std::size_t i = 0; i < kHeads.size(); ++i)
+    out += fmt::format("  {:>{}}", kHeads[i], widths[i]);
   out += '\n';
   for (std::size_t row = 0; row < hosts.size(); ++row) {
     out += fmt::format("{:<{}}", hosts[row], host_width);
@@ -54,11 +55,16 @@ void AppendText(const std::vector<HostStatsRow>& rows, std::string& out) {
 
 void AppendJsonLines(const std::vector<HostStatsRow>& rows, std::string& out) {
   for (const HostStatsRow& r : rows) {
-    const Json j = {{"type", "host"},          {"host", r.host},
-                    {"requests", r.requests},  {"ok", r.ok},
-                    {"failed", r.failed},      {"http_429", r.http_429},
-                    {"http_503", r.http_503},  {"paused_s", Round3(r.paused_s)},
-                    {"p50_ms", Round3(r.p50_ms)}, {"p95_ms", Round3(r.p95_ms)},
+    const Json j = {{"type", "host"},
+                    {"host", r.host},
+                    {"requests", r.requests},
+                    {"ok", r.ok},
+                    {"failed", r.failed},
+                    {"http_429", r.http_429},
+                    {"http_503", r.http_503},
+                    {"paused_s", Round3(r.paused_s)},
+                    {"p50_ms", Round3(r.p50_ms)},
+                    {"p95_ms", Round3(r.p95_ms)},
                     {"bytes", r.bytes}};
     out += j.dump(-1, ' ', false, Json::error_handler_t::replace);
     out += '\n';

@@ -68,7 +68,7 @@ std::optional<std::uint64_t> CountOne(int fd, const std::optional<Shard>& shard,
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   LineCounter counter(shard);
-  std::vector<char> buf(256 * 1024);
+  std::vector<char> buf(std::size_t{256} * 1024);
   off_t offset = 0;
   for (;;) {
     if (stop.stop_requested()) return std::nullopt;
@@ -84,7 +84,7 @@ std::optional<std::uint64_t> CountOne(int fd, const std::optional<Shard>& shard,
 
 }  // namespace
 
-std::optional<std::uint64_t> CountUrls(const InputOptions& input, std::stop_token stop) {
+std::optional<std::uint64_t> CountUrls(const InputOptions& input, const std::stop_token& stop) {
   const std::vector<std::string> stdin_only{"-"};
   std::uint64_t total = 0;
   for (const std::string& name : input.files.empty() ? stdin_only : input.files) {

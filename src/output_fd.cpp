@@ -22,7 +22,7 @@ bool CanStall(int fd) {
 
 }  // namespace
 
-OutputFd::OutputFd(int fd, std::stop_token stop, std::chrono::milliseconds grace)
+OutputFd::OutputFd(int fd, const std::stop_token& stop, std::chrono::milliseconds grace)
     : fd_(fd), pollable_(CanStall(fd)), grace_(grace), stop_(stop), wakeup_(stop) {}
 
 int OutputFd::WaitForRoom(Clock::time_point& deadline) {

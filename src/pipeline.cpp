@@ -23,7 +23,8 @@ std::size_t ReorderCapacity(int workers) {
 
 bool UseColor(ColorMode mode, bool terminal) {
   if (mode != ColorMode::kAuto) return mode == ColorMode::kAlways;
-  const char* no_color = std::getenv("NO_COLOR");
+  // Read before any worker starts, and nothing here calls setenv.
+  const char* no_color = std::getenv("NO_COLOR");  // NOLINT(concurrency-mt-unsafe)
   return terminal && (no_color == nullptr || no_color[0] == '\0');
 }
 
@@ -68,7 +69,7 @@ std::optional<std::chrono::steady_clock::time_point> DeadlineOf(
 // For the progress line: a total from the start when the inputs are regular files. The
 // reader's own count (at the end of the input) wins over this one.
 std::jthread CountInBackground(const InputOptions& input, std::atomic<std::int64_t>& total) {
-  return std::jthread([&input, &total](std::stop_token counting) {
+  return std::jthread([&input, &total](const std::stop_token& counting) {
     if (const std::optional<std::uint64_t> n = CountUrls(input, counting)) {
       std::int64_t unknown = -1;
       total.compare_exchange_strong(unknown, static_cast<std::int64_t>(*n),

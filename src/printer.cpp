@@ -6,7 +6,7 @@ namespace fetchpool {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr std::size_t kFlushAt = 64 * 1024;
+constexpr std::size_t kFlushAt = std::size_t{64} * 1024;
 constexpr auto kProgressTick = 100ms;
 // While results stream in, wait for a batch (or this long) instead of waking per result; a line
 // still reaches a pipe within a few milliseconds.
@@ -18,7 +18,7 @@ constexpr auto kTick = 100ms;  // for reports that want ticks (ResultSink::wants
 }  // namespace
 
 Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSink>> reports,
-                 std::stop_token stop)
+                 const std::stop_token& stop)
     : setup_(setup),
       out_(setup.out_fd, stop),
       err_(setup.err_fd, stop),

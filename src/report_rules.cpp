@@ -73,7 +73,7 @@ std::string FindingFingerprint(std::string_view input, std::string_view url, Err
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * size);
+  hex.reserve(std::size_t{2} * size);
   for (unsigned int i = 0; i < size; ++i) {
     hex += kHex[digest[i] >> 4];
     hex += kHex[digest[i] & 15];

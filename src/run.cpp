@@ -55,7 +55,7 @@ Status Prepare(const Options& options, Prepared& out) {
   if (Status s = AddCiReports(options, out.reports); !s.ok()) return s;
   if (!options.output.html_path.empty()) {
     std::unique_ptr<ResultSink> html;
-    const Status s = HtmlSink::Create(options.output.html_path, options.pool.workers, &html);
+    Status s = HtmlSink::Create(options.output.html_path, options.pool.workers, &html);
     if (!s.ok()) return s;
     out.reports.push_back(std::move(html));
   }

@@ -105,7 +105,7 @@ void AppendSlowest(std::string& out, const RunStats& stats) {
 
 bool LocaleIsUtf8() {
   for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
-    const char* value = std::getenv(name);
+    const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): nobody setenvs
     if (value == nullptr || value[0] == '\0') continue;
     const std::string lower = AsciiLower(value);
     return lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos;
@@ -114,6 +114,7 @@ bool LocaleIsUtf8() {
 }
 
 int TerminalWidth(int fd) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read at setup; nothing calls setenv.
   if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
     const int n = std::atoi(columns);
     if (n >= 20 && n <= 1000) return n;

@@ -70,7 +70,7 @@ Status StitchedFile::Commit(std::string_view head, std::FILE* more, std::string_
   if (fd < 0) return Fail("create");
   FilePtr out(::fdopen(fd, "w"));
   if (!out) {
-    const Status failed = Fail("open");
+    Status failed = Fail("open");
     ::close(fd);
     ::unlink(tmp.c_str());
     return failed;
@@ -82,12 +82,12 @@ Status StitchedFile::Commit(std::string_view head, std::FILE* more, std::string_
   const bool write_failed = std::ferror(out.get()) != 0 || std::fflush(out.get()) != 0;
   ::fchmod(::fileno(out.get()), 0644);
   if (std::fclose(out.release()) != 0 || write_failed || read_failed) {
-    const Status failed = Fail("write");
+    Status failed = Fail("write");
     ::unlink(tmp.c_str());
     return failed;
   }
   if (::rename(tmp.c_str(), path_.c_str()) != 0) {
-    const Status failed = Fail("rename");
+    Status failed = Fail("rename");
     ::unlink(tmp.c_str());
     return failed;
   }

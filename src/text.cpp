@@ -25,7 +25,7 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
 }
 
 std::string PercentDecode(std::string_view text) {
-  const std::string copy(text);
+  std::string copy(text);
   int length = 0;
   char* decoded = curl_easy_unescape(nullptr, copy.c_str(), static_cast<int>(copy.size()), &length);
   if (decoded == nullptr) return copy;  // out of memory: the raw text is the safe answer

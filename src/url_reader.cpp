@@ -205,7 +205,8 @@ class SourceReader {
 
 }  // namespace
 
-ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target, std::stop_token stop) {
+ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target,
+                     const std::stop_token& stop) {
   StopWakeup wakeup(stop);
   ReadOutcome outcome;
   const std::vector<std::string> stdin_only{"-"};

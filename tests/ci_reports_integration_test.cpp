@@ -11,10 +11,10 @@
 
 #include "ci_report_checks.hpp"
 #include "support/cli_runner.hpp"
-#include "support/temp_dir.hpp"
-#include "support/text.hpp"
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool::testing {
 namespace {
@@ -42,8 +42,7 @@ class CiReportsIntegrationTest : public ::testing::Test {
 
   // fetchpool ARGS run inside the temporary directory, so input names are relative, as in CI.
   ProcessResult RunInDir(const std::vector<std::string>& args, std::string_view stdin_data = {}) {
-    std::string command =
-        "cd " + Quote(dir_.path()) + " && exec " + Quote(FETCHPOOL_BINARY);
+    std::string command = "cd " + Quote(dir_.path()) + " && exec " + Quote(FETCHPOOL_BINARY);
     for (const std::string& a : args) command += " " + Quote(a);
     return RunCli("/bin/sh", {"-c", command}, stdin_data);
   }

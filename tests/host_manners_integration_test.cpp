@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "support/cli_runner.hpp"
-#include "support/text.hpp"
 #include "support/polite_server.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -83,15 +83,15 @@ TEST(HostMannersTest, A429PausesEveryUrlOfTheHostWhileOtherHostsGoAhead) {
 
 TEST(HostMannersTest, AnHttpDateRetryAfterPausesTheHostAndTheUrlIsRetriedAfterIt) {
   PoliteServer server({"127.0.0.2"}, {.hold = 10ms});
-  const ProcessResult r = Fetchpool(
-      {"-w", "1", "--retries", "2"},
-      Urls({server.url(0, "/refuse?key=d&ra=1&form=date"), server.url(0, "/ok/1")}));
+  const ProcessResult r =
+      Fetchpool({"-w", "1", "--retries", "2"},
+                Urls({server.url(0, "/refuse?key=d&ra=1&form=date"), server.url(0, "/ok/1")}));
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<PoliteServer::Arrival> arrivals = server.arrivals();
   // /ok/1 may have started alongside the first request; what comes after the 429 must wait.
-  const auto refused = std::find_if(arrivals.begin(), arrivals.end(),
-                                    [](const auto& a) { return a.status == 429; });
+  const auto refused =
+      std::find_if(arrivals.begin(), arrivals.end(), [](const auto& a) { return a.status == 429; });
   ASSERT_NE(refused, arrivals.end());
   for (auto it = refused + 1; it != arrivals.end(); ++it) {
     EXPECT_GE(Ms(it->at - refused->at), 900) << it->target;
@@ -141,8 +141,7 @@ TEST(HostMannersTest, A503PausesTheHostOnlyWithRetryAfter) {
 
 TEST(HostMannersTest, PerHostRateSpacesStartsPerHostAndHostsAreIndependent) {
   // The server refuses a request sooner than 90 ms after the previous one to that host.
-  PoliteServer server({"127.0.0.2", "127.0.0.3", "127.0.0.4"},
-                      {.min_interval = 90ms, .hold = 5ms});
+  PoliteServer server({"127.0.0.2", "127.0.0.3", "127.0.0.4"}, {.min_interval = 90ms, .hold = 5ms});
   std::vector<std::string> urls;
   for (int i = 0; i < 5; ++i) {
     for (std::size_t h = 0; h < 3; ++h) {
@@ -222,8 +221,8 @@ TEST(HostMannersTest, HostStatsListTheWorstHostFirstInEveryFormat) {
 
 TEST(HostMannersTest, VerboseNotesEachPause) {
   PoliteServer server({"127.0.0.2"}, {.hold = 5ms});
-  const ProcessResult r = Fetchpool({"-w", "1", "--retries", "1", "-v"},
-                                    Urls({server.url(0, "/refuse?key=v&ra=1")}));
+  const ProcessResult r =
+      Fetchpool({"-w", "1", "--retries", "1", "-v"}, Urls({server.url(0, "/refuse?key=v&ra=1")}));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("host " + server.address(0) + " paused 1.0s (429)"), std::string::npos)
       << r.err;

@@ -41,9 +41,9 @@ TEST(HtmlBrowserTest, RendersFiltersAndKeepsHostileUrlsAsText) {
   ASSERT_TRUE(std::filesystem::exists(report)) << run.err;
 
   const std::string shot = dir / "report.png";
-  const ProcessResult check =
-      RunCli("/usr/bin/python3", {kChecker, report, shot, "--hostile", script_url,
-                                  "--hostile", img_url, "--hostile", js_url});
+  const ProcessResult check = RunCli(
+      "/usr/bin/python3",
+      {kChecker, report, shot, "--hostile", script_url, "--hostile", img_url, "--hostile", js_url});
   ASSERT_EQ(check.exit_code, 0) << check.err;
   const nlohmann::json r = nlohmann::json::parse(check.out);
   SCOPED_TRACE(r.dump(2));

@@ -210,7 +210,8 @@ const std::vector<std::string> kCsvHeader = {
     "index",    "url",      "ok",         "status",     "bytes",
     "ms",       "attempts", "error",      "error_kind", "effective_url",
     "ip",       "dns_ms",   "connect_ms", "tls_ms",     "first_byte_ms",
-    "total_ms", "saved_to", "skipped", "warning", "file", "cached", "change"};
+    "total_ms", "saved_to", "skipped",    "warning",    "file",
+    "cached",   "change"};
 
 TEST_F(OutputIntegrationTest, CsvParsesWithPythonAndTheSummaryGoesToStderr) {
   const std::string input = U("/size/1229") + "\n" + U("/status/404") + "\n" + Refused() + "\n" +

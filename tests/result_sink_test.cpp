@@ -159,13 +159,14 @@ TEST(CsvSinkTest, HeaderRowsAndRfc4180Quoting) {
   hostile.effective_url.clear();
   hostile.ip.clear();
   const SinkBuffers buffers = Render(kCsv, {Sample(true), hostile}, SampleSummary());
-  EXPECT_EQ(buffers.out,
-            "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
-            "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to,skipped,warning,file,cached,change\r\n"
-            "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
-            "2.250,0.000,10.000,201.500,,false,false,-,false,\r\n"
-            "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
-            "2.250,0.000,10.000,201.500,,false,false,-,false,\r\n")
+  EXPECT_EQ(
+      buffers.out,
+      "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
+      "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to,skipped,warning,file,cached,change\r\n"
+      "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
+      "2.250,0.000,10.000,201.500,,false,false,-,false,\r\n"
+      "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
+      "2.250,0.000,10.000,201.500,,false,false,-,false,\r\n")
       << "no summary row: stdout stays pure CSV";
   EXPECT_EQ(buffers.err, "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
 }

@@ -11,8 +11,8 @@
 
 #include "support/cli_runner.hpp"
 #include "support/temp_dir.hpp"
-#include "support/text.hpp"
 #include "support/test_server.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool::testing {
 namespace {

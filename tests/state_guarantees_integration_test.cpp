@@ -15,8 +15,8 @@
 
 #include "state_test_util.hpp"
 #include "support/cli_runner.hpp"
-#include "support/test_server.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_server.hpp"
 
 namespace fetchpool {
 namespace {
@@ -26,9 +26,9 @@ using testing::Has;
 using testing::ProcessResult;
 using testing::ReadFile;
 using testing::RunWithState;
-using testing::TempDir;
 using testing::StateFile;
 using testing::Subprocess;
+using testing::TempDir;
 using testing::TestServer;
 
 class StateGuaranteesTest : public ::testing::Test {

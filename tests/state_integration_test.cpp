@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "state_test_util.hpp"
-#include "support/test_server.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_server.hpp"
 
 namespace fetchpool {
 namespace {
@@ -16,8 +16,8 @@ using testing::Has;
 using testing::LineOf;
 using testing::ProcessResult;
 using testing::RunWithState;
-using testing::TempDir;
 using testing::StateFile;
+using testing::TempDir;
 using testing::TestServer;
 
 class StateTest : public ::testing::Test {

@@ -18,7 +18,8 @@ class AdaptiveLimit {
   static constexpr int kMinRun = 10;
 
   // `adaptive` false: the limit stays at `max`.
-  AdaptiveLimit(int max, bool adaptive) : max_(max < 1 ? 1 : max), limit_(max_), adaptive_(adaptive) {}
+  AdaptiveLimit(int max, bool adaptive)
+      : max_(max < 1 ? 1 : max), limit_(max_), adaptive_(adaptive) {}
 
   int value() const { return limit_; }
   int max() const { return max_; }

@@ -205,7 +205,7 @@ class HostTable {
 
   const HostRules rules_;
   Map hosts_;
-  std::deque<std::string> ready_;  // hosts that have parked items and (probably) may start
+  std::deque<std::string> ready_;   // hosts that have parked items and (probably) may start
   DelayQueue<std::string> timers_;  // when paused or rate-limited hosts may start again
   std::size_t parked_ = 0;
 };

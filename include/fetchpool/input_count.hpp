@@ -14,6 +14,6 @@ namespace fetchpool {
 // nullopt when an input is a pipe or terminal, cannot be read, or `stop` came first. Reads with
 // pread, so stdin's file offset is left alone for the reader.
 // Thread-safe: it touches nothing shared.
-std::optional<std::uint64_t> CountUrls(const InputOptions& input, std::stop_token stop);
+std::optional<std::uint64_t> CountUrls(const InputOptions& input, const std::stop_token& stop);
 
 }  // namespace fetchpool

@@ -16,7 +16,7 @@ namespace fetchpool {
 // Thread-compatible: owned by the printer.
 class OutputFd {
  public:
-  OutputFd(int fd, std::stop_token stop,
+  OutputFd(int fd, const std::stop_token& stop,
            std::chrono::milliseconds grace = std::chrono::milliseconds(500));
 
   // Ok once all of `data` is written, else "cannot write output: ..." with the errno that

@@ -35,8 +35,8 @@ struct OutputOptions {
   std::string sarif_path;
   std::string codequality_path;
   AnnotateMode annotate = AnnotateMode::kNone;
-  bool stats = false;            // --stats: histogram, statuses, failure kinds, slowest (-v too)
-  std::string html_path;         // --html: also write a self-contained HTML report; empty: none
+  bool stats = false;     // --stats: histogram, statuses, failure kinds, slowest (-v too)
+  std::string html_path;  // --html: also write a self-contained HTML report; empty: none
 };
 
 }  // namespace fetchpool

@@ -39,9 +39,9 @@ struct PrinterSetup {
   bool stats = false;
   bool stats_to_stderr = false;
   TermStyle stats_style;
-  TermStyle progress_style;  // the progress line's bar
-  HostNotes* notes = nullptr;       // -v: notes about hosts, written to stderr as they come
-  bool track_changes = false;       // --state: the summary counts new failures and recoveries
+  TermStyle progress_style;    // the progress line's bar
+  HostNotes* notes = nullptr;  // -v: notes about hosts, written to stderr as they come
+  bool track_changes = false;  // --state: the summary counts new failures and recoveries
 };
 
 // The single writer of stdout and the one result fan-out: it orders (optionally), counts, and
@@ -52,7 +52,7 @@ class Printer {
  public:
   // `stop` is the run's: once requested, a stuck stdout is given up on shortly.
   Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSink>> reports,
-          std::stop_token stop);
+          const std::stop_token& stop);
 
   // Prints every result until `results` is closed and drained. If writing fails (the reader went
   // away, say) it requests `stop` and goes on draining without writing, so no worker blocks.

@@ -48,6 +48,7 @@ struct ReadTarget {
 // Returns promptly once `stop` is requested, even while waiting for input on a terminal or
 // pipe.
 // Thread-compatible: run it on one thread (the reader).
-ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target, std::stop_token stop);
+ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target,
+                     const std::stop_token& stop);
 
 }  // namespace fetchpool

@@ -44,8 +44,7 @@ RetryAfterForm FormOf(const std::string& text) {
 
 class PoliteServer::Impl {
  public:
-  Impl(const std::vector<std::string>& addresses, PoliteServerOptions options)
-      : options_(options) {
+  Impl(const std::vector<std::string>& addresses, PoliteServerOptions options) : options_(options) {
     for (const std::string& address : addresses) {
       auto server = std::make_unique<Server>();
       server->address = address;
@@ -201,17 +200,14 @@ class PoliteServer::Impl {
   std::map<std::string, int> refused_;
 };
 
-PoliteServer::PoliteServer(const std::vector<std::string>& addresses,
-                           PoliteServerOptions options)
+PoliteServer::PoliteServer(const std::vector<std::string>& addresses, PoliteServerOptions options)
     : impl_(std::make_unique<Impl>(addresses, options)) {}
 PoliteServer::~PoliteServer() = default;
 
 std::string PoliteServer::url(std::size_t index, std::string_view path) const {
   return impl_->url(index, path);
 }
-const std::string& PoliteServer::address(std::size_t index) const {
-  return impl_->address(index);
-}
+const std::string& PoliteServer::address(std::size_t index) const { return impl_->address(index); }
 std::vector<PoliteServer::Arrival> PoliteServer::arrivals() const { return impl_->arrivals(); }
 std::vector<PoliteServer::Clock::time_point> PoliteServer::arrivals_at(
     std::string_view host) const {
