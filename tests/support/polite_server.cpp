@@ -55,12 +55,23 @@ class PoliteServer::Impl {
       http.Get(R"(/limited(/.*)?)", [this](const auto& req, auto& res) { Limited(req, res); });
       http.Get("/refuse", [this](const auto& req, auto& res) { Refuse(req, res); });
       http.Get(R"(/ok(/.*)?)", [this](const auto& req, auto& res) { Ok(req, res); });
+      http.Get("/ready", [](const auto&, auto& res) { res.set_content("", "text/plain"); });
       server->port = http.bind_to_any_port(address);
       if (server->port <= 0) throw std::runtime_error("PoliteServer: cannot bind " + address);
       Server* raw = server.get();
       server->thread = std::thread([raw] { raw->http.listen_after_bind(); });
       while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      WaitUntilAnswering(address, server->port);
       servers_.push_back(std::move(server));
+    }
+  }
+
+  // is_running() turns true before the pool's threads exist; a first answer proves they do, so
+  // a test's first requests are not held up behind the server's own start-up.
+  static void WaitUntilAnswering(const std::string& address, int port) {
+    httplib::Client probe(address, port);
+    for (int i = 0; i < 500 && !probe.Get("/ready"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   }
 
