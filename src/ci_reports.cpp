@@ -10,7 +10,7 @@ Status AddCiReports(const Options& options, std::vector<std::unique_ptr<ResultSi
   const OutputOptions& o = options.output;
   std::unique_ptr<ResultSink> sink;
   if (!o.markdown_path.empty()) {
-    if (Status s = MarkdownSink::Create(o.markdown_path, {}, &sink); !s.ok()) return s;
+    if (Status s = MarkdownSink::Create(o.markdown_path, &sink); !s.ok()) return s;
     reports.push_back(std::move(sink));
   }
   if (!o.sarif_path.empty()) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/html_sections.hpp"
 #include "fetchpool/junit_sink.hpp"  // XmlEscape: HTML text and attributes need the same
 #include "fetchpool/version.hpp"
 
@@ -208,6 +209,7 @@ void HtmlSink::Add(const Result& r) {
   if (r.error_kind == ErrorKind::kAborted) return;
   ++urls_;
   timeline_.Add(r.span, !r.ok && !r.warning);
+  changes_.Add(r);
   std::string row = HtmlRowJson(r);
   row += ",\n";
   if (!r.ok) {
@@ -249,17 +251,21 @@ Status HtmlSink::Finish(const RunTotals& totals) {
   const std::string_view page = HtmlTemplate();
   const std::size_t split = page.find("{{ROWS}}");
   const std::string head =
-      Fill(page.substr(0, split), {
-                                      {"TITLE", Esc(title)},
-                                      {"META", Esc(meta)},
-                                      {"CARDS", Cards(totals)},
-                                      {"HISTOGRAM", HistogramSvg(totals.stats)},
-                                      {"STATUSES", StatusPills(totals.stats)},
-                                      {"KINDS", KindPills(totals.stats)},
-                                      {"SLOWEST", SlowestTable(totals.stats)},
-                                      {"TIMELINE", timeline_.Svg()},
-                                      {"LIMIT_NOTE", Esc(limit_note)},
-                                  });
+      Fill(page.substr(0, split),
+           {
+               {"TITLE", Esc(title)},
+               {"META", Esc(meta)},
+               {"CARDS", Cards(totals)},
+               {"HISTOGRAM", HistogramSvg(totals.stats)},
+               {"STATUSES", StatusPills(totals.stats)},
+               {"KINDS", KindPills(totals.stats)},
+               {"SLOWEST", SlowestTable(totals.stats)},
+               {"TIMELINE", timeline_.Svg()},
+               {"LIMIT_NOTE", Esc(limit_note)},
+               {"CHANGES", s.show_changes ? HtmlChangesSection(changes_) : std::string()},
+               {"HOSTS", totals.hosts != nullptr ? HtmlHostsSection(*totals.hosts, kMaxHostRows)
+                                                 : std::string()},
+           });
   std::string tail;
   if (!complete) {
     for (const Kept& k : slowest_) tail += k.row;

@@ -53,6 +53,37 @@ void AppendSlowest(std::string& out, const SlowestUrls& slowest) {
   }
 }
 
+// --state: "### What changed since the last run", the new failures, then the recovered URLs.
+void AppendChanges(std::string& out, const ChangeDigest& changes) {
+  out += "\n### What changed since the last run\n\n";
+  const std::uint64_t fresh = changes.new_failure_count(), back = changes.recovered_count();
+  const std::uint64_t still = changes.still_failing_count();
+  if (fresh == 0 && back == 0) {
+    fmt::format_to(std::back_inserter(out), "Nothing changed: no new failures, none recovered{}.\n",
+                   still == 0 ? std::string() : fmt::format(" ({} still failing)", still));
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{}, {} recovered, {} still failing.\n",
+                 Plural(fresh, "new failure", "new failures"), back, still);
+  if (fresh > 0) {
+    out += "\n#### New failures\n\n";
+    out += kRowsHeader;
+    for (const ChangeDigest::Entry& e : changes.new_failures()) {
+      fmt::format_to(std::back_inserter(out), "| {} | {} | {} | {} |\n", Where(e.input, e.line),
+                     MarkdownCell(e.url), MarkdownCell(e.reason), e.attempts);
+    }
+    out += MoreLine(fresh, "new failure", "new failures");
+  }
+  if (back > 0) {
+    out += "\n#### Recovered\n\n| Input | URL |\n|---|---|\n";
+    for (const ChangeDigest::Entry& e : changes.recovered()) {
+      fmt::format_to(std::back_inserter(out), "| {} | {} |\n", Where(e.input, e.line),
+                     MarkdownCell(e.url));
+    }
+    out += MoreLine(back, "recovered URL", "recovered URLs");
+  }
+}
+
 }  // namespace
 
 std::string MarkdownCell(std::string_view text, std::size_t max_bytes) {
@@ -111,17 +142,17 @@ std::string MarkdownCell(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
-Status MarkdownSink::Create(const std::string& path, MarkdownReportOptions options,
-                            std::unique_ptr<ResultSink>* out) {
+Status MarkdownSink::Create(const std::string& path, std::unique_ptr<ResultSink>* out) {
   std::unique_ptr<StitchedFile> file;
   if (Status s = StitchedFile::Create(path, "Markdown report", &file); !s.ok()) return s;
-  out->reset(new MarkdownSink(std::move(file), std::move(options)));
+  out->reset(new MarkdownSink(std::move(file)));
   return Status::Ok();
 }
 
 void MarkdownSink::Add(const Result& r) {
   if (r.error_kind == ErrorKind::kAborted) return;
   slowest_.Add(r);
+  changes_.Add(r);
   if (r.ok) return;
   if (r.warning) {
     if (++warnings_ <= kMaxRows) warning_rows_ += Row(r);
@@ -162,7 +193,7 @@ std::string MarkdownSink::Tail(const RunTotals& totals) const {
     out += warning_rows_;
     out += MoreLine(warnings_, "warning", "warnings");
   }
-  if (options_.what_changed) out += options_.what_changed(totals);
+  if (totals.summary.show_changes) AppendChanges(out, changes_);
   const LatencyStats& l = totals.latency;
   if (l.count() > 0) {
     fmt::format_to(std::back_inserter(out),

@@ -73,9 +73,9 @@ void Printer::TakeNotes() {
   for (const std::string& note : setup_.notes->Take()) buffers_.err += note;
 }
 
-void Printer::AddHostStats(const std::vector<HostStatsRow>& rows) {
-  if (broken() || !stdout_sink_) return;
-  AppendHostStats(setup_.stdout_sink.format, rows, buffers_);
+void Printer::AddHostStats(std::vector<HostStatsRow> rows) {
+  if (!broken() && stdout_sink_) AppendHostStats(setup_.stdout_sink.format, rows, buffers_);
+  hosts_ = std::move(rows);
 }
 
 void Printer::Accept(Result result) {
@@ -118,8 +118,11 @@ Status Printer::Finish(bool interrupted) {
   summary_.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count();
   progress_.Clear();
-  const RunTotals totals{
-      .summary = summary_, .latency = latency_, .stats = stats_, .interrupted = interrupted};
+  const RunTotals totals{.summary = summary_,
+                         .latency = latency_,
+                         .stats = stats_,
+                         .hosts = hosts_ ? &*hosts_ : nullptr,
+                         .interrupted = interrupted};
   if (setup_.stats && stdout_sink_ && !broken()) {
     (setup_.stats_to_stderr ? buffers_.err : buffers_.out) +=
         FormatStats(stats_, setup_.stats_style);

@@ -10,6 +10,7 @@
 
 #include "fetchpool/html_timeline.hpp"
 #include "support/cli_runner.hpp"
+#include "support/python.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fetchpool {
@@ -146,6 +147,71 @@ TEST(HtmlSinkTest, UpToTenThousandUrlsKeepsEveryRow) {
   const std::string page = ReadAll(path);
   EXPECT_EQ(Rows(page).size(), HtmlSink::kFullTableLimit);
   EXPECT_EQ(page.find("This run had"), std::string::npos);
+}
+
+// The page's id'd tables and sections, read back by html.parser (tests/scripts/html_tables.py).
+nlohmann::json Tables(const std::string& path) {
+  const testing::ProcessResult py = testing::RunPythonScript("html_tables.py", {path});
+  EXPECT_EQ(py.exit_code, 0) << py.err;
+  return py.exit_code == 0 ? nlohmann::json::parse(py.out) : nlohmann::json();
+}
+
+TEST(HtmlSinkTest, WithStateAndHostStatsShowsWhatChangedAndEveryHost) {
+  testing::TempDir dir;
+  const std::string path = dir / "r.html";
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(HtmlSink::Create(path, 2, &sink).ok());
+  Result fresh = Make(1, kHostile[1], milliseconds(3), false);
+  fresh.input = "urls.txt";
+  fresh.change = Change::kNewFailure;
+  Result still = Make(2, "http://h/still", milliseconds(3), false);
+  still.change = Change::kStillFailing;
+  Result back = Make(3, kHostile[0], milliseconds(3), true);
+  back.change = Change::kRecovered;
+  for (const Result& r : {fresh, still, back, Make(4, "http://h/same", milliseconds(3), true)}) {
+    sink->Add(r);
+  }
+  Summary s;
+  s.total = 4;
+  s.show_changes = true;
+  LatencyStats latency;
+  const std::vector<HostStatsRow> hosts = {
+      {.host = "bad.example\"><img src=x>", .requests = 3, .failed = 2, .http_429 = 1},
+      {.host = "good.example", .requests = 5, .ok = 5, .p50_ms = 12.5, .bytes = 2048},
+  };
+  ASSERT_TRUE(sink->Finish({.summary = s, .latency = latency, .hosts = &hosts}).ok());
+
+  const nlohmann::json page = Tables(path);
+  ASSERT_TRUE(page.is_object());
+  EXPECT_TRUE(page["sections"].dump().find("\"changes\"") != std::string::npos);
+  const nlohmann::json& t = page["tables"];
+  EXPECT_EQ(t["new-failures"]["header"], nlohmann::json({"Input", "URL", "Reason", "Attempts"}));
+  EXPECT_EQ(t["new-failures"]["rows"],
+            nlohmann::json::array({{"urls.txt:1", kHostile[1], "HTTP 500 <b>bold</b>", "1"}}));
+  EXPECT_EQ(t["recovered"]["rows"], nlohmann::json::array({{"(stdin):3", kHostile[0]}}));
+  ASSERT_EQ(t["host-stats"]["rows"].size(), 2u);
+  EXPECT_EQ(t["host-stats"]["rows"][0][0], hosts[0].host) << "worst first, as text";
+  EXPECT_EQ(t["host-stats"]["rows"][0][4], "1");
+  EXPECT_EQ(t["host-stats"]["rows"][1],
+            nlohmann::json({"good.example", "5", "5", "0", "0", "0", "0.0", "12", "0.0", "2.0KB"}));
+  for (const auto& tag : page["section_tags"]) {
+    EXPECT_NE(tag, "img") << "a URL or host became markup";
+    EXPECT_NE(tag, "script");
+    EXPECT_NE(tag, "a");
+  }
+}
+
+TEST(HtmlSinkTest, WithoutStateOrHostStatsHasNeitherSection) {
+  testing::TempDir dir;
+  const std::string path = dir / "r.html";
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(HtmlSink::Create(path, 1, &sink).ok());
+  sink->Add(Make(1, "http://h/", milliseconds(1), false));
+  ASSERT_TRUE(Finish(*sink, 1).ok());
+  const nlohmann::json page = Tables(path);
+  EXPECT_FALSE(page["tables"].contains("host-stats"));
+  EXPECT_FALSE(page["tables"].contains("new-failures"));
+  EXPECT_EQ(page["sections"].dump().find("changes"), std::string::npos);
 }
 
 TEST(HtmlSinkTest, UnwritablePathFailsUpFront) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "support/python.hpp"
@@ -96,18 +97,14 @@ TEST_F(JUnitSinkTest, AWarnedUrlStaysAPassingCaseWithTheWarningInSystemOut) {
   s.total = s.warned = 1;
   LatencyStats latency;
   ASSERT_TRUE(report->Finish({.summary = s, .latency = latency, .interrupted = true}).ok());
-  const testing::ProcessResult py = testing::RunProcess(
-      {"/usr/bin/python3", "-c",
-       "import sys, xml.etree.ElementTree as ET\n"
-       "suite = ET.parse(sys.argv[1]).getroot().find('testsuite')\n"
-       "case = suite.find('testcase')\n"
-       "prop = suite.find('properties/property')\n"
-       "print(suite.get('failures'), case.find('failure'), case.find('system-out').text,\n"
-       "      prop.get('name'), prop.get('value'))\n",
-       path},
-      "", 30s);
+  const testing::ProcessResult py = testing::RunPythonScript("junit_summary.py", {path});
   ASSERT_EQ(py.exit_code, 0) << py.err;
-  EXPECT_EQ(py.out, "0 None warning (http_status): http://h/403: HTTP 403 interrupted true\n");
+  const nlohmann::json suite = nlohmann::json::parse(py.out);
+  EXPECT_EQ(suite["suite_failures"], "0");
+  ASSERT_EQ(suite["cases"].size(), 1u);
+  EXPECT_EQ(suite["cases"][0]["failed"], false);
+  EXPECT_EQ(suite["cases"][0]["system_out"], "warning (http_status): http://h/403: HTTP 403");
+  EXPECT_EQ(suite["properties"]["interrupted"], "true");
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ TEST(MarkdownCellTest, EscapesEverythingMarkdownCouldActOn) {
 
 TEST_F(MarkdownSinkTest, MarkdownTablesParseWithBothRenderersAndCapAt1000Rows) {
   std::unique_ptr<ResultSink> sink;
-  ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), {}, &sink).ok());
+  ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), &sink).ok());
   Summary s;
   sink->Add(Failure(kHostileUrl, ErrorKind::kOther, "server said <b>|`x`|</b>", 1));
   for (int i = 0; i < 1004; ++i) {
@@ -98,7 +98,7 @@ TEST_F(MarkdownSinkTest, MarkdownTablesParseWithBothRenderersAndCapAt1000Rows) {
 
 TEST_F(MarkdownSinkTest, MarkdownWithoutFailuresSaysSo) {
   std::unique_ptr<ResultSink> sink;
-  ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), {}, &sink).ok());
+  ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), &sink).ok());
   sink->Add(Ok("http://h/", 1ms));
   Summary s;
   s.total = s.ok = 1;
@@ -109,6 +109,65 @@ TEST_F(MarkdownSinkTest, MarkdownWithoutFailuresSaysSo) {
   EXPECT_NE(text.find("### Failures\n\nNo failures.\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("Warnings"), std::string::npos);
   EXPECT_EQ(text.find("Interrupted"), std::string::npos);
+}
+
+TEST_F(MarkdownSinkTest, WithStateListsNewFailuresThenRecoveredUrls) {
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), &sink).ok());
+  Result fresh = Failure(kHostileUrl, ErrorKind::kHttpStatus, "HTTP 500 |x|", 4);
+  fresh.change = Change::kNewFailure;
+  Result still = Failure("http://h/still", ErrorKind::kTimeout, "timed out", 5);
+  still.change = Change::kStillFailing;
+  Result back = Ok("http://h/back", 1ms);
+  back.change = Change::kRecovered;
+  for (const Result& r : {fresh, still, back, Ok("http://h/same", 1ms)}) sink->Add(r);
+  Summary s;
+  s.total = 4;
+  s.ok = 2;
+  s.failed = 2;
+  s.show_changes = true;
+  LatencyStats latency;
+  ASSERT_TRUE(sink->Finish({.summary = s, .latency = latency}).ok());
+
+  const Json rendered = testing::RenderedMarkdown(Path("r.md"));
+  ASSERT_TRUE(rendered.is_object());
+  for (const char* renderer : {"python", "gfm"}) {
+    SCOPED_TRACE(renderer);
+    const Json& r = rendered[renderer];
+    EXPECT_EQ(r["headings"], Json({"fetchpool: 2 failed, 0 warned, 2 ok", "Failures",
+                                   "What changed since the last run", "New failures", "Recovered",
+                                   "Slowest URLs"}));
+    const Json& tables = r["tables"];
+    ASSERT_EQ(tables.size(), 5u);
+    EXPECT_EQ(tables[2]["rows"],
+              Json::array({{"urls.txt:4", Visible(kHostileUrl), "HTTP 500 |x|", "1"}}));
+    EXPECT_EQ(tables[3]["header"], Json({"Input", "URL"}));
+    EXPECT_EQ(tables[3]["rows"], Json::array({{"urls.txt:1", "http://h/back"}}));
+    EXPECT_NE(r["paragraphs"].dump().find("1 new failure, 1 recovered, 1 still failing."),
+              std::string::npos)
+        << r["paragraphs"].dump();
+  }
+}
+
+TEST_F(MarkdownSinkTest, WithStateAndNothingChangedSaysSo) {
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), &sink).ok());
+  Summary s;
+  s.show_changes = true;
+  LatencyStats latency;
+  ASSERT_TRUE(sink->Finish({.summary = s, .latency = latency}).ok());
+  const std::string text = ReadFile(Path("r.md"));
+  EXPECT_NE(text.find("### What changed since the last run\n\nNothing changed"), std::string::npos)
+      << text;
+}
+
+TEST_F(MarkdownSinkTest, WithoutStateHasNoChangesSection) {
+  std::unique_ptr<ResultSink> sink;
+  ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), &sink).ok());
+  Summary s;
+  LatencyStats latency;
+  ASSERT_TRUE(sink->Finish({.summary = s, .latency = latency}).ok());
+  EXPECT_EQ(ReadFile(Path("r.md")).find("What changed"), std::string::npos);
 }
 
 }  // namespace

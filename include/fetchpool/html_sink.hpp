@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fetchpool/change_digest.hpp"
 #include "fetchpool/html_timeline.hpp"
 #include "fetchpool/result_sink.hpp"
 #include "fetchpool/stitched_file.hpp"
@@ -15,7 +16,8 @@ namespace fetchpool {
 
 // --html FILE: one self-contained HTML page (inline CSS, JS and SVG; a CSP forbids any request)
 // with summary cards, the latency histogram, statuses and failure kinds, a per-worker timeline
-// and sortable, searchable, filterable tables. Rows stream as JSON into the body of a
+// and sortable, searchable, filterable tables; with --state what changed, with --host-stats
+// the per-host table. Rows stream as JSON into the body of a
 // StitchedFile (failures and warnings) and a spill file (the others); Finish writes the head
 // with the charts and renames the page into place. Above kFullTableLimit URLs only the failures,
 // the warnings and the kSlowestKept slowest others are kept, and the page says so.
@@ -24,6 +26,8 @@ class HtmlSink final : public ResultSink {
  public:
   static constexpr std::uint64_t kFullTableLimit = 10'000;
   static constexpr std::size_t kSlowestKept = 1'000;
+  static constexpr std::size_t kMaxChangeRows = 1'000;  // of each kind
+  static constexpr std::size_t kMaxHostRows = 1'000;
 
   // Fails (before anything is fetched) when the report cannot be created. `workers` is shown.
   static Status Create(const std::string& path, int workers, std::unique_ptr<ResultSink>* out);
@@ -47,6 +51,7 @@ class HtmlSink final : public ResultSink {
   std::uint64_t problems_ = 0;
   std::vector<Kept> slowest_;  // min-heap on elapsed, the slowest ok rows
   HtmlTimeline timeline_;
+  ChangeDigest changes_{kMaxChangeRows};
 };
 
 // One row of the report's data as a JSON array, safe inside <script>: '<', '>' and '&' are

@@ -1,53 +1,46 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "fetchpool/change_digest.hpp"
 #include "fetchpool/result_sink.hpp"
 #include "fetchpool/slowest_urls.hpp"
 #include "fetchpool/stitched_file.hpp"
 
 namespace fetchpool {
 
-struct MarkdownReportOptions {
-  // Hook for --state (issue 11, not merged yet): the "what changed" section (new failures,
-  // recovered URLs) as Markdown, placed after the warnings. Unset: there is no such section.
-  std::function<std::string(const RunTotals&)> what_changed;
-};
-
 // --markdown FILE: a GitHub-flavoured Markdown report for a job summary
 // (cat FILE >> "$GITHUB_STEP_SUMMARY"): the counts, a table of failures, then one of warnings,
-// the latency percentiles and the slowest URLs. Failure rows stream to a temporary file; past
-// kMaxRows rows of either table a line says how many more there are, so the report (and the
-// warning rows kept for the end) stay bounded. Every cell is escaped (markdown_text.hpp).
-// Thread-compatible: owned by the printer.
+// with --state what changed since the last run, the latency percentiles and the slowest URLs.
+// Failure rows stream to a temporary file; past kMaxRows rows of either table a line says how many
+// more there are, so the report (and the warning rows kept for the end) stay bounded. Every cell is
+// escaped (markdown_text.hpp). Thread-compatible: owned by the printer.
 class MarkdownSink final : public ResultSink {
  public:
   static constexpr std::uint64_t kMaxRows = 1000;
   static constexpr std::size_t kSlowest = 10;
 
   // Fails (before anything is fetched) when the report file cannot be created.
-  static Status Create(const std::string& path, MarkdownReportOptions options,
-                       std::unique_ptr<ResultSink>* out);
+  static Status Create(const std::string& path, std::unique_ptr<ResultSink>* out);
 
   void Add(const Result& result) override;
   Status Finish(const RunTotals& totals) override;
 
  private:
-  MarkdownSink(std::unique_ptr<StitchedFile> file, MarkdownReportOptions options)
-      : file_(std::move(file)), options_(std::move(options)), slowest_(kSlowest) {}
+  explicit MarkdownSink(std::unique_ptr<StitchedFile> file)
+      : file_(std::move(file)), slowest_(kSlowest), changes_(kMaxRows) {}
   std::string Head(const RunTotals& totals) const;
   std::string Tail(const RunTotals& totals) const;
 
   std::unique_ptr<StitchedFile> file_;  // the failure rows
-  MarkdownReportOptions options_;
   std::uint64_t failures_ = 0;
   std::uint64_t warnings_ = 0;
   std::string warning_rows_;  // at most kMaxRows rows of capped cells
   SlowestUrls slowest_;
+  ChangeDigest changes_;
 };
 
 // One table cell's text: control bytes and malformed UTF-8 as visible \xNN (as on the text

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <vector>
 
@@ -61,8 +62,9 @@ class Printer {
              const std::atomic<std::int64_t>& input_total);
 
   // --host-stats, after the last result and before Finish: the table (text), the "host" records
-  // (JSON Lines) or the table on stderr (CSV). Nothing with -s.
-  void AddHostStats(const std::vector<HostStatsRow>& rows);
+  // (JSON Lines) or the table on stderr (CSV), nothing with -s; and the rows for the reports
+  // (RunTotals::hosts).
+  void AddHostStats(std::vector<HostStatsRow> rows);
 
   // Writes the summary, flushes, and completes every report. Returns the first report's
   // failure, or ok. `interrupted`: the run was cut short (RunTotals::interrupted).
@@ -91,7 +93,8 @@ class Printer {
   LatencyStats latency_;
   RunStats stats_;
   Summary summary_;
-  std::map<std::uint64_t, Result> waiting_;  // --ordered: finished, but earlier ones are not
+  std::optional<std::vector<HostStatsRow>> hosts_;  // --host-stats, once the run is over
+  std::map<std::uint64_t, Result> waiting_;         // --ordered: finished, but earlier ones are not
   std::uint64_t next_seq_ = 0;
   Status write_error_;
   bool ticks_ = false;  // a report wants Tick()

@@ -2,7 +2,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "fetchpool/host_stats.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/latency_stats.hpp"
 #include "fetchpool/output_options.hpp"
@@ -16,7 +18,8 @@ namespace fetchpool {
 struct RunTotals {
   const Summary& summary;
   const LatencyStats& latency;
-  const RunStats& stats = RunStats::Empty();  // histogram, statuses, kinds, slowest
+  const RunStats& stats = RunStats::Empty();         // histogram, statuses, kinds, slowest
+  const std::vector<HostStatsRow>* hosts = nullptr;  // --host-stats: every host, worst first
   // The run was cut short (a signal, --max-time, --max-failures, a closed stdout): the results
   // were only those that finished, and reports say so.
   bool interrupted = false;
