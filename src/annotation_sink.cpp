@@ -45,7 +45,10 @@ class GithubAnnotationSink final : public ResultSink {
     inner_->Add(result);
     buffers_.out += GithubAnnotation(result);
   }
-  Status Finish(const RunTotals& totals) override { return inner_->Finish(totals); }
+  Status Finish(const RunTotals& totals) override {
+    buffers_.out += GithubInterruptedAnnotation(totals);
+    return inner_->Finish(totals);
+  }
 
  private:
   std::unique_ptr<ResultSink> inner_;
@@ -75,6 +78,19 @@ std::string GithubAnnotation(const Result& result) {
   out += EscapeGithubData(data);
   out += '\n';
   return out;
+}
+
+std::string GithubInterruptedAnnotation(const RunTotals& totals) {
+  if (!totals.interrupted) return {};
+  const Summary& s = totals.summary;
+  std::string data = fmt::format(
+      "The run was stopped before it finished: only the {} URL{} that finished {} checked", s.total,
+      s.total == 1 ? "" : "s", s.total == 1 ? "was" : "were");
+  if (s.aborted > 0) {
+    fmt::format_to(std::back_inserter(data), " ({} in progress {} aborted)", s.aborted,
+                   s.aborted == 1 ? "was" : "were");
+  }
+  return "::warning title=fetchpool interrupted::" + EscapeGithubData(data) + ".\n";
 }
 
 std::unique_ptr<ResultSink> MakeGithubAnnotationSink(std::unique_ptr<ResultSink> inner,

@@ -53,5 +53,22 @@ TEST(GithubAnnotationTest, FollowsEachTextLineOnStdout) {
             "Summary: 0 total, 0 ok, 0 failed, 0.00s elapsed\n");
 }
 
+TEST(GithubAnnotationTest, AnInterruptedRunEndsWithAWarningThatSaysSo) {
+  Summary s;
+  s.total = 3;
+  s.aborted = 2;
+  LatencyStats l;
+  EXPECT_EQ(GithubInterruptedAnnotation({.summary = s, .latency = l}), "") << "not interrupted";
+  EXPECT_EQ(GithubInterruptedAnnotation({.summary = s, .latency = l, .interrupted = true}),
+            "::warning title=fetchpool interrupted::The run was stopped before it finished: only "
+            "the 3 URLs that finished were checked (2 in progress were aborted).\n");
+  SinkBuffers buffers;
+  std::unique_ptr<ResultSink> sink =
+      MakeStdoutSink({.format = OutputFormat::kText, .github_annotations = true}, buffers);
+  ASSERT_TRUE(sink->Finish({.summary = s, .latency = l, .interrupted = true}).ok());
+  EXPECT_TRUE(buffers.out.starts_with("::warning title=fetchpool interrupted::")) << buffers.out;
+  EXPECT_NE(buffers.out.find("\nSummary: "), std::string::npos) << "before the summary";
+}
+
 }  // namespace
 }  // namespace fetchpool

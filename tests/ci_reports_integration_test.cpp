@@ -208,6 +208,10 @@ TEST_F(CiReportsIntegrationTest, AfterAnInterruptEveryReportHoldsWhatFinishedMar
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_TRUE(Has(r.out, "::error line=1,title=fetchpool::" + U("/status/404")))
       << "stdin: no file=";
+  EXPECT_TRUE(Has(r.out,
+                  "::warning title=fetchpool interrupted::The run was stopped before it finished: "
+                  "only the 1 URL that finished was checked (1 in progress was aborted).\n"))
+      << r.out;
 
   const Json sarif = ValidatedJson(P("r.sarif"), kSarifSchema);
   ASSERT_TRUE(sarif.is_object());
