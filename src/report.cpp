@@ -30,6 +30,11 @@ void AppendEscaped(std::string& out, std::string_view text) {
     if (n == 0 || c < 0x20 || c == 0x7f) {
       fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
       ++i;
+    } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      // A C1 control (U+0080..U+009F): U+009B is CSI to terminals that read 8-bit controls.
+      fmt::format_to(std::back_inserter(out), "\\xc2\\x{:02x}",
+                     static_cast<unsigned char>(text[i + 1]));
+      i += 2;
     } else {
       out.append(text.substr(i, n));
       i += n;

@@ -91,6 +91,15 @@ TEST(TextLineTest, ControlBytesInUrlsCannotReachTheTerminal) {
   EXPECT_EQ(out, "[FAIL] http://a/\\x1b[2J\\x00z (invalid URL: control character in URL, 0ms)\n");
 }
 
+TEST(TextLineTest, C1ControlsAreShownAsBytes) {
+  // U+009B is CSI to terminals that read 8-bit controls; found by tests/fuzz/text_line_fuzzer.
+  std::string out;
+  AppendEscaped(out,
+                "a\xc2\x9b"
+                "2Jb\xc2\x85\xc2\xa0");
+  EXPECT_EQ(out, "a\\xc2\\x9b2Jb\\xc2\\x85\xc2\xa0") << "U+00A0 is text";
+}
+
 TEST(TextLineTest, MalformedUtf8IsShownAsBytesButValidUtf8Passes) {
   Result r;
   r.url = "http://a/caf\xc3\xa9/\xff\xfe";

@@ -26,8 +26,8 @@ struct Summary {
 // "0.9KB" for 922 bytes: one decimal, 1024-based, KB below 1 MiB, then MB, then GB.
 std::string FormatSize(std::uint64_t bytes);
 
-// Appends `text`, with control bytes and malformed UTF-8 as the visible text \xNN, so a hostile
-// line cannot drive (or garble) the terminal.
+// Appends `text`, with control bytes (C0, DEL and the C1 controls U+0080..U+009F) and malformed
+// UTF-8 as the visible text \xNN, so a hostile line cannot drive (or garble) the terminal.
 void AppendEscaped(std::string& out, std::string_view text);
 
 struct TextStyle {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fetchpool/output_path.hpp"
 #include "fetchpool/utf8.hpp"
@@ -38,6 +39,43 @@ inline bool IsSafeName(std::string_view name) {
 
 inline std::string_view AsView(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+// The input cut at NUL bytes into `n` fields (missing ones empty), for targets that need several
+// strings: a result's URL, reason, file name...
+inline std::vector<std::string> Fields(std::string_view input, std::size_t n) {
+  std::vector<std::string> out(n);
+  for (std::size_t i = 0; i < n && !input.empty(); ++i) {
+    const std::size_t end = input.find('\0');
+    out[i] = std::string(input.substr(0, end));
+    input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
+  }
+  return out;
+}
+
+// Whether `text` is well-formed UTF-8 (as Utf8SequenceLength defines it).
+inline bool IsUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = Utf8SequenceLength(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Whether `text` holds a byte or character a terminal acts on: C0 (but for the `allowed` ones),
+// DEL or a C1 control (U+0080..U+009F).
+inline bool HasControl(std::string_view text, std::string_view allowed = {}) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && allowed.find(static_cast<char>(c)) == std::string_view::npos) || c == 0x7f) {
+      return true;
+    }
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace fetchpool::fuzz

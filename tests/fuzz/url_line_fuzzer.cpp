@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/bounded_queue.hpp"
 #include "fetchpool/url_reader.hpp"
 #include "fuzz_check.hpp"
 
@@ -113,26 +112,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(n > 0);
     done += static_cast<std::size_t>(n);
   }
-  const std::size_t lines = static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n'));
-  fetchpool::BoundedQueue<fetchpool::Job> jobs(lines + 2);  // room for all: push never blocks
-  const auto outcome =
-      fetchpool::ReadUrls({"/proc/self/fd/" + std::to_string(fd)}, jobs, std::stop_token{});
+  std::vector<fetchpool::Job> jobs;
+  const fetchpool::InputOptions options{.files = {"/proc/self/fd/" + std::to_string(fd)}};
+  const auto outcome = fetchpool::ReadUrls(options,
+                                           {.submit =
+                                                [&jobs](fetchpool::Job job) {
+                                                  jobs.push_back(std::move(job));
+                                                  return true;
+                                                }},
+                                           std::stop_token{});
   ::close(fd);
-  FUZZ_CHECK(outcome.error.empty());
-  jobs.close();
+  FUZZ_CHECK(outcome.error.ok());
 
   const std::vector<Expected> expected = Model(input);
   FUZZ_CHECK(outcome.urls == expected.size());
+  FUZZ_CHECK(jobs.size() == expected.size());
   std::uint64_t seq = 0;
-  for (const Expected& want : expected) {
-    std::optional<fetchpool::Job> job = jobs.pop();
-    FUZZ_CHECK(job.has_value());
-    FUZZ_CHECK(job->seq == seq++);
-    FUZZ_CHECK(job->line == want.line);
-    FUZZ_CHECK(job->invalid == want.invalid);
-    FUZZ_CHECK(job->url == want.url);
-    CheckJob(*job);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const Expected& want = expected[i];
+    const fetchpool::Job& job = jobs[i];
+    FUZZ_CHECK(job.seq == seq++);
+    FUZZ_CHECK(job.line == want.line);
+    FUZZ_CHECK(job.invalid == want.invalid);
+    FUZZ_CHECK(job.url == want.url);
+    CheckJob(job);
   }
-  FUZZ_CHECK(!jobs.pop().has_value());
   return 0;
 }
