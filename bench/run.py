@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """fetchpool benchmark harness. See bench/README.md.
 
-    bench/run.py [--smoke] [--fetchpool PATH] [--scenarios 1,2,3,4,5] [--runs N]
+    bench/run.py [--smoke] [--fetchpool PATH] [--scenarios 1,2,3,4,5,6,7] [--runs N]
                  [--no-install] [--keep] [--out FILE]
 
 Everything runs against 127.0.0.1 only: the harness starts its own nginx (own prefix, config
@@ -27,7 +27,7 @@ sys.dont_write_bytecode = True   # no __pycache__ left in the source tree
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from benchlib import config, environment, report, scenarios  # noqa: E402
+from benchlib import config, environment, report, scenarios, scenarios_pool  # noqa: E402
 from benchlib.harness import Fatal, Harness, Interrupted, log, tail  # noqa: E402
 
 
@@ -42,9 +42,10 @@ def run_all(cfg: config.Config, h: Harness) -> int:
     t_start = time.perf_counter()
     log(f"fetchpool: {env.fp} (workers flag: {' '.join(env.fp_workers(16))}; --output-dir: "
         f"{'yes' if env.fp_has_outdir else 'no'}); Go peer: {env.go or 'none'}")
+    table = {**scenarios.SCENARIOS, **scenarios_pool.SCENARIOS}
     for name in config.ALL_SCENARIOS:
         if cfg.has(name):
-            scenarios.SCENARIOS[name](ctx)
+            table[name](ctx)
     report.footer(h, time.perf_counter() - t_start)
     assert h.report is not None
     sys.stdout.write("\n".join(h.report) + "\n")

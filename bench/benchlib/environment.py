@@ -36,6 +36,9 @@ class Env:
     base: str = ""               # http://127.0.0.1:PORT of our nginx
     dbase: str = ""              # server of the delayed URLs, "" = scenario 5 skipped
     delay_backend: str = "none"  # echo | python | none
+    tbase: str = ""              # https://127.0.0.1:PORT (TLS + HTTP/2), "" = scenario 6 skipped
+    cert: Path = Path()          # its self-signed certificate, the CA file for every client
+    d7base: str = ""             # server of scenario 7's delayed URLs, "" = skipped
 
     @property
     def fp_has_outdir(self) -> bool:
@@ -102,7 +105,7 @@ def install_tools(cfg: Config, h: Harness, inst: Installer, env: Env) -> None:
         raise Fatal("/usr/bin/time is required (apt-get install time)")
     if not inst.ensure("timeout", "coreutils"):
         raise Fatal("timeout (coreutils) is required")
-    if cfg.has("5") and not os.path.isfile(ECHO_MOD):
+    if (cfg.has("5") or cfg.has("7")) and not os.path.isfile(ECHO_MOD):
         inst.install("libnginx-mod-http-echo")
     if cfg.has("1"):
         for cmd, pkg in (("wrk", "wrk"), ("wget2", "wget2"), ("aria2c", "aria2")):
@@ -268,8 +271,32 @@ http {{
     location = /nginx_status {{ stub_status; }}
     {delay_loc}
   }}
+  {tls_server}
 }}
 """
+
+# Scenario 6: the same files over TLS + HTTP/2 (stub_status counts these requests too).
+TLS_SERVER = """server {{
+    listen 127.0.0.1:{port} ssl http2 backlog=4096;
+    ssl_certificate {cert}; ssl_certificate_key {key};
+    ssl_session_cache shared:fetchpool_bench:1m;
+    http2_max_concurrent_streams 1024;
+    root {www};
+  }}"""
+
+
+def make_cert(h: Harness, env: Env) -> bool:
+    """A self-signed certificate for 127.0.0.1, made fresh for this run."""
+    ngx = h.work / "nginx"
+    ngx.mkdir(parents=True, exist_ok=True)
+    cert, key = ngx / "cert.pem", ngx / "key.pem"
+    ok = h.setup_cmd(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                      "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                      "-addext", "subjectAltName=IP:127.0.0.1"])
+    if ok:
+        env.cert = cert
+        key.chmod(0o644)   # nginx workers may run as another user
+    return ok
 
 
 def _up(url: str) -> bool:
@@ -293,7 +320,7 @@ def _wait_up(p: subprocess.Popen[bytes], url: str, tries: int) -> bool:
 
 
 def choose_delay_backend(cfg: Config, env: Env) -> None:
-    if cfg.has("5"):
+    if cfg.has("5") or cfg.has("7"):
         use_echo = cfg.env.get("BENCH_DELAY_BACKEND") != "python" and os.path.isfile(ECHO_MOD)
         env.delay_backend = "echo" if use_echo else "python"
 
@@ -303,20 +330,29 @@ def start_nginx(cfg: Config, h: Harness, env: Env) -> None:
     attempts because another engineer's process may grab the port we picked."""
     log("starting nginx")
     ngx = h.work / "nginx"
-    (ngx / "tmp").mkdir(parents=True)
+    (ngx / "tmp").mkdir(parents=True, exist_ok=True)
     load_echo = delay_loc = ""
     if env.delay_backend == "echo":
         load_echo = f"load_module {ECHO_MOD};"
-        delay_loc = f'location /delay/ {{ echo_sleep {cfg.s5_delay:g}; echo_duplicate 1024 "a"; }}'
+        delay_loc = (f'location /delay/ {{ echo_sleep {cfg.s5_delay:g}; echo_duplicate 1024 "a"; }}'
+                     f'\n    location /delay7/ {{ echo_sleep {cfg.s7_delay:g}; '
+                     'echo_duplicate 1024 "a"; }')
+    tls = cfg.has("6") and make_cert(h, env)
+    if cfg.has("6") and not tls:
+        h.warn("openssl could not make a certificate: scenario 6 skipped")
     for attempt in range(1, 6):
-        port = free_port()
+        port, tport = free_port(), free_port()
+        tls_server = (TLS_SERVER.format(port=tport, cert=env.cert, key=env.cert.with_name(
+            "key.pem"), www=env.www) if tls else "")
         (ngx / "nginx.conf").write_text(NGINX_CONF.format(
-            load_echo=load_echo, ngx=ngx, port=port, www=env.www, delay_loc=delay_loc))
+            load_echo=load_echo, ngx=ngx, port=port, www=env.www, delay_loc=delay_loc,
+            tls_server=tls_server))
         p = h.start_server(["nginx", "-p", str(ngx), "-c", str(ngx / "nginx.conf"),
                             "-e", str(ngx / "error.log")], ngx / "stdout.log")
         if _wait_up(p, f"http://127.0.0.1:{port}/nginx_status", 50):
             env.base = f"http://127.0.0.1:{port}"
-            log(f"nginx pid {p.pid} on {env.base}")
+            env.tbase = f"https://127.0.0.1:{tport}" if tls else ""
+            log(f"nginx pid {p.pid} on {env.base}" + (f" and {env.tbase}" if tls else ""))
             return
         log(f"nginx did not come up on port {port} (attempt {attempt}): "
             f"{' '.join(tail(ngx / 'error.log', 2))}")
@@ -326,21 +362,31 @@ def start_nginx(cfg: Config, h: Harness, env: Env) -> None:
     raise Fatal("could not start nginx")
 
 
+def python_delay_server(cfg: Config, h: Harness, delay: float) -> str:
+    """bench/delay_server.py answering after `delay` s; its base URL, "" when it failed."""
+    port = free_port()
+    logfile = h.work / f"delay_server_{port}.log"
+    p = h.start_server([sys.executable, str(cfg.bench_dir / "delay_server.py"), str(port),
+                        f"{delay:g}"], logfile)
+    # up to ~15 s: python start-up on a loaded machine
+    if _wait_up(p, f"http://127.0.0.1:{port}/nginx_status", 150):
+        return f"http://127.0.0.1:{port}"
+    h.warn(f"delay server did not start ({' '.join(tail(logfile, 3))})")
+    return ""
+
+
 def start_delay_server(cfg: Config, h: Harness, env: Env) -> None:
     if env.delay_backend == "echo":
-        env.dbase = env.base
+        env.dbase = env.base if cfg.has("5") else ""
+        env.d7base = env.base if cfg.has("7") else ""
         return
     if env.delay_backend != "python":
         return
-    port = free_port()
-    logfile = h.work / "delay_server.log"
-    p = h.start_server([sys.executable, str(cfg.bench_dir / "delay_server.py"), str(port),
-                        f"{cfg.s5_delay:g}"], logfile)
-    # up to ~15 s: python start-up on a loaded machine
-    if _wait_up(p, f"http://127.0.0.1:{port}/nginx_status", 150):
-        env.dbase = f"http://127.0.0.1:{port}"
-    else:
-        h.warn(f"delay server did not start ({' '.join(tail(logfile, 3))}): scenario 5 skipped")
+    if cfg.has("5"):
+        env.dbase = python_delay_server(cfg, h, cfg.s5_delay)
+    if cfg.has("7"):
+        env.d7base = python_delay_server(cfg, h, cfg.s7_delay)
+    if not (env.dbase or env.d7base):
         env.delay_backend = "none"
 
 
