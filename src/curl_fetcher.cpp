@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "fetchpool/curl_error.hpp"
+#include "fetchpool/host_key.hpp"
 #include "fetchpool/retry_policy.hpp"
 #include "fetchpool/text.hpp"
 #include "fetchpool/version.hpp"
@@ -66,6 +67,7 @@ CurlFetcher::~CurlFetcher() {
 void CurlFetcher::Configure(CURLSH* share) {
   CURL* h = easy_.get();
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  share_ = share;
   if (share != nullptr) curl_easy_setopt(h, CURLOPT_SHARE, share);
   // A list from anywhere must never make us read file:// or speak another protocol, not even
   // through a redirect.
@@ -119,6 +121,18 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
   error_buffer_[0] = '\0';
 }
 
+// libcurl 7.88 walks its whole DNS cache after every transfer to drop stale entries, and caches
+// IP literals too: over many distinct addresses (1M hosts) every transfer got slower than the
+// last. A literal is never looked up, so caching it gains nothing.
+void CurlFetcher::ChooseDnsCache(const Job& job) {
+  const bool literal = HostIsIpLiteral(job.url);
+  if (literal == dns_private_) return;
+  dns_private_ = literal;
+  CURL* h = easy_.get();
+  if (share_ != nullptr) curl_easy_setopt(h, CURLOPT_SHARE, literal ? nullptr : share_);
+  curl_easy_setopt(h, CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // 60: libcurl's default
+}
+
 void CurlFetcher::SetMethod(const Job& job, Method method) {
   CURL* h = easy_.get();
   // A line that expects a 3xx wants to see the redirect itself, not where it leads.
@@ -133,7 +147,8 @@ void CurlFetcher::SetMethod(const Job& job, Method method) {
     // Refuses a declared Content-Length over the cap up front; OnBody catches the rest.
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_size));
   }
-  curl_easy_setopt(h, CURLOPT_URL, job.url.c_str());
+  const std::string ascii = AsciiHostUrl(job.url);  // libcurl copies the string
+  curl_easy_setopt(h, CURLOPT_URL, ascii.empty() ? job.url.c_str() : ascii.c_str());
 }
 
 Result CurlFetcher::Fetch(const Job& job, Method method) {
@@ -150,6 +165,7 @@ Result CurlFetcher::Fetch(const Job& job, Method method) {
     return result;  // skipped (the file is there) or failed before any request
   }
   SetMethod(job, method);
+  ChooseDnsCache(job);
   CURLcode code = curl_easy_perform(easy_.get());
   if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
     ResetTransfer(std::chrono::steady_clock::now());

@@ -234,5 +234,28 @@ TEST(HostMannersTest, PerHostRateMustBeARate) {
   EXPECT_NE(r.err.find("--per-host-rate"), std::string::npos) << r.err;
 }
 
+// libcurl resolves every *.localhost name to loopback itself, so an international name can be
+// fetched without a resolver: three spellings of one name are one host, asked in ASCII.
+TEST(HostMannersTest, AnInternationalNameIsOneHostInItsAsciiForm) {
+  PoliteServer server({"127.0.0.1"}, {});
+  const std::string port = server.url(0, "").substr(std::string("http://127.0.0.1").size());
+  const ProcessResult r = Fetchpool(
+      {"-w", "2", "--host-stats", "--format", "jsonl"},
+      Urls({"http://bücher.localhost" + port + "/ok/1", "http://BÜCHER.localhost" + port + "/ok/2",
+            "http://xn--bcher-kva.localhost" + port + "/ok/3"}));
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<nlohmann::json> hosts;
+  for (const std::string& line : testing::SplitLines(r.out)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["type"] == "host") hosts.push_back(j);
+  }
+  ASSERT_EQ(hosts.size(), 1u) << r.out;
+  EXPECT_EQ(hosts[0]["host"], "xn--bcher-kva.localhost");
+  EXPECT_EQ(hosts[0]["ok"], 3);
+  EXPECT_EQ(server.arrivals_at("xn--bcher-kva.localhost").size(), 3u)
+      << "libcurl was given the ASCII name";
+}
+
 }  // namespace
 }  // namespace fetchpool

@@ -37,11 +37,42 @@ TEST(HostKeyTest, HostNameLowerCasedWithoutPort) {
   EXPECT_EQ(HostKey("not a url"), "");
 }
 
-// NOT DONE: libcurl 7.88.1's CURLU_PUNYCODE leaves "bücher.example" as it is here, so an IDN is
-// keyed by its UTF-8 spelling (ports still ignored); punycode spellings are a different key.
-TEST(HostKeyTest, InternationalNamesIgnoreThePortToo) {
-  EXPECT_EQ(HostKey("http://bücher.example/"), HostKey("http://bücher.example:81/"));
-  EXPECT_EQ(HostKey("http://xn--bcher-kva.example:81/"), "xn--bcher-kva.example");
+TEST(HostKeyTest, InternationalNamesInTheirAsciiForm) {
+  EXPECT_EQ(HostKey("http://BÜCHER.example/"), "xn--bcher-kva.example");
+  EXPECT_EQ(HostKey("http://bücher.example:81/"), HostKey("http://xn--bcher-kva.example/"));
+  EXPECT_EQ(HostKey("http://XN--BCHER-KVA.Example:8080/"), "xn--bcher-kva.example");
+  EXPECT_EQ(HostKey("http://b%C3%BCcher.example/"), "xn--bcher-kva.example")
+      << "curl_url decodes a percent-encoded name first";
+  EXPECT_EQ(HostKey("http://bücher.example./"), "xn--bcher-kva.example");
+  EXPECT_EQ(HostKey("https://faß.de/"), "xn--fa-hia.de") << "UTS #46 non-transitional, as libcurl";
+}
+
+TEST(HostKeyTest, NamesLibidn2RejectsStayAsGivenLowerCased) {
+  EXPECT_EQ(HostKeyOfName("-Ü-.Example"), "-Ü-.example") << "a label may not start with '-'";
+  const std::string huge = [] {
+    std::string s;
+    for (int i = 0; i < 70; ++i) s += "ü";
+    return s + ".example";
+  }();
+  EXPECT_EQ(HostKeyOfName(huge), huge) << "its punycode label would be over 63 bytes";
+  EXPECT_EQ(HostKeyOfName("\xff\xfe.EXAMPLE"), "\xff\xfe.example") << "not UTF-8";
+  EXPECT_EQ(HostKeyOfName(""), "");
+}
+
+TEST(HostKeyTest, AsciiHostUrlRewritesOnlyAnInternationalName) {
+  EXPECT_EQ(AsciiHostUrl("http://Bücher.example:81/ä?q=ü"), "http://xn--bcher-kva.example:81/ä?q=ü")
+      << "only the host changes";
+  EXPECT_EQ(AsciiHostUrl("http://example.com/ä"), "") << "an ASCII host needs no change";
+  EXPECT_EQ(AsciiHostUrl("http://example.com/"), "");
+  EXPECT_EQ(AsciiHostUrl("http://-ü-.example/"), "") << "libidn2 rejects it: libcurl will say why";
+}
+
+TEST(HostKeyTest, IpLiteralsAreToldFromNames) {
+  EXPECT_TRUE(HostIsIpLiteral("http://127.3.2.1:9/"));
+  EXPECT_TRUE(HostIsIpLiteral("http://[::1]:80/x"));
+  EXPECT_FALSE(HostIsIpLiteral("http://localhost:80/"));
+  EXPECT_FALSE(HostIsIpLiteral("http://127.0.0.1.example/"));
+  EXPECT_FALSE(HostIsIpLiteral("not a url"));
 }
 
 TEST(HostTableTest, EmptyHostIsNeverLimited) {

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-ALL_SCENARIOS = ("1", "2", "3", "4", "5", "6", "7", "state")
+ALL_SCENARIOS = ("1", "2", "3", "4", "5", "6", "7", "state", "hosts")
 
 USAGE = """\
 usage: bench/run.py [options]          (bench/run.sh is the same)
   --smoke             small sizes, 1 run each, no hyperfine (CI; < ~2 min)
   --fetchpool PATH    fetchpool binary (default: $FETCHPOOL, ./build/fetchpool,
                       then fetchpool on PATH)
-  --scenarios LIST    comma list of scenarios to run (default 1,2,3,4,5,6,7,state)
+  --scenarios LIST    comma list of scenarios to run (default 1,2,3,4,5,6,7,state,hosts)
   --runs N            timed runs per tool (default 5, smoke 1); +1 warm-up
   --no-install        never call apt-get
   --keep              keep the temp dir (data, logs) for inspection
@@ -46,6 +46,8 @@ class Config:
     s3_mib: int = 0
     s4_loop: int = 0        # scenario 4 loop iterations
     s5_n: int = 0           # scenario 5 delayed URLs
+    hosts_small: int = 0    # scenario hosts: URLs on as many distinct hosts
+    hosts_big: int = 0
     wrk_secs: int = 0
     small_files: int = 10000
     s5_delay: float = 0.2
@@ -107,9 +109,11 @@ def parse(argv: list[str], bench_dir: Path) -> Config:
         cfg.s1_n, cfg.s2_small, cfg.s2_big = 1000, 10000, 20000
         cfg.s3_files, cfg.s3_mib, cfg.s4_loop, cfg.s5_n, cfg.wrk_secs = 2, 10, 20, 50, 2
         cfg.s6_n, cfg.s7_n, cfg.s7_workers = 300, 512, 256
+        cfg.hosts_small, cfg.hosts_big = 10000, 20000
     else:
         cfg.tmo, cfg.tmo_big = int(tmo_env or 300), int(tmo_env or 1200)
         cfg.s1_n, cfg.s2_small, cfg.s2_big = 10000, 10000, 1000000
         cfg.s3_files, cfg.s3_mib, cfg.s4_loop, cfg.s5_n, cfg.wrk_secs = 20, 100, 50, 200, 3
         cfg.s6_n, cfg.s7_n, cfg.s7_workers = 3000, 4096, 1024
+        cfg.hosts_small, cfg.hosts_big = 10000, 1000000
     return cfg

@@ -218,9 +218,10 @@ class Harness:
     # ---------------------------------------------------------- measurement ---
     def measure(self, scen: str, tool: str, run: int, n: int, expect: int, cmd: Sequence[str],
                 *, stdin: str | Callable[[IO[bytes]], None] = "/dev/null",
-                stdout: str = "/dev/null", tmo: int) -> Row:
+                stdout: str = "/dev/null", tmo: int, ok_rcs: tuple[int, ...] = (0,)) -> Row:
         """Time one tool invocation under `timeout` and `/usr/bin/time`, check that the
-        server saw at least `expect` requests (-1: do not check) and record a raw row.
+        server saw at least `expect` requests (-1: do not check) and record a raw row. An exit
+        status outside `ok_rcs` is a failure (runs where every URL must fail pass (1,)).
 
         stdin is a file, or a function that streams URLs into a pipe (scenario 2: never
         stored; its CPU is then taken from /usr/bin/time so the generator is left out).
@@ -262,7 +263,7 @@ class Harness:
             f.writelines(line + "\n" for line in tail(err_path, 5))
         # Fewer requests than URLs = URLs skipped. More can only be other traffic on the
         # port (the machine is shared) or retries: noted, not a failure.
-        ok = rc == 0 and not (expect >= 0 and reqs < expect)
+        ok = rc in ok_rcs and not (expect >= 0 and reqs < expect)
         if expect >= 0 and reqs > expect:
             self.extra_reqs.append(
                 f"scenario {scen}: {tool} run {run}: nginx saw {reqs - expect} requests more "

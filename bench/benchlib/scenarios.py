@@ -599,7 +599,10 @@ def scenario_state(ctx: Ctx) -> None:
     table_state(ctx, run_state(ctx))
 
 
+# Last: scenario_hosts uses Ctx and measure from above.
+from .scenario_hosts import scenario_hosts  # noqa: E402
+
 SCENARIOS: dict[str, Callable[[Ctx], None]] = {
     "1": scenario1, "2": scenario2, "3": scenario3, "4": scenario4, "5": scenario5,
-    "state": scenario_state,
+    "state": scenario_state, "hosts": scenario_hosts,
 }
