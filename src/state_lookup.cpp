@@ -3,15 +3,17 @@
 #include <fmt/format.h>
 
 #include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/url_key.hpp"
 
 namespace fetchpool {
 namespace {
 
-constexpr int kLookupsPerTxn = 1000;
+constexpr int kLookupsPerClock = 1000;
 
-constexpr const char* kHistory = R"sql(
-SELECT last_checked, last_result_ok, fail_streak, failing_since, checks, status, bytes, id
-FROM urls WHERE url = ?1)sql";
+std::string HistoryQuery() {
+  // By key: the URL bytes decide among the rows sharing one.
+  return fmt::format("SELECT {} FROM urls WHERE url_key = ?1 AND url = ?2", kUrlRowColumns);
+}
 
 constexpr const char* kDone = R"sql(
 SELECT u.url, r.ok, r.warning, r.status, r.bytes, r.ms, r.attempts, r.error, r.error_kind,
@@ -43,7 +45,8 @@ Status StateLookup::Open(const StateOptions& options, const StateRun& run,
   }
   sqlite3_busy_timeout(lookup->db_.get(), 2000);
   Status s = lookup->db_.Exec("PRAGMA cache_size = -2048");
-  if (s.ok()) s = lookup->db_.Prepare(kHistory, &lookup->history_);
+  if (s.ok()) s = lookup->db_.Prepare(HistoryQuery(), &lookup->history_);
+  if (s.ok()) s = lookup->window_.Prepare(lookup->db_);
   if (s.ok() && run.resumed) s = lookup->db_.Prepare(kDone, &lookup->done_);
   if (!s.ok())
     return Status::Error(fmt::format("cannot read state '{}': {}", options.path, s.message()));
@@ -52,13 +55,11 @@ Status StateLookup::Open(const StateOptions& options, const StateRun& run,
 }
 
 void StateLookup::Renew() {
-  if (in_txn_ && lookups_in_txn_ < kLookupsPerTxn) {
-    ++lookups_in_txn_;
+  if (lookups_since_clock_ > 0 && lookups_since_clock_ < kLookupsPerClock) {
+    ++lookups_since_clock_;
     return;
   }
-  if (in_txn_) static_cast<void>(db_.Exec("COMMIT"));
-  in_txn_ = db_.Exec("BEGIN").ok();
-  lookups_in_txn_ = 1;
+  lookups_since_clock_ = 1;
   now_ms_ = UnixMillisNow();
 }
 
@@ -111,35 +112,47 @@ Status StateLookup::FromResumedRun(const Job& job, std::optional<Result>& ready)
   return status;
 }
 
-void StateLookup::ReadHistory(Job& job, std::optional<Result>& ready) {
-  history_.BindBlob(1, job.url);
-  // A lookup that fails (an I/O error) only means the URL is fetched as if unseen.
-  if (history_.Step() == SQLITE_ROW) {
-    UrlHistory& h = job.history;
-    h.seen = true;
-    h.last_ok = history_.ColumnInt(1) != 0;
-    h.fail_streak = static_cast<int>(history_.ColumnInt(2));
-    h.failing_since_ms = history_.ColumnInt(3);
-    const std::int64_t last_checked = history_.ColumnInt(0);
-    const auto checks = static_cast<std::uint64_t>(history_.ColumnInt(4));
-    const std::int64_t max_age_ms = options_.max_cache_age.count() * 1000;
-    if (max_age_ms > 0 && h.last_ok && job.invalid.empty() && checks == job.checks_digest &&
-        now_ms_ - last_checked < max_age_ms && last_checked <= now_ms_ + 1000) {
-      Result r;
-      r.seq = job.seq;
-      r.line = job.line;
-      r.url = job.url;
-      r.ok = true;
-      r.cached = true;
-      r.attempts = 0;
-      r.http_status = history_.ColumnIsNull(5) ? 0 : static_cast<long>(history_.ColumnInt(5));
-      r.bytes = static_cast<std::uint64_t>(history_.ColumnInt(6));
-      r.state_url_id = history_.ColumnInt(7);
-      r.checks_digest = job.checks_digest;
-      ready = std::move(r);
-    }
+bool StateLookup::FindRow(const Job& job, UrlRow& row) {
+  const std::int64_t key = UrlKey(job.url);
+  if (const UrlRow* near = window_.Find(key, job.url)) {
+    row = *near;
+    return true;
   }
+  history_.BindInt(1, key);
+  history_.BindBlob(2, job.url);
+  // A lookup that fails (an I/O error) only means the URL is fetched as if unseen.
+  const bool found = history_.Step() == SQLITE_ROW;
+  if (found) row = UrlRowFrom(history_);
   history_.Reset();
+  if (found) window_.Found(row.id);
+  return found;
+}
+
+void StateLookup::ReadHistory(Job& job, std::optional<Result>& ready) {
+  UrlRow row;
+  if (!FindRow(job, row)) return;
+  UrlHistory& h = job.history;
+  h.seen = true;
+  h.url_id = row.id;
+  h.last_ok = row.last_ok;
+  h.fail_streak = row.fail_streak;
+  h.failing_since_ms = row.failing_since_ms;
+  const std::int64_t max_age_ms = options_.max_cache_age.count() * 1000;
+  if (max_age_ms > 0 && h.last_ok && job.invalid.empty() && row.checks == job.checks_digest &&
+      now_ms_ - row.last_checked < max_age_ms && row.last_checked <= now_ms_ + 1000) {
+    Result r;
+    r.seq = job.seq;
+    r.line = job.line;
+    r.url = job.url;
+    r.ok = true;
+    r.cached = true;
+    r.attempts = 0;
+    r.http_status = row.status;
+    r.bytes = row.bytes;
+    r.state_url_id = row.id;
+    r.checks_digest = job.checks_digest;
+    ready = std::move(r);
+  }
 }
 
 }  // namespace fetchpool

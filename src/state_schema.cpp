@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <string_view>
+
+#include "fetchpool/url_key.hpp"
 
 namespace fetchpool {
 namespace {
@@ -53,7 +56,40 @@ CREATE TABLE results(
 )sql",
     // 1 -> 2: one URL's results across runs without a scan (history queries, merging shards).
     "CREATE INDEX results_by_url ON results(url_id, run_id);",
+    // 2 -> 3: URLs are found by a 64-bit key of their bytes (url_key.hpp), then compared byte for
+    // byte, instead of by a unique index over the whole URL: the index shrinks to a few bytes per
+    // URL, so a large state's lookups stay in the page cache. The table is rebuilt (SQLite cannot
+    // drop a UNIQUE constraint); ids stay, so results keep pointing at their URLs.
+    R"sql(
+CREATE TABLE urls_v3(
+  id INTEGER PRIMARY KEY,
+  url_key INTEGER NOT NULL,
+  url BLOB NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_checked INTEGER,
+  last_ok INTEGER,
+  last_result_ok INTEGER,
+  fail_streak INTEGER NOT NULL DEFAULT 0,
+  failing_since INTEGER,
+  checks INTEGER NOT NULL DEFAULT 0,
+  status INTEGER,
+  bytes INTEGER);
+INSERT INTO urls_v3
+  SELECT id, fetchpool_url_key(url), url, first_seen, last_checked, last_ok, last_result_ok,
+         fail_streak, failing_since, checks, status, bytes
+  FROM urls ORDER BY id;
+DROP TABLE urls;
+ALTER TABLE urls_v3 RENAME TO urls;
+CREATE INDEX urls_by_key ON urls(url_key);
+)sql",
 };
+
+// fetchpool_url_key(url) for the 2 -> 3 migration; registered only on the connection migrating.
+void UrlKeyFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  const auto* bytes = static_cast<const char*>(sqlite3_value_blob(argv[0]));
+  const auto size = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+  sqlite3_result_int64(ctx, UrlKey(std::string_view(bytes == nullptr ? "" : bytes, size)));
+}
 
 struct Header {
   std::int64_t application_id = 0;
@@ -105,6 +141,10 @@ Status PrepareStateSchema(Database& db, const std::string& path) {
     return s;
   }
   if (h.version == kStateSchemaVersion) return db.Exec("COMMIT");
+  if (sqlite3_create_function(db.get(), "fetchpool_url_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                              nullptr, UrlKeyFunction, nullptr, nullptr) != SQLITE_OK) {
+    s = Status::Error("cannot register fetchpool_url_key");
+  }
   for (std::int64_t v = h.version; v < kStateSchemaVersion && s.ok(); ++v) {
     s = db.Exec(kMigrations[static_cast<std::size_t>(v)]);
   }

@@ -6,26 +6,33 @@
 
 #include "fetchpool/error_kind_name.hpp"
 #include "fetchpool/url_history.hpp"
+#include "fetchpool/url_key.hpp"
 
 namespace fetchpool {
 namespace {
 
-constexpr const char* kUpsertUrl = R"sql(
-INSERT INTO urls(url, first_seen, last_checked, last_ok, last_result_ok, fail_streak,
+// A URL's history after a fetched result: ?1 its row (update) or its key (insert), ?2 the URL,
+// ?3 now, then ok, fail streak, failing since, checks digest, status, bytes. The update leaves
+// ?2 unused (SQLite allows the gap), so one binding serves both.
+constexpr const char* kInsertUrl = R"sql(
+INSERT INTO urls(url_key, url, first_seen, last_checked, last_ok, last_result_ok, fail_streak,
                  failing_since, checks, status, bytes)
-VALUES(?1, ?2, ?2, CASE WHEN ?3 THEN ?2 END, ?3, ?4, ?5, ?6, ?7, ?8)
-ON CONFLICT(url) DO UPDATE SET
-  last_checked = excluded.last_checked,
-  last_ok = coalesce(excluded.last_ok, urls.last_ok),
-  last_result_ok = excluded.last_result_ok,
-  fail_streak = excluded.fail_streak,
-  failing_since = excluded.failing_since,
-  checks = excluded.checks,
-  status = excluded.status,
-  bytes = excluded.bytes
-RETURNING id)sql";
+VALUES(?1, ?2, ?3, ?3, CASE WHEN ?4 THEN ?3 END, ?4, ?5, ?6, ?7, ?8, ?9))sql";
 
-constexpr const char* kUrlId = "SELECT id FROM urls WHERE url = ?1";
+constexpr const char* kUpdateUrl = R"sql(
+UPDATE urls SET
+  last_checked = ?3,
+  last_ok = CASE WHEN ?4 THEN ?3 ELSE last_ok END,
+  last_result_ok = ?4,
+  fail_streak = ?5,
+  failing_since = ?6,
+  checks = ?7,
+  status = ?8,
+  bytes = ?9
+WHERE id = ?1)sql";
+
+// The key narrows the search to (nearly always) one row; the URL bytes decide.
+constexpr const char* kFindUrl = "SELECT id FROM urls WHERE url_key = ?1 AND url = ?2";
 
 constexpr const char* kInsertResult = R"sql(
 INSERT OR IGNORE INTO results(run_id, seq, url_id, line, checked_at, ok, warning, cached, status,
@@ -38,8 +45,9 @@ UPDATE runs SET ended_at = ?2, total = ?3, ok = ?4, failed = ?5, warned = ?6 WHE
 class StateSink final : public ResultSink {
  public:
   explicit StateSink(StateStore& store) : store_(store), db_(store.db()) {
-    Status s = db_.Prepare(kUpsertUrl, &upsert_url_);
-    if (s.ok()) s = db_.Prepare(kUrlId, &url_id_);
+    Status s = db_.Prepare(kInsertUrl, &insert_url_);
+    if (s.ok()) s = db_.Prepare(kUpdateUrl, &update_url_);
+    if (s.ok()) s = db_.Prepare(kFindUrl, &find_url_);
     if (s.ok()) s = db_.Prepare(kInsertResult, &insert_result_);
     if (!s.ok()) Fail();
   }
@@ -85,42 +93,44 @@ class StateSink final : public ResultSink {
   }
 
  private:
-  // The URL's row id: its history updated from a fetched result, or just looked up for one
-  // answered from the state (which must not look freshly checked). 0: no row (nothing to add).
+  // The URL's row id: its history updated from a fetched result, or just found for one answered
+  // from the state (which must not look freshly checked). 0: no row (nothing to add). Without
+  // the reader's id (a URL new when it was read, perhaps twice in the list) it is looked up.
   bool UrlId(const Result& r, std::int64_t now, std::int64_t& id) {
-    if (r.cached && r.state_url_id != 0) {
-      id = r.state_url_id;
-      return true;
+    id = r.state_url_id;
+    std::int64_t key = 0;
+    if (id == 0) {
+      key = UrlKey(r.url);
+      find_url_.BindInt(1, key);
+      find_url_.BindBlob(2, r.url);
+      const int rc = find_url_.Step();
+      if (rc == SQLITE_ROW) id = find_url_.ColumnInt(0);
+      find_url_.Reset();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
     }
-    Statement& stmt = r.cached ? url_id_ : upsert_url_;
-    stmt.BindBlob(1, r.url);
-    if (!r.cached) {
-      stmt.BindInt(2, now);
-      stmt.BindInt(3, r.ok ? 1 : 0);
-      stmt.BindInt(4, r.fail_runs);
-      if (r.ok) {
-        stmt.BindNull(5);
-      } else {
-        stmt.BindInt(5, r.failing_since_ms != 0 ? r.failing_since_ms : now);
-      }
-      stmt.BindInt(6, static_cast<std::int64_t>(r.checks_digest));
-      if (r.http_status > 0) {
-        stmt.BindInt(7, r.http_status);
-      } else {
-        stmt.BindNull(7);
-      }
-      stmt.BindInt(8, static_cast<std::int64_t>(r.bytes));
+    if (r.cached) return true;
+    Statement& stmt = id != 0 ? update_url_ : insert_url_;
+    stmt.BindInt(1, id != 0 ? id : key);
+    stmt.BindBlob(2, r.url);
+    stmt.BindInt(3, now);
+    stmt.BindInt(4, r.ok ? 1 : 0);
+    stmt.BindInt(5, r.fail_runs);
+    if (r.ok) {
+      stmt.BindNull(6);
+    } else {
+      stmt.BindInt(6, r.failing_since_ms != 0 ? r.failing_since_ms : now);
     }
+    stmt.BindInt(7, static_cast<std::int64_t>(r.checks_digest));
+    if (r.http_status > 0) {
+      stmt.BindInt(8, r.http_status);
+    } else {
+      stmt.BindNull(8);
+    }
+    stmt.BindInt(9, static_cast<std::int64_t>(r.bytes));
     const int rc = stmt.Step();
-    id = rc == SQLITE_ROW ? stmt.ColumnInt(0) : 0;
-    const bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
-    if (rc == SQLITE_ROW) {
-      // Finish the statement (RETURNING writes as it steps).
-      while (stmt.Step() == SQLITE_ROW) {
-      }
-    }
     stmt.Reset();
-    return ok;
+    if (id == 0) id = sqlite3_last_insert_rowid(db_.get());
+    return rc == SQLITE_DONE;
   }
 
   bool InsertResult(const Result& r, std::int64_t url_id, std::int64_t now) {
@@ -175,8 +185,9 @@ class StateSink final : public ResultSink {
 
   StateStore& store_;
   Database& db_;
-  Statement upsert_url_;
-  Statement url_id_;
+  Statement insert_url_;
+  Statement update_url_;
+  Statement find_url_;
   Statement insert_result_;
   bool in_batch_ = false;
   int batch_rows_ = 0;

@@ -89,10 +89,20 @@ Status StateStore::Open(const StateOptions& options, const std::vector<std::stri
   const std::string& path = options.path;
   if (Status s = CheckPath(path); !s.ok()) return s;
   if (Status s = Lock(path, store->lock_); !s.ok()) return s;
+  // A new (empty) file has no bytes to keep: WAL from the start spares the schema's commit the
+  // rollback journal's fsyncs (11 -> 7 per run; all 11 were ~40 ms of a 1-URL run).
+  // Any other file is checked before a byte of it changes.
+  struct stat st {};
+  const bool empty = ::fstat(store->lock_.get(), &st) == 0 && st.st_size == 0;
   if (Status s = Database::Open(path, SQLITE_OPEN_READWRITE, &store->db_); !s.ok()) return s;
   sqlite3_busy_timeout(store->db_.get(), 2000);
+  if (empty) {
+    if (Status s = Tune(store->db_, path); !s.ok()) return s;
+  }
   if (Status s = PrepareStateSchema(store->db_, path); !s.ok()) return s;
-  if (Status s = Tune(store->db_, path); !s.ok()) return s;
+  if (!empty) {
+    if (Status s = Tune(store->db_, path); !s.ok()) return s;
+  }
   const std::vector<std::string> names = inputs.empty() ? std::vector<std::string>{"-"} : inputs;
   const std::string inputs_json =
       nlohmann::json(names).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

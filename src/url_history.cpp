@@ -26,6 +26,7 @@ void ApplyHistory(const Job& job, Result& result) {
   result.checks_digest = job.checks_digest;
   const UrlHistory& h = job.history;
   if (!h.tracked || result.error_kind == ErrorKind::kAborted) return;
+  result.state_url_id = h.url_id;
   const bool was_failing = h.seen && !h.last_ok;
   if (result.ok) {
     result.fail_runs = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "fetchpool/url_key.hpp"
 #include "state_test_util.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
@@ -37,7 +38,7 @@ TEST_F(StateTest, RecordsTheRunEachResultAndEachUrlsHistory) {
   ProcessResult r = RunWithState({"--state", State()}, ok + "\n" + missing + "\n");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   StateFile db(State());
-  EXPECT_EQ(db.Int("PRAGMA user_version"), 2);
+  EXPECT_EQ(db.Int("PRAGMA user_version"), 3);
   EXPECT_EQ(db.Text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(db.Int("SELECT count(*) FROM runs"), 1);
   EXPECT_EQ(db.Int("SELECT finished FROM runs"), 1);
@@ -182,9 +183,48 @@ TEST_F(StateTest, AwkwardUrlsRoundTripByteForByte) {
   EXPECT_EQ(db.Int("SELECT max(length(url)) FROM urls"), static_cast<std::int64_t>(urls[4].size()));
 }
 
-TEST_F(StateTest, AnOlderSchemaIsMigrated) {
-  // What version 1 wrote: the tables, without the per-URL index of version 2.
-  testing::ExecSql(State(), R"sql(
+std::int64_t StreakOf(const StateFile& db, const std::string& url) {
+  return db.Int("SELECT fail_streak FROM urls WHERE url = CAST('" + url + "' AS BLOB)");
+}
+
+TEST_F(StateTest, AListInAnotherOrderStillFindsEachUrlsOwnHistory) {
+  // The reader first tries the row after its last hit; a wrong guess must fall back to the key.
+  const std::string a = server_.url("/status/404?a"), b = server_.url("/status/404?b");
+  const std::string c = server_.url("/status/404?c"), d = server_.url("/status/404?d");
+  ASSERT_EQ(RunWithState({"--state", State()}, a + "\n" + b + "\n" + c + "\n").exit_code, 1);
+  ASSERT_EQ(RunWithState({"--state", State()}, a + "\n" + c + "\n" + b + "\n" + a + "\n").exit_code,
+            1);
+  ProcessResult r = RunWithState({"--state", State()}, d + "\n" + b + "\n" + c + "\n");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  StateFile db(State());
+  EXPECT_EQ(db.Int("SELECT count(*) FROM urls"), 4);
+  EXPECT_EQ(StreakOf(db, a), 2);
+  EXPECT_EQ(StreakOf(db, b), 3);
+  EXPECT_EQ(StreakOf(db, c), 3);
+  EXPECT_EQ(StreakOf(db, d), 1);
+}
+
+TEST_F(StateTest, RowsSharingAKeyAreToldApartByTheirBytes) {
+  // Another URL under the same 64-bit key, made by hand (a real FNV-1a collision is hard to
+  // find) and first in the index: the lookup and the writer must still pick `a` by its bytes.
+  const std::string a = server_.url("/status/404?a");
+  ASSERT_EQ(RunWithState({"--state", State()}, a + "\n").exit_code, 1);
+  testing::ExecSql(State(),
+                   "INSERT INTO urls(id, url_key, url, first_seen, last_result_ok, "
+                   "fail_streak) VALUES(-1, " +
+                       std::to_string(UrlKey(a)) + ", x'00ff', 1, 0, 9);");
+  ProcessResult r = RunWithState({"--state", State()}, a + "\n");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(Has(r.out, "2 runs)")) << r.out;
+  StateFile db(State());
+  EXPECT_EQ(db.Int("SELECT count(*) FROM urls"), 2);
+  EXPECT_EQ(StreakOf(db, a), 2);
+  EXPECT_EQ(db.Int("SELECT fail_streak FROM urls WHERE id = -1"), 9);
+}
+
+// What versions 1 and 2 wrote: the tables (2 adds results_by_url), one failing URL.
+std::string OldState(const std::string& url, int version) {
+  return R"sql(
     CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, ended_at INTEGER,
       arguments TEXT NOT NULL, inputs TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0,
       resumes INTEGER NOT NULL DEFAULT 0, total INTEGER, ok INTEGER, failed INTEGER,
@@ -198,16 +238,38 @@ TEST_F(StateTest, AnOlderSchemaIsMigrated) {
       warning INTEGER NOT NULL, cached INTEGER NOT NULL, status INTEGER,
       bytes INTEGER NOT NULL, ms INTEGER NOT NULL, attempts INTEGER NOT NULL, error TEXT,
       error_kind TEXT, change TEXT, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
-    INSERT INTO urls(url, first_seen, last_checked, last_result_ok, fail_streak, failing_since)
-      VALUES(CAST(')sql" + server_.url("/status/404") +
-                                R"sql(' AS BLOB), 1, 1, 0, 4, 86400000);
-    PRAGMA application_id = 1179677556; PRAGMA user_version = 1;)sql");
-  ProcessResult r = RunWithState({"--state", State()}, server_.url("/status/404") + "\n");
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_TRUE(Has(r.out, "failing since 1970-01-02, 5 runs)")) << r.out;
-  StateFile db(State());
-  EXPECT_EQ(db.Int("PRAGMA user_version"), 2);
-  EXPECT_EQ(db.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'results_by_url'"), 1);
+    INSERT INTO runs(id, started_at, arguments, inputs, finished) VALUES(1, 1, '', '["-"]', 1);
+    INSERT INTO urls(id, url, first_seen, last_checked, last_result_ok, fail_streak,
+      failing_since) VALUES(7, CAST(')sql" +
+         url + R"sql(' AS BLOB), 1, 1, 0, 4, 86400000);
+    INSERT INTO results VALUES(1, 0, 7, 1, 1, 0, 0, 0, 404, 0, 1, 1, 'HTTP 404', 'http', NULL);
+    )sql" +
+         (version >= 2 ? "CREATE INDEX results_by_url ON results(url_id, run_id);" : "") +
+         "PRAGMA application_id = 1179677556; PRAGMA user_version = " + std::to_string(version) +
+         ";";
+}
+
+TEST_F(StateTest, OlderSchemasAreMigrated) {
+  const std::string url = server_.url("/status/404");
+  for (int version : {1, 2}) {
+    SCOPED_TRACE(version);
+    TempDir dir;
+    const std::string state = dir / "state.db";
+    testing::ExecSql(state, OldState(url, version));
+    ProcessResult r = RunWithState({"--state", state}, url + "\n");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(Has(r.out, "failing since 1970-01-02, 5 runs)")) << r.out;
+    StateFile db(state);
+    EXPECT_EQ(db.Int("PRAGMA user_version"), 3);
+    EXPECT_EQ(db.Text("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(db.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'results_by_url'"), 1);
+    EXPECT_EQ(db.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'urls_by_key'"), 1);
+    // Version 3 keys URLs by url_key; the row kept its id, so old results still point at it.
+    EXPECT_EQ(db.Int("SELECT count(*) FROM urls"), 1);
+    EXPECT_EQ(db.Int("SELECT url_key FROM urls WHERE id = 7"), UrlKey(url));
+    EXPECT_EQ(db.Int("SELECT fail_streak FROM urls WHERE id = 7"), 5);
+    EXPECT_EQ(db.Int("SELECT count(*) FROM results WHERE url_id = 7"), 2);
+  }
 }
 
 }  // namespace

@@ -97,7 +97,7 @@ struct Result {
   int fail_runs = 0;
   std::int64_t failing_since_ms = 0;
   std::uint64_t checks_digest = 0;  // the Job's, so the state knows what this was judged by
-  std::int64_t state_url_id = 0;    // cached: the URL's row, so the writer need not look it up
+  std::int64_t state_url_id = 0;    // the URL's row if it has one, so the writer need not find it
 
   // Filled only when the output format asks for them (they cost allocations per URL).
   std::string effective_url;  // after redirects

@@ -15,6 +15,7 @@ struct UrlHistory {
   int fail_streak = 0;                // runs in a row it has failed, up to its last check
   std::int64_t failing_since_ms = 0;  // unix ms of the first failure of that streak
   int fail_after = 1;                 // --fail-after N
+  std::int64_t url_id = 0;            // seen: its row, so the writer need not look it up again
 };
 
 // What a result means against the URL's history ("change" in JSON).
