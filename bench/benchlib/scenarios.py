@@ -1,4 +1,5 @@
-"""The five scenarios of the performance issue. Each has a `run_*` that measures (a warm-up
+"""Scenarios 1, 2, 4 and 5 of the performance issue (3, state and hosts have files of their
+own), and what they share. Each has a `run_*` that measures (a warm-up
 round 0 that is checked but not timed, then the timed rounds, tools interleaved so load
 changes on the shared machine hit every tool alike) and a `table_*` that renders Markdown
 from the raw rows only, so the tables show exactly what latest.csv holds.
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import shlex
 import shutil
@@ -257,128 +257,6 @@ def scenario2(ctx: Ctx) -> None:
     table_s2(ctx)
 
 
-# -------------------------------------------------------------- scenario 3 ---
-S3_LABELS = {
-    "curl-Z": "curl -Z --parallel-max 4, -o /dev/null",
-    "go-pool": "Go worker pool -workers=4",
-    "curl-Z-o": "curl -Z --parallel-max 4 --output-dir DIR --remote-name-all",
-    "cat": "cat FILE > DIR/FILE (page cache → tmpfs, sequential)",
-}
-
-
-def s3_tools(ctx: Ctx) -> tuple[list[str], list[str]]:
-    """(tools that discard the bodies, tools that write files into the tmpfs)"""
-    discard = ["fetchpool", "curl-Z"] + (["go-pool"] if ctx.env.go else [])
-    files = ["fetchpool-o"] if ctx.env.fp_has_outdir else []
-    curl_help = ctx.h.run(["curl", "--help", "all"]).stdout
-    if "--output-dir" in curl_help:
-        files.append("curl-Z-o")
-    return discard, files + ["cat"]
-
-
-def s3_bytes(cfg: Config) -> int:
-    return cfg.s3_files * cfg.s3_mib * 1048576
-
-
-def run_s3_discard(ctx: Ctx, tools: list[str], urls: list[str]) -> None:
-    n, w = ctx.cfg.s3_files, ctx.work
-    for run in ctx.rounds():
-        for tool in tools:
-            if tool == "fetchpool":
-                cmd = [ctx.env.fp, *ctx.env.fp_workers(4)]
-                ctx.measure("3", tool, run, n, n, cmd, stdin=str(w / "s3.urls"))
-            elif tool == "curl-Z":
-                cmd = [*CURL, "-Z", "--parallel-max", "4", "-K", str(w / "s3.curl.cfg")]
-                ctx.measure("3", tool, run, n, n, cmd)
-            elif tool == "go-pool":
-                ctx.measure("3", tool, run, n, n, [ctx.env.go, "-workers=4"],
-                            stdin=str(w / "s3.urls"))
-
-
-def dir_bytes(d: Path) -> int:
-    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
-
-
-def run_s3_files(ctx: Ctx, tools: list[str], urls: list[str]) -> None:
-    """Writing the files: every tool's output is checked byte for byte in total size."""
-    n, d, want = ctx.cfg.s3_files, ctx.env.tmpfs / "s3out", s3_bytes(ctx.cfg)
-    for run in ctx.rounds():
-        for tool in tools:
-            shutil.rmtree(d, ignore_errors=True)
-            d.mkdir()
-            if tool == "fetchpool-o":
-                cmd = [ctx.env.fp, *ctx.env.fp_workers(4), "--output-dir", str(d)]
-                ok = ctx.measure("3o", tool, run, n, n, cmd, stdin=str(ctx.work / "s3.urls"))
-            elif tool == "curl-Z-o":
-                cmd = [*CURL, "-Z", "--parallel-max", "4", "--output-dir", str(d),
-                       "--remote-name-all", *urls]
-                ok = ctx.measure("3o", tool, run, n, n, cmd)
-            else:   # the local-copy ceiling: same files, page cache → same tmpfs
-                cmd = ["sh", "-c", 'for f in "$1"/*; do cat "$f" >"$2/${f##*/}"; done', "sh",
-                       str(ctx.env.www / "big"), str(d)]
-                ok = ctx.measure("3o", tool, run, n, -1, cmd)
-            got = dir_bytes(d)
-            if ok and got != want:
-                msg = f"{tool} wrote {got} bytes, expected {want}"
-                if tool == "fetchpool-o":
-                    ctx.h.fail(f"scenario 3: fetchpool --output-dir wrote {got} bytes, "
-                               f"expected {want}")
-                else:
-                    ctx.h.warn(f"scenario 3: {msg}")
-    shutil.rmtree(d, ignore_errors=True)
-
-
-def table_s3(ctx: Ctx, discard: list[str], files: list[str]) -> None:
-    h, n, mib, runs = ctx.h, ctx.cfg.s3_files, ctx.cfg.s3_mib, ctx.cfg.runs
-    gib = s3_bytes(ctx.cfg) / 1073741824
-    w4 = " ".join(ctx.env.fp_workers(4))
-    curl_rate = h.agg("3", "curl-Z").rate
-    h.md(f"## 3. Big files: {n} × {mib} MiB, 4 concurrent", "", "Discarding the bodies:", "",
-         f"| tool | wall (median of {runs}) | URLs/s | GiB/s | CPU ms/URL | peak RSS | vs curl -Z |",
-         "|---|---|---|---|---|---|---|")
-    for tool in discard:
-        a = h.agg("3", tool)
-        label = f"**fetchpool** `{w4}`" if tool == "fetchpool" else S3_LABELS[tool]
-        if a.good == 0:
-            h.md(f"| {label} | {failed_cell(a)} | | | | | |")
-            continue
-        h.md(f"| {label} | {fmt.wall(a.wall)} | {fmt.num('%.1f', a.rate)} | "
-             f"{fmt.num('%.2f', fmt.div(gib, a.wall))} | "
-             f"{fmt.num('%.1f', fmt.div(1000 * a.cpu, a.n))} | {fmt.rss(a.rss)} | "
-             f"{fmt.ratio(fmt.div(a.rate, curl_rate))} |")
-    h.md("", f"Writing the files into a tmpfs dir ({ctx.env.tmpfs_kind}), vs `cat` of the same "
-         "files from the page cache into the same tmpfs:", "",
-         f"| tool | wall (median of {runs}) | GiB/s | CPU ms/URL | peak RSS | vs cat |",
-         "|---|---|---|---|---|---|")
-    cat_rate = h.agg("3o", "cat").rate
-    if not ctx.env.fp_has_outdir:
-        h.md("| **fetchpool** --output-dir | skipped: `fetchpool --help` does not mention "
-             "--output-dir | | | | |")
-    for tool in files:
-        a = h.agg("3o", tool)
-        label = (f"**fetchpool** `{w4} --output-dir DIR`" if tool == "fetchpool-o"
-                 else S3_LABELS[tool])
-        if a.good == 0:
-            h.md(f"| {label} | {failed_cell(a)} | | | | |")
-            continue
-        h.md(f"| {label} | {fmt.wall(a.wall)} | {fmt.num('%.2f', fmt.div(gib, a.wall))} | "
-             f"{fmt.num('%.1f', fmt.div(1000 * a.cpu, a.n))} | {fmt.rss(a.rss)} | "
-             f"{fmt.ratio(fmt.div(a.rate, cat_rate))} |")
-    h.md("")
-
-
-def scenario3(ctx: Ctx) -> None:
-    n = ctx.cfg.s3_files
-    log(f"scenario 3: {n} x {ctx.cfg.s3_mib} MiB, 4 concurrent, runs={ctx.cfg.runs}")
-    urls = [f"{ctx.env.base}/big/b{i:02d}" for i in range(n)]
-    write_lines(ctx.work / "s3.urls", urls)
-    curl_config(urls, ctx.work / "s3.curl.cfg")
-    discard, files = s3_tools(ctx)
-    run_s3_discard(ctx, discard, urls)
-    run_s3_files(ctx, files, urls)
-    table_s3(ctx, discard, files)
-
-
 # -------------------------------------------------------------- scenario 4 ---
 def run_s4_loop(ctx: Ctx, url: str) -> None:
     """Spawns each process: wall includes the timeout+time wrappers, which `true` measures
@@ -514,93 +392,10 @@ def scenario5(ctx: Ctx) -> None:
     table_s5(ctx)
 
 
-# ---------------------------------------------------------- scenario state ---
-def distinct_urls(ctx: Ctx, n: int, path: Path) -> None:
-    """n distinct URLs (a query string makes each one new; nginx ignores it) into a file, so a
-    state of n URLs really holds n rows. The file is fed to stdin: still streamed for fetchpool."""
-    m = ctx.cfg.small_files
-    base = ctx.env.base
-    with open(path, "w") as f:
-        for start in range(0, n, 10000):
-            f.write("".join(f"{base}/small/f{i % m:05d}?u={i}\n"
-                            for i in range(start, min(n, start + 10000))))
-
-
-def fresh_state(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-
-
-def state_bytes(path: Path) -> int:
-    return sum(Path(str(path) + s).stat().st_size for s in ("", "-wal")
-               if Path(str(path) + s).exists())
-
-
-def run_state(ctx: Ctx) -> dict[str, float]:
-    """The --state figures: its cost on scenario 1, RSS streaming 10k and 1M URLs into a state,
-    and the rate of a run answered wholly from the cache of that 1M-URL state."""
-    w, n1 = ctx.work, ctx.cfg.s1_n
-    state = w / "state.db"
-    urls = w / "state-s1.urls"
-    write_lines(urls, small_urls(ctx, n1))
-    fp = [ctx.env.fp, *ctx.env.fp_workers(16)]
-    log(f"scenario state: {n1} x 1 KiB with and without --state, runs={ctx.cfg.runs}")
-    for run in ctx.rounds():
-        ctx.measure("state", "fetchpool", run, n1, n1, fp, stdin=str(urls))
-        fresh_state(state)
-        ctx.measure("state", "fetchpool --state", run, n1, n1, [*fp, "--state", str(state)],
-                    stdin=str(urls))
-    extra: dict[str, float] = {}
-    for size in (ctx.cfg.s2_small, ctx.cfg.s2_big):
-        log(f"scenario state: {fmt.commas(size)} distinct URLs streamed into a fresh state")
-        listing = w / f"state-{size}.urls"
-        distinct_urls(ctx, size, listing)
-        fresh_state(state)
-        ctx.measure("state", f"record@{size}", 1, size, size, [*fp, "--state", str(state)],
-                    stdin=str(listing))
-        extra[f"bytes@{size}"] = state_bytes(state)
-        log(f"scenario state: {fmt.commas(size)} URLs, all cached")
-        row = ctx.h.measure("state", f"cached@{size}", 1, size, -1,
-                            [*fp, "--state", str(state), "--max-cache-age", "1d"],
-                            stdin=str(listing), tmo=ctx.cfg.timeout_for(size))
-        if row.requests > 0:
-            ctx.h.fail(f"scenario state: the all-cached run fetched {row.requests} URLs")
-        listing.unlink(missing_ok=True)
-    fresh_state(state)
-    return extra
-
-
-def table_state(ctx: Ctx, extra: dict[str, float]) -> None:
-    h, n1, small, big = ctx.h, ctx.cfg.s1_n, ctx.cfg.s2_small, ctx.cfg.s2_big
-    plain, with_state = h.agg("state", "fetchpool"), h.agg("state", "fetchpool --state")
-    ratio = fmt.div(with_state.wall, plain.wall)
-    h.md(f"## State: `--state FILE` ({fmt.commas(n1)} × 1 KiB; {fmt.commas(big)} URLs)", "",
-         "| figure | measured | target |", "|---|---|---|",
-         f"| {fmt.commas(n1)} × 1 KiB, wall with `--state` / without (medians of "
-         f"{ctx.cfg.runs}) | {fmt.wall(with_state.wall)} / {fmt.wall(plain.wall)} = "
-         f"{fmt.ratio(ratio)} | ≤ 1.15× |")
-    rec_small, rec_big = h.agg("state", f"record@{small}"), h.agg("state", f"record@{big}")
-    flat = fmt.ratio(rec_big.rss / rec_small.rss) if rec_small.rss else "–"
-    h.md(f"| peak RSS recording {fmt.commas(small)} / {fmt.commas(big)} URLs | "
-         f"{fmt.rss(rec_small.rss)} / {fmt.rss(rec_big.rss)} ({flat}) | ≤ 32 MiB, flat |")
-    cached = h.agg("state", f"cached@{big}")
-    h.md(f"| all {fmt.commas(big)} URLs cached (`--max-cache-age 1d`, no fetches) | "
-         f"{fmt.commas(cached.rate)} URLs/s, {fmt.wall(cached.wall)}, peak RSS "
-         f"{fmt.rss(cached.rss)} | ≥ 200,000 URLs/s |")
-    per_url = fmt.div(extra.get(f"bytes@{big}", 0.0), big)
-    h.md(f"| state size after one run of {fmt.commas(big)} URLs | "
-         f"{fmt.commas(extra.get(f'bytes@{big}', 0.0))} bytes, {fmt.num('%.0f', per_url)} "
-         "bytes per URL | (stated in README) |", "",
-         "Each URL is distinct (`?u=N`), so the state really holds that many rows; output to "
-         "/dev/null. The cached run reads the state written by the recording run before it.", "")
-
-
-def scenario_state(ctx: Ctx) -> None:
-    table_state(ctx, run_state(ctx))
-
-
-# Last: scenario_hosts uses Ctx and measure from above.
+# Last: these use Ctx and the helpers above.
+from .scenario_big_files import scenario3  # noqa: E402
 from .scenario_hosts import scenario_hosts  # noqa: E402
+from .scenario_state import scenario_state  # noqa: E402
 
 SCENARIOS: dict[str, Callable[[Ctx], None]] = {
     "1": scenario1, "2": scenario2, "3": scenario3, "4": scenario4, "5": scenario5,
