@@ -2,7 +2,7 @@
 # Installs dependencies, then builds and runs the whole test suite three ways: plain,
 # ThreadSanitizer, and AddressSanitizer+UndefinedBehaviorSanitizer. Then the packaging checks
 # (scripts/package.sh), the static checks (scripts/lint.sh: clang-format and clang-tidy), a
-# short fuzzing run of every parser (scripts/fuzz.sh, FETCHPOOL_FUZZ_SECONDS each, default 20;
+# short fuzzing run of every parser (scripts/fuzz.sh, FETCHPOOL_FUZZ_SECONDS each, default 10;
 # 0 skips it), and the benchmark's smoke mode, so it cannot rot (it reports; it never fails on
 # timings).
 set -euo pipefail
@@ -35,7 +35,7 @@ if [ "${FETCHPOOL_SKIP_LINT:-0}" != 1 ]; then
   scripts/lint.sh
 fi
 
-fuzz_seconds=${FETCHPOOL_FUZZ_SECONDS:-20}
+fuzz_seconds=${FETCHPOOL_FUZZ_SECONDS:-10}
 if [ "$fuzz_seconds" != 0 ]; then
   echo "=== fuzz (${fuzz_seconds}s per target)"
   scripts/fuzz.sh "$fuzz_seconds"
