@@ -50,7 +50,7 @@ class CurlFetcher final : public Fetcher {
   // Forgets what the last perform saw; before every curl_easy_perform.
   void ResetTransfer(std::chrono::steady_clock::time_point now);
   void SetMethod(const Job& job, Method method);
-  // An IP-literal host uses the handle's own DNS cache with caching off; a name the shared one.
+  // An IP-literal host is not kept in the DNS cache (timeout 0); a name is, for 60 s.
   void ChooseDnsCache(const Job& job);
   // Settles a performed transfer into `result`.
   void Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
@@ -66,8 +66,7 @@ class CurlFetcher final : public Fetcher {
   std::stop_token stop_;
   Slist headers_;  // declared before easy_, which points at it
   EasyHandle easy_;
-  CURLSH* share_ = nullptr;   // the workers' shared DNS cache and TLS sessions (may be null)
-  bool dns_private_ = false;  // the handle is detached from share_ for an IP-literal host
+  bool literal_host_ = false;  // the last URL's host was an IP literal (DNS cache timeout 0)
   char error_buffer_[CURL_ERROR_SIZE] = {};
 
   // State of the transfer in progress (only touched by the owning thread).
