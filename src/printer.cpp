@@ -1,5 +1,7 @@
 #include "fetchpool/printer.hpp"
 
+#include <deque>
+
 #include "fetchpool/host_stats_format.hpp"
 
 namespace fetchpool {
@@ -36,9 +38,9 @@ Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSi
 void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
                     const std::atomic<std::int64_t>& input_total) {
   bool streaming = false;
+  std::deque<Result> batch;  // taken under one lock, printed without it
   for (;;) {
-    std::optional<Result> result = results.try_pop();
-    if (!result) {
+    if (!results.try_take_all(batch)) {
       Flush();  // nothing waiting: let whoever reads our output see what we have
       if (broken()) stop.request_stop();
       TakeNotes();
@@ -47,13 +49,14 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
                   : setup_.progress || setup_.notes != nullptr ? kProgressTick
                                                                : kIdleWait;
       if (ticks_) wait = std::min<decltype(wait)>(wait, kTick);
-      result =
-          results.pop_batch_until(std::chrono::steady_clock::now() + wait, streaming ? kBatch : 1);
-      streaming = result.has_value();
-      if (!result && results.closed() && results.size() == 0) break;
+      streaming = results.take_all_until(std::chrono::steady_clock::now() + wait,
+                                         streaming ? kBatch : 1, batch);
+      if (!streaming && results.closed() && results.size() == 0) break;
     }
-    if (result) Accept(std::move(*result));
-    if (buffers_.out.size() >= kFlushAt) Flush();
+    for (; !batch.empty(); batch.pop_front()) {
+      Accept(std::move(batch.front()));
+      if (buffers_.out.size() >= kFlushAt) Flush();
+    }
     if (setup_.progress) {
       const std::int64_t total = input_total.load(std::memory_order_relaxed);
       progress_.Update(summary_, total >= 0 ? std::optional<std::uint64_t>(total) : std::nullopt,

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "fetchpool/error_kind_name.hpp"
 #include "fetchpool/url_key.hpp"
 
@@ -143,7 +145,7 @@ void StateLookup::ReadHistory(Job& job, std::optional<Result>& ready) {
     Result r;
     r.seq = job.seq;
     r.line = job.line;
-    r.url = job.url;
+    r.url = std::move(job.url);  // answered: the job goes no further
     r.ok = true;
     r.cached = true;
     r.attempts = 0;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -38,6 +39,60 @@ TEST(BoundedQueueTest, TryPopNeverBlocks) {
   EXPECT_EQ(q.try_pop(), std::nullopt);
   q.push(7);
   EXPECT_EQ(q.try_pop(), 7);
+}
+
+TEST(BoundedQueueTest, TakeAllMovesEverythingQueuedInOrder) {
+  BoundedQueue<int> q(8);
+  std::deque<int> out{0};
+  EXPECT_FALSE(q.try_take_all(out));
+  for (int i = 1; i <= 3; ++i) q.push(i);
+  EXPECT_TRUE(q.try_take_all(out));
+  EXPECT_EQ(out, (std::deque<int>{0, 1, 2, 3})) << "appended after what `out` held";
+  EXPECT_EQ(q.size(), 0u);
+  out.clear();
+  q.push(4);
+  EXPECT_TRUE(q.try_take_all(out));
+  EXPECT_EQ(out, (std::deque<int>{4}));
+}
+
+TEST(BoundedQueueTest, TakeAllUntilWaitsForItsBatchOrTheDeadline) {
+  BoundedQueue<int> q(8);
+  std::deque<int> out;
+  q.push(1);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(q.take_all_until(start + 50ms, 3, out)) << "one short of the batch: the deadline";
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 45ms);
+  EXPECT_EQ(out, (std::deque<int>{1}));
+  out.clear();
+  std::jthread producer([&] {
+    for (int i = 2; i <= 4; ++i) q.push(i);
+  });
+  EXPECT_TRUE(q.take_all_until(std::chrono::steady_clock::now() + 10s, 3, out));
+  producer.join();
+  q.try_take_all(out);  // whatever came after the batch
+  EXPECT_EQ(out, (std::deque<int>{2, 3, 4}));
+  q.close();
+  out.clear();
+  EXPECT_FALSE(q.take_all_until(std::chrono::steady_clock::now() + 10s, 3, out))
+      << "closed and empty: the end, at once";
+}
+
+TEST(BoundedQueueTest, TakeAllWakesABlockedProducer) {
+  BoundedQueue<int> q(2);
+  q.push(1);
+  q.push(2);
+  std::atomic<bool> pushed{false};
+  std::jthread producer([&] {
+    q.push(3);
+    pushed = true;
+  });
+  std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(pushed);
+  std::deque<int> out;
+  EXPECT_TRUE(q.try_take_all(out));
+  producer.join();
+  EXPECT_TRUE(pushed);
+  EXPECT_EQ(q.pop(), 3);
 }
 
 TEST(BoundedQueueTest, PushBlocksWhileFullUntilAConsumerMakesRoom) {

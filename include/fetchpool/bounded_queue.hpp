@@ -1,9 +1,11 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -19,8 +21,8 @@ namespace fetchpool {
 //
 // Wake-ups are batched, because at tens of thousands of items a second a futex wake and a context
 // switch per item cost more than the work: a blocked producer is woken only once the queue has
-// drained to half, and a consumer waiting in pop_batch_until() only once its batch is ready.
-// Thread-safe: every member may be called from any thread.
+// drained to half, and a consumer waiting in take_all_until() only once its batch is ready, and it
+// takes the whole batch under one lock. Thread-safe: every member may be called from any thread.
 template <typename T>
 class BoundedQueue {
  public:
@@ -70,11 +72,11 @@ class BoundedQueue {
   }
 
   // For a single consumer that prefers batches (the printer): waits until `batch` items are
-  // queued, the queue closes, or `deadline` passes, then returns the first item if there is one.
-  // nullopt means a timeout with nothing queued, or the end (closed() tells which).
+  // queued, the queue closes, or `deadline` passes, then moves every queued item to the back of
+  // `out` under one lock. False when it took nothing: a timeout, or the end (closed() tells).
   template <typename Clock, typename Duration>
-  std::optional<T> pop_batch_until(std::chrono::time_point<Clock, Duration> deadline,
-                                   std::size_t batch = 1) {
+  bool take_all_until(std::chrono::time_point<Clock, Duration> deadline, std::size_t batch,
+                      std::deque<T>& out) {
     std::unique_lock lock(mutex_);
     if (!closed_ && items_.size() < batch) {
       ++waiting_consumers_;
@@ -84,8 +86,13 @@ class BoundedQueue {
       --batch_waiters_;
       --waiting_consumers_;
     }
-    if (items_.empty()) return std::nullopt;
-    return take(lock);
+    return take_all(lock, out);
+  }
+
+  // Never blocks: moves whatever is queued to the back of `out`; false when nothing was.
+  bool try_take_all(std::deque<T>& out) {
+    std::unique_lock lock(mutex_);
+    return take_all(lock, out);
   }
 
   // Never blocks: nullopt when nothing is ready right now.
@@ -125,6 +132,20 @@ class BoundedQueue {
     return item;
   }
 
+  bool take_all(std::unique_lock<std::mutex>& lock, std::deque<T>& out) {
+    if (items_.empty()) return false;
+    if (out.empty()) {
+      out.swap(items_);  // no element moves while producers wait for the lock
+    } else {
+      std::move(items_.begin(), items_.end(), std::back_inserter(out));
+      items_.clear();
+    }
+    const bool wake = waiting_producers_ > 0;
+    lock.unlock();
+    if (wake) not_full_.notify_all();
+    return true;
+  }
+
   const std::size_t capacity_;
   const std::size_t low_water_;
   mutable std::mutex mutex_;
@@ -134,7 +155,7 @@ class BoundedQueue {
   bool closed_ = false;
   int waiting_producers_ = 0;
   int waiting_consumers_ = 0;
-  int batch_waiters_ = 0;       // consumers inside pop_batch_until (at most one at a time)
+  int batch_waiters_ = 0;       // consumers inside take_all_until (at most one at a time)
   std::size_t batch_size_ = 1;  // the batch that consumer waits for
 };
 

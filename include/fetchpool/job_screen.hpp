@@ -9,7 +9,8 @@ namespace fetchpool {
 
 // Looks at each job before it is queued (--state): may annotate it (its history) and may answer
 // it without a fetch (a cached or already-done URL), in which case the job never reaches the
-// dispatcher and `ready` goes straight to the printer. An error stops reading (exit 2).
+// dispatcher and `ready` goes straight to the printer (it may take the job's strings: the job
+// is dropped). An error stops reading (exit 2).
 // Thread-compatible: called by the reader thread only.
 class JobScreen {
  public:
