@@ -126,7 +126,7 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
 // (Detaching the handle from the share instead made libcurl 7.88 leak a private TLS session
 // cache each time, as LeakSanitizer showed.)
 void CurlFetcher::ChooseDnsCache(const Job& job) {
-  const bool literal = HostIsIpLiteral(job.url);
+  const bool literal = job.ip_literal;
   if (literal == literal_host_) return;
   literal_host_ = literal;
   curl_easy_setopt(easy_.get(), CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // libcurl's 60

@@ -55,7 +55,7 @@ bool Dispatcher::RoomForBatch() const {
 bool Dispatcher::Submit(Job job) {
   Task task;
   // Parsing the host here keeps it out of the lock.
-  if (job.invalid.empty()) task.host = HostKey(job.url);
+  if (job.invalid.empty()) task.host = job.host.empty() ? HostKey(job.url) : job.host;
   task.job = std::move(job);
   const std::stop_token input = input_stop_.get_token();
   std::unique_lock lock(mutex_);
@@ -91,17 +91,9 @@ std::optional<Task> Dispatcher::Next() {
       AbandonAll();
       return std::nullopt;
     }
-    const Clock::time_point now = Clock::now();
-    if (std::optional<Task> task = TakeRunnable(now)) {
-      task->started = now;
-      // Pass the baton: whoever waited for the next retry's time may just have become busy.
-      const bool more = idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() ||
-                                              !retries_.empty() || hosts_.NextWake().has_value());
-      const bool room = ReaderShouldWake();
-      if (more) ++generation_;
-      lock.unlock();
-      if (room) room_.notify_one();
-      if (more) work_.notify_one();
+    Wakes wakes;
+    if (std::optional<Task> task = Hand(Clock::now(), wakes)) {
+      Notify(lock, wakes);
       return task;
     }
     if (input_done_ && pending_ == 0) return std::nullopt;
@@ -110,6 +102,17 @@ std::optional<Task> Dispatcher::Next() {
     WaitUnlessStopped(lock, work_, stop_, NextDeadline(), [&] { return generation_ != seen; });
     --idle_workers_;
   }
+}
+
+std::optional<Task> Dispatcher::Hand(Clock::time_point now, Wakes& wakes) {
+  std::optional<Task> task = TakeRunnable(now);
+  if (!task) return task;
+  task->started = now;
+  // Pass the baton: whoever waited for the next retry's time may just have become busy.
+  wakes.worker = idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty() ||
+                                       hosts_.NextWake().has_value());
+  wakes.room = ReaderShouldWake();
+  return task;
 }
 
 std::optional<Dispatcher::Clock::time_point> Dispatcher::NextDeadline() const {
@@ -171,6 +174,33 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
   // stop) is already marked when Settle counts failures.
   ApplyWarnSpec(options_.warn, result);
   std::unique_lock lock(mutex_);
+  Wakes wakes;
+  std::optional<Result> done = Conclude(std::move(task), std::move(result), wakes);
+  Notify(lock, wakes);
+  return done;
+}
+
+std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result,
+                                              std::optional<Result>& done) {
+  ApplyWarnSpec(options_.warn, result);
+  std::unique_lock lock(mutex_);
+  Wakes wakes;
+  done = Conclude(std::move(task), std::move(result), wakes);
+  std::optional<Task> next;
+  if (!Stopping() && !wakes.everyone) {
+    Wakes handing;
+    next = Hand(Clock::now(), handing);
+    if (next) {
+      // This worker takes the freed slot itself: wake another only for work beyond it.
+      wakes.worker = handing.worker;
+      wakes.room = handing.room;
+    }
+  }
+  Notify(lock, wakes);
+  return next;
+}
+
+std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wakes) {
   const bool freed = ReleaseHost(task, &result);
   if (!result.ok && !Stopping() && options_.retry.retries > 0) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
@@ -180,10 +210,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
       task.last = std::move(result);
       retries_.Push(Clock::now() + *delay, std::move(task));
       // An idle worker must learn the new due time (or take the freed slot).
-      const bool wake = idle_workers_ > 0;
-      if (wake) ++generation_;
-      lock.unlock();
-      if (wake) work_.notify_one();
+      wakes.due = idle_workers_ > 0;
       return std::nullopt;
     }
   }
@@ -191,7 +218,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
   if (result.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
   ApplyHistory(task.job, result);  // the final verdict: --fail-after, "change"
   if (stats_) stats_->Verdict(task.host, result);
-  return Settle(lock, std::move(result), freed);
+  return Settle(std::move(result), freed, wakes);
 }
 
 std::optional<Result> Dispatcher::Abandon(Task task) {
@@ -199,35 +226,41 @@ std::optional<Result> Dispatcher::Abandon(Task task) {
   const bool freed = ReleaseHost(task, nullptr);
   if (task.last) ApplyHistory(task.job, *task.last);
   if (stats_ && task.last) stats_->Verdict(task.host, *task.last);
-  return Settle(lock, std::move(task.last), freed);
+  Wakes wakes;
+  std::optional<Result> done = Settle(std::move(task.last), freed, wakes);
+  Notify(lock, wakes);
+  return done;
 }
 
-std::optional<Result> Dispatcher::Settle(std::unique_lock<std::mutex>& lock,
-                                         std::optional<Result> result, bool slot_freed) {
+std::optional<Result> Dispatcher::Settle(std::optional<Result> result, bool slot_freed,
+                                         Wakes& wakes) {
   --pending_;
-  bool tripped = false;
   if (result && !result->ok && !result->warning && result->error_kind != ErrorKind::kAborted) {
     ++failures_;
     if (options_.max_failures > 0 &&
         failures_ >= static_cast<std::uint64_t>(options_.max_failures) && !failfast_) {
       failfast_ = true;
-      tripped = true;
+      wakes.input_stop = true;
     }
   }
   // The end of the run (or of taking input) concerns every waiting worker; a freed slot, one.
-  const bool everyone = tripped || (input_done_ && pending_ == 0);
-  const bool wake = idle_workers_ > 0 && (everyone || slot_freed);
-  const bool room = ReaderShouldWake();
-  if (wake) ++generation_;
+  wakes.everyone = idle_workers_ > 0 && (wakes.input_stop || (input_done_ && pending_ == 0));
+  wakes.worker = idle_workers_ > 0 && slot_freed;
+  wakes.room = ReaderShouldWake();
+  return result;
+}
+
+void Dispatcher::Notify(std::unique_lock<std::mutex>& lock, const Wakes& wakes) {
+  const bool any = wakes.everyone || wakes.worker || wakes.due;
+  if (any) ++generation_;
   lock.unlock();
-  if (tripped) input_stop_.request_stop();  // the reader stops taking input
-  if (room) room_.notify_one();
-  if (wake && everyone) {
+  if (wakes.input_stop) input_stop_.request_stop();  // the reader stops taking input
+  if (wakes.room) room_.notify_one();
+  if (wakes.everyone) {
     work_.notify_all();
-  } else if (wake) {
+  } else if (any) {
     work_.notify_one();
   }
-  return result;
 }
 
 void Dispatcher::AbandonAll() {

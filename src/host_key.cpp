@@ -61,10 +61,7 @@ std::string AsciiHostUrl(std::string_view url) {
   return UrlPart(h.get(), CURLUPART_URL);
 }
 
-bool HostIsIpLiteral(std::string_view url) {
-  const UrlHandle h = ParseUrl(url, CURLU_NON_SUPPORT_SCHEME);
-  if (!h) return false;
-  const std::string host = UrlPart(h.get(), CURLUPART_HOST);
+bool IsIpLiteralHost(const std::string& host) {
   in_addr v4{};
   return host.starts_with('[') || ::inet_pton(AF_INET, host.c_str(), &v4) == 1;
 }

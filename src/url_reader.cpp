@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "fetchpool/curl_handles.hpp"
+#include "fetchpool/host_key.hpp"
 #include "fetchpool/stop_wakeup.hpp"
 #include "fetchpool/text.hpp"
 
@@ -50,20 +51,19 @@ std::uint64_t ChecksDigest(std::string_view checks) {
 
 }  // namespace
 
-std::string ValidateUrl(std::string_view url) {
+std::string ValidateUrl(const std::string& url, Job* job) {
   if (url.empty()) return "empty URL";
   for (unsigned char c : url) {
     if (c < 0x20 || c == 0x7f) return "control character in URL";
   }
   UrlHandle h(curl_url());
   if (!h) return "out of memory";
-  const std::string copy(url);
-  const CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, copy.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  const CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME);
   if (rc != CURLUE_OK) {
     UrlHandle guess(curl_url());
     if (guess &&
-        curl_url_set(guess.get(), CURLUPART_URL, copy.c_str(), CURLU_GUESS_SCHEME) == CURLUE_OK &&
-        url.find("://") == std::string_view::npos) {
+        curl_url_set(guess.get(), CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME) == CURLUE_OK &&
+        url.find("://") == std::string::npos) {
       return "no scheme (expected http:// or https://)";
     }
     return curl_url_strerror(rc);
@@ -72,7 +72,12 @@ std::string ValidateUrl(std::string_view url) {
   if (scheme != "http" && scheme != "https") {
     return fmt::format("unsupported scheme '{}' (only http and https)", scheme);
   }
-  if (UrlPart(h.get(), CURLUPART_HOST).empty()) return "no host";
+  const std::string host = UrlPart(h.get(), CURLUPART_HOST);
+  if (host.empty()) return "no host";
+  if (job != nullptr) {
+    job->host = HostKeyOfName(host);
+    job->ip_literal = IsIpLiteralHost(host);
+  }
   return {};
 }
 
@@ -82,7 +87,7 @@ std::optional<Job> ParseLine(std::string_view line) {
   Job job;
   const auto end = line.find_first_of(kSpace);
   job.url = std::string(line.substr(0, end));
-  if (std::string why = ValidateUrl(job.url); !why.empty()) {
+  if (std::string why = ValidateUrl(job.url, &job); !why.empty()) {
     job.invalid = "invalid URL: " + why;
   } else if (end != std::string_view::npos) {
     job.checks_digest = ChecksDigest(line.substr(end));

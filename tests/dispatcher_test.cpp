@@ -10,56 +10,14 @@
 #include <thread>
 #include <vector>
 
+#include "support/dispatcher_jobs.hpp"
+
 namespace fetchpool {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace dispatch_test;  // NOLINT(google-build-using-namespace): the shared test helpers
 using Clock = std::chrono::steady_clock;
-
-Job MakeJob(std::uint64_t seq, std::string url) {
-  Job job;
-  job.seq = seq;
-  job.url = std::move(url);
-  return job;
-}
-
-// What a worker's Fetcher would return for `task`.
-Result Outcome(const Task& task, bool ok, long status = 200) {
-  Result r;
-  r.seq = task.job.seq;
-  r.url = task.job.url;
-  r.attempts = task.job.attempts + 1;
-  r.ok = ok;
-  r.http_status = status;
-  if (!ok) {
-    r.error_kind = ErrorKind::kHttpStatus;
-    r.error = "HTTP " + std::to_string(status);
-  }
-  return r;
-}
-
-Result Transient(const Task& task, std::chrono::seconds retry_after) {
-  Result r = Outcome(task, false, 503);
-  r.retry_after = retry_after;
-  return r;
-}
-
-Result Ok(const Task& task) { return Outcome(task, true); }
-
-// Finish with the outcome `make` gives for the task (computed before the task moves).
-template <typename Make>
-std::optional<Result> Report(Dispatcher& d, std::optional<Task>& task, Make make) {
-  Result r = make(*task);
-  return d.Finish(*std::move(task), std::move(r));
-}
-
-DispatchOptions Options(int retries = 0, int per_host = 0, int max_failures = 0) {
-  DispatchOptions o;
-  o.retry = {.retries = retries, .wait_s = 0.001, .max_wait_s = 60};
-  o.per_host = per_host;
-  o.max_failures = max_failures;
-  return o;
-}
 
 TEST(DispatcherTest, HandsOutEveryJobThenEnds) {
   std::stop_source stop;

@@ -68,11 +68,11 @@ TEST(HostKeyTest, AsciiHostUrlRewritesOnlyAnInternationalName) {
 }
 
 TEST(HostKeyTest, IpLiteralsAreToldFromNames) {
-  EXPECT_TRUE(HostIsIpLiteral("http://127.3.2.1:9/"));
-  EXPECT_TRUE(HostIsIpLiteral("http://[::1]:80/x"));
-  EXPECT_FALSE(HostIsIpLiteral("http://localhost:80/"));
-  EXPECT_FALSE(HostIsIpLiteral("http://127.0.0.1.example/"));
-  EXPECT_FALSE(HostIsIpLiteral("not a url"));
+  EXPECT_TRUE(IsIpLiteralHost("127.3.2.1"));
+  EXPECT_TRUE(IsIpLiteralHost("[::1]"));
+  EXPECT_FALSE(IsIpLiteralHost("localhost"));
+  EXPECT_FALSE(IsIpLiteralHost("127.0.0.1.example"));
+  EXPECT_FALSE(IsIpLiteralHost(""));
 }
 
 TEST(HostTableTest, EmptyHostIsNeverLimited) {

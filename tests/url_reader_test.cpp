@@ -66,6 +66,24 @@ TEST(ParseLineTest, InvalidUrlsBecomeJobsThatSayWhy) {
   EXPECT_EQ(job->invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
 }
 
+TEST(ParseLineTest, ValidUrlsCarryTheirHostFromTheOneParse) {
+  const std::optional<Job> name = ParseLine("http://WWW.Example.COM.:8080/a");
+  ASSERT_TRUE(name.has_value());
+  EXPECT_EQ(name->host, "www.example.com");
+  EXPECT_FALSE(name->ip_literal);
+  const std::optional<Job> v4 = ParseLine("http://127.3.2.1:9/");
+  ASSERT_TRUE(v4.has_value());
+  EXPECT_EQ(v4->host, "127.3.2.1");
+  EXPECT_TRUE(v4->ip_literal);
+  const std::optional<Job> v6 = ParseLine("http://[::1]:80/x");
+  ASSERT_TRUE(v6.has_value());
+  EXPECT_TRUE(v6->ip_literal);
+  const std::optional<Job> bad = ParseLine("ftp://127.0.0.1/");
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->host, "") << "an invalid line has no host to key";
+  EXPECT_FALSE(bad->ip_literal);
+}
+
 TEST(ParseLineTest, TextAfterTheUrlMustBeChecks) {
   std::optional<Job> job = ParseLine("http://a/ what");
   ASSERT_TRUE(job);

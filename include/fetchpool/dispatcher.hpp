@@ -80,6 +80,10 @@ class Dispatcher {
   // Reports how a task from Next went. Returns the result to print, or nullopt when the job will
   // be retried (the dispatcher keeps it until its time comes).
   std::optional<Result> Finish(Task task, Result result);
+  // Finish, and under the same lock the next task if one may start right now (nullopt: call
+  // Next, which waits), so a busy worker takes one lock and makes no wake-up per job. `done` is
+  // Finish's answer.
+  std::optional<Task> FinishAndTake(Task task, Result result, std::optional<Result>& done);
 
   // For a task from Next that never started (a stop came first): its previous attempt's result,
   // if it had one, is its final word.
@@ -96,15 +100,29 @@ class Dispatcher {
   std::vector<HostStatsRow> HostStats() const;
 
  private:
+  // Whom to wake once the lock is released.
+  struct Wakes {
+    bool room = false;        // the reader: room for a batch
+    bool worker = false;      // one idle worker: a slot freed, or more runnable work
+    bool due = false;         // one idle worker: the next retry's due time moved
+    bool everyone = false;    // every idle worker: the end of the run, or --max-failures
+    bool input_stop = false;  // --max-failures reached: the reader stops taking input
+  };
+
   std::optional<Task> TakeRunnable(Clock::time_point now);
+  // Takes a task that may start now and marks it started; decides the baton pass.
+  std::optional<Task> Hand(Clock::time_point now, Wakes& wakes);
   // Learns from an attempt's answer (null: it never started) and gives its host slot back;
   // true when an idle worker must look again (a slot freed, or a host's wake-up moved).
   bool ReleaseHost(const Task& task, const Result* result);
   void NotePause(const std::string& host, const HostChange& change, long status);
   std::optional<Clock::time_point> NextDeadline() const;
-  // Ends a job's stay: counts its result (if any) and wakes whoever that concerns.
-  std::optional<Result> Settle(std::unique_lock<std::mutex>& lock, std::optional<Result> result,
-                               bool slot_freed);
+  // Finish under the lock: parks the job for a retry (nullopt) or gives its final result.
+  std::optional<Result> Conclude(Task task, Result result, Wakes& wakes);
+  // Ends a job's stay: counts its result (if any) and notes whom that concerns.
+  std::optional<Result> Settle(std::optional<Result> result, bool slot_freed, Wakes& wakes);
+  // Releases the lock, then wakes as noted.
+  void Notify(std::unique_lock<std::mutex>& lock, const Wakes& wakes);
   void AbandonAll();
   bool Stopping() const { return failfast_ || stop_.stop_requested(); }
   bool HasRoom() const {

@@ -20,7 +20,8 @@ std::string HostKeyOfName(std::string_view host);
 // cannot convert a name itself in the "C" locale); "" when the URL needs no change (its host is
 // ASCII) or libidn2 rejects the name.
 std::string AsciiHostUrl(std::string_view url);
-// Whether the URL's host is an IPv4 or IPv6 address rather than a name.
-bool HostIsIpLiteral(std::string_view url);
+// Whether a host, as curl_url gives it (an IPv6 address in brackets), is an IPv4 or IPv6
+// address rather than a name.
+bool IsIpLiteralHost(const std::string& host);
 
 }  // namespace fetchpool

@@ -25,6 +25,10 @@ struct Job {
   std::string_view input = kStdinName;
   std::string url;      // as given (trimmed)
   std::string invalid;  // non-empty: why this line cannot be fetched; the worker only reports it
+  // From the reader's one parse of the URL (ParseLine), so no later stage parses it again: its
+  // HostKey (empty until known) and whether that host is an IP address.
+  std::string host;
+  bool ip_literal = false;
   std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none
   std::uint64_t checks_digest = 0;       // of the per-line checks' text; 0 when there are none
   UrlHistory history;                    // --state: what earlier runs saw of this URL

@@ -20,8 +20,9 @@ namespace fetchpool {
 inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 
 // Returns an empty string when `url` is an absolute http(s) URL with a host that libcurl's
-// curl_url parser accepts; otherwise the reason, e.g. "unsupported scheme 'ftp'".
-std::string ValidateUrl(std::string_view url);
+// curl_url parser accepts; otherwise the reason, e.g. "unsupported scheme 'ftp'". When it is
+// valid and `job` is given, fills in the job's host facts (Job::host, Job::ip_literal).
+std::string ValidateUrl(const std::string& url, Job* job = nullptr);
 
 // Turns one input line (without its '\n') into a Job, or nullopt for blank and '#' lines.
 // Strips surrounding whitespace and a trailing '\r'. Invalid lines come back as jobs with
