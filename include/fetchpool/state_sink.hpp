@@ -14,7 +14,9 @@ namespace fetchpool {
 // Thread-compatible: owned and called by the printer thread; `store` must outlive it.
 std::unique_ptr<ResultSink> MakeStateSink(StateStore& store);
 
-inline constexpr int kStateBatchRows = 512;
+// Large enough that a batch rewrites each page of the URL-key index about once (random keys
+// touch all of its pages): 4096 took 10% less CPU than 512 on a 10k run. The age bounds the loss.
+inline constexpr int kStateBatchRows = 4096;
 inline constexpr std::chrono::milliseconds kStateBatchAge{200};
 
 }  // namespace fetchpool
