@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/key_filter.hpp"
 #include "fetchpool/url_history.hpp"
 #include "fetchpool/url_key.hpp"
 
@@ -95,12 +96,13 @@ class StateSink final : public ResultSink {
  private:
   // The URL's row id: its history updated from a fetched result, or just found for one answered
   // from the state (which must not look freshly checked). 0: no row (nothing to add). Without
-  // the reader's id (a URL new when it was read, perhaps twice in the list) it is looked up.
+  // the reader's id the URL was new when it was read; only this run can have added it since (a
+  // URL twice in the list: the file is locked), so it is looked up only if `added_` may hold it.
   bool UrlId(const Result& r, std::int64_t now, std::int64_t& id) {
     id = r.state_url_id;
     std::int64_t key = 0;
-    if (id == 0) {
-      key = UrlKey(r.url);
+    if (id == 0) key = UrlKey(r.url);
+    if (id == 0 && added_.MayContain(static_cast<std::uint64_t>(key))) {
       find_url_.BindInt(1, key);
       find_url_.BindBlob(2, r.url);
       const int rc = find_url_.Step();
@@ -129,7 +131,10 @@ class StateSink final : public ResultSink {
     stmt.BindInt(9, static_cast<std::int64_t>(r.bytes));
     const int rc = stmt.Step();
     stmt.Reset();
-    if (id == 0) id = sqlite3_last_insert_rowid(db_.get());
+    if (id == 0) {
+      id = sqlite3_last_insert_rowid(db_.get());
+      added_.Add(static_cast<std::uint64_t>(key));
+    }
     return rc == SQLITE_DONE;
   }
 
@@ -189,6 +194,7 @@ class StateSink final : public ResultSink {
   Statement update_url_;
   Statement find_url_;
   Statement insert_result_;
+  KeyFilter added_{23};  // the URL keys this run inserted: 1 MiB, about 1% false positives at 100k
   bool in_batch_ = false;
   int batch_rows_ = 0;
   std::chrono::steady_clock::time_point batch_start_;

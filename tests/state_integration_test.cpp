@@ -55,6 +55,23 @@ TEST_F(StateTest, RecordsTheRunEachResultAndEachUrlsHistory) {
   EXPECT_TRUE(Has(r.out, "1 new failure, 0 recovered")) << r.out;
 }
 
+TEST_F(StateTest, AUrlTwiceInANewListIsOneUrlWithTwoResults) {
+  // Both lines are new when read; the writer must find the row the first one added.
+  const std::string twice = server_.url("/size/5");
+  const std::string other = server_.url("/size/6");
+  ProcessResult r =
+      RunWithState({"--state", State(), "-w", "1"}, twice + "\n" + other + "\n" + twice + "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  StateFile db(State());
+  EXPECT_EQ(db.Int("SELECT count(*) FROM urls"), 2);
+  EXPECT_EQ(db.Int("SELECT count(*) FROM results"), 3);
+  EXPECT_EQ(db.Int("SELECT count(DISTINCT url_id) FROM results"), 2);
+  EXPECT_EQ(db.Int("SELECT count(*) FROM results r JOIN urls u ON u.id = r.url_id WHERE u.url = "
+                   "CAST('" +
+                   twice + "' AS BLOB)"),
+            2);
+}
+
 TEST_F(StateTest, ChangeSaysNewStillFailingAndRecovered) {
   const std::string flaky = server_.url("/flaky?key=change&fails=1");
   const std::string gone = server_.url("/status/404");
