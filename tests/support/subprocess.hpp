@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/spawn_setup.hpp"
+
 namespace fetchpool::testing {
 
 struct ProcessResult {
@@ -72,15 +74,6 @@ class Subprocess {
   explicit Subprocess(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
-
-// Gives the child default signal dispositions and an empty signal mask.
-void ResetChildSignals(posix_spawnattr_t& attr);
-
-// The child's environment: ours, without opts.env_unset, with opts.env_set applied.
-std::vector<std::string> BuildEnvironment(const SubprocessOptions& opts);
-
-// A null-terminated argv/envp view of `strings`, valid while `strings` lives unchanged.
-std::vector<char*> CStrings(std::vector<std::string>& strings);
 
 // Start + write all of stdin_data (from a helper thread, so a child that never
 // reads cannot hang the test) + close stdin + Wait(timeout).
