@@ -35,7 +35,9 @@ SignalWatcher::~SignalWatcher() {
   closing_.store(true, std::memory_order_release);
   pthread_kill(thread_.native_handle(), kWakeSignal);
   thread_.join();
-  pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+  // After a signal the run is ending with 128 + its number; unblocking now would let a second
+  // one, sent while the last lines are written, kill the process instead of that exit.
+  if (received() == 0) pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
 void SignalWatcher::Watch() {

@@ -12,7 +12,8 @@ namespace fetchpool {
 // sigwait. A second signal while stopping exits at once (the user insists). SIGPIPE is ignored,
 // so a closed stdout shows up as a write error (EPIPE) that the printer handles; SIGXFSZ too, so
 // a file-size limit shows up as EFBIG on the one file that hit it.
-// Construct it before starting any other thread (they inherit the signal mask).
+// Construct it before starting any other thread (they inherit the signal mask). Destruction
+// restores the mask, unless a signal came: then they stay blocked until the process exits.
 // Thread-safety: received() may be called from any thread.
 class SignalWatcher {
  public:
