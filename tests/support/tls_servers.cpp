@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -63,6 +64,45 @@ bool WaitForPorts(const std::vector<int>& ports) {
         return true;
       },
       kStartTimeout);
+}
+
+// The inode of the socket listening on 127.0.0.1:port (from /proc/net/tcp), "" when none.
+std::string ListenerInode(int port) {
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line;
+  std::getline(tcp, line);  // the header
+  std::ostringstream want;
+  want << "0100007F:" << std::hex << std::uppercase;
+  want.width(4);
+  want.fill('0');
+  want << port;
+  while (std::getline(tcp, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+    fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+        timeout >> inode;
+    if (state == "0A" && local == want.str()) return inode;  // 0A: LISTEN
+  }
+  return {};
+}
+
+// Whether process `pid` holds the listening socket of every port. Another test's server may
+// take a port between our probe and the child's bind; then the port answers, but not ours.
+bool OwnsListeners(pid_t pid, const std::vector<int>& ports) {
+  std::vector<std::string> links;
+  std::error_code ec;
+  for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    std::error_code link_ec;
+    links.push_back(fs::read_symlink(fd.path(), link_ec).string());
+  }
+  for (int port : ports) {
+    const std::string inode = ListenerInode(port);
+    if (inode.empty() ||
+        std::find(links.begin(), links.end(), "socket:[" + inode + "]") == links.end()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void Openssl(std::vector<std::string> args) {
@@ -193,7 +233,8 @@ NginxServer::NginxServer(const std::string& nginx, const TestPki& pki) {
     process_.emplace(Subprocess::Start({nginx, "-p", d.string(), "-c", (d / "nginx.conf").string(),
                                         "-e", (d / "error.log").string()},
                                        NoStdin()));
-    if (WaitForPorts({tls_port_, wrong_name_port_, plain_port_}) &&
+    const std::vector<int> ports{tls_port_, wrong_name_port_, plain_port_};
+    if (WaitForPorts(ports) && OwnsListeners(process_->pid(), ports) &&
         ReadFile(d / "error.log").find("[emerg]") == std::string::npos) {
       return;
     }
@@ -248,7 +289,7 @@ TinyProxy::TinyProxy(const std::string& tinyproxy) {
                   log.string() + "\"\nLogLevel Connect\nMaxClients 64\nAllow 127.0.0.1\n");
     process_.emplace(
         Subprocess::Start({tinyproxy, "-d", "-c", (d / "tinyproxy.conf").string()}, NoStdin()));
-    if (WaitForPorts({port_})) return;
+    if (WaitForPorts({port_}) && OwnsListeners(process_->pid(), {port_})) return;
     last_error = ReadFile(log) + process_->Wait(milliseconds(2000)).err;
     process_.reset();
   }
