@@ -82,6 +82,14 @@ DROP TABLE urls;
 ALTER TABLE urls_v3 RENAME TO urls;
 CREATE INDEX urls_by_key ON urls(url_key);
 )sql",
+    // 3 -> 4: the index of results by URL holds failures only. Entries for every result landed
+    // all over the index (URL order, not run order), so each batch rewrote most of its pages: a
+    // third of the state's cost per result. A URL's failures across runs, what history queries
+    // and flake hunts ask for, stay an index lookup; its whole history is a scan of `results`.
+    R"sql(
+DROP INDEX IF EXISTS results_by_url;
+CREATE INDEX results_failed_by_url ON results(url_id, run_id) WHERE NOT ok;
+)sql",
 };
 
 // fetchpool_url_key(url) for the 2 -> 3 migration; registered only on the connection migrating.

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "fetchpool/state_schema.hpp"
 #include "fetchpool/url_key.hpp"
 #include "state_test_util.hpp"
 #include "support/temp_dir.hpp"
@@ -38,7 +39,7 @@ TEST_F(StateTest, RecordsTheRunEachResultAndEachUrlsHistory) {
   ProcessResult r = RunWithState({"--state", State()}, ok + "\n" + missing + "\n");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   StateFile db(State());
-  EXPECT_EQ(db.Int("PRAGMA user_version"), 3);
+  EXPECT_EQ(db.Int("PRAGMA user_version"), kStateSchemaVersion);
   EXPECT_EQ(db.Text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(db.Int("SELECT count(*) FROM runs"), 1);
   EXPECT_EQ(db.Int("SELECT finished FROM runs"), 1);
@@ -239,14 +240,19 @@ TEST_F(StateTest, RowsSharingAKeyAreToldApartByTheirBytes) {
   EXPECT_EQ(db.Int("SELECT fail_streak FROM urls WHERE id = -1"), 9);
 }
 
-// What versions 1 and 2 wrote: the tables (2 adds results_by_url), one failing URL.
+// What versions 1 to 3 wrote: the tables (2 adds results_by_url, 3 keys URLs by url_key), one
+// failing URL.
 std::string OldState(const std::string& url, int version) {
+  const std::string key =
+      version >= 3 ? "url_key INTEGER NOT NULL, url BLOB NOT NULL" : "url BLOB NOT NULL UNIQUE";
+  const std::string key_value = version >= 3 ? std::to_string(UrlKey(url)) + ", " : "";
   return R"sql(
     CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, ended_at INTEGER,
       arguments TEXT NOT NULL, inputs TEXT NOT NULL, finished INTEGER NOT NULL DEFAULT 0,
       resumes INTEGER NOT NULL DEFAULT 0, total INTEGER, ok INTEGER, failed INTEGER,
       warned INTEGER);
-    CREATE TABLE urls(id INTEGER PRIMARY KEY, url BLOB NOT NULL UNIQUE,
+    CREATE TABLE urls(id INTEGER PRIMARY KEY, )sql" +
+         key + R"sql(,
       first_seen INTEGER NOT NULL, last_checked INTEGER, last_ok INTEGER,
       last_result_ok INTEGER, fail_streak INTEGER NOT NULL DEFAULT 0, failing_since INTEGER,
       checks INTEGER NOT NULL DEFAULT 0, status INTEGER, bytes INTEGER);
@@ -256,19 +262,21 @@ std::string OldState(const std::string& url, int version) {
       bytes INTEGER NOT NULL, ms INTEGER NOT NULL, attempts INTEGER NOT NULL, error TEXT,
       error_kind TEXT, change TEXT, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
     INSERT INTO runs(id, started_at, arguments, inputs, finished) VALUES(1, 1, '', '["-"]', 1);
-    INSERT INTO urls(id, url, first_seen, last_checked, last_result_ok, fail_streak,
-      failing_since) VALUES(7, CAST(')sql" +
-         url + R"sql(' AS BLOB), 1, 1, 0, 4, 86400000);
+    INSERT INTO urls(id, )sql" +
+         (version >= 3 ? "url_key, " : "") + R"sql(url, first_seen, last_checked,
+      last_result_ok, fail_streak, failing_since) VALUES(7, )sql" +
+         key_value + "CAST('" + url + R"sql(' AS BLOB), 1, 1, 0, 4, 86400000);
     INSERT INTO results VALUES(1, 0, 7, 1, 1, 0, 0, 0, 404, 0, 1, 1, 'HTTP 404', 'http', NULL);
     )sql" +
          (version >= 2 ? "CREATE INDEX results_by_url ON results(url_id, run_id);" : "") +
+         (version >= 3 ? "CREATE INDEX urls_by_key ON urls(url_key);" : "") +
          "PRAGMA application_id = 1179677556; PRAGMA user_version = " + std::to_string(version) +
          ";";
 }
 
 TEST_F(StateTest, OlderSchemasAreMigrated) {
   const std::string url = server_.url("/status/404");
-  for (int version : {1, 2}) {
+  for (int version : {1, 2, 3}) {
     SCOPED_TRACE(version);
     TempDir dir;
     const std::string state = dir / "state.db";
@@ -277,9 +285,15 @@ TEST_F(StateTest, OlderSchemasAreMigrated) {
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_TRUE(Has(r.out, "failing since 1970-01-02, 5 runs)")) << r.out;
     StateFile db(state);
-    EXPECT_EQ(db.Int("PRAGMA user_version"), 3);
+    EXPECT_EQ(db.Int("PRAGMA user_version"), kStateSchemaVersion);
     EXPECT_EQ(db.Text("PRAGMA integrity_check"), "ok");
-    EXPECT_EQ(db.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'results_by_url'"), 1);
+    // Version 4 indexes only failures by URL; a URL's failures are still found without a scan.
+    EXPECT_EQ(db.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'results_by_url'"), 0);
+    EXPECT_EQ(db.Int("SELECT count(*) FROM results WHERE url_id = 7 AND NOT ok"), 2);
+    const std::vector<std::string> plan =
+        db.Bytes("EXPLAIN QUERY PLAN SELECT run_id FROM results WHERE url_id = 7 AND NOT ok", 3);
+    ASSERT_EQ(plan.size(), 1u);
+    EXPECT_TRUE(Has(plan[0], "results_failed_by_url")) << plan[0];
     EXPECT_EQ(db.Int("SELECT count(*) FROM sqlite_schema WHERE name = 'urls_by_key'"), 1);
     // Version 3 keys URLs by url_key; the row kept its id, so old results still point at it.
     EXPECT_EQ(db.Int("SELECT count(*) FROM urls"), 1);

@@ -58,8 +58,8 @@ class StateFile {
     return value;
   }
 
-  // Every row's first column as bytes.
-  std::vector<std::string> Bytes(const std::string& sql) const {
+  // Every row's first (or `column`th) column as bytes.
+  std::vector<std::string> Bytes(const std::string& sql, int column = 0) const {
     sqlite3_stmt* stmt = nullptr;
     std::vector<std::string> out;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
@@ -67,9 +67,9 @@ class StateFile {
       return out;
     }
     while (sqlite3_step(stmt) == SQLITE_ROW) {
-      const void* data = sqlite3_column_blob(stmt, 0);
+      const void* data = sqlite3_column_blob(stmt, column);
       out.emplace_back(static_cast<const char*>(data),
-                       static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0)));
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
     }
     sqlite3_finalize(stmt);
     return out;
