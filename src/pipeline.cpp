@@ -120,6 +120,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
         screen_error = io.screen->Screen(job, ready);
         if (!screen_error.ok()) return false;
         if (ready) return results.push(std::move(*ready), dispatcher.input_token());
+        ValidateJob(job);  // only now: a URL answered from the state was valid when recorded
       }
       if (!dispatcher.Submit(std::move(job))) return false;
       if (pool.Grow(++submitted)) return true;
@@ -128,8 +129,10 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
       return false;
     };
     // The dispatcher's input token also stops the reader once --max-failures wants no more.
-    read = ReadUrls(options.input, {.submit = submit, .window = window ? &*window : nullptr},
-                    dispatcher.input_token());
+    read = ReadUrls(
+        options.input,
+        {.submit = submit, .window = window ? &*window : nullptr, .validate = io.screen == nullptr},
+        dispatcher.input_token());
     if (!screen_error.ok() && read.error.ok()) read.error = std::move(screen_error);
     input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     dispatcher.CloseInput();

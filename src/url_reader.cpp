@@ -81,21 +81,35 @@ std::string ValidateUrl(const std::string& url, Job* job) {
   return {};
 }
 
-std::optional<Job> ParseLine(std::string_view line) {
+std::optional<Job> SplitLine(std::string_view line) {
   line = Trim(line);
   if (line.empty() || line.front() == '#') return std::nullopt;
   Job job;
   const auto end = line.find_first_of(kSpace);
   job.url = std::string(line.substr(0, end));
-  if (std::string why = ValidateUrl(job.url, &job); !why.empty()) {
-    job.invalid = "invalid URL: " + why;
-  } else if (end != std::string_view::npos) {
+  if (end != std::string_view::npos) {
     job.checks_digest = ChecksDigest(line.substr(end));
     job.expect = std::make_unique<Expectations>();
     if (std::string bad = ParseExpectations(line.substr(end), *job.expect); !bad.empty()) {
       job.invalid = std::move(bad);
     }
   }
+  return job;
+}
+
+void ValidateJob(Job& job) {
+  if (job.url_checked) return;
+  job.url_checked = true;
+  if (std::string why = ValidateUrl(job.url, &job); !why.empty()) {
+    job.invalid = "invalid URL: " + why;  // before any complaint about the line's checks
+    job.expect.reset();
+    job.checks_digest = 0;
+  }
+}
+
+std::optional<Job> ParseLine(std::string_view line) {
+  std::optional<Job> job = SplitLine(line);
+  if (job) ValidateJob(*job);
   return job;
 }
 
@@ -183,8 +197,10 @@ class SourceReader {
       job.emplace();
       job->url = std::string(Trim(text)) + "...";
       job->invalid = fmt::format("line too long (over {} bytes)", kMaxLineBytes);
+      job->url_checked = true;  // nothing to check: the line is refused whole
     } else {
-      job = ParseLine(text);
+      job = SplitLine(text);
+      if (job && target_.validate) ValidateJob(*job);
     }
     pending_.clear();
     overlong_ = false;

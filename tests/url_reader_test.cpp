@@ -103,6 +103,26 @@ TEST(ParseLineTest, ChecksAfterTheUrlAreParsed) {
   EXPECT_EQ(job->expect->contains, "a b");
 }
 
+TEST(ParseLineTest, InTwoStepsTheUrlIsJudgedBeforeTheChecksAndOnlyOnce) {
+  std::optional<Job> job = SplitLine("ftp://a/ what");
+  ASSERT_TRUE(job);
+  EXPECT_FALSE(job->url_checked);
+  EXPECT_EQ(job->host, "") << "not parsed yet";
+  EXPECT_NE(job->invalid, "");  // the checks' complaint, until the URL is judged
+  ValidateJob(*job);
+  EXPECT_EQ(job->invalid, ParseLine("ftp://a/ what")->invalid);
+  EXPECT_EQ(job->invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(job->checks_digest, 0u);
+  std::optional<Job> fine = SplitLine("http://Host:1/ status=200");
+  ASSERT_TRUE(fine);
+  ValidateJob(*fine);
+  EXPECT_EQ(fine->host, "host");
+  EXPECT_NE(fine->checks_digest, 0u);
+  fine->host = "kept";
+  ValidateJob(*fine);
+  EXPECT_EQ(fine->host, "kept") << "a second ValidateJob parses nothing";
+}
+
 // Reads `files` into `q`, which stands in for the dispatcher (it blocks when full, too).
 ReadOutcome Read(std::vector<std::string> files, BoundedQueue<Job>& q, std::stop_token stop) {
   const ReadTarget target{.submit = [&q, stop](Job job) { return q.push(std::move(job), stop); }};
@@ -122,6 +142,28 @@ std::string TempFile(const std::string& content) {
   EXPECT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
   ::close(fd);
   return name;
+}
+
+TEST(ReadUrlsTest, WithoutValidateJobsArriveUnparsedButOverlongLinesStayRefused) {
+  const std::string path =
+      TempFile("ftp://a/\n" + std::string(kMaxLineBytes + 1, 'x') + "\nhttp://b/\n");
+  std::vector<Job> jobs;
+  const ReadTarget target{.submit =
+                              [&jobs](Job job) {
+                                jobs.push_back(std::move(job));
+                                return true;
+                              },
+                          .validate = false};
+  EXPECT_EQ(ReadUrls({.files = {path}}, target, {}).error.message(), "");
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[0].invalid, "");
+  EXPECT_FALSE(jobs[0].url_checked);
+  for (Job& job : jobs) ValidateJob(job);
+  EXPECT_EQ(jobs[0].invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(jobs[1].invalid, "line too long (over 65536 bytes)");
+  EXPECT_EQ(jobs[2].invalid, "");
+  EXPECT_EQ(jobs[2].host, "b");
+  std::remove(path.c_str());
 }
 
 TEST(ReadUrlsTest, ReadsFilesInOrderWithLineNumbersAndSequence) {

@@ -29,6 +29,7 @@ struct Job {
   // HostKey (empty until known) and whether that host is an IP address.
   std::string host;
   bool ip_literal = false;
+  bool url_checked = false;              // ValidateJob has run (or the line is refused whole)
   std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none
   std::uint64_t checks_digest = 0;       // of the per-line checks' text; 0 when there are none
   UrlHistory history;                    // --state: what earlier runs saw of this URL

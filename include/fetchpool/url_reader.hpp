@@ -29,6 +29,11 @@ std::string ValidateUrl(const std::string& url, Job* job = nullptr);
 // `invalid` set, so every URL in the input is reported exactly once.
 std::optional<Job> ParseLine(std::string_view line);
 
+// ParseLine in two steps: the line's URL and per-line checks, then the URL's validation (and its
+// host facts). ValidateJob does nothing to a job it has already seen.
+std::optional<Job> SplitLine(std::string_view line);
+void ValidateJob(Job& job);
+
 // Checks up front that every input can be opened for reading (not a directory).
 Status CheckInputsReadable(const std::vector<std::string>& inputs);
 
@@ -39,9 +44,12 @@ struct ReadOutcome {
 
 // Where the reader hands jobs: `submit` blocks while the pipeline is full (back-pressure) and
 // returns false once no more input is wanted. With --ordered, a `window` slot is taken first.
+// Without `validate`, jobs arrive as SplitLine leaves them and `submit` calls ValidateJob on
+// those it does not answer otherwise (--state answers a cached URL without parsing it).
 struct ReadTarget {
   std::function<bool(Job)> submit;
   ReorderWindow* window = nullptr;
+  bool validate = true;
 };
 
 // Reads the inputs in order ("-" is stdin), submitting one Job per URL line of this shard.
