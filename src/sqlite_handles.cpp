@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
+
 namespace fetchpool {
 
 Statement& Statement::operator=(Statement&& other) noexcept {
@@ -69,6 +71,10 @@ Database& Database::operator=(Database&& other) noexcept {
 }
 
 Status Database::Open(const std::string& path, int flags, Database* out) {
+  // Before SQLite initialises: without memory statistics its allocator takes no global mutex,
+  // which the reader's and the printer's connections otherwise contend for on every malloc.
+  static std::once_flag configured;
+  std::call_once(configured, [] { static_cast<void>(sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0)); });
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   Database opened;
