@@ -1,5 +1,6 @@
 #include "fetchpool/pipeline.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <thread>
@@ -94,7 +95,11 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
   Dispatcher dispatcher(options.dispatch, DispatchCapacity::ForWorkers(workers), stop.get_token(),
                         notes ? &*notes : nullptr);
-  BoundedQueue<Result> results(DispatchCapacity::ForWorkers(workers).max_fresh);
+  // Room for many results: the printer takes all of them at once, and a reader answering from
+  // --state fills the queue faster than the printer empties it, so each wake-up of the reader
+  // (one per full queue) is worth a large batch. About 300 KB at most.
+  BoundedQueue<Result> results(
+      std::max<std::size_t>(1024, DispatchCapacity::ForWorkers(workers).max_fresh));
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
   PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
