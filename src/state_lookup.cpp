@@ -47,6 +47,9 @@ Status StateLookup::Open(const StateOptions& options, const StateRun& run,
   }
   sqlite3_busy_timeout(lookup->db_.get(), 2000);
   Status s = lookup->db_.Exec("PRAGMA cache_size = -2048");
+  std::int64_t any_url = 1;
+  if (s.ok()) s = lookup->db_.QueryInt("SELECT EXISTS(SELECT 1 FROM urls)", &any_url);
+  lookup->no_history_ = any_url == 0;
   if (s.ok()) s = lookup->db_.Prepare(HistoryQuery(), &lookup->history_);
   if (s.ok()) s = lookup->window_.Prepare(lookup->db_);
   if (s.ok() && run.resumed) s = lookup->db_.Prepare(kDone, &lookup->done_);
@@ -72,7 +75,7 @@ Status StateLookup::Screen(Job& job, std::optional<Result>& ready) {
   if (run_.resumed) {
     if (Status s = FromResumedRun(job, ready); !s.ok() || ready) return s;
   }
-  ReadHistory(job, ready);
+  if (!no_history_) ReadHistory(job, ready);
   return Status::Ok();
 }
 

@@ -40,6 +40,9 @@ class StateLookup final : public JobScreen {
   Statement history_;
   UrlRowWindow window_;  // rows near the last one found, for lists in about recorded order
   Statement done_;       // --resume: the unfinished run's result at this position
+  // The state held no URL when the run began (a first run): every URL is new, and one this run
+  // records twice is the writer's to find, so no lookup is made.
+  bool no_history_ = false;
   int lookups_since_clock_ = 0;
   std::int64_t now_ms_ = 0;  // unix ms, read every kLookupsPerClock lookups
 };
