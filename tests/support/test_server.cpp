@@ -36,7 +36,7 @@ extern "C" const char* __tsan_default_suppressions() {
 namespace fetchpool::testing {
 namespace test_server_internal {
 
-thread_local ConnectionContext* tls_connection = nullptr;
+constinit thread_local ConnectionContext* tls_connection = nullptr;
 
 const std::string& Xs() {
   static const std::string* const xs = new std::string(kChunk, 'x');
