@@ -25,7 +25,7 @@ struct Job {
   std::string_view input = kStdinName;
   std::string url;      // as given (trimmed)
   std::string invalid;  // non-empty: why this line cannot be fetched; the worker only reports it
-  // From the reader's one parse of the URL (ParseLine), so no later stage parses it again: its
+  // From the reader's one parse of the URL (ValidateJob), so no later stage parses it again: its
   // HostKey (empty until known) and whether that host is an IP address.
   std::string host;
   bool ip_literal = false;
