@@ -56,7 +56,8 @@ const UrlRow* UrlRowWindow::Find(std::int64_t key, std::string_view url) {
 }
 
 void UrlRowWindow::Found(std::int64_t id) {
-  if (hits_since_move_ >= kHitsThatPay && id >= next_id_ && id < next_id_ + 4 * kChunk) {
+  if (hits_since_move_ >= kHitsThatPay && id >= next_id_ &&
+      id < next_id_ + std::int64_t{4} * kChunk) {
     while (next_id_ <= id && ReadChunk()) {
     }
     return;
@@ -94,7 +95,7 @@ bool UrlRowWindow::ReadChunk() {
   return n > 0;
 }
 
-void UrlRowWindow::Hold(UrlRow row) {
+void UrlRowWindow::Hold(UrlRow&& row) {
   const std::int64_t key = row.key;
   const std::size_t bytes = row.url.size();
   if (!rows_.try_emplace(key, std::move(row)).second) return;

@@ -61,7 +61,7 @@ class UrlRowWindow {
   const UrlRow* Held(std::int64_t key, std::string_view url) const;
   // The next chunk from next_id_; false: nothing more (the end, or a failed read).
   bool ReadChunk();
-  void Hold(UrlRow row);
+  void Hold(UrlRow&& row);
   void MoveTo(std::int64_t id);
 
   Statement range_;
