@@ -93,13 +93,12 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   if (options.output.ordered) window.emplace(ReorderCapacity(workers));
   std::optional<HostNotes> notes;  // -v: pauses
   if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
-  Dispatcher dispatcher(options.dispatch, DispatchCapacity::ForWorkers(workers), stop.get_token(),
-                        notes ? &*notes : nullptr);
+  const DispatchCapacity capacity = DispatchCapacity::ForWorkers(workers);
+  Dispatcher dispatcher(options.dispatch, capacity, stop.get_token(), notes ? &*notes : nullptr);
   // Room for many results: the printer takes all of them at once, and a reader answering from
   // --state fills the queue faster than the printer empties it, so each wake-up of the reader
-  // (one per full queue) is worth a large batch. About 300 KB at most.
-  BoundedQueue<Result> results(
-      std::max<std::size_t>(1024, DispatchCapacity::ForWorkers(workers).max_fresh));
+  // (one per full queue) is worth a large batch. About 300 KB of results of ordinary URLs.
+  BoundedQueue<Result> results(std::max<std::size_t>(1024, capacity.max_fresh));
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
   PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
@@ -117,16 +116,17 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
     std::size_t submitted = 0;
     // A job the screen answers (--state: cached, or done by the resumed run) skips the
     // dispatcher and goes straight to the printer; the pool closes `results` only after the
-    // reader's StopGrowing, so these pushes always come first. Workers start as jobs arrive:
-    // a one-URL run needs one transfer thread, not -w of them.
+    // reader's StopGrowing, so these pushes always come first. A job's URL is validated only
+    // once the screen has passed it on: one answered from the state was valid when recorded.
+    // Workers start as jobs arrive: a one-URL run needs one transfer thread, not -w of them.
     auto submit = [&](Job job) {
       if (io.screen != nullptr) {
         std::optional<Result> ready;
         screen_error = io.screen->Screen(job, ready);
         if (!screen_error.ok()) return false;
         if (ready) return results.push(std::move(*ready), dispatcher.input_token());
-        ValidateJob(job);  // only now: a URL answered from the state was valid when recorded
       }
+      ValidateJob(job);
       if (!dispatcher.Submit(std::move(job))) return false;
       if (pool.Grow(++submitted)) return true;
       no_workers = true;
@@ -134,10 +134,9 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
       return false;
     };
     // The dispatcher's input token also stops the reader once --max-failures wants no more.
-    read = ReadUrls(
-        options.input,
-        {.submit = submit, .window = window ? &*window : nullptr, .validate = io.screen == nullptr},
-        dispatcher.input_token());
+    read = ReadUrls(options.input,
+                    {.submit = submit, .window = window ? &*window : nullptr, .validate = false},
+                    dispatcher.input_token());
     if (!screen_error.ok() && read.error.ok()) read.error = std::move(screen_error);
     input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
     dispatcher.CloseInput();

@@ -63,7 +63,7 @@ void UrlRowWindow::Found(std::int64_t id) {
     return;
   }
   // Just behind: held once and dropped, or sharing a key with a held row. Nothing to move.
-  if (next_id_ > 0 && id < next_id_ && id >= next_id_ - static_cast<std::int64_t>(kHeld)) return;
+  if (id < next_id_ && id >= next_id_ - static_cast<std::int64_t>(kHeld)) return;
   if (next_id_ == 0 || hits_since_move_ >= kHitsThatPay ||
       misses_since_move_ >= kMissesBeforeRetry) {
     MoveTo(id);

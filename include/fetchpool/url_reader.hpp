@@ -45,7 +45,7 @@ struct ReadOutcome {
 // Where the reader hands jobs: `submit` blocks while the pipeline is full (back-pressure) and
 // returns false once no more input is wanted. With --ordered, a `window` slot is taken first.
 // Without `validate`, jobs arrive as SplitLine leaves them and `submit` calls ValidateJob on
-// those it does not answer otherwise (--state answers a cached URL without parsing it).
+// those it does not answer otherwise (the pipeline: --state answers a cached URL unparsed).
 struct ReadTarget {
   std::function<bool(Job)> submit;
   ReorderWindow* window = nullptr;
