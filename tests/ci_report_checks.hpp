@@ -1,5 +1,5 @@
 // Helpers for the CI report tests: each report is read back by a real consumer, a JSON Schema
-// validator (python3-jsonschema, the shared schemas) or two Markdown renderers (python3-markdown
+// validator (python3-jsonschema, tests/schemas) or two Markdown renderers (python3-markdown
 // with its tables extension, and cmark-gfm, which GitHub's renderer is built on).
 #pragma once
 
@@ -13,10 +13,9 @@
 
 namespace fetchpool::testing {
 
-// ../shared/schemas beside the repository.
+// tests/schemas (copies of the team's ../shared/schemas, so a lone clone runs every test).
 inline std::filesystem::path SchemaDir() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "shared" /
-         "schemas";
+  return std::filesystem::path(__FILE__).parent_path() / "schemas";
 }
 inline const char kSarifSchema[] = "sarif-schema-2.1.0.json";
 inline const char kCodeQualitySchema[] = "gitlab-codequality.schema.json";
