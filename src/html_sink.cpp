@@ -8,7 +8,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
-#include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/html_sections.hpp"
 #include "fetchpool/junit_sink.hpp"  // XmlEscape: HTML text and attributes need the same
 #include "fetchpool/version.hpp"

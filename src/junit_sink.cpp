@@ -4,7 +4,7 @@
 
 #include <iterator>
 
-#include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/utf8.hpp"
 
 namespace fetchpool {

@@ -5,51 +5,6 @@
 #include <array>
 
 namespace fetchpool {
-namespace {
-
-constexpr ReportRule kUnknown{"other", "Other", "The URL failed for another reason."};
-
-constexpr std::array<std::pair<ErrorKind, ReportRule>, 18> kRules = {{
-    {ErrorKind::kNone, {"none", "None", "The URL was fetched as expected."}},
-    {ErrorKind::kInvalidUrl,
-     {"invalid-url", "InvalidUrl", "The line is not an http or https URL fetchpool can fetch."}},
-    {ErrorKind::kHttpStatus,
-     {"http-status", "HttpStatus", "The server answered with a status that is not accepted."}},
-    {ErrorKind::kResolve, {"resolve", "Resolve", "The host name could not be resolved."}},
-    {ErrorKind::kConnect,
-     {"connection", "Connection", "No connection could be made to the server."}},
-    {ErrorKind::kTimeout, {"timeout", "Timeout", "The transfer or connection timed out."}},
-    {ErrorKind::kStalled,
-     {"stalled", "Stalled", "The server sent nothing for longer than --stall-timeout."}},
-    {ErrorKind::kTruncated,
-     {"truncated", "Truncated", "The connection closed before the whole body arrived."}},
-    {ErrorKind::kReset,
-     {"connection-reset", "ConnectionReset", "The server reset the connection."}},
-    {ErrorKind::kEmptyReply, {"empty-reply", "EmptyReply", "The server closed without a reply."}},
-    {ErrorKind::kTooManyRedirects,
-     {"too-many-redirects", "TooManyRedirects",
-      "The URL redirected more than --max-redirs times."}},
-    {ErrorKind::kDisallowedRedirect,
-     {"redirect-refused", "RedirectRefused",
-      "A redirect led to a scheme fetchpool does not follow."}},
-    {ErrorKind::kTls, {"tls", "Tls", "The TLS handshake or certificate check failed."}},
-    {ErrorKind::kTooLarge, {"too-large", "TooLarge", "The body is larger than --max-size."}},
-    {ErrorKind::kCheckFailed,
-     {"check-failed", "CheckFailed",
-      "A check on the URL's line (status=, max-ms=, contains=, sha256=) did not hold."}},
-    {ErrorKind::kAborted, {"aborted", "Aborted", "The transfer was cut short by a stop."}},
-    {ErrorKind::kSaveFailed, {"save-failed", "SaveFailed", "The body could not be saved (-o)."}},
-    {ErrorKind::kOther, kUnknown},
-}};
-
-}  // namespace
-
-const ReportRule& RuleFor(ErrorKind kind) {
-  for (const auto& [k, rule] : kRules) {
-    if (k == kind) return rule;
-  }
-  return kUnknown;
-}
 
 std::string_view ReportPath(std::string_view input) {
   while (input.size() > 2 && input.starts_with("./")) {

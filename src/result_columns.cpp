@@ -3,7 +3,7 @@
 #include <array>
 #include <cmath>
 
-#include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/error_kinds.hpp"
 
 namespace fetchpool {
 namespace {

@@ -6,13 +6,11 @@
 #include <cerrno>
 #include <string>
 
-#include "fetchpool/ci_reports.hpp"
 #include "fetchpool/curl_fetcher.hpp"
 #include "fetchpool/curl_handles.hpp"
-#include "fetchpool/html_sink.hpp"
-#include "fetchpool/junit_sink.hpp"
 #include "fetchpool/output_dir.hpp"
 #include "fetchpool/pipeline.hpp"
+#include "fetchpool/report_sinks.hpp"
 #include "fetchpool/signals.hpp"
 #include "fetchpool/state_lookup.hpp"
 #include "fetchpool/state_sink.hpp"
@@ -47,18 +45,7 @@ bool Completed(const PipelineOutcome& o, int signal) {
 
 Status Prepare(const Options& options, Prepared& out) {
   if (Status s = CheckInputsReadable(options.input.files); !s.ok()) return s;
-  if (!options.output.junit_path.empty()) {
-    std::unique_ptr<ResultSink> junit;
-    if (Status s = JUnitSink::Create(options.output.junit_path, &junit); !s.ok()) return s;
-    out.reports.push_back(std::move(junit));
-  }
-  if (Status s = AddCiReports(options, out.reports); !s.ok()) return s;
-  if (!options.output.html_path.empty()) {
-    std::unique_ptr<ResultSink> html;
-    Status s = HtmlSink::Create(options.output.html_path, options.pool.workers, &html);
-    if (!s.ok()) return s;
-    out.reports.push_back(std::move(html));
-  }
+  if (Status s = AddReportSinks(options, out.reports); !s.ok()) return s;
   // An unusable DIR is the user's mistake: say so before anything is fetched.
   if (!options.save.dir.empty()) {
     if (Status s = OutputDir::Open(options.save, &out.output_dir); !s.ok()) return s;
@@ -85,6 +72,7 @@ int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
   if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT)) Complain(o.write_error);
   Complain(o.read_error);
   Complain(o.report_error);
+  Complain(o.pool_error);
   if (signal != 0) {
     if (o.summary.aborted > 0) {
       fmt::print(stderr, "fetchpool: interrupted{}\n", AbortedNote(o.summary));
@@ -117,8 +105,8 @@ int Run(const Options& options) {
     return 2;
   }
   CurlGlobal curl;  // before any thread
-  if (!curl.ok()) {
-    fmt::print(stderr, "fetchpool: libcurl could not be initialised\n");
+  if (!curl.status().ok()) {
+    Complain(curl.status());
     return 2;
   }
   std::stop_source stop;

@@ -78,46 +78,4 @@ std::vector<RunStats::Slow> RunStats::Slowest() const {
   return out;
 }
 
-const char* ErrorKindLabel(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kNone:
-      return "none";
-    case ErrorKind::kInvalidUrl:
-      return "invalid URL";
-    case ErrorKind::kHttpStatus:
-      return "HTTP status";
-    case ErrorKind::kResolve:
-      return "could not resolve";
-    case ErrorKind::kConnect:
-      return "connection failed";
-    case ErrorKind::kTimeout:
-      return "timeout";
-    case ErrorKind::kStalled:
-      return "stalled";
-    case ErrorKind::kTruncated:
-      return "truncated body";
-    case ErrorKind::kReset:
-      return "connection reset";
-    case ErrorKind::kEmptyReply:
-      return "empty reply";
-    case ErrorKind::kTooManyRedirects:
-      return "too many redirects";
-    case ErrorKind::kDisallowedRedirect:
-      return "redirect refused";
-    case ErrorKind::kTls:
-      return "TLS error";
-    case ErrorKind::kTooLarge:
-      return "body too large";
-    case ErrorKind::kCheckFailed:
-      return "check failed";
-    case ErrorKind::kAborted:
-      return "aborted";
-    case ErrorKind::kSaveFailed:
-      return "save failed";
-    case ErrorKind::kOther:
-      return "other";
-  }
-  return "other";
-}
-
 }  // namespace fetchpool

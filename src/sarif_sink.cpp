@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/report_rules.hpp"
 #include "fetchpool/version.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/url_key.hpp"
 
 namespace fetchpool {
@@ -22,13 +22,6 @@ SELECT u.url, r.ok, r.warning, r.status, r.bytes, r.ms, r.attempts, r.error, r.e
        r.change, u.fail_streak, u.failing_since, r.url_id
 FROM results r JOIN urls u ON u.id = r.url_id
 WHERE r.run_id = ?1 AND r.seq = ?2)sql";
-
-ErrorKind KindNamed(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(ErrorKind::kOther); ++k) {
-    if (name == ErrorKindName(static_cast<ErrorKind>(k))) return static_cast<ErrorKind>(k);
-  }
-  return ErrorKind::kOther;
-}
 
 Change ChangeNamed(std::string_view name) {
   for (Change c : {Change::kNewFailure, Change::kStillFailing, Change::kRecovered}) {
@@ -103,7 +96,7 @@ Status StateLookup::FromResumedRun(const Job& job, std::optional<Result>& ready)
       r.attempts = static_cast<int>(done_.ColumnInt(6));
       if (!r.ok) {
         r.error = std::string(done_.ColumnBytes(7));
-        r.error_kind = KindNamed(done_.ColumnBytes(8));
+        r.error_kind = ErrorKindNamed(done_.ColumnBytes(8));
         r.fail_runs = static_cast<int>(done_.ColumnInt(10));
         r.failing_since_ms = done_.ColumnInt(11);
       }

@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "fetchpool/error_kind_name.hpp"
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/key_filter.hpp"
 #include "fetchpool/url_history.hpp"
 #include "fetchpool/url_key.hpp"
@@ -43,6 +43,8 @@ VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))sql";
 constexpr const char* kEndRun = R"sql(
 UPDATE runs SET ended_at = ?2, total = ?3, ok = ?4, failed = ?5, warned = ?6 WHERE id = ?1)sql";
 
+// Thread-safety: none, like every sink: the printer thread alone calls it (SQLite connection
+// included).
 class StateSink final : public ResultSink {
  public:
   explicit StateSink(StateStore& store) : store_(store), db_(store.db()) {

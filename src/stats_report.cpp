@@ -10,6 +10,7 @@
 #include <iterator>
 #include <string_view>
 
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/report.hpp"
 #include "fetchpool/text.hpp"
 

@@ -2,38 +2,11 @@
 
 #include <algorithm>
 
-#include "fetchpool/error_kind_name.hpp"
-#include "fetchpool/report_rules.hpp"
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/text.hpp"
 
 namespace fetchpool {
 namespace {
-
-constexpr ErrorKind kWarnableKinds[] = {
-    ErrorKind::kInvalidUrl,
-    ErrorKind::kHttpStatus,
-    ErrorKind::kResolve,
-    ErrorKind::kConnect,
-    ErrorKind::kTimeout,
-    ErrorKind::kStalled,
-    ErrorKind::kTruncated,
-    ErrorKind::kReset,
-    ErrorKind::kEmptyReply,
-    ErrorKind::kTooManyRedirects,
-    ErrorKind::kDisallowedRedirect,
-    ErrorKind::kTls,
-    ErrorKind::kTooLarge,
-    ErrorKind::kCheckFailed,
-    ErrorKind::kSaveFailed,
-    ErrorKind::kOther,
-};
-
-std::optional<ErrorKind> KindNamed(std::string_view name) {
-  for (ErrorKind kind : kWarnableKinds) {
-    if (name == ErrorKindName(kind) || name == RuleFor(kind).id) return kind;
-  }
-  return std::nullopt;
-}
 
 // "5xx" -> "500-599"; any other item as it is.
 std::string StatusItem(std::string_view item) {
@@ -52,19 +25,20 @@ std::optional<WarnSpec> WarnSpec::Parse(std::string_view text) {
     const auto comma = text.find(',');
     const std::string_view item = text.substr(0, comma);
     if (item.empty()) return std::nullopt;
-    if (const std::optional<ErrorKind> kind = KindNamed(AsciiLower(item))) {
+    if (const std::optional<ErrorKind> kind = WarnableKindNamed(AsciiLower(item))) {
       if (std::find(spec.kinds_.begin(), spec.kinds_.end(), *kind) == spec.kinds_.end()) {
         spec.kinds_.push_back(*kind);
       }
     } else {
-      const std::string status = StatusItem(item);
-      if (!StatusSet::Parse(status)) return std::nullopt;
-      statuses += (statuses.empty() ? "" : ",") + status;
+      statuses += (statuses.empty() ? "" : ",") + StatusItem(item);
     }
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
-  if (!statuses.empty()) spec.statuses_ = StatusSet::Parse(statuses);
+  if (!statuses.empty()) {
+    spec.statuses_ = StatusSet::Parse(statuses);  // every status item at once
+    if (!spec.statuses_) return std::nullopt;
+  }
   return spec;
 }
 

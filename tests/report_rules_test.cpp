@@ -1,26 +1,10 @@
-// Rule ids, report paths and fingerprints shared by the SARIF and Code Quality reports.
+// Report paths, fingerprints and messages shared by the SARIF and Code Quality reports.
 #include "fetchpool/report_rules.hpp"
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 namespace fetchpool {
 namespace {
-
-TEST(ReportRulesTest, RuleIdsAreUniqueAndNameTheIssuesKinds) {
-  std::set<std::string_view> ids;
-  for (int k = 0; k <= static_cast<int>(ErrorKind::kOther); ++k) {
-    const ReportRule& rule = RuleFor(static_cast<ErrorKind>(k));
-    EXPECT_TRUE(ids.insert(rule.id).second) << rule.id;
-    EXPECT_FALSE(rule.description.empty());
-  }
-  EXPECT_EQ(RuleFor(ErrorKind::kHttpStatus).id, "http-status");
-  EXPECT_EQ(RuleFor(ErrorKind::kTimeout).id, "timeout");
-  EXPECT_EQ(RuleFor(ErrorKind::kConnect).id, "connection");
-  EXPECT_EQ(RuleFor(ErrorKind::kTls).id, "tls");
-  EXPECT_EQ(RuleFor(ErrorKind::kCheckFailed).id, "check-failed");
-}
 
 TEST(ReportRulesTest, FingerprintsDependOnFileUrlAndKindOnly) {
   const std::string fp = FindingFingerprint("urls.txt", "http://h/", ErrorKind::kTimeout);

@@ -9,12 +9,15 @@ namespace fetchpool {
 
 enum class ColorMode { kAuto, kAlways, kNever };
 inline const EnumNames<ColorMode> kColorModeNames = {
-    {"auto", ColorMode::kAuto}, {"always", ColorMode::kAlways}, {"never", ColorMode::kNever}};
+    {"auto", ColorMode::kAuto, "a terminal, NO_COLOR unset"},
+    {"always", ColorMode::kAlways},
+    {"never", ColorMode::kNever}};
 
 enum class OutputFormat { kText, kJsonLines, kCsv };
-inline const EnumNames<OutputFormat> kOutputFormatNames = {{"text", OutputFormat::kText},
-                                                           {"jsonl", OutputFormat::kJsonLines},
-                                                           {"csv", OutputFormat::kCsv}};
+inline const EnumNames<OutputFormat> kOutputFormatNames = {
+    {"text", OutputFormat::kText},
+    {"jsonl", OutputFormat::kJsonLines, "JSON Lines"},
+    {"csv", OutputFormat::kCsv}};
 
 // --annotate: CI annotations among the result lines on stdout.
 enum class AnnotateMode { kNone, kGithub };
@@ -30,7 +33,7 @@ struct OutputOptions {
   std::optional<bool> progress;  // nullopt: only when stderr is a terminal
   bool ordered = false;          // print in input order
   std::string junit_path;        // also write a JUnit report there; empty: none
-  // CI reports (ci_reports.hpp); empty: none.
+  // CI reports (report_sinks.hpp); empty: none.
   std::string markdown_path;
   std::string sarif_path;
   std::string codequality_path;

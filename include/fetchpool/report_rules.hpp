@@ -3,20 +3,10 @@
 #include <string>
 #include <string_view>
 
+#include "fetchpool/error_kinds.hpp"
 #include "fetchpool/job.hpp"
 
 namespace fetchpool {
-
-// What the CI reports (SARIF, Code Quality, Markdown, annotations) say about one error kind: a
-// rule in SARIF's sense, with a stable id ("http-status", "timeout", "connection", ...).
-struct ReportRule {
-  std::string_view id;           // SARIF ruleId and Code Quality check_name
-  std::string_view name;         // SARIF rule name (PascalCase)
-  std::string_view description;  // one sentence
-};
-
-// The rule for `kind`; every kind has one (kNone and kAborted too, though no report shows them).
-const ReportRule& RuleFor(ErrorKind kind);
 
 // A result's input file as the CI reports name it: as given on the command line, less leading
 // "./" (code scanning and GitLab match paths relative to the repository root); "-" for stdin.

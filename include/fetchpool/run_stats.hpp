@@ -55,7 +55,4 @@ class RunStats {
   std::vector<Slow> slowest_;  // a min-heap on elapsed, at most kSlowest
 };
 
-// A person's name for a failure kind: "timeout", "connection failed", "HTTP status" …
-const char* ErrorKindLabel(ErrorKind kind);
-
 }  // namespace fetchpool
