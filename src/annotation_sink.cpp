@@ -36,6 +36,7 @@ std::string Escape(std::string_view text, bool property) {
   return out;
 }
 
+// Thread-safety: none, like every sink: the printer thread alone calls it.
 class GithubAnnotationSink final : public ResultSink {
  public:
   GithubAnnotationSink(std::unique_ptr<ResultSink> inner, SinkBuffers& buffers)

@@ -10,6 +10,7 @@
 #include "fetchpool/cli_checks.hpp"
 #include "fetchpool/cli_option_helpers.hpp"
 #include "fetchpool/options.hpp"
+#include "fetchpool/status.hpp"
 #include "fetchpool/units.hpp"
 #include "fetchpool/version.hpp"
 
@@ -27,19 +28,14 @@ void AddTransferOptions(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(Between(1, 1024));
   FetchOptions& f = o.fetch;
-  app.add_option("--connect-timeout", f.connect_timeout_s, "Seconds to wait for a connection")
-      ->capture_default_str()
-      ->type_name("SECS")
-      ->check(CheckPositiveSeconds);
-  app.add_option("--timeout", f.timeout_s,
-                 "Seconds allowed for each whole transfer (default: none)")
-      ->type_name("SECS")
-      ->check(CheckPositiveSeconds);
-  app.add_option("--stall-timeout", f.stall_timeout_s,
-                 "Abort a transfer that receives nothing for this many seconds")
-      ->capture_default_str()
-      ->type_name("SECS")
-      ->check(CheckPositiveSeconds);
+  AddSeconds(app, "--connect-timeout", f.connect_timeout_s, "Seconds to wait for a connection",
+             /*positive=*/true, /*show_default=*/true);
+  AddSeconds(app, "--timeout", f.timeout_s,
+             "Seconds allowed for each whole transfer (default: none)", /*positive=*/true,
+             /*show_default=*/false);
+  AddSeconds(app, "--stall-timeout", f.stall_timeout_s,
+             "Abort a transfer that receives nothing for this many seconds", /*positive=*/true,
+             /*show_default=*/true);
   app.add_option("--max-redirs", f.max_redirects, "Redirects to follow at most (0-100)")
       ->capture_default_str()
       ->type_name("N")
@@ -48,12 +44,8 @@ void AddTransferOptions(CLI::App& app, Options& o) {
 
 // How results are shown; `json` is the --json alias, resolved against --format after parsing.
 void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
-  AddEnum(app, "--color", o.color, kColorModeNames,
-          "Colour result tags: auto (a terminal, NO_COLOR unset), always, never")
-      ->type_name("WHEN");
-  AddEnum(app, "--format", o.format, kOutputFormatNames,
-          "Output format: text, jsonl (JSON Lines) or csv")
-      ->type_name("FORMAT");
+  AddEnum(app, "--color", o.color, kColorModeNames, "Colour result tags")->type_name("WHEN");
+  AddEnum(app, "--format", o.format, kOutputFormatNames, "Output format")->type_name("FORMAT");
   app.add_flag("--json", json, "Same as --format jsonl");
   app.add_option("--junit", o.junit_path,
                  "Also write a JUnit XML report (one testcase per URL) to FILE")
@@ -68,7 +60,7 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
                  "Also write a GitLab Code Quality report to FILE")
       ->type_name("FILE");
   auto* annotate = AddEnum(app, "--annotate", o.annotate, kAnnotateModeNames,
-                           "Also annotate each failed or warned URL for CI: github")
+                           "Also annotate each failed or warned URL for CI")
                        ->type_name("CI");
   app.add_flag("--stats", o.stats,
                "Before the summary: latency histogram, statuses, failure kinds, slowest URLs");
@@ -112,8 +104,7 @@ CLI::Option* AddSaveOptions(CLI::App& app, SaveOptions& o) {
           ->check([](const std::string& text) {
             return text.empty() ? std::string("the directory must not be empty") : std::string();
           });
-  AddEnum(app, "--on-exists", o.on_exists, kOnExistsNames,
-          "If the file exists: rename (to NAME.1, NAME.2 ...), skip, overwrite or fail")
+  AddEnum(app, "--on-exists", o.on_exists, kOnExistsNames, "If the file exists")
       ->type_name("MODE")
       ->needs(dir);
   app.add_flag("--mirror-paths", o.mirror_paths, "Save as DIR/HOST[:PORT]/PATH instead of DIR/NAME")
@@ -139,17 +130,13 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(Between(0, 1000))
       ->group(group);
-  app.add_option("--retry-wait", r.wait_s,
-                 "First backoff ceiling; it doubles per retry, with full jitter")
-      ->capture_default_str()
-      ->type_name("SECS")
-      ->check(CheckNonNegativeSeconds)
+  AddSeconds(app, "--retry-wait", r.wait_s,
+             "First backoff ceiling; it doubles per retry, with full jitter", /*positive=*/false,
+             /*show_default=*/true)
       ->group(group);
-  app.add_option("--retry-max-wait", r.max_wait_s,
-                 "Longest wait before a retry, Retry-After included")
-      ->capture_default_str()
-      ->type_name("SECS")
-      ->check(CheckNonNegativeSeconds)
+  AddSeconds(app, "--retry-max-wait", r.max_wait_s,
+             "Longest wait before a retry, Retry-After included", /*positive=*/false,
+             /*show_default=*/true)
       ->group(group);
   app.add_option("--per-host", o.dispatch.per_host,
                  "Transfers at once to one host at most (default: no limit beyond --workers)")
@@ -192,10 +179,9 @@ void AddRetryOptions(CLI::App& app, Options& o) {
                         "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
                         "(timeout, connection, ...)"))
       ->group(group);
-  app.add_option("--max-time", o.max_time_s,
-                 "Stop the whole run after this long, as Ctrl-C would (exit status 1)")
-      ->type_name("SECS")
-      ->check(CheckPositiveSeconds)
+  AddSeconds(app, "--max-time", o.max_time_s,
+             "Stop the whole run after this long, as Ctrl-C would (exit status 1)",
+             /*positive=*/true, /*show_default=*/false)
       ->group(group);
 }
 
@@ -308,28 +294,29 @@ std::vector<std::string> AcceptSingleDashLongFlags(const CLI::App& app, int argc
 }
 
 // Annotations go among the result lines, so only the text format has room for them.
-std::string CheckAnnotate(const OutputOptions& o) {
-  if (o.annotate == AnnotateMode::kNone || o.format == OutputFormat::kText) return {};
-  return fmt::format("--annotate conflicts with --format {} (stdout must stay {})",
-                     NameOf(kOutputFormatNames, o.format),
-                     o.format == OutputFormat::kCsv ? "CSV" : "JSON Lines");
+Status CheckAnnotate(const OutputOptions& o) {
+  if (o.annotate == AnnotateMode::kNone || o.format == OutputFormat::kText) return Status::Ok();
+  return Status::Error(fmt::format("--annotate conflicts with --format {} (stdout must stay {})",
+                                   NameOf(kOutputFormatNames, o.format),
+                                   o.format == OutputFormat::kCsv ? "CSV" : "JSON Lines"));
 }
 
-// --json is an alias: "" when it agrees with --format, else the complaint.
-std::string ResolveJsonAlias(OutputOptions& o, bool json) {
-  if (!json) return {};
-  if (o.format == OutputFormat::kCsv)
-    return "--json conflicts with --format csv (see fetchpool --help)";
+// --json is an alias: ok when it agrees with --format, else the complaint.
+Status ResolveJsonAlias(OutputOptions& o, bool json) {
+  if (!json) return Status::Ok();
+  if (o.format == OutputFormat::kCsv) {
+    return Status::Error("--json conflicts with --format csv (see fetchpool --help)");
+  }
   o.format = OutputFormat::kJsonLines;
-  return {};
+  return Status::Ok();
 }
 
-std::string CheckLibcurlFeatures(const FetchOptions& f) {
+Status CheckLibcurlFeatures(const FetchOptions& f) {
   if (f.http_version == HttpVersion::kHttp2 &&
       (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2) == 0) {
-    return "--http2: this libcurl was built without HTTP/2";
+    return Status::Error("--http2: this libcurl was built without HTTP/2");
   }
-  return {};
+  return Status::Ok();
 }
 
 }  // namespace
@@ -371,19 +358,19 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     fmt::print(stderr, "fetchpool: {} (see fetchpool --help)\n", e.what());
     return {std::nullopt, 2};
   }
-  std::string problem = ResolveJsonAlias(o.output, json);
-  if (problem.empty() && version) {
+  Status problem = ResolveJsonAlias(o.output, json);
+  if (problem.ok() && version) {
     fmt::print("{}\n", VersionText());
     return {std::nullopt, 0};
   }
-  if (problem.empty()) problem = CheckAnnotate(o.output);
-  if (problem.empty()) problem = CheckLibcurlFeatures(o.fetch);
+  if (problem.ok()) problem = CheckAnnotate(o.output);
+  if (problem.ok()) problem = CheckLibcurlFeatures(o.fetch);
   if (!o.state.path.empty()) {
     o.state.arguments = nlohmann::json(std::vector<std::string>(argv + 1, argv + argc))
                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  if (!problem.empty()) {
-    fmt::print(stderr, "fetchpool: {}\n", problem);
+  if (!problem.ok()) {
+    fmt::print(stderr, "fetchpool: {}\n", problem.message());
     return {std::nullopt, 2};
   }
   return {std::move(o), 0};

@@ -40,16 +40,13 @@ bool IsTokenChar(char c) {
 
 }  // namespace
 
-std::string CheckPositiveSeconds(const std::string& text) {
+std::optional<double> ParsePositiveSeconds(const std::string& text) {
   const std::optional<double> v = Seconds(text);
-  if (!v || *v <= 0) return fmt::format("'{}' is not a positive number of seconds", text);
-  return {};
+  if (!v || *v <= 0) return std::nullopt;
+  return v;
 }
 
-std::string CheckNonNegativeSeconds(const std::string& text) {
-  if (!Seconds(text)) return fmt::format("'{}' is not a number of seconds (0 or more)", text);
-  return {};
-}
+std::optional<double> ParseNonNegativeSeconds(const std::string& text) { return Seconds(text); }
 
 std::string CheckOneLine(const std::string& text) {
   if (HasControl(text)) return "no control characters or line breaks allowed";

@@ -4,10 +4,15 @@
 
 namespace fetchpool {
 
-CurlGlobal::CurlGlobal() : ok_(curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK) {}
+CurlGlobal::CurlGlobal() {
+  if (const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
+    status_ =
+        Status::Error(std::string("libcurl could not be initialised: ") + curl_easy_strerror(code));
+  }
+}
 
 CurlGlobal::~CurlGlobal() {
-  if (ok_) curl_global_cleanup();
+  if (status_.ok()) curl_global_cleanup();
 }
 
 bool Slist::Append(const std::string& line) {

@@ -15,8 +15,8 @@ DispatchCapacity DispatchCapacity::ForWorkers(int workers) {
   // The hand-off line is deep enough that the workers outlast a reader descheduled for a
   // while: at 64 they ran dry whenever the reader (slower per URL with --state) lost its core,
   // and waited in Next 3,400 times per 10k URLs instead of 700.
-  return {.max_pending = std::max<std::size_t>(1024, 16 * n),
-          .max_fresh = std::max<std::size_t>(256, 8 * n),
+  return {.max_pending = std::max(kMinPending, 16 * n),
+          .max_fresh = std::max(kMinFresh, 8 * n),
           .max_running = static_cast<int>(n)};
 }
 

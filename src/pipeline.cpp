@@ -110,7 +110,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
                    .start = io.start},
                   std::move(io.make_fetcher), dispatcher, results, stop.get_token());
   ReadOutcome read;
-  bool no_workers = false;  // the system refused the first worker thread
+  Status pool_error;  // the system refused a worker thread
   Status screen_error;
   std::jthread reader([&] {
     std::size_t submitted = 0;
@@ -128,10 +128,14 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
       }
       ValidateJob(job);
       if (!dispatcher.Submit(std::move(job))) return false;
-      if (pool.Grow(++submitted)) return true;
-      no_workers = true;
-      stop.request_stop();
-      return false;
+      if (Status s = pool.Grow(++submitted); !s.ok()) {
+        if (pool_error.ok()) pool_error = std::move(s);
+        if (pool.size() == 0) {  // nothing will ever fetch
+          stop.request_stop();
+          return false;
+        }
+      }
+      return true;
     };
     // The dispatcher's input token also stops the reader once --max-failures wants no more.
     read = ReadUrls(options.input,
@@ -163,7 +167,8 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   outcome.read_error = std::move(read.error);
   outcome.write_error = printer.write_error();
   outcome.stopped_early = dispatcher.stopped_early();
-  outcome.no_workers = no_workers;
+  outcome.no_workers = !pool_error.ok() && pool.size() == 0;
+  outcome.pool_error = std::move(pool_error);
   return outcome;
 }
 

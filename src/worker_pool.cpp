@@ -33,8 +33,9 @@ WorkerPool::WorkerPool(const WorkerPoolSetup& setup, FetcherFactory make_fetcher
   threads_.reserve(static_cast<std::size_t>(setup.workers));
 }
 
-bool WorkerPool::Grow(std::size_t wanted) {
+Status WorkerPool::Grow(std::size_t wanted) {
   const std::size_t target = std::min(wanted, static_cast<std::size_t>(setup_.workers));
+  if (refused_ && threads_.empty()) return Status::Error("could not start a worker thread");
   while (threads_.size() < target && !refused_) {
     running_.fetch_add(1, std::memory_order_relaxed);
     try {
@@ -43,13 +44,12 @@ bool WorkerPool::Grow(std::size_t wanted) {
     } catch (const std::system_error& e) {
       running_.fetch_sub(1, std::memory_order_relaxed);
       refused_ = true;
-      fmt::print(stderr, "fetchpool: could start only {} of {} workers: {}\n", threads_.size(),
-                 setup_.workers, e.what());
-      return !threads_.empty();
+      return Status::Error(fmt::format("could start only {} of {} workers: {}", threads_.size(),
+                                       setup_.workers, e.what()));
     }
     started_.store(threads_.size(), std::memory_order_release);
   }
-  return !threads_.empty() || target == 0;
+  return Status::Ok();
 }
 
 void WorkerPool::StopGrowing() { Leave(); }

@@ -74,6 +74,8 @@ class BoundedQueue {
   // For a single consumer that prefers batches (the printer): waits until `batch` items are
   // queued, the queue closes, or `deadline` passes, then moves every queued item to the back of
   // `out` under one lock. False when it took nothing: a timeout, or the end (closed() tells).
+  // Deliberately not stop-aware: the printer drains until the queue closes, even after a stop,
+  // so that every finished result is printed; `deadline` bounds each wait.
   template <typename Clock, typename Duration>
   bool take_all_until(std::chrono::time_point<Clock, Duration> deadline, std::size_t batch,
                       std::deque<T>& out) {

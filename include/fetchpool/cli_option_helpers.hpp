@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "fetchpool/cli_checks.hpp"
 #include "fetchpool/enum_names.hpp"
 
 namespace fetchpool {
@@ -25,18 +26,35 @@ CLI::Validator ParseInto(T& target, Parse parse, std::string bad) {
       "");
 }
 
-// An enum option spelled as `names` lists it, shown with its default.
+// A SECS option, parsed once into `target`: more than 0 when `positive`, else 0 or more; at
+// most a year. `show_default` prints the default in --help.
+inline CLI::Option* AddSeconds(CLI::App& app, const std::string& name, double& target,
+                               const std::string& help, bool positive, bool show_default) {
+  CLI::Option* option =
+      app.add_option(name, help)
+          ->type_name("SECS")
+          ->check(positive ? ParseInto(target, ParsePositiveSeconds,
+                                       "'{}' is not a positive number of seconds")
+                           : ParseInto(target, ParseNonNegativeSeconds,
+                                       "'{}' is not a number of seconds (0 or more)"));
+  if (show_default) option->default_str(fmt::format("{:g}", target));
+  return option;
+}
+
+// An enum option spelled as `names` lists it, shown with its default. Help reads
+// "`about`: a, b (note) or c", built from `names`, so the spellings are written only there.
 template <typename E>
 CLI::Option* AddEnum(CLI::App& app, const std::string& name, E& target, const EnumNames<E>& names,
-                     const std::string& help) {
+                     const std::string& about) {
   std::string set;
-  for (const auto& [spelling, value] : names) set += (set.empty() ? "" : ",") + spelling;
+  for (const auto& entry : names) set += (set.empty() ? "" : ",") + entry.name;
   auto lookup = [&names](const std::string& text) -> std::optional<E> {
-    for (const auto& [spelling, value] : names) {
-      if (spelling == text) return value;
+    for (const auto& entry : names) {
+      if (entry.name == text) return entry.value;
     }
     return std::nullopt;
   };
+  const std::string help = about + ": " + ListOf(names);
   return app.add_option(name, help)
       ->default_str(NameOf(names, target))
       ->check(ParseInto(target, lookup, "{} not in {{" + set + "}}"));

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "fetchpool/status.hpp"
+
 namespace fetchpool {
 
 // curl_global_init/cleanup for the lifetime of the object. Create it on the main thread before
@@ -19,10 +21,11 @@ class CurlGlobal {
   ~CurlGlobal();
   CurlGlobal(const CurlGlobal&) = delete;
   CurlGlobal& operator=(const CurlGlobal&) = delete;
-  bool ok() const { return ok_; }
+  // Whether curl_global_init succeeded, and libcurl's reason when it did not.
+  const Status& status() const { return status_; }
 
  private:
-  bool ok_ = false;
+  Status status_;
 };
 
 namespace detail {

@@ -24,11 +24,13 @@ namespace fetchpool {
 
 // How many jobs the dispatcher holds before the reader feels back-pressure.
 struct DispatchCapacity {
+  static constexpr std::size_t kMinPending = 1024;  // ForWorkers' floors, and the defaults
+  static constexpr std::size_t kMinFresh = 256;
   // Taken from the input and not yet reported (waiting, parked, retrying or running), so the
   // reader waits however many jobs wait for a busy host or a retry.
-  std::size_t max_pending = 1024;
+  std::size_t max_pending = kMinPending;
   // Of those, how many may sit unstarted in the hand-off line.
-  std::size_t max_fresh = 64;
+  std::size_t max_fresh = kMinFresh;
   // The workers: the ceiling of a host's adaptive limit without --per-host (0: 1024).
   int max_running = 0;
 

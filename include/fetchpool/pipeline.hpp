@@ -34,6 +34,7 @@ struct PipelineOutcome {
   Status read_error;           // the input could not be read to the end
   Status write_error;          // stdout could not be written
   Status report_error;         // a report could not be completed
+  Status pool_error;           // fewer worker threads than -w could be started
   bool out_of_time = false;    // --max-time stopped it
   bool stopped_early = false;  // --max-failures stopped it
   bool no_workers = false;     // not one worker thread could be started

@@ -8,10 +8,11 @@ namespace fetchpool {
 
 // What -o does when the file it would create already exists.
 enum class OnExists { kRename, kSkip, kOverwrite, kFail };
-inline const EnumNames<OnExists> kOnExistsNames = {{"rename", OnExists::kRename},
-                                                   {"skip", OnExists::kSkip},
-                                                   {"overwrite", OnExists::kOverwrite},
-                                                   {"fail", OnExists::kFail}};
+inline const EnumNames<OnExists> kOnExistsNames = {
+    {"rename", OnExists::kRename, "to NAME.1, NAME.2 ..."},
+    {"skip", OnExists::kSkip},
+    {"overwrite", OnExists::kOverwrite},
+    {"fail", OnExists::kFail}};
 
 // How bodies are saved (-o and friends). A plain value; empty `dir` means bodies are discarded.
 struct SaveOptions {

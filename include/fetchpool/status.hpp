@@ -13,7 +13,10 @@ class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
   static Status Ok() { return {}; }
-  static Status Error(std::string message) { return Status(std::move(message), 0); }
+  // Never ok, even with an empty message (that reads as "error").
+  static Status Error(std::string message) {
+    return Status(message.empty() ? "error" : std::move(message), 0);
+  }
   // "CONTEXT: strerror(err)", keeping `err` for callers that branch on it.
   static Status FromErrno(std::string_view context, int err);
   // Just strerror(err), for callers that add their own context; ok for 0.

@@ -10,7 +10,8 @@ namespace fetchpool {
 
 // Waits on `cv`, with `lock` held, until `ready()` holds, `stop` is requested, or `deadline`
 // passes; returns whether `ready()` holds (and no stop came) at the end. The one stop-aware
-// wait that every blocking member uses.
+// wait that every stop-aware blocking member uses (BoundedQueue, Dispatcher, ReorderWindow);
+// timed sleeps use SleepUnlessStopped.
 //
 // std::condition_variable rather than condition_variable_any, which takes an internal mutex on
 // every wait and notify (that showed up as futex contention). The stop reaches the wait through

@@ -12,12 +12,14 @@
 #include "fetchpool/fetcher.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/pacer.hpp"
+#include "fetchpool/status.hpp"
 
 namespace fetchpool {
 
-// What the pool needs besides its workers' fetchers.
+// What the pool needs besides its workers' fetchers, copied from the options by RunPipeline
+// (their defaults live in PoolOptions and FetchOptions).
 struct WorkerPoolSetup {
-  int workers = 8;
+  int workers = 1;         // -w
   bool head = false;       // --head: try HEAD first, GET when the server refuses it
   Pacer* pacer = nullptr;  // --rate; null for none
   std::chrono::steady_clock::time_point start{};  // the run's, for Result::span
@@ -43,9 +45,10 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // Starts workers until `wanted` run (capped at the pool's size). False if the system refused
-  // a thread before any worker ran: then nothing will ever fetch.
-  bool Grow(std::size_t wanted);
+  // Starts workers until `wanted` run (capped at the pool's size). An error once, on the call
+  // where the system refused a thread (the pool stays at the size it reached), and on every
+  // call after it when no worker runs at all, since then nothing will ever fetch.
+  Status Grow(std::size_t wanted);
   // No more Grow: the last worker to leave (or this call, when none runs) closes `results`.
   void StopGrowing();
   void Join();
