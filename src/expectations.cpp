@@ -14,8 +14,6 @@
 namespace fetchpool {
 namespace {
 
-constexpr std::string_view kSpace = " \t\r\n\v\f";
-
 bool IsLowerHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
@@ -60,10 +58,10 @@ std::string ParseOne(std::string_view token, Expectations& out) {
 
 std::string ParseExpectations(std::string_view text, Expectations& out) {
   for (;;) {
-    const auto start = text.find_first_not_of(kSpace);
+    const auto start = text.find_first_not_of(kAsciiSpace);
     if (start == std::string_view::npos) return {};
     text.remove_prefix(start);
-    const auto end = text.find_first_of(kSpace);
+    const auto end = text.find_first_of(kAsciiSpace);
     if (std::string why = ParseOne(text.substr(0, end), out); !why.empty()) return why;
     if (end == std::string_view::npos) return {};
     text.remove_prefix(end);

@@ -48,12 +48,6 @@ std::string Latin1ToUtf8(std::string_view text) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The part after the last '/' or '\': a server's name must never pick a directory.
 std::string_view Basename(std::string_view name) {
   const auto slash = name.find_last_of("/\\");
@@ -142,9 +136,9 @@ std::string NameFromContentDisposition(std::string_view value) {
       semicolon = next;
       continue;
     }
-    const std::string_view name = Trim(value.substr(0, eq));
+    const std::string_view name = TrimOws(value.substr(0, eq));
     value.remove_prefix(eq + 1);
-    value = Trim(value);
+    value = TrimOws(value);
     std::string param;
     if (!value.empty() && value.front() == '"') {
       std::size_t i = 1;
@@ -156,7 +150,7 @@ std::string NameFromContentDisposition(std::string_view value) {
       semicolon = value.find(';');
     } else {
       semicolon = value.find(';');
-      param = std::string(Trim(value.substr(0, semicolon)));
+      param = std::string(TrimOws(value.substr(0, semicolon)));
     }
     if (EqualsIgnoreCase(name, "filename")) {
       plain = std::move(param);

@@ -6,12 +6,12 @@
 #include <cmath>
 #include <string>
 
+#include "fetchpool/text.hpp"
+
 namespace fetchpool {
 namespace {
 
 using std::chrono::milliseconds;
-
-constexpr std::string_view kSpace = " \t\r\n";
 
 // Far beyond any cap, small enough that no arithmetic on it overflows.
 constexpr long long kMaxSeconds = 10LL * 365 * 86400;
@@ -49,9 +49,8 @@ bool IsTransient(const Result& result) {
 }
 
 std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, std::time_t now) {
-  const auto first = value.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return std::nullopt;
-  value = value.substr(first, value.find_last_not_of(kSpace) - first + 1);
+  value = TrimAsciiSpace(value);
+  if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     long long seconds = 0;
     for (char c : value) {

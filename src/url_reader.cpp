@@ -15,36 +15,32 @@
 #include "fetchpool/host_key.hpp"
 #include "fetchpool/stop_wakeup.hpp"
 #include "fetchpool/text.hpp"
+#include "fetchpool/unique_fd.hpp"
 
 namespace fetchpool {
 namespace {
 
-constexpr std::string_view kSpace = " \t\r\n\v\f";
-constexpr std::size_t kShownPrefix = 200;  // how much of an over-long line the report repeats
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+// A line that makes a job: not blank, not a comment. Trimmed.
+std::optional<std::string_view> UrlLine(std::string_view line) {
+  line = TrimAsciiSpace(line);
+  if (line.empty() || line.front() == '#') return std::nullopt;
+  return line;
 }
 
-// Closes the fd unless it is stdin, which belongs to the process.
-struct InputFd {
-  int fd = -1;
-  ~InputFd() {
-    if (fd > STDIN_FILENO) ::close(fd);
-  }
-};
+// The URL of a UrlLine: its first word.
+std::string_view UrlWord(std::string_view url_line) {
+  return url_line.substr(0, url_line.find_first_of(kAsciiSpace));
+}
 
 // --state: a digest of the checks as written, whitespace-insensitive (0: no checks), so a cached
 // result is reused only for the checks it was judged by.
 std::uint64_t ChecksDigest(std::string_view checks) {
   std::string words;
-  for (std::size_t at = checks.find_first_not_of(kSpace); at != std::string_view::npos;) {
-    const std::size_t end = checks.find_first_of(kSpace, at);
+  for (std::size_t at = checks.find_first_not_of(kAsciiSpace); at != std::string_view::npos;) {
+    const std::size_t end = checks.find_first_of(kAsciiSpace, at);
     if (!words.empty()) words += ' ';
     words.append(checks.substr(at, end - at));
-    at = checks.find_first_not_of(kSpace, end);
+    at = checks.find_first_not_of(kAsciiSpace, end);
   }
   return words.empty() ? 0 : Shard::Hash(words) | 1;
 }
@@ -81,20 +77,26 @@ std::string ValidateUrl(const std::string& url, Job* job) {
   return {};
 }
 
-std::optional<Job> SplitLine(std::string_view line) {
-  line = Trim(line);
-  if (line.empty() || line.front() == '#') return std::nullopt;
+std::optional<Job> SplitLine(std::string_view text) {
+  const std::optional<std::string_view> line = UrlLine(text);
+  if (!line) return std::nullopt;
   Job job;
-  const auto end = line.find_first_of(kSpace);
-  job.url = std::string(line.substr(0, end));
-  if (end != std::string_view::npos) {
-    job.checks_digest = ChecksDigest(line.substr(end));
+  job.url = std::string(UrlWord(*line));
+  if (const std::string_view checks = line->substr(job.url.size()); !checks.empty()) {
+    job.checks_digest = ChecksDigest(checks);
     job.expect = std::make_unique<Expectations>();
-    if (std::string bad = ParseExpectations(line.substr(end), *job.expect); !bad.empty()) {
+    if (std::string bad = ParseExpectations(checks, *job.expect); !bad.empty()) {
       job.invalid = std::move(bad);
     }
   }
   return job;
+}
+
+std::optional<std::string> UrlOfLine(const LineCutter::Line& line) {
+  if (line.overlong) return std::string(TrimAsciiSpace(line.text)) + "...";
+  const std::optional<std::string_view> url_line = UrlLine(line.text);
+  if (!url_line) return std::nullopt;
+  return std::string(UrlWord(*url_line));
 }
 
 void ValidateJob(Job& job) {
@@ -130,6 +132,7 @@ namespace {
 
 // Splits one source into lines and pushes their jobs. Returns false when the queue refused a job
 // (stop requested), with `error` set only for genuine read failures.
+// Thread-safety: none; one per source, on the reader thread.
 class SourceReader {
  public:
   SourceReader(const ReadTarget& target, std::stop_token stop, int wake_fd, std::uint64_t& seq,
@@ -142,6 +145,7 @@ class SourceReader {
         input_(input) {}
 
   bool Read(int fd, const std::string& name, Status& error) {
+    auto on_line = [this](const LineCutter::Line& line) { return EndLine(line); };
     char buf[64 * 1024];
     pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
     for (;;) {
@@ -159,56 +163,28 @@ class SourceReader {
         return false;
       }
       if (n == 0) break;
-      if (!Consume(std::string_view(buf, static_cast<std::size_t>(n)))) return false;
+      if (!lines_.Feed(std::string_view(buf, static_cast<std::size_t>(n)), on_line)) return false;
     }
-    if (!pending_.empty() || overlong_) return EndLine();
-    return true;
+    return lines_.Finish(on_line);
   }
 
  private:
-  bool Consume(std::string_view data) {
-    while (!data.empty()) {
-      const auto nl = data.find('\n');
-      const std::string_view piece = data.substr(0, nl);
-      if (!overlong_) {
-        if (pending_.size() + piece.size() > kMaxLineBytes) {
-          overlong_ = true;
-          const std::size_t room =
-              kShownPrefix > pending_.size() ? kShownPrefix - pending_.size() : 0;
-          pending_.append(piece.substr(0, room));
-          pending_.resize(std::min(pending_.size(), kShownPrefix));
-        } else {
-          pending_.append(piece);
-        }
-      }
-      if (nl == std::string_view::npos) return true;
-      if (!EndLine()) return false;
-      data.remove_prefix(nl + 1);
-    }
-    return true;
-  }
-
-  bool EndLine() {
-    ++line_;
+  bool EndLine(const LineCutter::Line& line) {
     std::optional<Job> job;
-    std::string_view text = pending_;
-    if (line_ == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 BOM
-    if (overlong_) {
+    if (line.overlong) {
       job.emplace();
-      job->url = std::string(Trim(text)) + "...";
+      job->url = *UrlOfLine(line);
       job->invalid = fmt::format("line too long (over {} bytes)", kMaxLineBytes);
       job->url_checked = true;  // nothing to check: the line is refused whole
     } else {
-      job = SplitLine(text);
+      job = SplitLine(line.text);
       if (job && target_.validate) ValidateJob(*job);
     }
-    pending_.clear();
-    overlong_ = false;
     if (!job) return true;
     if (shard_ && !shard_->Takes(job->url)) return true;
     if (target_.window != nullptr && !target_.window->Acquire(stop_)) return false;
     job->seq = seq_++;
-    job->line = line_;
+    job->line = line.number;
     job->input = input_;
     return target_.submit(std::move(*job));
   }
@@ -219,9 +195,7 @@ class SourceReader {
   std::uint64_t& seq_;
   const std::optional<Shard>& shard_;
   std::string_view input_;  // Job::input
-  std::uint64_t line_ = 0;
-  std::string pending_;
-  bool overlong_ = false;
+  LineCutter lines_;
 };
 
 }  // namespace

@@ -12,6 +12,12 @@ std::string AsciiLower(std::string_view text);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
 
+// ASCII white space, as input lines and most text formats count it (C's isspace in the C
+// locale); HTTP's optional white space is only space and tab.
+inline constexpr std::string_view kAsciiSpace = " \t\r\n\v\f";
+std::string_view TrimAsciiSpace(std::string_view text);
+std::string_view TrimOws(std::string_view text);
+
 // "%41b" -> "Ab", through libcurl's decoder; text that is not an escape stays as it is.
 std::string PercentDecode(std::string_view text);
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <unistd.h>
+
 #include <utility>
 
 namespace fetchpool {
@@ -27,6 +29,16 @@ class UniqueFd {
 
  private:
   int fd_ = -1;
+};
+
+// An input's descriptor: closed at the end unless it is stdin, which belongs to the process.
+// Not to be copied (an aggregate, so that `InputFd in{fd}` reads well).
+// Thread-compatible: one owner.
+struct InputFd {
+  int fd = -1;
+  ~InputFd() {
+    if (fd > STDIN_FILENO) ::close(fd);
+  }
 };
 
 }  // namespace fetchpool

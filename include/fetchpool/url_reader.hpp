@@ -10,14 +10,11 @@
 
 #include "fetchpool/input_options.hpp"
 #include "fetchpool/job.hpp"
+#include "fetchpool/line_cutter.hpp"
 #include "fetchpool/reorder_window.hpp"
 #include "fetchpool/status.hpp"
 
 namespace fetchpool {
-
-// Longest input line accepted; longer ones become a failed "line too long" job, so a hostile
-// input cannot make a single line (or the bounded queue of them) take unbounded memory.
-inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 
 // Returns an empty string when `url` is an absolute http(s) URL with a host that libcurl's
 // curl_url parser accepts; otherwise the reason, e.g. "unsupported scheme 'ftp'". When it is
@@ -33,6 +30,12 @@ std::optional<Job> ParseLine(std::string_view line);
 // host facts). ValidateJob does nothing to a job it has already seen.
 std::optional<Job> SplitLine(std::string_view line);
 void ValidateJob(Job& job);
+
+// The URL a line's job carries, which --shard hashes: the line's first word, or for a line over
+// kMaxLineBytes (refused whole, as a failed job) its kept prefix, trimmed, and "...". nullopt for
+// a blank line or a comment, which make no job. The progress line's counter uses it too, so its
+// total counts what the reader submits.
+std::optional<std::string> UrlOfLine(const LineCutter::Line& line);
 
 // Checks up front that every input can be opened for reading (not a directory).
 Status CheckInputsReadable(const std::vector<std::string>& inputs);
