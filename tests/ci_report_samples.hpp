@@ -19,6 +19,7 @@
 namespace fetchpool {
 
 using namespace std::chrono_literals;
+using testing::ReadFile;  // support/temp_dir.hpp
 
 inline const std::string kHostileUrl = std::string(
     "http://h/a|b`c`<script>x</script>*e*_f_~~g~~[l](javascript:x)\\$m$@n#1:smile:,%0A::w\x1b"
@@ -52,13 +53,6 @@ inline std::string Visible(std::string_view text) {
   std::string out;
   AppendEscaped(out, text);
   return out;
-}
-
-inline std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // A fresh directory for report files.

@@ -22,11 +22,6 @@ namespace {
 using namespace std::chrono_literals;
 using Json = nlohmann::json;
 
-::testing::AssertionResult Has(std::string_view text, std::string_view needle) {
-  if (text.find(needle) != std::string_view::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << needle << "\" not found in:\n" << text;
-}
-
 std::string Quote(const std::string& arg) {
   std::string out = "'";
   for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -1,5 +1,5 @@
 // The HTML report in a real browser (issue 14): headless Chromium, driven over the DevTools
-// protocol by tests/support/html_report_check.py, opens a report the real binary wrote against
+// protocol by tests/scripts/html_report_check.py, opens a report the real binary wrote against
 // the loopback server, uses the search box and filters, and reports row counts, console errors,
 // network requests and how hostile URLs came out. Skipped only when chromium (or Debian's
 // python3-websocket) is not installed; scripts/install-deps.sh installs both.
@@ -16,7 +16,7 @@
 namespace fetchpool::testing {
 namespace {
 
-const char* const kChecker = FETCHPOOL_SOURCE_DIR "/tests/support/html_report_check.py";
+const char* const kChecker = FETCHPOOL_SOURCE_DIR "/tests/scripts/html_report_check.py";
 
 bool HaveBrowser() {
   if (!std::filesystem::exists("/usr/bin/chromium")) return false;

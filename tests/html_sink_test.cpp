@@ -12,12 +12,15 @@
 #include "support/cli_runner.hpp"
 #include "support/python.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool {
 namespace {
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
+using testing::Count;
+using testing::ReadFile;
 
 constexpr const char* kHostile[] = {
     "http://h/</script><script>alert(1)</script>",
@@ -25,19 +28,6 @@ constexpr const char* kHostile[] = {
     "javascript:alert(1)",
     "http://h/&amp;<!--",
 };
-
-std::string ReadAll(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::size_t Count(std::string_view text, std::string_view needle) {
-  std::size_t n = 0;
-  for (auto p = text.find(needle); p != std::string_view::npos; p = text.find(needle, p + 1)) ++n;
-  return n;
-}
 
 // The rows the page's script will see.
 nlohmann::json Rows(const std::string& page) {
@@ -88,7 +78,7 @@ TEST(HtmlSinkTest, HostileUrlsAndReasonsStayText) {
   }
   EXPECT_FALSE(std::filesystem::exists(path)) << "the report appears only when complete";
   ASSERT_TRUE(Finish(*sink, line).ok());
-  const std::string page = ReadAll(path);
+  const std::string page = ReadFile(path);
   EXPECT_EQ(Count(page, "</script>"), 2u) << "only the page's own two scripts end";
   EXPECT_EQ(Count(page, "<script"), 2u);
   EXPECT_EQ(page.find("<img"), std::string::npos);
@@ -121,7 +111,7 @@ TEST(HtmlSinkTest, AboveTenThousandUrlsKeepsProblemsAndTheThousandSlowest) {
     sink->Add(Make(i, "http://h/" + std::to_string(i), milliseconds(i % 5000), ok));
   }
   ASSERT_TRUE(Finish(*sink, n).ok());
-  const std::string page = ReadAll(path);
+  const std::string page = ReadFile(path);
   const nlohmann::json rows = Rows(page);
   EXPECT_EQ(rows.size(), failures + HtmlSink::kSlowestKept);
   std::size_t ok_rows = 0;
@@ -144,7 +134,7 @@ TEST(HtmlSinkTest, UpToTenThousandUrlsKeepsEveryRow) {
     sink->Add(Make(i, "http://h/" + std::to_string(i), milliseconds(1), i % 7 != 0));
   }
   ASSERT_TRUE(Finish(*sink, HtmlSink::kFullTableLimit).ok());
-  const std::string page = ReadAll(path);
+  const std::string page = ReadFile(path);
   EXPECT_EQ(Rows(page).size(), HtmlSink::kFullTableLimit);
   EXPECT_EQ(page.find("This run had"), std::string::npos);
 }

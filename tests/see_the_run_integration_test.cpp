@@ -17,11 +17,6 @@
 namespace fetchpool::testing {
 namespace {
 
-::testing::AssertionResult Has(std::string_view text, std::string_view needle) {
-  if (text.find(needle) != std::string_view::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << needle << "\" not found in:\n" << text;
-}
-
 class SeeTheRunTest : public ::testing::Test {
  protected:
   std::string U(std::string_view path) const { return server_.url(path); }
@@ -129,13 +124,11 @@ TEST_F(SeeTheRunTest, HtmlReportIsWrittenAtomicallyAndUnwritablePathIsAUsageErro
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_TRUE(std::filesystem::exists(report));
-  std::ifstream in(report);
-  std::stringstream page;
-  page << in.rdbuf();
-  EXPECT_TRUE(Has(page.str(), "<svg id=\"histogram\""));
-  EXPECT_TRUE(Has(page.str(), "<svg id=\"timeline\""));
-  EXPECT_TRUE(Has(page.str(), ">w3<")) << "three workers ran";
-  EXPECT_TRUE(Has(page.str(), "404 ×1"));
+  const std::string page = ReadFile(report);
+  EXPECT_TRUE(Has(page, "<svg id=\"histogram\""));
+  EXPECT_TRUE(Has(page, "<svg id=\"timeline\""));
+  EXPECT_TRUE(Has(page, ">w3<")) << "three workers ran";
+  EXPECT_TRUE(Has(page, "404 ×1"));
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
     EXPECT_FALSE(e.path().filename().string().find(".tmp-") != std::string::npos) << e.path();
   }

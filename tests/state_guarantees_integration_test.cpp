@@ -22,6 +22,7 @@ namespace fetchpool {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Count;
 using testing::Has;
 using testing::ProcessResult;
 using testing::ReadFile;
@@ -46,15 +47,6 @@ class StateGuaranteesTest : public ::testing::Test {
   TestServer server_;
   TempDir dir_;
 };
-
-std::size_t Occurrences(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + needle.size())) {
-    ++n;
-  }
-  return n;
-}
 
 // Starts a run on `input` (from a file, so a killed run and its resume read the same list).
 Subprocess StartRun(const std::vector<std::string>& args) {
@@ -229,9 +221,9 @@ TEST_F(StateGuaranteesTest, ADiskFullMidRunKeepsTheOutputGoingSaysSoOnceAndFails
   for (int i = 0; i < n; ++i) input += server_.url("/size/1?" + std::to_string(i) + pad) + "\n";
   ProcessResult r = RunWithState({"--state", mnt + "/state.db", "-w", "4"}, input);
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_EQ(Occurrences(r.out, "[OK]"), static_cast<std::size_t>(n)) << "the output carries on";
+  EXPECT_EQ(Count(r.out, "[OK]"), static_cast<std::size_t>(n)) << "the output carries on";
   EXPECT_TRUE(Has(r.out, "400 total, 400 ok")) << r.out.substr(r.out.size() - 200);
-  EXPECT_EQ(Occurrences(r.err, "could not be written"), 1u) << r.err;
+  EXPECT_EQ(Count(r.err, "could not be written"), 1u) << r.err;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/subprocess.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool::testing {
 
@@ -93,10 +94,6 @@ inline void ExecSql(const std::string& path, const std::string& sql) {
       << (error ? error : "");
   sqlite3_free(error);
   sqlite3_close(db);
-}
-
-inline bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 // The text line for `url` (without its newline), or "".

@@ -80,22 +80,18 @@ class TlsProxyTest : public ::testing::Test {
   inline static std::unique_ptr<TinyProxy> proxy_;
 };
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 TEST_F(TlsProxyTest, CacertVerifiesTheServerAgainstTheTestCa) {
   const ProcessResult r = Fetch({"--cacert", Cacert()}, Https(Path()) + "\n");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_TRUE(Contains(r.out, "[OK]   " + Https(Path()))) << r.out;
+  EXPECT_TRUE(Has(r.out, "[OK]   " + Https(Path()))) << r.out;
   EXPECT_EQ(nginx_->WaitForRequests(Path(), 1).size(), 1u);
 }
 
 TEST_F(TlsProxyTest, WithoutTheCaTheCertificateIsRejected) {
   const ProcessResult r = Fetch({"--json"}, Https(Path()) + "\n");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(Contains(r.out, "\"error_kind\":\"tls\"")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "certificate")) << r.out;
+  EXPECT_TRUE(Has(r.out, "\"error_kind\":\"tls\"")) << r.out;
+  EXPECT_TRUE(Has(r.out, "certificate")) << r.out;
   EXPECT_TRUE(nginx_->Requests(Path()).empty());
 }
 
@@ -104,16 +100,16 @@ TEST_F(TlsProxyTest, InsecureAcceptsAnUnknownCaAndAWrongName) {
       "https://127.0.0.1:" + std::to_string(nginx_->wrong_name_port()) + Path("/wrong");
   const ProcessResult r = Fetch({"-k"}, Https(Path("/unknown-ca")) + "\n" + wrong + "\n");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_TRUE(Contains(r.out, "[OK]   " + Https(Path("/unknown-ca")))) << r.out;
-  EXPECT_TRUE(Contains(r.out, "[OK]   " + wrong)) << r.out;
+  EXPECT_TRUE(Has(r.out, "[OK]   " + Https(Path("/unknown-ca")))) << r.out;
+  EXPECT_TRUE(Has(r.out, "[OK]   " + wrong)) << r.out;
   EXPECT_EQ(nginx_->WaitForRequests(Path(), 2).size(), 2u);
 }
 
 TEST_F(TlsProxyTest, ACaThatDidNotSignTheCertificateFailsVerification) {
   const ProcessResult r = Fetch({"--cacert", pki_->other_ca.string()}, Https(Path()) + "\n");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(Contains(r.out, "[FAIL] " + Https(Path()) + " (TLS error: ")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "issuer certificate")) << r.out;
+  EXPECT_TRUE(Has(r.out, "[FAIL] " + Https(Path()) + " (TLS error: ")) << r.out;
+  EXPECT_TRUE(Has(r.out, "issuer certificate")) << r.out;
   EXPECT_TRUE(nginx_->Requests(Path()).empty());
 }
 
@@ -121,8 +117,8 @@ TEST_F(TlsProxyTest, ACertificateForAnotherNameFailsVerification) {
   const std::string url = "https://127.0.0.1:" + std::to_string(nginx_->wrong_name_port()) + Path();
   const ProcessResult r = Fetch({"--cacert", Cacert()}, url + "\n");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(Contains(r.out, "[FAIL] " + url + " (TLS error: ")) << r.out;
-  EXPECT_TRUE(Contains(r.out, "name")) << r.out;
+  EXPECT_TRUE(Has(r.out, "[FAIL] " + url + " (TLS error: ")) << r.out;
+  EXPECT_TRUE(Has(r.out, "name")) << r.out;
   EXPECT_TRUE(nginx_->Requests(Path()).empty());
 }
 
@@ -168,7 +164,7 @@ TEST_F(TlsProxyTest, ProxyOptionSendsRequestsThroughTheProxy) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
   ASSERT_EQ(seen.size(), 1u);
-  EXPECT_TRUE(Contains(seen[0].via, "tinyproxy")) << seen[0].via;
+  EXPECT_TRUE(Has(seen[0].via, "tinyproxy")) << seen[0].via;
 }
 
 TEST_F(TlsProxyTest, ProxyWithoutASchemeIsAnHttpProxy) {
@@ -177,7 +173,7 @@ TEST_F(TlsProxyTest, ProxyWithoutASchemeIsAnHttpProxy) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
   ASSERT_EQ(seen.size(), 1u);
-  EXPECT_TRUE(Contains(seen[0].via, "tinyproxy")) << seen[0].via;
+  EXPECT_TRUE(Has(seen[0].via, "tinyproxy")) << seen[0].via;
 }
 
 TEST_F(TlsProxyTest, HttpProxyComesFromTheEnvironment) {
@@ -185,7 +181,7 @@ TEST_F(TlsProxyTest, HttpProxyComesFromTheEnvironment) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
   ASSERT_EQ(seen.size(), 1u);
-  EXPECT_TRUE(Contains(seen[0].via, "tinyproxy")) << seen[0].via;
+  EXPECT_TRUE(Has(seen[0].via, "tinyproxy")) << seen[0].via;
 }
 
 TEST_F(TlsProxyTest, HttpsProxyFromTheEnvironmentTunnelsWithConnect) {
@@ -198,8 +194,7 @@ TEST_F(TlsProxyTest, HttpsProxyFromTheEnvironmentTunnelsWithConnect) {
   EXPECT_EQ(seen[0].protocol, "HTTP/2.0") << "ALPN works through the tunnel too";
   const std::string connect = "CONNECT 127.0.0.1:" + std::to_string(nginx_->tls_port());
   bool tunnelled = false;
-  for (const std::string& line : proxy_->Requests())
-    tunnelled = tunnelled || Contains(line, connect);
+  for (const std::string& line : proxy_->Requests()) tunnelled = tunnelled || Has(line, connect);
   EXPECT_TRUE(tunnelled) << "tinyproxy logged no " << connect;
 }
 
@@ -207,7 +202,7 @@ TEST_F(TlsProxyTest, ConnectThroughTheProxyStillVerifiesTheOrigin) {
   const std::string url = "https://127.0.0.1:" + std::to_string(nginx_->wrong_name_port()) + Path();
   const ProcessResult r = Fetch({"--cacert", Cacert(), "--proxy", proxy_->url()}, url + "\n");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(Contains(r.out, "[FAIL] " + url + " (TLS error: ")) << r.out;
+  EXPECT_TRUE(Has(r.out, "[FAIL] " + url + " (TLS error: ")) << r.out;
   EXPECT_TRUE(nginx_->Requests(Path()).empty());
 }
 
@@ -218,7 +213,7 @@ TEST_F(TlsProxyTest, NoProxyBypassesTheEnvironmentsProxy) {
   const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].via, "-");
-  for (const std::string& line : proxy_->Requests()) EXPECT_FALSE(Contains(line, Path())) << line;
+  for (const std::string& line : proxy_->Requests()) EXPECT_FALSE(Has(line, Path())) << line;
 }
 
 TEST_F(TlsProxyTest, ProxyOptionWinsOverTheEnvironment) {
@@ -228,7 +223,7 @@ TEST_F(TlsProxyTest, ProxyOptionWinsOverTheEnvironment) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
   ASSERT_EQ(seen.size(), 1u);
-  EXPECT_TRUE(Contains(seen[0].via, "tinyproxy")) << seen[0].via;
+  EXPECT_TRUE(Has(seen[0].via, "tinyproxy")) << seen[0].via;
 }
 
 TEST_F(TlsProxyTest, ADeadProxyFailsEveryUrlAsRefused) {
@@ -240,9 +235,9 @@ TEST_F(TlsProxyTest, ADeadProxyFailsEveryUrlAsRefused) {
   const std::vector<std::string> lines = SplitLines(r.out);
   ASSERT_EQ(lines.size(), 3u) << r.out;
   for (std::size_t i = 0; i < 2; ++i) {
-    EXPECT_TRUE(Contains(lines[i], "\"ok\":false")) << lines[i];
-    EXPECT_TRUE(Contains(lines[i], "\"error_kind\":\"connect\"")) << lines[i];
-    EXPECT_TRUE(Contains(lines[i], "connection refused")) << lines[i];
+    EXPECT_TRUE(Has(lines[i], "\"ok\":false")) << lines[i];
+    EXPECT_TRUE(Has(lines[i], "\"error_kind\":\"connect\"")) << lines[i];
+    EXPECT_TRUE(Has(lines[i], "connection refused")) << lines[i];
   }
   EXPECT_TRUE(nginx_->Requests(Path()).empty());
 }

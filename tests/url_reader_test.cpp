@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "fetchpool/bounded_queue.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fetchpool {
 namespace {
@@ -135,13 +136,11 @@ std::vector<Job> Drain(BoundedQueue<Job>& q) {
   return out;
 }
 
+// A list file in a directory removed when the test program ends.
 std::string TempFile(const std::string& content) {
-  char name[] = "/tmp/fetchpool-reader-XXXXXX";
-  const int fd = ::mkstemp(name);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
-  ::close(fd);
-  return name;
+  static testing::TempDir dir;
+  static int files = 0;
+  return dir.Write("list-" + std::to_string(++files), content);
 }
 
 TEST(ReadUrlsTest, WithoutValidateJobsArriveUnparsedButOverlongLinesStayRefused) {

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "fetchpool/text.hpp"
 #include "support/test_server_impl.hpp"
 
 #if defined(__SANITIZE_THREAD__)
@@ -64,14 +65,6 @@ milliseconds Millis(std::uint64_t ms) {
   return milliseconds(static_cast<milliseconds::rep>(std::min(ms, kDay)));
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 void BadRequest(httplib::Response& res, std::string_view why) {
   res.status = 400;
   res.set_content(std::string(why) + "\n", kTextPlain);
@@ -83,10 +76,10 @@ namespace {
 std::string HostWithoutPort(std::string_view host) {
   if (!host.empty() && host.front() == '[') {
     auto close = host.find(']');
-    return Lower(host.substr(0, close == std::string_view::npos ? host.size() : close + 1));
+    return AsciiLower(host.substr(0, close == std::string_view::npos ? host.size() : close + 1));
   }
   auto colon = host.rfind(':');
-  return Lower(host.substr(0, colon));
+  return AsciiLower(host.substr(0, colon));
 }
 
 // httplib stores these pseudo headers in Request::headers; they were not sent.
@@ -217,7 +210,7 @@ int TestServer::Impl::max_in_flight() const {
 
 int TestServer::Impl::max_in_flight_for_host(std::string_view host) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = host_max_in_flight_.find(Lower(host));
+  auto it = host_max_in_flight_.find(AsciiLower(host));
   return it == host_max_in_flight_.end() ? 0 : it->second;
 }
 
