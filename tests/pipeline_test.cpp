@@ -11,8 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include "fetchpool/job_screen.hpp"
 #include "support/fake_fetcher.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -20,6 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeNetwork;
 using testing::ReadFile;
+using testing::SplitLines;
 using testing::TempDir;
 
 class PipelineTest : public ::testing::Test {
@@ -43,15 +46,7 @@ class PipelineTest : public ::testing::Test {
     return outcome;
   }
 
-  std::vector<std::string> OutLines() const {
-    std::vector<std::string> lines;
-    const std::string text = ReadFile(dir_ / "out");
-    std::size_t start = 0;
-    for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
-      lines.push_back(text.substr(start, nl - start));
-    }
-    return lines;
-  }
+  std::vector<std::string> OutLines() const { return SplitLines(ReadFile(dir_ / "out")); }
 
   // Requests `stop` once `ready` holds (checked every few ms), so a slow sanitizer build still
   // stops at the stage the test means.
@@ -210,6 +205,88 @@ TEST_F(PipelineTest, AStopWhileTheReaderIsHeldByBackPressure) {
   const PipelineOutcome o = Run(Urls(20'000, "/block"), stop);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
   EXPECT_EQ(o.summary.aborted, 2u);
+}
+
+TEST_F(PipelineTest, MaxTimeEndsTheRunAsAStopWould) {
+  options_.pool.workers = 4;
+  options_.max_time_s = 0.3;
+  const auto t0 = std::chrono::steady_clock::now();
+  const PipelineOutcome o = Run(Urls(100, "/slow/60000"));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  EXPECT_TRUE(o.out_of_time);
+  EXPECT_EQ(o.summary.aborted, 4u);
+}
+
+TEST_F(PipelineTest, AStopReachesAReaderHeldByTheOrderedWindow) {
+  // The first URL never finishes, so --ordered can print nothing and the window fills with the
+  // other worker's results: the reader then waits in the window, not in the dispatcher.
+  options_.pool.workers = 2;
+  options_.output.ordered = true;
+  std::vector<std::string> urls{"http://h0/block"};
+  for (int i = 0; i < 20'000; ++i) urls.push_back("http://h1/ok?" + std::to_string(i));
+  std::stop_source stop;
+  std::jthread stopper = StopWhen(stop, [this] { return network_.fetches() >= 100; });
+  const auto t0 = std::chrono::steady_clock::now();
+  const PipelineOutcome o = Run(urls, stop);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  EXPECT_LT(network_.fetches(), 2'000u) << "the window held the reader";
+  EXPECT_EQ(o.summary.aborted, 1u);
+}
+
+TEST_F(PipelineTest, MaxFailuresCountsAUrlOnceHoweverOftenItIsRetried) {
+  options_.pool.workers = 1;
+  options_.dispatch.retry = {.retries = 2, .wait_s = 0.001, .max_wait_s = 0.01};
+  options_.dispatch.max_failures = 3;
+  std::vector<std::string> urls(3, "http://h/flaky/100");
+  for (int i = 0; i < 2000; ++i) urls.push_back("http://h/slow/5?" + std::to_string(i));
+  const PipelineOutcome o = Run(urls);
+  EXPECT_TRUE(o.stopped_early);
+  EXPECT_EQ(o.summary.failed, 3u) << "three URLs failed, after three attempts each";
+  EXPECT_EQ(o.summary.retries, 6u);
+  EXPECT_LT(network_.fetches(), 200u);
+}
+
+// Answers every other job itself, as --state does for a cached URL.
+class EveryOtherJobCached final : public JobScreen {
+ public:
+  Status Screen(Job& job, std::optional<Result>& ready) override {
+    if (++seen_ % 2 == 0) return Status::Ok();
+    ready.emplace();
+    ready->seq = job.seq;
+    ready->line = job.line;
+    ready->url = std::move(job.url);
+    ready->ok = true;
+    ready->cached = true;
+    return Status::Ok();
+  }
+
+ private:
+  int seen_ = 0;
+};
+
+TEST_F(PipelineTest, AScreenedJobIsPrintedWithoutAFetch) {
+  EveryOtherJobCached screen;
+  std::string list;
+  for (int i = 0; i < 1000; ++i) list += "http://h/ok?" + std::to_string(i) + "\n";
+  testing::WriteFile(dir_ / "urls.txt", list);
+  options_.input.files = {dir_ / "urls.txt"};
+  options_.output.ordered = true;
+  const int out = ::open((dir_ / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int err = ::open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  PipelineIo io{.make_fetcher = network_.Factory(), .out_fd = out, .err_fd = err};
+  io.screen = &screen;
+  const PipelineOutcome o = RunPipeline(options_, std::move(io), {});
+  ::close(out);
+  ::close(err);
+  EXPECT_EQ(o.summary.total, 1000u);
+  EXPECT_EQ(o.summary.ok, 1000u);
+  EXPECT_EQ(network_.fetches(), 500u) << "a cached answer is never fetched";
+  const std::vector<std::string> lines = OutLines();
+  ASSERT_EQ(lines.size(), 1001u);
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_TRUE(lines[i].starts_with("[OK]   http://h/ok?" + std::to_string(i) + " ")) << lines[i];
+  }
+  EXPECT_NE(lines[0].find("cached"), std::string::npos) << lines[0];
 }
 
 }  // namespace
