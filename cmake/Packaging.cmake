@@ -168,7 +168,12 @@ and its exit status says whether every URL was ok.
 It can save bodies atomically into a directory and resume them, retry
 transient failures with backoff, limit transfers per host and the request
 rate, check each URL's status, latency, body text or SHA-256, and split one
-list over many machines with --shard. Only http and https are ever fetched.")
+list over many machines with --shard. Only http and https are ever fetched.
+
+With --state it remembers runs in a SQLite file: a cache of what was ok, which
+URLs changed or keep failing, and where an interrupted run resumes. For CI it
+writes GitHub annotations, Markdown, SARIF and GitLab Code Quality reports, and
+a self-contained HTML report of the run.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -29,7 +29,13 @@ deb="$dir/packages/fetchpool_${version}_${arch}.deb"
 step "dpkg-deb -I $deb"
 dpkg-deb -I "$deb"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version is not $version"
-dpkg-deb -f "$deb" Depends | grep -q 'libcurl4' || fail "Depends (from shlibdeps) lacks libcurl4"
+depends=$(dpkg-deb -f "$deb" Depends)
+grep -q 'libcurl4' <<<"$depends" || fail "Depends (from shlibdeps) lacks libcurl4"
+# README's Install section names the packages Depends lists; keep it true when the link changes.
+readme_deps=$(grep -o '(`dpkg-shlibdeps`: [^;)]*' README.md | sed 's/.*: //; s/, /\n/g' | sort)
+actual_deps=$(sed 's/ *([^)]*)//g; s/, /\n/g' <<<"$depends" | sort)
+[ "$readme_deps" = "$actual_deps" ] \
+  || fail "README names Depends '$(echo $readme_deps)', the package has '$(echo $actual_deps)'"
 
 step "dpkg-deb -c: the files it holds"
 dpkg-deb -c "$deb" | awk '{print $6}' | grep -v '/$' | tee "$scratch/deb-files"
@@ -124,5 +130,41 @@ for f in ./usr/local/bin/fetchpool ./usr/local/share/man/man1/fetchpool.1.gz \
 done
 ! grep -q 'test\|bench' "$scratch/installed" || fail "cmake --install installed tests or benchmarks"
 check_tree "$scratch/destdir/usr/local" share/zsh/site-functions
+
+# The real cmake --install under /usr/local, when the .deb was installed for real too: each
+# shell's own default search path this time, as a new user's login shell has it. fish searches
+# /usr/local/share only when XDG_DATA_DIRS names it (README says so), so that is what it gets.
+if [ "$install_for_real" = 1 ] && [ -e /usr/local/bin/fetchpool ]; then
+  echo "--- /usr/local/bin/fetchpool exists on this machine: not installing over it"
+elif [ "$install_for_real" = 1 ]; then
+  step "cmake --install into /usr/local for real: man, bash, zsh and fish from their defaults"
+  trap 'xargs -r rm -f <"$dir/install_manifest.txt" || true; rm -rf "$scratch"' EXIT
+  cmake --install "$dir" --prefix /usr/local >/dev/null
+  [ "$(PATH=/usr/local/bin:/usr/bin:/bin command -v fetchpool)" = /usr/local/bin/fetchpool ] \
+    || fail "fetchpool is not /usr/local/bin/fetchpool"
+  # Debian's /usr/local/man is a link to share/man, and man may name the page through it.
+  [ "$(realpath "$(env -u MANPATH man -w fetchpool)")" = /usr/local/share/man/man1/fetchpool.1.gz ] \
+    || fail "man -w fetchpool does not find /usr/local/share/man/man1/fetchpool.1.gz"
+  env -u MANPATH MANWIDTH=80 man fetchpool | grep -q "fetchpool $version" || fail "man fetchpool"
+  env -u XDG_DATA_DIRS -u XDG_DATA_HOME -u BASH_COMPLETION_USER_DIR HOME="$scratch" \
+    bash --norc --noprofile -c 'source /usr/share/bash-completion/bash_completion &&
+    __load_completion fetchpool && complete -p fetchpool' | grep -q 'fetchpool$' \
+    || fail "bash completion from /usr/local"
+  env -u FPATH HOME="$scratch" zsh -f -c \
+    'autoload -U compinit; compinit -u -d "$1/zcd"; print -r -- $_comps[fetchpool]' zsh "$scratch" \
+    | grep -qx _fetchpool || fail "zsh completion from /usr/local"
+  PATH=/usr/local/bin:$PATH HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" \
+    XDG_DATA_DIRS=/usr/local/share:/usr/share \
+    fish -c 'complete -C"fetchpool --color "' | grep -q '^never' \
+    || fail "fish completion from /usr/local with XDG_DATA_DIRS"
+  env -u XDG_DATA_DIRS PATH=/usr/local/bin:$PATH HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" \
+    fish -c \
+    'set -p fish_complete_path /usr/local/share/fish/vendor_completions.d
+     complete -C"fetchpool --color "' | grep -q '^never' \
+    || fail "fish completion from /usr/local with fish_complete_path"
+  xargs -r rm -f <"$dir/install_manifest.txt"
+  rmdir /usr/local/share/doc/fetchpool 2>/dev/null || true
+  echo "installed under /usr/local, found by man, bash, zsh and fish, removed"
+fi
 
 echo "package: ok: $deb"
