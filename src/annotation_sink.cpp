@@ -46,6 +46,7 @@ class GithubAnnotationSink final : public ResultSink {
     inner_->Add(result);
     buffers_.out += GithubAnnotation(result);
   }
+  void AddHostStats(const std::vector<HostStatsRow>& rows) override { inner_->AddHostStats(rows); }
   Status Finish(const RunTotals& totals) override {
     buffers_.out += GithubInterruptedAnnotation(totals);
     return inner_->Finish(totals);

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "fetchpool/host_stats_format.hpp"
 #include "fetchpool/result_columns.hpp"
 
 namespace fetchpool {
@@ -24,7 +25,8 @@ void AppendCsvField(std::string& out, std::string_view field) {
   out += '"';
 }
 
-CsvSink::CsvSink(SinkBuffers& buffers) : buffers_(buffers) {
+CsvSink::CsvSink(SinkBuffers& buffers, std::optional<TermStyle> stats)
+    : buffers_(buffers), stats_(stats) {
   bool first = true;
   for (const ResultColumn& column : ResultColumns()) {
     if (!first) buffers_.out += ',';
@@ -60,7 +62,12 @@ void CsvSink::Add(const Result& result) {
   out += "\r\n";
 }
 
+void CsvSink::AddHostStats(const std::vector<HostStatsRow>& rows) {
+  AppendHostStatsCsv(rows, buffers_.err);
+}
+
 Status CsvSink::Finish(const RunTotals& totals) {
+  if (stats_) buffers_.err += FormatStats(totals.stats, *stats_);
   buffers_.err += FormatSummary(totals.summary);
   return Status::Ok();
 }

@@ -92,16 +92,16 @@ void AppendCsv(const std::vector<HostStatsRow>& rows, std::string& out) {
 
 }  // namespace
 
-void AppendHostStats(OutputFormat format, const std::vector<HostStatsRow>& rows,
-                     SinkBuffers& buffers) {
-  switch (format) {
-    case OutputFormat::kText:
-      return AppendText(rows, buffers.out);
-    case OutputFormat::kJsonLines:
-      return AppendJsonLines(rows, buffers.out);
-    case OutputFormat::kCsv:
-      return AppendCsv(rows, buffers.err);
-  }
+void AppendHostStatsText(const std::vector<HostStatsRow>& rows, std::string& out) {
+  AppendText(rows, out);
+}
+
+void AppendHostStatsJsonLines(const std::vector<HostStatsRow>& rows, std::string& out) {
+  AppendJsonLines(rows, out);
+}
+
+void AppendHostStatsCsv(const std::vector<HostStatsRow>& rows, std::string& out) {
+  AppendCsv(rows, out);
 }
 
 }  // namespace fetchpool

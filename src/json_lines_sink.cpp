@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
+#include "fetchpool/host_stats_format.hpp"
 #include "fetchpool/result_columns.hpp"
 
 namespace fetchpool {
@@ -52,7 +53,12 @@ void JsonLinesSink::Add(const Result& result) {
   AppendJson(buffers_.out, j);
 }
 
+void JsonLinesSink::AddHostStats(const std::vector<HostStatsRow>& rows) {
+  AppendHostStatsJsonLines(rows, buffers_.out);
+}
+
 Status JsonLinesSink::Finish(const RunTotals& totals) {
+  if (stats_) buffers_.err += FormatStats(totals.stats, *stats_);
   const Summary& s = totals.summary;
   const LatencyStats& latency = totals.latency;
   Json summary = {

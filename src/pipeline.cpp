@@ -46,14 +46,14 @@ PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, Reor
                       .color =
                           o.format == OutputFormat::kText && UseColor(o.color, io.out_is_terminal),
                       .verbose = o.verbosity == Verbosity::kVerbose,
-                      .github_annotations = o.annotate == AnnotateMode::kGithub},
+                      .github_annotations = o.annotate == AnnotateMode::kGithub,
+                      .stats = o.stats || o.verbosity == Verbosity::kVerbose
+                                   ? std::optional<TermStyle>(StatsStyle(o, io))
+                                   : std::nullopt},
       .verbosity = o.verbosity,
       .progress = o.verbosity != Verbosity::kSilent && o.progress.value_or(io.err_is_terminal),
       .start = io.start,
       .window = window,
-      .stats = o.stats || o.verbosity == Verbosity::kVerbose,
-      .stats_to_stderr = o.format != OutputFormat::kText,
-      .stats_style = StatsStyle(o, io),
       .progress_style = {.unicode = io.err_is_terminal && LocaleIsUtf8(),
                          .width = TerminalWidth(io.err_fd)},
   };

@@ -2,7 +2,6 @@
 
 #include <deque>
 
-#include "fetchpool/host_stats_format.hpp"
 
 namespace fetchpool {
 namespace {
@@ -77,7 +76,7 @@ void Printer::TakeNotes() {
 }
 
 void Printer::AddHostStats(std::vector<HostStatsRow> rows) {
-  if (!broken() && stdout_sink_) AppendHostStats(setup_.stdout_sink.format, rows, buffers_);
+  if (!broken() && stdout_sink_) stdout_sink_->AddHostStats(rows);
   hosts_ = std::move(rows);
 }
 
@@ -126,10 +125,6 @@ Status Printer::Finish(bool interrupted) {
                          .stats = stats_,
                          .hosts = hosts_ ? &*hosts_ : nullptr,
                          .interrupted = interrupted};
-  if (setup_.stats && stdout_sink_ && !broken()) {
-    (setup_.stats_to_stderr ? buffers_.err : buffers_.out) +=
-        FormatStats(stats_, setup_.stats_style);
-  }
   if (stdout_sink_ && !broken()) static_cast<void>(stdout_sink_->Finish(totals));
   Flush();
   Status first_failure;

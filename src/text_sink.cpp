@@ -2,9 +2,16 @@
 
 #include <fmt/format.h>
 
+#include "fetchpool/host_stats_format.hpp"
+
 namespace fetchpool {
 
+void TextSink::AddHostStats(const std::vector<HostStatsRow>& rows) {
+  AppendHostStatsText(rows, buffers_.out);
+}
+
 Status TextSink::Finish(const RunTotals& totals) {
+  if (stats_) buffers_.out += FormatStats(totals.stats, *stats_);
   if (style_.verbose && totals.latency.count() > 0) {
     buffers_.out += FormatLatencyLine(totals.latency);
   }

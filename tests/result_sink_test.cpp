@@ -13,6 +13,7 @@ namespace fetchpool {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Has;
 
 // Quotes, a backslash, a comma, control bytes (ESC, NUL, newline) and invalid UTF-8 (0xFF, a lone
 // continuation byte): everything a hostile list can put in a line.
@@ -227,6 +228,36 @@ TEST(TextSinkTest, VerboseShowsNoArrowWhenOnlyNormalisationDiffers) {
   EXPECT_EQ(Lines(kVerbose, {r}),
             "[OK]   http://Example.com (1.2KB, 201ms) -> http://example.com/elsewhere "
             "[127.0.0.1]\n");
+}
+
+// Each stdout sink decides where --host-stats and the --stats block go: on stdout for text; for
+// JSON Lines the hosts as records on stdout and the block on stderr; for CSV both on stderr.
+TEST(ResultSinkTest, EachFormatPlacesHostStatsAndTheStatsBlockItself) {
+  const std::vector<HostStatsRow> hosts{{.host = "a.example", .requests = 3, .ok = 2, .failed = 1}};
+  RunStats stats;
+  stats.Add(Sample(true));
+  for (OutputFormat format : {OutputFormat::kText, OutputFormat::kJsonLines, OutputFormat::kCsv}) {
+    SinkBuffers buffers;
+    std::unique_ptr<ResultSink> sink =
+        MakeStdoutSink({.format = format, .stats = TermStyle{}}, buffers);
+    sink->Add(Sample(true));
+    sink->AddHostStats(hosts);
+    ASSERT_TRUE(sink->Finish({.summary = SampleSummary(), .latency = {}, .stats = stats}).ok());
+    const std::string& block_side = format == OutputFormat::kText ? buffers.out : buffers.err;
+    const std::string& hosts_side = format == OutputFormat::kCsv ? buffers.err : buffers.out;
+    EXPECT_TRUE(Has(block_side, "Latency histogram:")) << static_cast<int>(format);
+    EXPECT_TRUE(Has(hosts_side, "a.example")) << static_cast<int>(format);
+    if (format != OutputFormat::kText) {
+      EXPECT_FALSE(Has(buffers.out, "Latency histogram:")) << "stdout holds records only";
+    }
+    if (format == OutputFormat::kCsv) {
+      EXPECT_FALSE(Has(buffers.out, "a.example"));
+    }
+  }
+  SinkBuffers without;
+  std::unique_ptr<ResultSink> plain = MakeStdoutSink(kText, without);
+  ASSERT_TRUE(plain->Finish({.summary = SampleSummary(), .latency = {}, .stats = stats}).ok());
+  EXPECT_FALSE(Has(without.out, "Latency histogram:")) << "no --stats, no block";
 }
 
 }  // namespace

@@ -1,17 +1,17 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "fetchpool/host_stats.hpp"
-#include "fetchpool/output_options.hpp"
-#include "fetchpool/result_sink.hpp"
 
 namespace fetchpool {
 
-// --host-stats in the run's format: text, an aligned table on stdout; JSON Lines, one
-// {"type":"host",...} record per host on stdout; CSV, a CSV table on stderr (stdout stays the
-// results' alone). Rows are printed in the order given (worst first).
-void AppendHostStats(OutputFormat format, const std::vector<HostStatsRow>& rows,
-                     SinkBuffers& buffers);
+// --host-stats for each stdout format, rows in the order given (worst first): an aligned table
+// for text; one {"type":"host",...} record per host for JSON Lines; a CSV table, which the CSV
+// sink puts on stderr so that stdout stays the results' alone.
+void AppendHostStatsText(const std::vector<HostStatsRow>& rows, std::string& out);
+void AppendHostStatsJsonLines(const std::vector<HostStatsRow>& rows, std::string& out);
+void AppendHostStatsCsv(const std::vector<HostStatsRow>& rows, std::string& out);
 
 }  // namespace fetchpool

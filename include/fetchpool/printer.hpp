@@ -36,13 +36,9 @@ struct PrinterSetup {
   bool progress = false;  // draw the live line on stderr
   std::chrono::steady_clock::time_point start;
   ReorderWindow* window = nullptr;  // --ordered: print in input order, releasing slots
-  // --stats (or -v): the block before the summary, on stdout for text, else on stderr.
-  bool stats = false;
-  bool stats_to_stderr = false;
-  TermStyle stats_style;
-  TermStyle progress_style;    // the progress line's bar
-  HostNotes* notes = nullptr;  // -v: notes about hosts, written to stderr as they come
-  bool track_changes = false;  // --state: the summary counts new failures and recoveries
+  TermStyle progress_style;         // the progress line's bar
+  HostNotes* notes = nullptr;       // -v: notes about hosts, written to stderr as they come
+  bool track_changes = false;       // --state: the summary counts new failures and recoveries
 };
 
 // The single writer of stdout and the one result fan-out: it orders (optionally), counts, and

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "fetchpool/output_options.hpp"
 #include "fetchpool/report.hpp"
 #include "fetchpool/run_stats.hpp"
+#include "fetchpool/stats_report.hpp"
 #include "fetchpool/status.hpp"
 
 namespace fetchpool {
@@ -35,6 +37,9 @@ class ResultSink {
   // After the last result: the closing lines, or the report put in place. A report that cannot
   // be written says why.
   virtual Status Finish(const RunTotals& totals) = 0;
+  // --host-stats, once, after the last result and before Finish: a stdout sink shows them in
+  // its format; reports read them from RunTotals::hosts instead.
+  virtual void AddHostStats(const std::vector<HostStatsRow>& /*rows*/) {}
   // A sink with time-based work (the state's batch commits) asks for ticks: the printer then
   // calls Tick at least every 100 ms while the run lasts, results or not.
   virtual bool wants_ticks() const { return false; }
@@ -53,6 +58,9 @@ struct StdoutSinkOptions {
   bool color = false;               // text only
   bool verbose = false;             // text only: effective URL, IP and the latency line
   bool github_annotations = false;  // text only: --annotate github (annotation_sink.hpp)
+  // --stats (or -v): the block before the summary, drawn in this style. On stdout for text; on
+  // stderr for JSON Lines and CSV, whose stdout holds only records.
+  std::optional<TermStyle> stats;
 };
 
 // The sink for --format, writing into `buffers` (which must outlive it).
