@@ -56,9 +56,14 @@ bool Dispatcher::RoomForBatch() const {
 }
 
 bool Dispatcher::Submit(Job job) {
+  // The reader keys the host when it validates; a job that skipped that (tests) is keyed here,
+  // still outside the lock. An invalid job makes no request and has no host.
+  if (!job.invalid.empty()) {
+    job.host.clear();
+  } else if (job.host.empty()) {
+    job.host = HostKey(job.url);
+  }
   Task task;
-  // Parsing the host here keeps it out of the lock.
-  if (job.invalid.empty()) task.host = job.host.empty() ? HostKey(job.url) : job.host;
   task.job = std::move(job);
   const std::stop_token input = input_stop_.get_token();
   std::unique_lock lock(mutex_);
@@ -130,16 +135,16 @@ std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now) {
   for (;;) {
     // Due retries first; one whose host may not start now waits at the front of its line.
     while (std::optional<Task> task = retries_.PopDue(now)) {
-      if (hosts_.TryAcquire(task->host, now)) return task;
-      std::string host = task->host;
+      if (hosts_.TryAcquire(task->job.host, now)) return task;
+      std::string host = task->job.host;
       hosts_.Park(host, std::move(*task), now, /*front=*/true);
     }
     if (std::optional<Task> task = hosts_.TakeReady(now)) return task;
     if (fresh_.empty()) return std::nullopt;
     Task task = std::move(fresh_.front());
     fresh_.pop_front();
-    if (hosts_.TryAcquire(task.host, now)) return task;
-    std::string host = task.host;
+    if (hosts_.TryAcquire(task.job.host, now)) return task;
+    std::string host = task.job.host;
     hosts_.Park(host, std::move(task), now);  // and look again: another host may be free
   }
 }
@@ -148,20 +153,20 @@ bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
   const Clock::time_point now = Clock::now();
   const std::optional<Clock::time_point> wake_before = hosts_.NextWake();
   if (result == nullptr) {  // it never started: the host learns nothing
-    hosts_.Release(task.host, now, {});
+    hosts_.Release(task.job.host, now, {});
     return hosts_.HasReady() || hosts_.NextWake() != wake_before;
   }
-  const HostChange change = hosts_.Release(task.host, now,
+  const HostChange change = hosts_.Release(task.job.host, now,
                                            {.started = task.started,
                                             .http_status = result->http_status,
                                             .retry_after = result->retry_after});
   if (stats_) {
-    stats_->Attempt(task.host, *result,
+    stats_->Attempt(task.job.host, *result,
                     std::chrono::duration_cast<std::chrono::microseconds>(now - task.started));
-    if (change.paused_more.count() > 0) stats_->Paused(task.host, change.paused_more);
+    if (change.paused_more.count() > 0) stats_->Paused(task.job.host, change.paused_more);
   }
   if (change.pause.count() > 0 && notes_ != nullptr)
-    NotePause(task.host, change, result->http_status);
+    NotePause(task.job.host, change, result->http_status);
   return hosts_.HasReady() || hosts_.NextWake() != wake_before;
 }
 
@@ -220,7 +225,7 @@ std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wake
   // A retry cut short by a stop is no verdict; the attempt before it is.
   if (result.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
   ApplyHistory(task.job, result);  // the final verdict: --fail-after, "change"
-  if (stats_) stats_->Verdict(task.host, result);
+  if (stats_) stats_->Verdict(task.job.host, result);
   return Settle(std::move(result), freed, wakes);
 }
 
@@ -228,7 +233,7 @@ std::optional<Result> Dispatcher::Abandon(Task task) {
   std::unique_lock lock(mutex_);
   const bool freed = ReleaseHost(task, nullptr);
   if (task.last) ApplyHistory(task.job, *task.last);
-  if (stats_ && task.last) stats_->Verdict(task.host, *task.last);
+  if (stats_ && task.last) stats_->Verdict(task.job.host, *task.last);
   Wakes wakes;
   std::optional<Result> done = Settle(std::move(task.last), freed, wakes);
   Notify(lock, wakes);

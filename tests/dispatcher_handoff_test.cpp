@@ -99,7 +99,7 @@ TEST(DispatcherHandoffTest, WorkersUsingItRunEveryJobOnceAndFinish) {
     workers.emplace_back([&] {
       std::optional<Task> task = d.Next();
       while (task) {
-        const bool h0 = task->host == "h0";
+        const bool h0 = task->job.host == "h0";
         if (h0 && running_on_h0.fetch_add(1) + 1 > 2) over_limit = true;
         std::this_thread::yield();
         if (h0) running_on_h0.fetch_sub(1);

@@ -153,7 +153,7 @@ TEST(DispatcherTest, ABusyHostDoesNotBlockOtherHosts) {
 
   std::optional<Task> a1 = d.Next();
   ASSERT_TRUE(a1);
-  EXPECT_EQ(a1->host, "a");
+  EXPECT_EQ(a1->job.host, "a");
   std::optional<Task> b1 = d.Next();
   ASSERT_TRUE(b1);
   EXPECT_EQ(b1->job.seq, 2u) << "a/2 is parked while a is busy";
@@ -240,12 +240,12 @@ TEST(DispatcherTest, ManyWorkersEveryJobOnceWithinHostLimits) {
       while (std::optional<Task> task = d.Next()) {
         {
           std::lock_guard lock(mutex);
-          if (++running[task->host] > kPerHost) over_limit = true;
+          if (++running[task->job.host] > kPerHost) over_limit = true;
         }
         std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
         {
           std::lock_guard lock(mutex);
-          --running[task->host];
+          --running[task->job.host];
         }
         const bool ok = random() % 3 != 0;
         Result r = ok ? Outcome(*task, true) : Transient(*task, 0s);

@@ -41,7 +41,6 @@ struct DispatchCapacity {
 // One job handed to a worker, with what the dispatcher needs back.
 struct Task {
   Job job;
-  std::string host;            // HostKey; empty when no request is made
   std::optional<Result> last;  // the previous attempt's outcome when this is a retry
   std::chrono::steady_clock::time_point started{};  // when Next handed it out
 };
