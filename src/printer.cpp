@@ -2,7 +2,6 @@
 
 #include <deque>
 
-
 namespace fetchpool {
 namespace {
 
