@@ -140,6 +140,9 @@ TEST(DispatcherTest, StopWakesAWaitingWorkerAndReportsThePendingRetry) {
   ASSERT_TRUE(last);
   EXPECT_EQ(last->http_status, 503);
   EXPECT_FALSE(d.TakeAbandoned());
+  // The input token is stopped by a stop callback too, and callbacks run one after another in
+  // the stopping thread: this one may still be running when Next has already woken.
+  stopper.join();
   EXPECT_TRUE(d.input_token().stop_requested());
 }
 
