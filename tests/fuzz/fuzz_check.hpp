@@ -63,6 +63,21 @@ inline bool IsUtf8(std::string_view text) {
   return true;
 }
 
+// IsUtf8 by RFC 3629 alone: U+FFFE and U+FFFF, which fetchpool's own check refuses (a terminal
+// may not show them), are valid UTF-8, and JSON keeps them as they are.
+inline bool IsRfc3629Utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = Utf8SequenceLength(text, i);
+    if (n == 0 && text.substr(i, 2) == "\xEF\xBF" && i + 2 < text.size() &&
+        (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
+      n = 3;
+    }
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 // Whether `text` holds a byte or character a terminal acts on: C0 (but for the `allowed` ones),
 // DEL or a C1 control (U+0080..U+009F).
 inline bool HasControl(std::string_view text, std::string_view allowed = {}) {

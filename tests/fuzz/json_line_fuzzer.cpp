@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto same = [](const nlohmann::json& value, const std::string& input) {
     if (!value.is_string()) return false;
     const std::string& got = value.get_ref<const std::string&>();
-    return fuzz::IsUtf8(input) ? got == input : fuzz::IsUtf8(got);
+    return fuzz::IsRfc3629Utf8(input) ? got == input : fuzz::IsRfc3629Utf8(got);
   };
   FUZZ_CHECK(same(j["url"], f[0]));
   FUZZ_CHECK(f[1].empty() ? j["error"].is_null() : same(j["error"], f[1]));
