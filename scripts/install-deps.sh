@@ -12,7 +12,7 @@ packages=(
   python3 curl libsqlite3-dev sqlite3 libidn2-dev
   scdoc dpkg-dev file lintian man-db bash-completion zsh fish
   clang libclang-rt-dev clang-tidy clang-format  # scripts/fuzz.sh (libFuzzer) and scripts/lint.sh
-  nginx tinyproxy openssl                        # TLS, HTTP/2 and proxy integration tests
+  nginx tinyproxy openssl strace                 # TLS, HTTP/2 and proxy integration tests
   python3-jsonschema python3-markdown cmark-gfm  # tests validate the CI reports with them
   chromium python3-websocket  # the HTML report's browser test and scripts/report-screenshot.sh
 )

@@ -45,8 +45,7 @@ Result Unfetched(const Job& job, ErrorKind kind, std::string reason) {
 
 }  // namespace
 
-CurlFetcher::CurlFetcher(const FetchOptions& options, CURLSH* share, const OutputDir* output_dir,
-                         std::stop_token stop)
+CurlFetcher::CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop)
     : options_(options),
       user_agent_(options.user_agent.value_or(fmt::format("fetchpool/{}", kVersion))),
       stop_(std::move(stop)),
@@ -54,8 +53,10 @@ CurlFetcher::CurlFetcher(const FetchOptions& options, CURLSH* share, const Outpu
       stall_limit_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(options.stall_timeout_s))),
       on_stop_(stop_, [this] { ShutdownSockets(); }) {
-  if (output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*output_dir);
-  if (easy_) Configure(share);
+  if (shared.output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*shared.output_dir);
+  if (easy_) Configure(shared.share, shared.trust);
+  trust_ = options.insecure ? nullptr : shared.trust;
+  resolver_ = shared.resolver;
 }
 
 CurlFetcher::~CurlFetcher() {
@@ -64,7 +65,7 @@ CurlFetcher::~CurlFetcher() {
   easy_.reset();
 }
 
-void CurlFetcher::Configure(CURLSH* share) {
+void CurlFetcher::Configure(CURLSH* share, TrustStore* trust) {
   CURL* h = easy_.get();
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   if (share != nullptr) curl_easy_setopt(h, CURLOPT_SHARE, share);
@@ -86,11 +87,7 @@ void CurlFetcher::Configure(CURLSH* share) {
   }
   if (headers_.get() != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_.get());
   if (!options_.user.empty()) curl_easy_setopt(h, CURLOPT_USERPWD, options_.user.c_str());
-  if (options_.insecure) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
+  ConfigureTrust(trust);
   // Unset, libcurl reads http_proxy, https_proxy and no_proxy as curl does.
   if (!options_.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());
   if (const long v = CurlHttpVersion(options_.http_version); v != CURL_HTTP_VERSION_NONE) {
@@ -108,6 +105,30 @@ void CurlFetcher::Configure(CURLSH* share) {
   curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, this);
   curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, &CurlFetcher::CloseSocket);
   curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, this);
+}
+
+void CurlFetcher::ConfigureTrust(TrustStore* trust) {
+  CURL* h = easy_.get();
+  if (options_.insecure) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    return;
+  }
+  if (trust == nullptr) {  // not OpenSSL: libcurl loads the chosen certificates per connection
+    if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
+    return;
+  }
+  // The run's one store replaces libcurl's: with a CA path set (Debian's default) libcurl would
+  // read the whole bundle again for every new connection.
+  curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);  // nothing of libcurl's own to cache
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &CurlFetcher::OnSslContext);
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, trust);
+}
+
+CURLcode CurlFetcher::OnSslContext(CURL*, void* ssl_ctx, void* trust) {
+  return static_cast<TrustStore*>(trust)->InstallIn(ssl_ctx) ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
 }
 
 void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
@@ -130,6 +151,43 @@ void CurlFetcher::ChooseDnsCache(const Job& job) {
   if (literal == literal_host_) return;
   literal_host_ = literal;
   curl_easy_setopt(easy_.get(), CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // libcurl's 60
+}
+
+bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
+  lookup_took_ = std::chrono::microseconds(0);
+  if (resolver_ == nullptr || job.ip_literal || job.port == 0 || job.host.empty()) return true;
+  // libcurl answers "localhost" and "*.localhost" itself (RFC 6761), without any lookup.
+  if (job.host == "localhost" || job.host.ends_with(".localhost")) return true;
+  const auto start = std::chrono::steady_clock::now();
+  const Lookup found = resolver_->Resolve(
+      job.host, std::chrono::milliseconds(Millis(options_.connect_timeout_s)), stop_);
+  const auto now = std::chrono::steady_clock::now();
+  lookup_took_ = std::chrono::duration_cast<std::chrono::microseconds>(now - start);
+  if (found.error == LookupError::kStopped) {
+    result.error_kind = ErrorKind::kAborted;
+    result.error = "aborted";
+    return false;
+  }
+  if (found.error != LookupError::kNone) {
+    result.error_kind = ErrorKind::kResolve;
+    result.error = fmt::format("could not resolve host: {}", job.host);
+    return false;
+  }
+  // "+": libcurl's entry ages out like one it looked up itself. Given again only when it
+  // changed or may have aged out: libcurl parses the list anew at every transfer it is set for.
+  std::string entry = fmt::format("+{}:{}:{}", job.host, job.port, found.addresses);
+  CURL* h = easy_.get();
+  if (entry == resolve_entry_ && now - resolve_set_at_ < std::chrono::seconds(30)) {
+    curl_easy_setopt(h, CURLOPT_RESOLVE, nullptr);
+    return true;
+  }
+  Slist list;
+  if (!list.Append(entry)) return true;  // out of memory: libcurl resolves it itself
+  resolve_ = std::move(list);
+  resolve_entry_ = std::move(entry);
+  resolve_set_at_ = now;
+  curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_.get());
+  return true;
 }
 
 void CurlFetcher::SetMethod(const Job& job, Method method) {
@@ -162,6 +220,12 @@ Result CurlFetcher::Fetch(const Job& job, Method method) {
   if (saver_ &&
       saver_->Prepare(easy_.get(), job.url, job.expect.get(), result) == BodySaver::Plan::kDone) {
     return result;  // skipped (the file is there) or failed before any request
+  }
+  if (!PinAddresses(job, result)) {
+    result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() -
+        (job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start));
+    return result;
   }
   SetMethod(job, method);
   ChooseDnsCache(job);
@@ -237,11 +301,17 @@ void CurlFetcher::CollectDetails(Result& result) const {
     curl_easy_getinfo(h, info, &us);
     return static_cast<double>(us) / 1000.0;
   };
-  result.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T);
-  result.timings.connect_ms = ms(CURLINFO_CONNECT_TIME_T);
-  result.timings.tls_ms = ms(CURLINFO_APPCONNECT_TIME_T);
-  result.timings.first_byte_ms = ms(CURLINFO_STARTTRANSFER_TIME_T);
-  result.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T);
+  // libcurl's clock starts after our own lookup (PinAddresses): each phase includes it.
+  const double lookup = static_cast<double>(lookup_took_.count()) / 1000.0;
+  auto phase = [&](CURLINFO info) {
+    const double t = ms(info);
+    return t > 0 ? t + lookup : 0.0;
+  };
+  result.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T) + lookup;
+  result.timings.connect_ms = phase(CURLINFO_CONNECT_TIME_T);
+  result.timings.tls_ms = phase(CURLINFO_APPCONNECT_TIME_T);
+  result.timings.first_byte_ms = phase(CURLINFO_STARTTRANSFER_TIME_T);
+  result.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T) + lookup;
 }
 
 void CurlFetcher::Describe(CURLcode code, Result& result) const {
@@ -250,6 +320,9 @@ void CurlFetcher::Describe(CURLcode code, Result& result) const {
   f.code = code;
   curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &f.os_errno);
   f.detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
+  if (code == CURLE_SSL_CACERT_BADFILE && trust_ != nullptr && !trust_->status().ok()) {
+    f.detail = trust_->status().message();  // the run's store could not be read: say why
+  }
   f.too_large = too_large_;
   f.elapsed_s = std::chrono::duration<double>(result.elapsed).count();
   curl_off_t connected_us = 0;

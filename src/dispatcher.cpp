@@ -43,6 +43,9 @@ Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity
     : options_(options),
       capacity_(capacity),
       half_batch_(std::max<std::size_t>(1, std::min(capacity.max_fresh, capacity.max_pending) / 2)),
+      // Deep enough to look past the jobs skipped for busy hosts (a few per worker), shallow
+      // enough that a scan costs little next to a transfer.
+      affinity_window_(std::clamp<std::size_t>(4 * std::max(capacity.max_running, 1), 32, 256)),
       stop_(std::move(stop)),
       hosts_(RulesOf(options, capacity)),
       stats_(options.host_stats ? std::make_unique<HostStatsBook>() : nullptr),
@@ -92,7 +95,7 @@ void Dispatcher::CloseInput() {
   if (wake) work_.notify_all();  // the end may have come
 }
 
-std::optional<Task> Dispatcher::Next() {
+std::optional<Task> Dispatcher::Next(const std::string& affinity) {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (Stopping()) {
@@ -100,7 +103,7 @@ std::optional<Task> Dispatcher::Next() {
       return std::nullopt;
     }
     Wakes wakes;
-    if (std::optional<Task> task = Hand(Clock::now(), wakes)) {
+    if (std::optional<Task> task = Hand(Clock::now(), affinity, wakes)) {
       Notify(lock, wakes);
       return task;
     }
@@ -112,8 +115,9 @@ std::optional<Task> Dispatcher::Next() {
   }
 }
 
-std::optional<Task> Dispatcher::Hand(Clock::time_point now, Wakes& wakes) {
-  std::optional<Task> task = TakeRunnable(now);
+std::optional<Task> Dispatcher::Hand(Clock::time_point now, const std::string& affinity,
+                                     Wakes& wakes) {
+  std::optional<Task> task = TakeRunnable(now, affinity);
   if (!task) return task;
   task->started = now;
   // Pass the baton: whoever waited for the next retry's time may just have become busy.
@@ -130,23 +134,55 @@ std::optional<Dispatcher::Clock::time_point> Dispatcher::NextDeadline() const {
   return retry ? retry : host;
 }
 
-std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now) {
+std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, const std::string& affinity) {
   hosts_.Wake(now);  // hosts whose pause or rate slot has ended
-  for (;;) {
-    // Due retries first; one whose host may not start now waits at the front of its line.
-    while (std::optional<Task> task = retries_.PopDue(now)) {
-      if (hosts_.TryAcquire(task->job.host, now)) return task;
-      std::string host = task->job.host;
-      hosts_.Park(host, std::move(*task), now, /*front=*/true);
-    }
-    if (std::optional<Task> task = hosts_.TakeReady(now)) return task;
-    if (fresh_.empty()) return std::nullopt;
-    Task task = std::move(fresh_.front());
-    fresh_.pop_front();
+  // Due retries first; one whose host may not start now waits at the front of its line.
+  while (std::optional<Task> task = retries_.PopDue(now)) {
+    if (hosts_.TryAcquire(task->job.host, now)) return task;
+    std::string host = task->job.host;
+    hosts_.Park(host, std::move(*task), now, /*front=*/true);
+  }
+  if (!affinity.empty()) {
+    if (std::optional<Task> task = hosts_.TakeParkedFor(affinity, now)) return task;
+    if (std::optional<Task> task = TakeFreshFor(affinity, now)) return task;
+  }
+  if (std::optional<Task> task = hosts_.TakeReady(now)) return task;
+  if (std::optional<Task> task = TakeFreshForIdleHost(now)) return task;
+  // Every host in sight is busy: a second connection to one beats an idle worker.
+  while (!fresh_.empty()) {
+    Task task = TakeFreshAt(0);
     if (hosts_.TryAcquire(task.job.host, now)) return task;
     std::string host = task.job.host;
     hosts_.Park(host, std::move(task), now);  // and look again: another host may be free
   }
+  return std::nullopt;
+}
+
+std::optional<Task> Dispatcher::TakeFreshFor(const std::string& host, Clock::time_point now) {
+  const std::size_t n = std::min(fresh_.size(), affinity_window_);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (fresh_[i].job.host != host) continue;
+    // Full, paused or spaced out: the job keeps its place, and its host's line decides later.
+    if (!hosts_.TryAcquire(host, now)) return std::nullopt;
+    return TakeFreshAt(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<Task> Dispatcher::TakeFreshForIdleHost(Clock::time_point now) {
+  const std::size_t n = std::min(fresh_.size(), affinity_window_);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& host = fresh_[i].job.host;
+    if (!host.empty() && hosts_.active(host) > 0) continue;
+    if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
+  }
+  return std::nullopt;
+}
+
+Task Dispatcher::TakeFreshAt(std::size_t index) {
+  Task task = std::move(fresh_[index]);
+  fresh_.erase(fresh_.begin() + static_cast<std::ptrdiff_t>(index));
+  return task;
 }
 
 bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
@@ -188,8 +224,8 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
   return done;
 }
 
-std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result,
-                                              std::optional<Result>& done) {
+std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
+                                              const std::string& affinity) {
   ApplyWarnSpec(options_.warn, result);
   std::unique_lock lock(mutex_);
   Wakes wakes;
@@ -197,7 +233,7 @@ std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result,
   std::optional<Task> next;
   if (!Stopping() && !wakes.everyone) {
     Wakes handing;
-    next = Hand(Clock::now(), handing);
+    next = Hand(Clock::now(), affinity, handing);
     if (next) {
       // This worker takes the freed slot itself: wake another only for work beyond it.
       wakes.worker = handing.worker;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <string>
 
 #include "fetchpool/curl_fetcher.hpp"
@@ -15,6 +16,7 @@
 #include "fetchpool/state_lookup.hpp"
 #include "fetchpool/state_sink.hpp"
 #include "fetchpool/state_store.hpp"
+#include "fetchpool/trust_store.hpp"
 #include "fetchpool/url_reader.hpp"
 
 namespace fetchpool {
@@ -35,6 +37,16 @@ Status PrepareState(const Options& options, Prepared& out) {
   if (s.ok()) s = StateLookup::Open(options.state, out.state->run(), &out.state_lookup);
   if (s.ok()) out.reports.push_back(MakeStateSink(*out.state));
   return s;
+}
+
+// Whether libcurl may send a request through a proxy: --proxy, or the variables it reads.
+bool UsesProxy(const FetchOptions& fetch) {
+  if (!fetch.proxy.empty()) return true;
+  for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && value[0] != '\0') return true;
+  }
+  return false;
 }
 
 // Whether the run covered its whole list, so --resume has nothing left to continue.
@@ -110,18 +122,29 @@ int Run(const Options& options) {
     return 2;
   }
   std::stop_source stop;
-  SignalWatcher signals(stop);  // first: every thread started below inherits its signal mask
-  ShareHandle share;            // DNS and TLS sessions, across the workers
+  SignalWatcher signals(stop);        // first: every thread started below inherits its signal mask
+  ShareHandle share;                  // DNS and TLS sessions, across the workers
+  std::unique_ptr<TrustStore> trust;  // read once, by the first TLS connection
+  if (!options.fetch.insecure && LibcurlTlsIsOpenSsl()) {
+    trust = std::make_unique<TrustStore>(ChooseTrustSource(
+        options.fetch.cacert, [](const char* name) { return std::getenv(name); }));
+  }
 
   FetchOptions fetch = options.fetch;
   fetch.collect_details = options.output.format != OutputFormat::kText ||
                           options.output.verbosity == Verbosity::kVerbose;
-  const OutputDir* output_dir = prepared.output_dir.get();
+  // Through a proxy the proxy resolves; otherwise each worker looks names up itself.
+  SystemResolver system_resolver;
+  CachingResolver resolver(system_resolver, std::chrono::seconds(60), 4096);
+  const CurlFetcher::Shared shared{
+      .share = share.get(),
+      .trust = trust.get(),
+      .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
+      .output_dir = prepared.output_dir.get(),
+  };
   PipelineIo io{
-      .make_fetcher = [&fetch, &share,
-                       output_dir](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
-        return std::make_unique<CurlFetcher>(fetch, share.get(), output_dir,
-                                             std::move(worker_stop));
+      .make_fetcher = [&fetch, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
+        return std::make_unique<CurlFetcher>(fetch, shared, std::move(worker_stop));
       },
       .out_fd = STDOUT_FILENO,
       .err_fd = STDERR_FILENO,

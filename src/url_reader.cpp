@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -73,6 +74,8 @@ std::string ValidateUrl(const std::string& url, Job* job) {
   if (job != nullptr) {
     job->host = HostKeyOfName(host);
     job->ip_literal = IsIpLiteralHost(host);
+    const std::string port = UrlPart(h.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    job->port = static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10));
   }
   return {};
 }

@@ -56,7 +56,7 @@ class BodySaverTest : public ::testing::Test {
     EXPECT_TRUE(opened.ok()) << opened.message();
     FetchOptions f;
     f.stall_timeout_s = 5;
-    CurlFetcher fetcher(f, nullptr, dir_.get(), stop);
+    CurlFetcher fetcher(f, {.output_dir = dir_.get()}, stop);
     std::optional<Job> job = ParseLine(line);
     EXPECT_TRUE(job && job->invalid.empty()) << line;
     return fetcher.Fetch(*job, Method::kGet);

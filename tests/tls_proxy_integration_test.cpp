@@ -6,21 +6,25 @@
 
 #include <exception>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "support/cli_runner.hpp"
+#include "support/temp_dir.hpp"
 #include "support/text.hpp"
 #include "support/tls_servers.hpp"
 
 namespace fetchpool::testing {
 namespace {
 
-const std::vector<std::string> kProxyVariables = {"http_proxy",  "HTTP_PROXY", "https_proxy",
-                                                  "HTTPS_PROXY", "all_proxy",  "ALL_PROXY",
-                                                  "no_proxy",    "NO_PROXY"};
+// Proxies and CA files a machine may set for every program (this project's own machines set the
+// CA variables), which would change what each test means.
+const std::vector<std::string> kProxyVariables = {
+    "http_proxy", "HTTP_PROXY", "https_proxy",    "HTTPS_PROXY",   "all_proxy",   "ALL_PROXY",
+    "no_proxy",   "NO_PROXY",   "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"};
 
-// Runs fetchpool with no proxy variables from the test's own environment, plus `env`.
+// Runs fetchpool with none of those variables from the test's own environment, plus `env`.
 ProcessResult Fetch(std::vector<std::string> args, const std::string& urls,
                     std::vector<std::pair<std::string, std::string>> env = {}) {
   SubprocessOptions opts;
@@ -240,6 +244,61 @@ TEST_F(TlsProxyTest, ADeadProxyFailsEveryUrlAsRefused) {
     EXPECT_TRUE(Has(lines[i], "connection refused")) << lines[i];
   }
   EXPECT_TRUE(nginx_->Requests(Path()).empty());
+}
+
+// The trust store is read once per run (issue 22), chosen as the curl tool chooses it.
+TEST_F(TlsProxyTest, TheCaComesFromSslCertFileAsCurlReadsIt) {
+  const ProcessResult r = Fetch({}, Https(Path()) + "\n", {{"SSL_CERT_FILE", Cacert()}});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(TlsProxyTest, CurlCaBundleWinsOverSslCertFile) {
+  const std::string other = pki_->other_ca.string();
+  ProcessResult r =
+      Fetch({}, Https(Path("/a")) + "\n", {{"CURL_CA_BUNDLE", Cacert()}, {"SSL_CERT_FILE", other}});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = Fetch({}, Https(Path("/b")) + "\n", {{"CURL_CA_BUNDLE", other}, {"SSL_CERT_FILE", Cacert()}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "(TLS error: ")) << r.out;
+}
+
+TEST_F(TlsProxyTest, CacertWinsOverTheEnvironment) {
+  const ProcessResult r = Fetch({"--cacert", Cacert()}, Https(Path()) + "\n",
+                                {{"CURL_CA_BUNDLE", pki_->other_ca.string()}});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(TlsProxyTest, ABundleWithNoCertificateFailsEachUrlSayingWhy) {
+  TempDir dir;
+  const std::string empty = dir.path() + "/empty.pem";
+  WriteFile(empty, "not a certificate\n");
+  const ProcessResult r = Fetch({}, Https(Path()) + "\n", {{"SSL_CERT_FILE", empty}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Has(r.out, "(TLS error: cannot read CA certificates from '" + empty + "'")) << r.out;
+  EXPECT_TRUE(nginx_->Requests(Path()).empty());
+}
+
+TEST_F(TlsProxyTest, TheTrustStoreIsReadOncePerRunWhateverTheConnections) {
+  const std::string strace = FindProgram("strace");
+  if (strace.empty()) GTEST_SKIP() << "needs strace (scripts/install-deps.sh installs it)";
+  // nginx closes every connection after one request: 24 URLs are 24 TLS handshakes on 4 workers.
+  constexpr int kUrls = 24;
+  std::string urls;
+  for (int i = 0; i < kUrls; ++i) urls += Https(Path("/" + std::to_string(i))) + "\n";
+  TempDir dir;
+  const std::string trace = dir.path() + "/trace";
+  SubprocessOptions opts;
+  opts.env_unset = kProxyVariables;
+  opts.env_set = {{"SSL_CERT_FILE", Cacert()}};
+  const ProcessResult r = RunProcess({strace, "-f", "-qq", "-e", "trace=openat", "-o", trace,
+                                      FETCHPOOL_BINARY, "--no-progress", "--http1.1", "-w", "4"},
+                                     urls, kRunTimeout, opts);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::set<std::string> connections;
+  for (const AccessEntry& e : nginx_->WaitForRequests(Path(), kUrls))
+    connections.insert(e.connection);
+  EXPECT_EQ(connections.size(), static_cast<std::size_t>(kUrls));
+  EXPECT_EQ(Count(ReadFile(trace), "\"" + Cacert() + "\""), 1u) << ReadFile(trace);
 }
 
 }  // namespace

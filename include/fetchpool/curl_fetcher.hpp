@@ -17,8 +17,10 @@
 #include "fetchpool/expectations.hpp"
 #include "fetchpool/fetch_options.hpp"
 #include "fetchpool/fetcher.hpp"
+#include "fetchpool/host_resolver.hpp"
 #include "fetchpool/job.hpp"
 #include "fetchpool/output_dir.hpp"
+#include "fetchpool/trust_store.hpp"
 
 namespace fetchpool {
 
@@ -27,9 +29,14 @@ namespace fetchpool {
 // thread; that aborts the transfer in progress promptly and every later Fetch at once.
 class CurlFetcher final : public Fetcher {
  public:
-  // `share` (may be null) and `output_dir` (null: bodies are discarded) must outlive it.
-  CurlFetcher(const FetchOptions& options, CURLSH* share, const OutputDir* output_dir,
-              std::stop_token stop);
+  // What a worker's fetcher shares with the others. Each must outlive it; each may be null.
+  struct Shared {
+    CURLSH* share = nullptr;                // DNS cache and TLS sessions
+    TrustStore* trust = nullptr;            // null: libcurl's own CA handling
+    NameResolver* resolver = nullptr;       // null: libcurl resolves (as it must through a proxy)
+    const OutputDir* output_dir = nullptr;  // null: bodies are discarded
+  };
+  CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop);
   ~CurlFetcher() override;
   CurlFetcher(const CurlFetcher&) = delete;
   CurlFetcher& operator=(const CurlFetcher&) = delete;
@@ -45,13 +52,18 @@ class CurlFetcher final : public Fetcher {
   static int OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
   static size_t OnBody(char* data, size_t size, size_t count, void* self);
   static size_t OnHeader(char* data, size_t size, size_t count, void* self);
-  void Configure(CURLSH* share);
+  static CURLcode OnSslContext(CURL*, void* ssl_ctx, void* trust);
+  void Configure(CURLSH* share, TrustStore* trust);
+  void ConfigureTrust(TrustStore* trust);
   void ShutdownSockets();
   // Forgets what the last perform saw; before every curl_easy_perform.
   void ResetTransfer(std::chrono::steady_clock::time_point now);
   void SetMethod(const Job& job, Method method);
   // An IP-literal host is not kept in the DNS cache (timeout 0); a name is, for 60 s.
   void ChooseDnsCache(const Job& job);
+  // Resolves the job's host name in this thread's turn (through the run's resolver) and pins
+  // libcurl to the answer; false when the name does not resolve, with `result` saying why.
+  bool PinAddresses(const Job& job, Result& result);
   // Settles a performed transfer into `result`.
   void Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
                 Result& result);
@@ -66,6 +78,12 @@ class CurlFetcher final : public Fetcher {
   std::stop_token stop_;
   Slist headers_;  // declared before easy_, which points at it
   EasyHandle easy_;
+  TrustStore* trust_ = nullptr;  // null with -k, or when libcurl's TLS library is not OpenSSL
+  NameResolver* resolver_ = nullptr;
+  Slist resolve_;              // the CURLOPT_RESOLVE entry last given to libcurl
+  std::string resolve_entry_;  // its text
+  std::chrono::steady_clock::time_point resolve_set_at_{};
+  std::chrono::microseconds lookup_took_{0};  // this attempt's own name lookup
   bool literal_host_ = false;  // the last URL's host was an IP literal (DNS cache timeout 0)
   char error_buffer_[CURL_ERROR_SIZE] = {};
 

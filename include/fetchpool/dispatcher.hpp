@@ -75,16 +75,21 @@ class Dispatcher {
   // The reader is done: once everything submitted is reported, Next tells workers to leave.
   void CloseInput();
 
-  // Blocks until a job may start now; nullopt when the worker should leave.
-  std::optional<Task> Next();
+  // Blocks until a job may start now; nullopt when the worker should leave. `affinity` is the
+  // host the worker last talked to (its connection is probably still open): a job for it goes
+  // first, after due retries.
+  std::optional<Task> Next(const std::string& affinity = {});
 
   // Reports how a task from Next went. Returns the result to print, or nullopt when the job will
   // be retried (the dispatcher keeps it until its time comes).
   std::optional<Result> Finish(Task task, Result result);
   // Finish, and under the same lock the next task if one may start right now (nullopt: call
   // Next, which waits), so a busy worker takes one lock and makes no wake-up per job. `done` is
-  // Finish's answer.
-  std::optional<Task> FinishAndTake(Task task, Result result, std::optional<Result>& done);
+  // Finish's answer. `affinity` is as for Next (the worker passes the finished task's host): a
+  // job for it goes first, so the worker's open connection is reused instead of another worker
+  // opening its own.
+  std::optional<Task> FinishAndTake(Task task, Result result, std::optional<Result>& done,
+                                    const std::string& affinity = {});
 
   // For a task from Next that never started (a stop came first): its previous attempt's result,
   // if it had one, is its final word.
@@ -110,9 +115,16 @@ class Dispatcher {
     bool input_stop = false;  // --max-failures reached: the reader stops taking input
   };
 
-  std::optional<Task> TakeRunnable(Clock::time_point now);
+  std::optional<Task> TakeRunnable(Clock::time_point now, const std::string& affinity);
+  // Host affinity, within the first affinity_window_ fresh jobs: the first for `host`, if that
+  // host may start now.
+  std::optional<Task> TakeFreshFor(const std::string& host, Clock::time_point now);
+  // The first fresh job whose host has no transfer running and may start now, so a new
+  // connection goes to a host nobody is connected to rather than doubling up on a busy one.
+  std::optional<Task> TakeFreshForIdleHost(Clock::time_point now);
+  Task TakeFreshAt(std::size_t index);
   // Takes a task that may start now and marks it started; decides the baton pass.
-  std::optional<Task> Hand(Clock::time_point now, Wakes& wakes);
+  std::optional<Task> Hand(Clock::time_point now, const std::string& affinity, Wakes& wakes);
   // Learns from an attempt's answer (null: it never started) and gives its host slot back;
   // true when an idle worker must look again (a slot freed, or a host's wake-up moved).
   bool ReleaseHost(const Task& task, const Result* result);
@@ -135,6 +147,7 @@ class Dispatcher {
   const DispatchOptions options_;
   const DispatchCapacity capacity_;
   const std::size_t half_batch_;
+  const std::size_t affinity_window_;
   std::stop_token stop_;
   std::stop_source input_stop_;
 

@@ -123,6 +123,20 @@ class HostTable {
     return std::nullopt;
   }
 
+  // A parked item for `host` if that host may start a request now, with the slot taken.
+  std::optional<T> TakeParkedFor(const std::string& host, TimePoint now) {
+    auto it = hosts_.find(host);
+    if (it == hosts_.end()) return std::nullopt;
+    Host& h = it->second;
+    if (!h.parked || !CanStart(h, now)) return std::nullopt;
+    T item = std::move(h.parked->front());
+    h.parked->pop_front();
+    --parked_;
+    if (h.parked->empty()) h.parked.reset();  // a listing in ready_ is dropped by TakeReady
+    Start(h, now);
+    return item;
+  }
+
   // Whether TakeReady may have something.
   bool HasReady() const { return !ready_.empty(); }
   // When the earliest pause or rate slot that parked items wait for ends; nullopt when none.

@@ -28,6 +28,7 @@ struct Job {
   // From the reader's one parse of the URL (ValidateJob), so no later stage parses it again: its
   // HostKey (empty until known) and whether that host is an IP address.
   std::string host;
+  std::uint16_t port = 0;  // the URL's, or its scheme's default; 0 until validated
   bool ip_literal = false;
   bool url_checked = false;              // ValidateJob has run (or the line is refused whole)
   std::unique_ptr<Expectations> expect;  // per-line checks, null when the line has none

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <unordered_map>
+
+namespace fetchpool {
+
+// How a name lookup ended. A missing name and a resolver that failed or did not answer are told
+// apart: the first is a fact about the name, the second may pass.
+enum class LookupError {
+  kNone,
+  kNoSuchHost,  // NXDOMAIN, or the name has no address
+  kFailed,      // server failure, refusal or no answer in time
+  kStopped,     // the run's stop came first
+};
+
+struct Lookup {
+  LookupError error = LookupError::kNone;
+  // The addresses, as CURLOPT_RESOLVE takes them: "127.0.0.1,[::1]" (IPv6 in brackets).
+  std::string addresses;
+  std::string detail;  // the resolver's own words when it failed
+};
+
+// Resolves host names for the workers. Tests replace it (as ninja replaces DiskInterface).
+// Thread-safety: implementations are thread-safe; every worker calls Resolve.
+class NameResolver {
+ public:
+  virtual ~NameResolver() = default;
+  // Both address families. Returns within about 50 ms of `stop` or `timeout`.
+  virtual Lookup Resolve(const std::string& host, std::chrono::milliseconds timeout,
+                         std::stop_token stop) = 0;
+};
+
+// The system's resolver (getaddrinfo, so /etc/hosts, nsswitch and resolv.conf as every program
+// sees them), asked through glibc's getaddrinfo_a: its helper threads are pooled and reused,
+// where libcurl's threaded resolver starts a thread for every lookup, and the worker's wait
+// stays stop-aware and bounded by the timeout, which a plain getaddrinfo in the worker would not.
+// Thread-safety: thread-safe.
+class SystemResolver final : public NameResolver {
+ public:
+  Lookup Resolve(const std::string& host, std::chrono::milliseconds timeout,
+                 std::stop_token stop) override;
+};
+
+// A lookup's answers kept for `ttl` (libcurl's DNS cache keeps them 60 s), at most `capacity`
+// names, the oldest dropped first; failures are not kept. In front of any NameResolver.
+// Thread-safety: thread-safe; one mutex, held only for the map, never during a lookup.
+class CachingResolver final : public NameResolver {
+ public:
+  CachingResolver(NameResolver& backend, std::chrono::seconds ttl, std::size_t capacity)
+      : backend_(backend), ttl_(ttl), capacity_(capacity) {}
+  Lookup Resolve(const std::string& host, std::chrono::milliseconds timeout,
+                 std::stop_token stop) override;
+
+ private:
+  struct Entry {
+    std::string addresses;
+    std::chrono::steady_clock::time_point expires;
+  };
+  void Remember(const std::string& host, const std::string& addresses);
+
+  NameResolver& backend_;
+  const std::chrono::seconds ttl_;
+  const std::size_t capacity_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
+  std::deque<std::string> order_;                   // guarded by mutex_; oldest first
+};
+
+}  // namespace fetchpool
