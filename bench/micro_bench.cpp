@@ -6,12 +6,12 @@
 #include <thread>
 #include <vector>
 
-#include "fetchpool/dispatcher.hpp"
-#include "fetchpool/job.hpp"
-#include "fetchpool/latency_stats.hpp"
-#include "fetchpool/report.hpp"
-#include "fetchpool/result_sink.hpp"
-#include "fetchpool/url_reader.hpp"
+#include "fetchpool/core/job.hpp"
+#include "fetchpool/engine/dispatcher.hpp"
+#include "fetchpool/input/url_reader.hpp"
+#include "fetchpool/output/report.hpp"
+#include "fetchpool/output/result_sink.hpp"
+#include "fetchpool/util/latency_stats.hpp"
 
 namespace fetchpool {
 namespace {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Static checks CI runs: clang-format over src, include, tests and bench (any file it would change
-# fails), then clang-tidy (.clang-tidy) over src/*.cpp with build/compile_commands.json (made by
+# fails), then clang-tidy (.clang-tidy) over src/**/*.cpp with build/compile_commands.json (made by
 # scripts/build.sh). A tidy finding fails unless scripts/tidy-baseline.txt lists its file and check:
 # findings in files being rewritten elsewhere, kept visible there until they are fixed.
-#   scripts/lint.sh [FILE.cpp...]   (default: every src/*.cpp)
+#   scripts/lint.sh [FILE.cpp...]   (default: every src/**/*.cpp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -23,7 +23,7 @@ fi
 echo "=== lint: clang-tidy"
 [ -f build/compile_commands.json ] || { echo "lint: no build/compile_commands.json (run scripts/build.sh)" >&2; exit 2; }
 sources=("$@")
-[ ${#sources[@]} -gt 0 ] || mapfile -t sources < <(ls src/*.cpp)
+[ ${#sources[@]} -gt 0 ] || mapfile -t sources < <(git ls-files 'src/*.cpp')
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # One clang-tidy per file, two at a time; its exit status is ignored: the findings decide.

@@ -2,8 +2,8 @@
 
 #include <exception>
 
-#include "fetchpool/options.hpp"
-#include "fetchpool/run.hpp"
+#include "fetchpool/cli/run.hpp"
+#include "fetchpool/core/options.hpp"
 
 int main(int argc, char** argv) {
   try {

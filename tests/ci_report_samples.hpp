@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/report.hpp"
-#include "fetchpool/result_sink.hpp"
+#include "fetchpool/output/report.hpp"
+#include "fetchpool/output/result_sink.hpp"
 #include "support/cli_runner.hpp"
 #include "support/temp_dir.hpp"
 #include "support/text.hpp"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/csv_sink.hpp"
-#include "fetchpool/result_columns.hpp"
+#include "fetchpool/output/csv_sink.hpp"
+#include "fetchpool/output/result_columns.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

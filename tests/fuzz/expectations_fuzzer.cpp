@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fetchpool/expectations.hpp"
+#include "fetchpool/core/expectations.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "fetchpool/output_path.hpp"
-#include "fetchpool/utf8.hpp"
+#include "fetchpool/save/output_path.hpp"
+#include "fetchpool/util/utf8.hpp"
 
 #define FUZZ_CHECK(cond)                                                               \
   do {                                                                                 \

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fetchpool/retry_policy.hpp"
+#include "fetchpool/core/retry_policy.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fetchpool/status_set.hpp"
+#include "fetchpool/util/status_set.hpp"
 #include "fuzz_check.hpp"
 
 using fetchpool::StatusSet;

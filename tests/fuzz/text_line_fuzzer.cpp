@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fetchpool/report.hpp"
+#include "fetchpool/output/report.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fetchpool/units.hpp"
+#include "fetchpool/util/units.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/url_reader.hpp"
+#include "fetchpool/input/url_reader.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

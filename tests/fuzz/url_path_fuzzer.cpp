@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fetchpool/output_path.hpp"
+#include "fetchpool/save/output_path.hpp"
 #include "fuzz_check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fetchpool/junit_sink.hpp"
+#include "fetchpool/reports/junit_sink.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

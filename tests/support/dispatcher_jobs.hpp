@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "fetchpool/dispatcher.hpp"
+#include "fetchpool/engine/dispatcher.hpp"
 
 namespace fetchpool::dispatch_test {
 

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string_view>
 
-#include "fetchpool/stop_wait.hpp"
+#include "fetchpool/util/stop_wait.hpp"
 
 namespace fetchpool::testing {
 namespace {

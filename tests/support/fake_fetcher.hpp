@@ -15,7 +15,7 @@
 #include <stop_token>
 #include <string>
 
-#include "fetchpool/fetcher.hpp"
+#include "fetchpool/core/fetcher.hpp"
 
 namespace fetchpool::testing {
 

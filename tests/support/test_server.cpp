@@ -10,7 +10,7 @@
 #include <charconv>
 #include <stdexcept>
 
-#include "fetchpool/text.hpp"
+#include "fetchpool/util/text.hpp"
 #include "support/test_server_impl.hpp"
 
 #if defined(__SANITIZE_THREAD__)

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fetchpool/util/status_set.hpp"
+
+namespace fetchpool {
+
+enum class HttpVersion { kDefault, kHttp11, kHttp2 };
+
+// Per-transfer settings shared by every worker, filled in by the command line. The defaults
+// here are the only ones.
+struct FetchOptions {
+  double connect_timeout_s = 10.0;
+  double timeout_s = 0.0;         // whole transfer, per URL; 0 = none
+  double stall_timeout_s = 30.0;  // abort when nothing arrives for this long
+  int max_redirects = 10;
+  std::optional<std::string> user_agent;  // nullopt: fetchpool/VERSION; "": no header
+  std::vector<std::string> headers;       // -H lines, as curl takes them ("Name: value", "Name:")
+  std::string user;                       // -u USER:PASSWORD; empty for none
+  std::optional<StatusSet> accept;        // statuses that count as ok; nullopt: below 400
+  bool follow = true;                     // follow redirects
+  bool insecure = false;                  // skip TLS certificate and host name verification
+  std::string cacert;                     // CA bundle file; empty: libcurl's default
+  std::string proxy;                      // empty: libcurl's default (the *_proxy environment)
+  HttpVersion http_version = HttpVersion::kDefault;
+  std::uint64_t max_size = 0;  // largest body accepted; 0: no limit
+  bool head = false;           // --head: HEAD first, GET when the server refuses it
+  // Not a flag: the run sets it when the output shows effective URL, IP and phase timings.
+  bool collect_details = false;
+};
+
+}  // namespace fetchpool

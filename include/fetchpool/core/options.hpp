@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+
+#include "fetchpool/core/dispatch_options.hpp"
+#include "fetchpool/core/fetch_options.hpp"
+#include "fetchpool/core/input_options.hpp"
+#include "fetchpool/core/output_options.hpp"
+#include "fetchpool/core/save_options.hpp"
+#include "fetchpool/core/state_options.hpp"
+
+namespace fetchpool {
+
+// Everything the command line decides: one tree of each module's own options, filled in
+// directly by ParseCommandLine and read by everyone, never copied field by field.
+struct Options {
+  InputOptions input;
+  FetchOptions fetch;
+  SaveOptions save;
+  DispatchOptions dispatch;
+  PoolOptions pool;
+  OutputOptions output;
+  StateOptions state;
+  double max_time_s = 0;  // whole run; 0: no deadline
+};
+
+// The outcome of parsing argv: either options to run with, or an exit code to return at once
+// (0 after --help/--version, 2 after a usage error; the message is already printed).
+struct ParsedCommandLine {
+  std::optional<Options> options;
+  int exit_code = 0;
+};
+
+ParsedCommandLine ParseCommandLine(int argc, const char* const* argv);
+
+}  // namespace fetchpool

@@ -1,0 +1,176 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <stop_token>
+#include <string>
+
+#include "fetchpool/core/dispatch_options.hpp"
+#include "fetchpool/core/job.hpp"
+#include "fetchpool/hosts/host_key.hpp"
+#include "fetchpool/hosts/host_notes.hpp"
+#include "fetchpool/hosts/host_stats.hpp"
+#include "fetchpool/hosts/host_table.hpp"
+#include "fetchpool/util/delay_queue.hpp"
+
+namespace fetchpool {
+
+// How many jobs the dispatcher holds before the reader feels back-pressure.
+struct DispatchCapacity {
+  static constexpr std::size_t kMinPending = 1024;  // ForWorkers' floors, and the defaults
+  static constexpr std::size_t kMinFresh = 256;
+  // Taken from the input and not yet reported (waiting, parked, retrying or running), so the
+  // reader waits however many jobs wait for a busy host or a retry.
+  std::size_t max_pending = kMinPending;
+  // Of those, how many may sit unstarted in the hand-off line.
+  std::size_t max_fresh = kMinFresh;
+  // The workers: the ceiling of a host's adaptive limit without --per-host (0: 1024).
+  int max_running = 0;
+
+  // Enough to keep every worker busy, small enough that memory stays flat.
+  static DispatchCapacity ForWorkers(int workers);
+};
+
+// One job handed to a worker, with what the dispatcher needs back.
+struct Task {
+  Job job;
+  std::optional<Result> last;  // the previous attempt's outcome when this is a retry
+  std::chrono::steady_clock::time_point started{};  // when Next handed it out
+};
+
+// The only queue between the reader and the workers. It decides what each worker runs next and
+// when the run is over: a retry whose time has come, then a job parked for a host that may start
+// again, then new input. Retries wait in a delay queue and jobs for a host that is busy, paused
+// (429, 503 + Retry-After) or waiting for its --per-host-rate slot in that host's side queue
+// (HostTable), so none holds a worker while other work is ready: an idle worker waits only until
+// the next retry or host is due. The reader blocks in Submit
+// while the dispatcher is full. Workers leave when the input is closed and nothing is waiting,
+// parked, retrying or running; on a stop request (or once --max-failures is reached) at once.
+// Wake-ups are batched: a blocked reader is woken only once half the hand-off line is free.
+// Thread-safe: every member may be called from any thread.
+class Dispatcher {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `stop` is the whole run's. `notes` (-v), if given, is told when a host is paused.
+  Dispatcher(const DispatchOptions& options, DispatchCapacity capacity, std::stop_token stop,
+             HostNotes* notes = nullptr);
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // For the reader: stopped by the run's stop and when --max-failures is reached, so a reader
+  // blocked on input (or on the --ordered window) gives up once no more input is wanted.
+  std::stop_token input_token() const { return input_stop_.get_token(); }
+
+  // Hands a job over, blocking while the dispatcher is full. False (the job is dropped) once no
+  // more input is wanted.
+  bool Submit(Job job);
+  // The reader is done: once everything submitted is reported, Next tells workers to leave.
+  void CloseInput();
+
+  // Blocks until a job may start now; nullopt when the worker should leave. `affinity` is the
+  // host the worker last talked to (its connection is probably still open): a job for it goes
+  // first, after due retries.
+  std::optional<Task> Next(const std::string& affinity = {});
+
+  // Reports how a task from Next went. Returns the result to print, or nullopt when the job will
+  // be retried (the dispatcher keeps it until its time comes).
+  std::optional<Result> Finish(Task task, Result result);
+  // Finish, and under the same lock the next task if one may start right now (nullopt: call
+  // Next, which waits), so a busy worker takes one lock and makes no wake-up per job. `done` is
+  // Finish's answer. `affinity` is as for Next (the worker passes the finished task's host): a
+  // job for it goes first, so the worker's open connection is reused instead of another worker
+  // opening its own.
+  std::optional<Task> FinishAndTake(Task task, Result result, std::optional<Result>& done,
+                                    const std::string& affinity = {});
+
+  // For a task from Next that never started (a stop came first): its previous attempt's result,
+  // if it had one, is its final word.
+  std::optional<Result> Abandon(Task task);
+
+  // After Next returned nullopt: the last results of jobs that were waiting for a retry when the
+  // run stopped. Call until nullopt, before the results queue closes.
+  std::optional<Result> TakeAbandoned();
+
+  // Whether --max-failures stopped the run early.
+  bool stopped_early() const;
+
+  // --host-stats: every host's totals, worst first; empty without it. After the workers left.
+  std::vector<HostStatsRow> HostStats() const;
+
+ private:
+  // Whom to wake once the lock is released.
+  struct Wakes {
+    bool room = false;        // the reader: room for a batch
+    bool worker = false;      // one idle worker: a slot freed, or more runnable work
+    bool due = false;         // one idle worker: the next retry's due time moved
+    bool everyone = false;    // every idle worker: the end of the run, or --max-failures
+    bool input_stop = false;  // --max-failures reached: the reader stops taking input
+  };
+
+  std::optional<Task> TakeRunnable(Clock::time_point now, const std::string& affinity);
+  // Host affinity, within the first affinity_window_ fresh jobs: the first for `host`, if that
+  // host may start now.
+  std::optional<Task> TakeFreshFor(const std::string& host, Clock::time_point now);
+  // The first fresh job whose host has no transfer running and may start now, so a new
+  // connection goes to a host nobody is connected to rather than doubling up on a busy one.
+  std::optional<Task> TakeFreshForIdleHost(Clock::time_point now);
+  Task TakeFreshAt(std::size_t index);
+  // Takes a task that may start now and marks it started; decides the baton pass.
+  std::optional<Task> Hand(Clock::time_point now, const std::string& affinity, Wakes& wakes);
+  // Learns from an attempt's answer (null: it never started) and gives its host slot back;
+  // true when an idle worker must look again (a slot freed, or a host's wake-up moved).
+  bool ReleaseHost(const Task& task, const Result* result);
+  void NotePause(const std::string& host, const HostChange& change, long status);
+  std::optional<Clock::time_point> NextDeadline() const;
+  // Finish under the lock: parks the job for a retry (nullopt) or gives its final result.
+  std::optional<Result> Conclude(Task task, Result result, Wakes& wakes);
+  // Ends a job's stay: counts its result (if any) and notes whom that concerns.
+  std::optional<Result> Settle(std::optional<Result> result, bool slot_freed, Wakes& wakes);
+  // Releases the lock, then wakes as noted.
+  void Notify(std::unique_lock<std::mutex>& lock, const Wakes& wakes);
+  void AbandonAll();
+  bool Stopping() const { return failfast_ || stop_.stop_requested(); }
+  bool HasRoom() const {
+    return fresh_.size() < capacity_.max_fresh && pending_ < capacity_.max_pending;
+  }
+  bool RoomForBatch() const;
+  bool ReaderShouldWake() const { return reader_waiting_ && RoomForBatch(); }
+
+  const DispatchOptions options_;
+  const DispatchCapacity capacity_;
+  const std::size_t half_batch_;
+  const std::size_t affinity_window_;
+  std::stop_token stop_;
+  std::stop_source input_stop_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable work_;  // workers: something may have become runnable, or the end
+  std::condition_variable room_;  // the reader: room for more input
+  std::uint64_t generation_ = 0;  // bumped on every change a waiting worker must look at
+  int idle_workers_ = 0;          // waiting in Next
+  bool reader_waiting_ = false;
+  std::deque<Task> fresh_;  // submitted, not yet started
+  DelayQueue<Task> retries_;
+  HostTable<Task> hosts_;
+  std::unique_ptr<HostStatsBook> stats_;  // --host-stats only
+  HostNotes* const notes_;
+  std::deque<Result> abandoned_;
+  std::size_t pending_ = 0;  // submitted and not yet reported
+  std::uint64_t failures_ = 0;
+  bool input_done_ = false;
+  bool failfast_ = false;
+  bool abandoned_all_ = false;
+  std::mt19937_64 random_;
+
+  std::stop_callback<std::function<void()>> link_;  // run stop -> input stop
+};
+
+}  // namespace fetchpool

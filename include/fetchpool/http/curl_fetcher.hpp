@@ -1,0 +1,109 @@
+#pragma once
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "fetchpool/core/expectations.hpp"
+#include "fetchpool/core/fetch_options.hpp"
+#include "fetchpool/core/fetcher.hpp"
+#include "fetchpool/core/job.hpp"
+#include "fetchpool/http/curl_handles.hpp"
+#include "fetchpool/http/host_resolver.hpp"
+#include "fetchpool/http/trust_store.hpp"
+#include "fetchpool/save/body_saver.hpp"
+#include "fetchpool/save/output_dir.hpp"
+
+namespace fetchpool {
+
+// Performs transfers on one reused blocking easy handle (which is where connection reuse comes
+// from). Thread-compatible: one per worker thread. The stop token may be triggered from any
+// thread; that aborts the transfer in progress promptly and every later Fetch at once.
+class CurlFetcher final : public Fetcher {
+ public:
+  // What a worker's fetcher shares with the others. Each must outlive it; each may be null.
+  struct Shared {
+    CURLSH* share = nullptr;                // DNS cache and TLS sessions
+    TrustStore* trust = nullptr;            // null: libcurl's own CA handling
+    NameResolver* resolver = nullptr;       // null: libcurl resolves (as it must through a proxy)
+    const OutputDir* output_dir = nullptr;  // null: bodies are discarded
+  };
+  CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop);
+  ~CurlFetcher() override;
+  CurlFetcher(const CurlFetcher&) = delete;
+  CurlFetcher& operator=(const CurlFetcher&) = delete;
+
+  // Whether the handle could be created and configured; Fetch fails every job otherwise.
+  bool ok() const { return static_cast<bool>(easy_); }
+
+  Result Fetch(const Job& job, Method method) override;
+
+ private:
+  static curl_socket_t OpenSocket(void* self, curlsocktype purpose, curl_sockaddr* address);
+  static int CloseSocket(void* self, curl_socket_t fd);
+  static int OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+  static size_t OnBody(char* data, size_t size, size_t count, void* self);
+  static size_t OnHeader(char* data, size_t size, size_t count, void* self);
+  static CURLcode OnSslContext(CURL*, void* ssl_ctx, void* trust);
+  void Configure(CURLSH* share, TrustStore* trust);
+  void ConfigureTrust(TrustStore* trust);
+  void ShutdownSockets();
+  // Forgets what the last perform saw; before every curl_easy_perform.
+  void ResetTransfer(std::chrono::steady_clock::time_point now);
+  void SetMethod(const Job& job, Method method);
+  // An IP-literal host is not kept in the DNS cache (timeout 0); a name is, for 60 s.
+  void ChooseDnsCache(const Job& job);
+  // Resolves the job's host name in this thread's turn (through the run's resolver) and pins
+  // libcurl to the answer; false when the name does not resolve, with `result` saying why.
+  bool PinAddresses(const Job& job, Result& result);
+  // Settles a performed transfer into `result`.
+  void Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
+                Result& result);
+  // `status_for_checks` is what status= sees; max-ms= sees `attempt_elapsed`.
+  void Judge(const Job& job, Result& result, long status_for_checks,
+             std::chrono::microseconds attempt_elapsed);
+  void Describe(CURLcode code, Result& result) const;
+  void CollectDetails(Result& result) const;
+
+  FetchOptions options_;
+  std::string user_agent_;
+  std::stop_token stop_;
+  Slist headers_;  // declared before easy_, which points at it
+  EasyHandle easy_;
+  TrustStore* trust_ = nullptr;  // null with -k, or when libcurl's TLS library is not OpenSSL
+  NameResolver* resolver_ = nullptr;
+  Slist resolve_;              // the CURLOPT_RESOLVE entry last given to libcurl
+  std::string resolve_entry_;  // its text
+  std::chrono::steady_clock::time_point resolve_set_at_{};
+  std::chrono::microseconds lookup_took_{0};  // this attempt's own name lookup
+  bool literal_host_ = false;  // the last URL's host was an IP literal (DNS cache timeout 0)
+  char error_buffer_[CURL_ERROR_SIZE] = {};
+
+  // State of the transfer in progress (only touched by the owning thread).
+  std::uint64_t bytes_ = 0;
+  // Stall guard: when the byte counts last moved, and whether the guard ended the transfer.
+  std::chrono::steady_clock::time_point last_activity_;
+  curl_off_t last_progress_ = -1;
+  bool stalled_ = false;
+  std::chrono::steady_clock::duration stall_limit_;
+  bool too_large_ = false;
+  std::optional<std::chrono::seconds> retry_after_;  // of the latest response
+  BodyChecker checker_;
+  std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
+
+  // Sockets libcurl has open, so a stop request from another thread can shut them down and wake
+  // a transfer that is blocked waiting for the network.
+  std::mutex sockets_mutex_;
+  std::vector<curl_socket_t> sockets_;
+  std::stop_callback<std::function<void()>> on_stop_;
+};
+
+}  // namespace fetchpool

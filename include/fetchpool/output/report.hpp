@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fetchpool/core/job.hpp"
+#include "fetchpool/util/units.hpp"  // FormatSize, for the report formats
+
+namespace fetchpool {
+
+// Counts for the closing line. Aborted transfers (cut short by a stop) are not verdicts, so they
+// are kept apart from ok/failed.
+struct Summary {
+  std::uint64_t total = 0;
+  std::uint64_t ok = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t warned = 0;  // not ok, but not failures either (Result::warning)
+  std::uint64_t aborted = 0;
+  std::uint64_t retries = 0;  // attempts beyond the first, over all URLs
+  bool show_changes = false;  // --state: new failures and recoveries are counted and shown
+  std::uint64_t new_failures = 0;
+  std::uint64_t recovered = 0;
+  double elapsed_s = 0;
+};
+
+// Appends `text`, with control bytes (C0, DEL and the C1 controls U+0080..U+009F) and malformed
+// UTF-8 as the visible text \xNN, so a hostile line cannot drive (or garble) the terminal.
+void AppendEscaped(std::string& out, std::string_view text);
+
+struct TextStyle {
+  bool color = false;    // green and red tags
+  bool verbose = false;  // where a redirect led, and the IP
+};
+
+// Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n"; with -o, " -> PATH"
+// before the newline says where the body went, and a skip reads "(skipped: exists, 0ms)". A URL
+// that took more than one attempt gets ", N attempts" before the ")"; TIME then counts from the
+// start of the first attempt. Verbose lines read URL (...) -> WHERE IT LED [IP] -> PATH, the
+// first arrow only when a redirect went somewhere else.
+void AppendTextLine(std::string& out, const Result& result, const TextStyle& style);
+
+// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", with ", N warned" after the failures and
+// ", N retries" at the end when there were any.
+std::string FormatSummary(const Summary& summary);
+
+}  // namespace fetchpool

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <variant>
+
+#include "fetchpool/core/job.hpp"
+
+namespace fetchpool {
+
+// One cell of a result record; null where the result has no such value.
+using ColumnValue =
+    std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string_view>;
+
+// The columns of a result record, defined once for JSON Lines and CSV (in this order).
+struct ResultColumn {
+  const char* name;
+  ColumnValue (*value)(const Result& result);
+};
+
+std::span<const ResultColumn> ResultColumns();
+
+}  // namespace fetchpool

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fetchpool/core/job.hpp"
+
+namespace fetchpool {
+
+// What --stats and --html show about a whole run, in constant memory however many URLs: a
+// latency histogram with fixed log-scale buckets, the status distribution (100-999), the
+// failure kinds, and the few slowest URLs.
+// Thread-compatible: owned by the printer.
+class RunStats {
+ public:
+  // Upper bounds of the display buckets in ms (1, 2, 5 … 20 s, 60 s); one more bucket past
+  // the last holds everything slower.
+  static constexpr std::array<std::uint32_t, 15> kBucketMs = {
+      1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 60000};
+  static constexpr std::size_t kBuckets = kBucketMs.size() + 1;
+  static constexpr std::size_t kSlowest = 5;
+  static constexpr int kKinds = static_cast<int>(ErrorKind::kOther) + 1;
+
+  struct Slow {
+    std::chrono::microseconds elapsed{0};
+    std::string url;
+    bool ok = false;
+  };
+
+  void Add(const Result& result);
+  // Nothing counted, for whoever has no stats to give.
+  static const RunStats& Empty();
+
+  static std::size_t BucketOf(std::chrono::microseconds elapsed);
+  // "≤1ms" style labels without the sign: "1ms", "500ms", "1s", "60s"; the overflow "60s+".
+  static std::string BucketLabel(std::size_t bucket);
+
+  const std::array<std::uint64_t, kBuckets>& buckets() const { return buckets_; }
+  // How many final results had each HTTP status (100-999), ascending; and those without one.
+  std::vector<std::pair<int, std::uint64_t>> Statuses() const;
+  std::uint64_t no_status() const { return no_status_; }
+  // Failures and warnings by kind, most frequent first.
+  std::vector<std::pair<ErrorKind, std::uint64_t>> Kinds() const;
+  // Slowest first.
+  std::vector<Slow> Slowest() const;
+
+ private:
+  std::array<std::uint64_t, kBuckets> buckets_{};
+  std::array<std::uint64_t, 900> statuses_{};  // [status - 100]
+  std::uint64_t no_status_ = 0;
+  std::array<std::uint64_t, kKinds> kinds_{};
+  std::vector<Slow> slowest_;  // a min-heap on elapsed, at most kSlowest
+};
+
+}  // namespace fetchpool

@@ -1,0 +1,165 @@
+#include "fetchpool/cli/run.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+#include "fetchpool/cli/report_sinks.hpp"
+#include "fetchpool/engine/pipeline.hpp"
+#include "fetchpool/engine/signals.hpp"
+#include "fetchpool/http/curl_fetcher.hpp"
+#include "fetchpool/http/curl_handles.hpp"
+#include "fetchpool/http/trust_store.hpp"
+#include "fetchpool/input/url_reader.hpp"
+#include "fetchpool/save/output_dir.hpp"
+#include "fetchpool/state/state_lookup.hpp"
+#include "fetchpool/state/state_sink.hpp"
+#include "fetchpool/state/state_store.hpp"
+
+namespace fetchpool {
+namespace {
+
+// What must exist before anything is fetched; any failure here is the user's to fix.
+struct Prepared {
+  std::vector<std::unique_ptr<ResultSink>> reports;
+  std::unique_ptr<OutputDir> output_dir;
+  std::unique_ptr<StateStore> state;  // --state: the lock and the writer connection
+  std::unique_ptr<StateLookup> state_lookup;
+};
+
+// --state: every check (lock, schema, --resume's list) happens here, before anything is fetched.
+Status PrepareState(const Options& options, Prepared& out) {
+  if (options.state.path.empty()) return Status::Ok();
+  Status s = StateStore::Open(options.state, options.input.files, &out.state);
+  if (s.ok()) s = StateLookup::Open(options.state, out.state->run(), &out.state_lookup);
+  if (s.ok()) out.reports.push_back(MakeStateSink(*out.state));
+  return s;
+}
+
+// Whether libcurl may send a request through a proxy: --proxy, or the variables it reads.
+bool UsesProxy(const FetchOptions& fetch) {
+  if (!fetch.proxy.empty()) return true;
+  for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && value[0] != '\0') return true;
+  }
+  return false;
+}
+
+// Whether the run covered its whole list, so --resume has nothing left to continue.
+bool Completed(const PipelineOutcome& o, int signal) {
+  return signal == 0 && !o.out_of_time && !o.stopped_early && !o.no_workers && o.read_error.ok() &&
+         o.write_error.ok() && o.summary.aborted == 0;
+}
+
+Status Prepare(const Options& options, Prepared& out) {
+  if (Status s = CheckInputsReadable(options.input.files); !s.ok()) return s;
+  if (Status s = AddReportSinks(options, out.reports); !s.ok()) return s;
+  // An unusable DIR is the user's mistake: say so before anything is fetched.
+  if (!options.save.dir.empty()) {
+    if (Status s = OutputDir::Open(options.save, &out.output_dir); !s.ok()) return s;
+  }
+  return PrepareState(options, out);
+}
+
+void Complain(const Status& status) {
+  if (!status.ok()) fmt::print(stderr, "fetchpool: {}\n", status.message());
+}
+
+// "; 3 transfers in progress were aborted", or nothing when none was.
+std::string AbortedNote(const Summary& summary) {
+  if (summary.aborted == 0) return {};
+  return fmt::format("; {} transfer{} in progress {} aborted", summary.aborted,
+                     summary.aborted == 1 ? "" : "s", summary.aborted == 1 ? "was" : "were");
+}
+
+// The closing notes on stderr and the exit status: 0 all ok, 1 some failed or the run was cut
+// short, 2 a setup or I/O problem, 128+N after signal N.
+int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
+  const int write_errno = o.write_error.errno_code();
+  // A closed pipe (| head) is no news; nor is a stuck one given up on during a stop.
+  if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT)) Complain(o.write_error);
+  Complain(o.read_error);
+  Complain(o.report_error);
+  Complain(o.pool_error);
+  if (signal != 0) {
+    if (o.summary.aborted > 0) {
+      fmt::print(stderr, "fetchpool: interrupted{}\n", AbortedNote(o.summary));
+    }
+    return 128 + signal;
+  }
+  if (o.out_of_time) {
+    fmt::print(stderr, "fetchpool: stopped by --max-time after {:g}s{}\n", options.max_time_s,
+               AbortedNote(o.summary));
+  }
+  if (o.stopped_early) {
+    const int n = options.dispatch.max_failures;
+    fmt::print(stderr,
+               "fetchpool: stopped early after {} failure{} (--max-failures); URLs not yet "
+               "started were skipped\n",
+               n, n == 1 ? "" : "s");
+  }
+  if (o.no_workers || !o.read_error.ok() || !o.report_error.ok()) return 2;
+  if (o.out_of_time || o.stopped_early || !o.write_error.ok() || o.summary.failed > 0) return 1;
+  return 0;
+}
+
+}  // namespace
+
+int Run(const Options& options) {
+  const auto start = std::chrono::steady_clock::now();
+  Prepared prepared;
+  if (Status s = Prepare(options, prepared); !s.ok()) {
+    Complain(s);
+    return 2;
+  }
+  CurlGlobal curl;  // before any thread
+  if (!curl.status().ok()) {
+    Complain(curl.status());
+    return 2;
+  }
+  std::stop_source stop;
+  SignalWatcher signals(stop);        // first: every thread started below inherits its signal mask
+  ShareHandle share;                  // DNS and TLS sessions, across the workers
+  std::unique_ptr<TrustStore> trust;  // read once, by the first TLS connection
+  if (!options.fetch.insecure && LibcurlTlsIsOpenSsl()) {
+    trust = std::make_unique<TrustStore>(ChooseTrustSource(
+        options.fetch.cacert, [](const char* name) { return std::getenv(name); }));
+  }
+
+  FetchOptions fetch = options.fetch;
+  fetch.collect_details = options.output.format != OutputFormat::kText ||
+                          options.output.verbosity == Verbosity::kVerbose;
+  // Through a proxy the proxy resolves; otherwise each worker looks names up itself.
+  SystemResolver system_resolver;
+  CachingResolver resolver(system_resolver, std::chrono::seconds(60), 4096);
+  const CurlFetcher::Shared shared{
+      .share = share.get(),
+      .trust = trust.get(),
+      .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
+      .output_dir = prepared.output_dir.get(),
+  };
+  PipelineIo io{
+      .make_fetcher = [&fetch, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
+        return std::make_unique<CurlFetcher>(fetch, shared, std::move(worker_stop));
+      },
+      .out_fd = STDOUT_FILENO,
+      .err_fd = STDERR_FILENO,
+      .out_is_terminal = ::isatty(STDOUT_FILENO) == 1,
+      .err_is_terminal = ::isatty(STDERR_FILENO) == 1,
+      .reports = std::move(prepared.reports),
+      .screen = prepared.state_lookup.get(),
+      .start = start,
+  };
+  PipelineOutcome outcome = RunPipeline(options, std::move(io), stop);
+  const int signal = signals.received();
+  if (prepared.state && outcome.report_error.ok() && Completed(outcome, signal)) {
+    outcome.report_error = prepared.state->MarkFinished();
+  }
+  return Conclude(options, outcome, signal);
+}
+
+}  // namespace fetchpool

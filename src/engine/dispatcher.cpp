@@ -1,0 +1,345 @@
+#include "fetchpool/engine/dispatcher.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "fetchpool/core/url_history.hpp"
+#include "fetchpool/util/stop_wait.hpp"
+
+namespace fetchpool {
+
+DispatchCapacity DispatchCapacity::ForWorkers(int workers) {
+  const auto n = static_cast<std::size_t>(std::max(workers, 1));
+  // The hand-off line is deep enough that the workers outlast a reader descheduled for a
+  // while: at 64 they ran dry whenever the reader (slower per URL with --state) lost its core,
+  // and waited in Next 3,400 times per 10k URLs instead of 700.
+  return {.max_pending = std::max(kMinPending, 16 * n),
+          .max_fresh = std::max(kMinFresh, 8 * n),
+          .max_running = static_cast<int>(n)};
+}
+
+namespace {
+
+HostRules RulesOf(const DispatchOptions& options, const DispatchCapacity& capacity) {
+  auto ms = [](double s) {
+    return std::chrono::milliseconds(static_cast<long long>(std::clamp(s, 0.0, 1e9) * 1000.0));
+  };
+  const int ceiling = options.per_host > 0       ? options.per_host
+                      : capacity.max_running > 0 ? capacity.max_running
+                                                 : 1024;
+  return {.max_at_once = ceiling,
+          .adaptive = options.adaptive,
+          .start_interval = options.per_host_interval,
+          .throttle_wait = ms(options.retry.wait_s),
+          .max_wait = ms(options.retry.max_wait_s)};
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity,
+                       std::stop_token stop, HostNotes* notes)
+    : options_(options),
+      capacity_(capacity),
+      half_batch_(std::max<std::size_t>(1, std::min(capacity.max_fresh, capacity.max_pending) / 2)),
+      // Deep enough to look past the jobs skipped for busy hosts (a few per worker), shallow
+      // enough that a scan costs little next to a transfer.
+      affinity_window_(std::clamp<std::size_t>(4 * std::max(capacity.max_running, 1), 32, 256)),
+      stop_(std::move(stop)),
+      hosts_(RulesOf(options, capacity)),
+      stats_(options.host_stats ? std::make_unique<HostStatsBook>() : nullptr),
+      notes_(notes),
+      random_(std::random_device{}()),
+      link_(stop_, [this] { input_stop_.request_stop(); }) {}
+
+bool Dispatcher::RoomForBatch() const {
+  return fresh_.size() + half_batch_ <= capacity_.max_fresh &&
+         pending_ + half_batch_ <= capacity_.max_pending;
+}
+
+bool Dispatcher::Submit(Job job) {
+  // The reader keys the host when it validates; a job that skipped that (tests) is keyed here,
+  // still outside the lock. An invalid job makes no request and has no host.
+  if (!job.invalid.empty()) {
+    job.host.clear();
+  } else if (job.host.empty()) {
+    job.host = HostKey(job.url);
+  }
+  Task task;
+  task.job = std::move(job);
+  const std::stop_token input = input_stop_.get_token();
+  std::unique_lock lock(mutex_);
+  if (!HasRoom()) {
+    reader_waiting_ = true;
+    WaitUnlessStopped(lock, room_, input, std::nullopt, [&] { return RoomForBatch(); });
+    reader_waiting_ = false;
+  }
+  if (input.stop_requested() || Stopping()) return false;
+  task.job.ready_at = Clock::now();  // handed over: from here on it waits for a worker
+  fresh_.push_back(std::move(task));
+  ++pending_;
+  const bool wake = idle_workers_ > 0;
+  if (wake) ++generation_;
+  lock.unlock();
+  if (wake) work_.notify_one();
+  return true;
+}
+
+void Dispatcher::CloseInput() {
+  std::unique_lock lock(mutex_);
+  input_done_ = true;
+  ++generation_;
+  const bool wake = idle_workers_ > 0;
+  lock.unlock();
+  if (wake) work_.notify_all();  // the end may have come
+}
+
+std::optional<Task> Dispatcher::Next(const std::string& affinity) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (Stopping()) {
+      AbandonAll();
+      return std::nullopt;
+    }
+    Wakes wakes;
+    if (std::optional<Task> task = Hand(Clock::now(), affinity, wakes)) {
+      Notify(lock, wakes);
+      return task;
+    }
+    if (input_done_ && pending_ == 0) return std::nullopt;
+    const std::uint64_t seen = generation_;
+    ++idle_workers_;
+    WaitUnlessStopped(lock, work_, stop_, NextDeadline(), [&] { return generation_ != seen; });
+    --idle_workers_;
+  }
+}
+
+std::optional<Task> Dispatcher::Hand(Clock::time_point now, const std::string& affinity,
+                                     Wakes& wakes) {
+  std::optional<Task> task = TakeRunnable(now, affinity);
+  if (!task) return task;
+  task->started = now;
+  // Pass the baton: whoever waited for the next retry's time may just have become busy.
+  wakes.worker = idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty() ||
+                                       hosts_.NextWake().has_value());
+  wakes.room = ReaderShouldWake();
+  return task;
+}
+
+std::optional<Dispatcher::Clock::time_point> Dispatcher::NextDeadline() const {
+  const std::optional<Clock::time_point> retry = retries_.NextDue();
+  const std::optional<Clock::time_point> host = hosts_.NextWake();
+  if (retry && host) return std::min(*retry, *host);
+  return retry ? retry : host;
+}
+
+std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, const std::string& affinity) {
+  hosts_.Wake(now);  // hosts whose pause or rate slot has ended
+  // Due retries first; one whose host may not start now waits at the front of its line.
+  while (std::optional<Task> task = retries_.PopDue(now)) {
+    if (hosts_.TryAcquire(task->job.host, now)) return task;
+    std::string host = task->job.host;
+    hosts_.Park(host, std::move(*task), now, /*front=*/true);
+  }
+  if (!affinity.empty()) {
+    if (std::optional<Task> task = hosts_.TakeParkedFor(affinity, now)) return task;
+    if (std::optional<Task> task = TakeFreshFor(affinity, now)) return task;
+  }
+  if (std::optional<Task> task = hosts_.TakeReady(now)) return task;
+  if (std::optional<Task> task = TakeFreshForIdleHost(now)) return task;
+  // Every host in sight is busy: a second connection to one beats an idle worker.
+  while (!fresh_.empty()) {
+    Task task = TakeFreshAt(0);
+    if (hosts_.TryAcquire(task.job.host, now)) return task;
+    std::string host = task.job.host;
+    hosts_.Park(host, std::move(task), now);  // and look again: another host may be free
+  }
+  return std::nullopt;
+}
+
+std::optional<Task> Dispatcher::TakeFreshFor(const std::string& host, Clock::time_point now) {
+  const std::size_t n = std::min(fresh_.size(), affinity_window_);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (fresh_[i].job.host != host) continue;
+    // Full, paused or spaced out: the job keeps its place, and its host's line decides later.
+    if (!hosts_.TryAcquire(host, now)) return std::nullopt;
+    return TakeFreshAt(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<Task> Dispatcher::TakeFreshForIdleHost(Clock::time_point now) {
+  const std::size_t n = std::min(fresh_.size(), affinity_window_);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& host = fresh_[i].job.host;
+    if (!host.empty() && hosts_.active(host) > 0) continue;
+    if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
+  }
+  return std::nullopt;
+}
+
+Task Dispatcher::TakeFreshAt(std::size_t index) {
+  Task task = std::move(fresh_[index]);
+  fresh_.erase(fresh_.begin() + static_cast<std::ptrdiff_t>(index));
+  return task;
+}
+
+bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
+  const Clock::time_point now = Clock::now();
+  const std::optional<Clock::time_point> wake_before = hosts_.NextWake();
+  if (result == nullptr) {  // it never started: the host learns nothing
+    hosts_.Release(task.job.host, now, {});
+    return hosts_.HasReady() || hosts_.NextWake() != wake_before;
+  }
+  const HostChange change = hosts_.Release(task.job.host, now,
+                                           {.started = task.started,
+                                            .http_status = result->http_status,
+                                            .retry_after = result->retry_after});
+  if (stats_) {
+    stats_->Attempt(task.job.host, *result,
+                    std::chrono::duration_cast<std::chrono::microseconds>(now - task.started));
+    if (change.paused_more.count() > 0) stats_->Paused(task.job.host, change.paused_more);
+  }
+  if (change.pause.count() > 0 && notes_ != nullptr)
+    NotePause(task.job.host, change, result->http_status);
+  return hosts_.HasReady() || hosts_.NextWake() != wake_before;
+}
+
+void Dispatcher::NotePause(const std::string& host, const HostChange& change, long status) {
+  const double seconds = std::chrono::duration<double>(change.pause).count();
+  notes_->Push(fmt::format(
+      "fetchpool: host {} paused {:.1f}s ({}){}\n", host, seconds, status,
+      change.cut ? fmt::format(", now at most {} at once", change.limit) : std::string()));
+}
+
+std::optional<Result> Dispatcher::Finish(Task task, Result result) {
+  // Every attempt's verdict, so whichever turns out final (a retry's last, or one cut short by a
+  // stop) is already marked when Settle counts failures.
+  ApplyWarnSpec(options_.warn, result);
+  std::unique_lock lock(mutex_);
+  Wakes wakes;
+  std::optional<Result> done = Conclude(std::move(task), std::move(result), wakes);
+  Notify(lock, wakes);
+  return done;
+}
+
+std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
+                                              const std::string& affinity) {
+  ApplyWarnSpec(options_.warn, result);
+  std::unique_lock lock(mutex_);
+  Wakes wakes;
+  done = Conclude(std::move(task), std::move(result), wakes);
+  std::optional<Task> next;
+  if (!Stopping() && !wakes.everyone) {
+    Wakes handing;
+    next = Hand(Clock::now(), affinity, handing);
+    if (next) {
+      // This worker takes the freed slot itself: wake another only for work beyond it.
+      wakes.worker = handing.worker;
+      wakes.room = handing.room;
+    }
+  }
+  Notify(lock, wakes);
+  return next;
+}
+
+std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wakes) {
+  const bool freed = ReleaseHost(task, &result);
+  if (!result.ok && !Stopping() && options_.retry.retries > 0) {
+    const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+    if (const auto delay = RetryDelay(options_.retry, result, unit)) {
+      task.job.attempts = result.attempts;
+      task.job.ready_at = Clock::now();  // its wait for the retry starts now
+      task.last = std::move(result);
+      retries_.Push(Clock::now() + *delay, std::move(task));
+      // An idle worker must learn the new due time (or take the freed slot).
+      wakes.due = idle_workers_ > 0;
+      return std::nullopt;
+    }
+  }
+  // A retry cut short by a stop is no verdict; the attempt before it is.
+  if (result.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
+  ApplyHistory(task.job, result);  // the final verdict: --fail-after, "change"
+  if (stats_) stats_->Verdict(task.job.host, result);
+  return Settle(std::move(result), freed, wakes);
+}
+
+std::optional<Result> Dispatcher::Abandon(Task task) {
+  std::unique_lock lock(mutex_);
+  const bool freed = ReleaseHost(task, nullptr);
+  if (task.last) ApplyHistory(task.job, *task.last);
+  if (stats_ && task.last) stats_->Verdict(task.job.host, *task.last);
+  Wakes wakes;
+  std::optional<Result> done = Settle(std::move(task.last), freed, wakes);
+  Notify(lock, wakes);
+  return done;
+}
+
+std::optional<Result> Dispatcher::Settle(std::optional<Result> result, bool slot_freed,
+                                         Wakes& wakes) {
+  --pending_;
+  if (result && !result->ok && !result->warning && result->error_kind != ErrorKind::kAborted) {
+    ++failures_;
+    if (options_.max_failures > 0 &&
+        failures_ >= static_cast<std::uint64_t>(options_.max_failures) && !failfast_) {
+      failfast_ = true;
+      wakes.input_stop = true;
+    }
+  }
+  // The end of the run (or of taking input) concerns every waiting worker; a freed slot, one.
+  wakes.everyone = idle_workers_ > 0 && (wakes.input_stop || (input_done_ && pending_ == 0));
+  wakes.worker = idle_workers_ > 0 && slot_freed;
+  wakes.room = ReaderShouldWake();
+  return result;
+}
+
+void Dispatcher::Notify(std::unique_lock<std::mutex>& lock, const Wakes& wakes) {
+  const bool any = wakes.everyone || wakes.worker || wakes.due;
+  if (any) ++generation_;
+  lock.unlock();
+  if (wakes.input_stop) input_stop_.request_stop();  // the reader stops taking input
+  if (wakes.room) room_.notify_one();
+  if (wakes.everyone) {
+    work_.notify_all();
+  } else if (any) {
+    work_.notify_one();
+  }
+}
+
+void Dispatcher::AbandonAll() {
+  if (abandoned_all_) return;
+  abandoned_all_ = true;
+  // Unstarted jobs are dropped, as a stop drops unread input; jobs waiting for a retry report
+  // their last attempt.
+  pending_ -= fresh_.size();
+  fresh_.clear();
+  auto keep = [&](Task& task) {
+    --pending_;
+    if (!task.last) return;
+    ApplyHistory(task.job, *task.last);
+    abandoned_.push_back(std::move(*task.last));
+  };
+  for (Task& task : retries_.TakeAll()) keep(task);
+  for (Task& task : hosts_.TakeAllParked()) keep(task);
+}
+
+std::optional<Result> Dispatcher::TakeAbandoned() {
+  std::lock_guard lock(mutex_);
+  if (abandoned_.empty()) return std::nullopt;
+  Result result = std::move(abandoned_.front());
+  abandoned_.pop_front();
+  return result;
+}
+
+std::vector<HostStatsRow> Dispatcher::HostStats() const {
+  std::lock_guard lock(mutex_);
+  return stats_ ? stats_->Rows() : std::vector<HostStatsRow>{};
+}
+
+bool Dispatcher::stopped_early() const {
+  std::lock_guard lock(mutex_);
+  return failfast_;
+}
+
+}  // namespace fetchpool

@@ -1,0 +1,115 @@
+#include "fetchpool/engine/worker_pool.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <system_error>
+
+namespace fetchpool {
+
+void WorkerPool::RecordSpan(Result& result, const Job& job, int index,
+                            std::chrono::steady_clock::time_point started) const {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  const auto now = std::chrono::steady_clock::now();
+  result.span.worker = index;
+  result.span.start = duration_cast<microseconds>(started - setup_.start);
+  result.span.took = duration_cast<microseconds>(now - started);
+  if (job.ready_at != std::chrono::steady_clock::time_point{} && job.ready_at < started) {
+    result.span.waited = duration_cast<microseconds>(started - job.ready_at);
+  }
+}
+
+WorkerPool::WorkerPool(const WorkerPoolSetup& setup, FetcherFactory make_fetcher,
+                       Dispatcher& dispatcher, BoundedQueue<Result>& results, std::stop_token stop)
+    : setup_(setup),
+      make_fetcher_(std::move(make_fetcher)),
+      dispatcher_(dispatcher),
+      results_(results),
+      stop_(std::move(stop)),
+      running_(1) {
+  // running_ starts with one reference, held until StopGrowing, so a worker that finishes
+  // before the others have started cannot close `results` early.
+  threads_.reserve(static_cast<std::size_t>(setup.workers));
+}
+
+Status WorkerPool::Grow(std::size_t wanted) {
+  const std::size_t target = std::min(wanted, static_cast<std::size_t>(setup_.workers));
+  if (refused_ && threads_.empty()) return Status::Error("could not start a worker thread");
+  while (threads_.size() < target && !refused_) {
+    running_.fetch_add(1, std::memory_order_relaxed);
+    try {
+      const int index = static_cast<int>(threads_.size());
+      threads_.emplace_back([this, index] { Work(index); });
+    } catch (const std::system_error& e) {
+      running_.fetch_sub(1, std::memory_order_relaxed);
+      refused_ = true;
+      return Status::Error(fmt::format("could start only {} of {} workers: {}", threads_.size(),
+                                       setup_.workers, e.what()));
+    }
+    started_.store(threads_.size(), std::memory_order_release);
+  }
+  return Status::Ok();
+}
+
+void WorkerPool::StopGrowing() { Leave(); }
+
+WorkerPool::~WorkerPool() { Join(); }
+
+void WorkerPool::Join() {
+  for (std::jthread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void WorkerPool::Leave() {
+  if (running_.fetch_sub(1, std::memory_order_acq_rel) == 1) results_.close();
+}
+
+void WorkerPool::Work(int index) {
+  {
+    const std::unique_ptr<Fetcher> fetcher = make_fetcher_(stop_);
+    // Pushes are not stop-aware: a finished result must reach the printer even during shutdown
+    // (it drains until the queue closes, so this cannot block forever).
+    std::string last_host;  // whose connection this worker's handle probably still holds
+    std::optional<Task> task = dispatcher_.Next();
+    while (task) {
+      last_host = task->job.host;
+      std::optional<Result> result = Attempt(*fetcher, task->job, index);
+      std::optional<Result> done;
+      std::optional<Task> next;
+      if (result) {
+        next = dispatcher_.FinishAndTake(std::move(*task), std::move(*result), done, last_host);
+      } else {
+        done = dispatcher_.Abandon(std::move(*task));
+      }
+      if (done) results_.push(std::move(*done));
+      // Only when no job could start at once does the worker wait in Next.
+      task = next ? std::move(next) : dispatcher_.Next(last_host);
+    }
+    while (std::optional<Result> last = dispatcher_.TakeAbandoned()) {
+      results_.push(std::move(*last));
+    }
+  }
+  Leave();
+}
+
+std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job, int index) {
+  if (!job.invalid.empty()) return fetcher.Fetch(job, Method::kGet);  // reported, not requested
+  Pacer* pacer = setup_.pacer;
+  if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
+  const auto started = std::chrono::steady_clock::now();
+  if (job.attempts == 0) job.first_start = started;
+  // Body checks need a body.
+  const bool head = setup_.head && !job.head_refused && !(job.expect && job.expect->NeedsBody());
+  Result result = fetcher.Fetch(job, head ? Method::kHead : Method::kGet);
+  if (head && !result.ok && (result.http_status == 405 || result.http_status == 501)) {
+    job.head_refused = true;  // and its retries go straight to GET
+    if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
+    result = fetcher.Fetch(job, Method::kGet);
+  }
+  RecordSpan(result, job, index, started);
+  return result;
+}
+
+}  // namespace fetchpool

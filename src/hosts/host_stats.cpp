@@ -1,0 +1,97 @@
+#include "fetchpool/hosts/host_stats.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <tuple>
+
+namespace fetchpool {
+namespace {
+
+constexpr int kSubBits = 4;
+constexpr std::uint64_t kLinear = 1u << kSubBits;
+
+std::uint16_t BucketOf(std::uint64_t us) {
+  if (us < kLinear) return static_cast<std::uint16_t>(us);
+  const int octave = static_cast<int>(std::bit_width(us)) - 1;  // >= kSubBits
+  const std::uint64_t sub = (us >> (octave - kSubBits)) & (kLinear - 1);
+  return static_cast<std::uint16_t>(kLinear + (octave - kSubBits) * kLinear + sub);
+}
+
+std::uint64_t UpperBoundOf(std::uint16_t bucket) {
+  if (bucket < kLinear) return bucket;
+  const int octave = static_cast<int>((bucket - kLinear) / kLinear) + kSubBits;
+  const std::uint64_t sub = (bucket - kLinear) % kLinear;
+  return ((kLinear + sub + 1) << (octave - kSubBits)) - 1;
+}
+
+}  // namespace
+
+void SparseLatency::Add(std::chrono::microseconds latency) {
+  const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
+  const std::uint16_t bucket = BucketOf(us);
+  auto it = std::lower_bound(buckets_.begin(), buckets_.end(), bucket,
+                             [](const auto& entry, std::uint16_t b) { return entry.first < b; });
+  if (it == buckets_.end() || it->first != bucket) it = buckets_.insert(it, {bucket, 0});
+  ++it->second;
+  ++count_;
+  max_us_ = std::max(max_us_, us);
+}
+
+double SparseLatency::PercentileMs(double fraction) const {
+  if (count_ == 0) return 0;
+  const auto rank = static_cast<std::uint64_t>(
+      std::max(1.0, std::ceil(std::clamp(fraction, 0.0, 1.0) * static_cast<double>(count_))));
+  std::uint64_t seen = 0;
+  for (const auto& [bucket, n] : buckets_) {
+    seen += n;
+    if (seen >= rank) return static_cast<double>(std::min(UpperBoundOf(bucket), max_us_)) / 1000.0;
+  }
+  return static_cast<double>(max_us_) / 1000.0;
+}
+
+void HostStatsBook::Attempt(const std::string& host, const Result& result,
+                            std::chrono::microseconds latency) {
+  if (host.empty()) return;
+  Entry& e = hosts_[host];
+  ++e.row.requests;
+  if (result.http_status == 429) ++e.row.http_429;
+  if (result.http_status == 503) ++e.row.http_503;
+  e.row.bytes += result.bytes;
+  e.latency.Add(latency);
+}
+
+void HostStatsBook::Verdict(const std::string& host, const Result& result) {
+  if (host.empty() || result.error_kind == ErrorKind::kAborted) return;
+  Entry& e = hosts_[host];
+  if (result.ok) {
+    ++e.row.ok;
+  } else if (!result.warning) {
+    ++e.row.failed;
+  }
+}
+
+void HostStatsBook::Paused(const std::string& host, std::chrono::steady_clock::duration more) {
+  if (!host.empty()) hosts_[host].paused += more;
+}
+
+std::vector<HostStatsRow> HostStatsBook::Rows() const {
+  std::vector<HostStatsRow> rows;
+  rows.reserve(hosts_.size());
+  for (const auto& [host, e] : hosts_) {
+    HostStatsRow row = e.row;
+    row.host = host;
+    row.paused_s = std::chrono::duration<double>(e.paused).count();
+    row.p50_ms = e.latency.PercentileMs(0.50);
+    row.p95_ms = e.latency.PercentileMs(0.95);
+    rows.push_back(std::move(row));
+  }
+  auto trouble = [](const HostStatsRow& r) { return r.failed + r.http_429 + r.http_503; };
+  std::sort(rows.begin(), rows.end(), [&](const HostStatsRow& a, const HostStatsRow& b) {
+    return std::make_tuple(trouble(b), b.p95_ms, a.host) <
+           std::make_tuple(trouble(a), a.p95_ms, b.host);
+  });
+  return rows;
+}
+
+}  // namespace fetchpool

@@ -1,0 +1,48 @@
+#include "fetchpool/http/curl_handles.hpp"
+
+namespace fetchpool {
+
+CurlGlobal::CurlGlobal() {
+  if (const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
+    status_ =
+        Status::Error(std::string("libcurl could not be initialised: ") + curl_easy_strerror(code));
+  }
+}
+
+CurlGlobal::~CurlGlobal() {
+  if (status_.ok()) curl_global_cleanup();
+}
+
+bool Slist::Append(const std::string& line) {
+  curl_slist* grown = curl_slist_append(list_.get(), line.c_str());
+  if (grown == nullptr) return false;
+  static_cast<void>(list_.release());  // curl_slist_append returned the same head, now extended
+  list_.reset(grown);
+  return true;
+}
+
+namespace {
+
+using Locks = std::array<std::mutex, CURL_LOCK_DATA_LAST>;
+
+// libcurl C callbacks: noexcept by construction, std::mutex::lock only throws on misuse.
+void LockShare(CURL*, curl_lock_data data, curl_lock_access, void* user) noexcept {
+  (*static_cast<Locks*>(user))[data].lock();
+}
+
+void UnlockShare(CURL*, curl_lock_data data, void* user) noexcept {
+  (*static_cast<Locks*>(user))[data].unlock();
+}
+
+}  // namespace
+
+ShareHandle::ShareHandle() : locks_(std::make_unique<Locks>()), handle_(curl_share_init()) {
+  if (!handle_) return;
+  curl_share_setopt(handle_.get(), CURLSHOPT_LOCKFUNC, LockShare);
+  curl_share_setopt(handle_.get(), CURLSHOPT_UNLOCKFUNC, UnlockShare);
+  curl_share_setopt(handle_.get(), CURLSHOPT_USERDATA, locks_.get());
+  curl_share_setopt(handle_.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(handle_.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+}
+
+}  // namespace fetchpool

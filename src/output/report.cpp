@@ -1,0 +1,127 @@
+#include "fetchpool/output/report.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <ctime>
+#include <iterator>
+
+#include "fetchpool/util/url.hpp"
+#include "fetchpool/util/utf8.hpp"
+
+namespace fetchpool {
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = Utf8SequenceLength(text, i);
+    if (n == 0 || c < 0x20 || c == 0x7f) {
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+      ++i;
+    } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      // A C1 control (U+0080..U+009F): U+009B is CSI to terminals that read 8-bit controls.
+      fmt::format_to(std::back_inserter(out), "\\xc2\\x{:02x}",
+                     static_cast<unsigned char>(text[i + 1]));
+      i += 2;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+}
+
+namespace {
+
+// libcurl's effective URL is normalised ("http://h" becomes "http://h/"): only a different
+// normal form means a redirect led somewhere.
+bool LedElsewhere(const Result& result) {
+  if (result.effective_url.empty() || result.effective_url == result.url) return false;
+  return NormalizedUrl(result.url) != NormalizedUrl(result.effective_url);
+}
+
+void AppendDetails(std::string& out, const Result& result) {
+  if (LedElsewhere(result)) {
+    out += " -> ";
+    AppendEscaped(out, result.effective_url);
+  }
+  if (!result.ip.empty()) {
+    out += " [";
+    AppendEscaped(out, result.ip);
+    out += ']';
+  }
+}
+
+// --state: ", new" / ", failing since 2026-11-30, 3 runs" on failures, ", recovered" on oks.
+void AppendChange(std::string& out, const Result& result) {
+  switch (result.change) {
+    case Change::kNewFailure:
+      out += ", new";
+      break;
+    case Change::kStillFailing: {
+      const std::time_t since = static_cast<std::time_t>(result.failing_since_ms / 1000);
+      std::tm utc{};
+      gmtime_r(&since, &utc);
+      fmt::format_to(std::back_inserter(out), ", failing since {:04}-{:02}-{:02}, {} runs",
+                     utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, result.fail_runs);
+      break;
+    }
+    case Change::kRecovered:
+      out += ", recovered";
+      break;
+    case Change::kNone:
+      break;
+  }
+}
+
+}  // namespace
+
+void AppendTextLine(std::string& out, const Result& result, const TextStyle& style) {
+  const char* tag = result.ok ? "[OK]" : result.warning ? "[WARN]" : "[FAIL]";
+  const char* pad = result.ok ? "   " : " ";
+  if (style.color) {
+    out += result.ok ? "\x1b[32m" : result.warning ? "\x1b[33m" : "\x1b[31m";
+    out += tag;
+    out += "\x1b[0m";
+  } else {
+    out += tag;
+  }
+  out += pad;
+  AppendEscaped(out, result.url);
+  const auto ms = result.elapsed.count() / 1000;
+  if (result.skipped) {
+    fmt::format_to(std::back_inserter(out), " (skipped: exists, {}ms", ms);
+  } else if (result.ok) {
+    fmt::format_to(std::back_inserter(out), " ({}, {}ms", FormatSize(result.bytes), ms);
+  } else {
+    out += " (";
+    AppendEscaped(out, result.error);
+    fmt::format_to(std::back_inserter(out), ", {}ms", ms);
+  }
+  if (result.attempts > 1) {
+    fmt::format_to(std::back_inserter(out), ", {} attempts", result.attempts);
+  }
+  AppendChange(out, result);
+  if (result.cached) out += ", cached";
+  out += ')';
+  if (style.verbose && !result.effective_url.empty()) AppendDetails(out, result);
+  if (!result.saved_path.empty()) {
+    out += " -> ";
+    AppendEscaped(out, result.saved_path);
+  }
+  out += '\n';
+}
+
+std::string FormatSummary(const Summary& s) {
+  std::string out = fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
+  if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
+  if (s.show_changes) {
+    fmt::format_to(std::back_inserter(out), ", {} new failure{}, {} recovered", s.new_failures,
+                   s.new_failures == 1 ? "" : "s", s.recovered);
+  }
+  fmt::format_to(std::back_inserter(out), ", {:.2f}s elapsed", s.elapsed_s);
+  if (s.retries > 0) fmt::format_to(std::back_inserter(out), ", {} retries", s.retries);
+  out += '\n';
+  return out;
+}
+
+}  // namespace fetchpool

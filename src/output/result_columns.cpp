@@ -1,0 +1,64 @@
+#include "fetchpool/output/result_columns.hpp"
+
+#include <array>
+#include <cmath>
+
+#include "fetchpool/core/error_kinds.hpp"
+
+namespace fetchpool {
+namespace {
+
+ColumnValue TextOrNull(const std::string& s) {
+  return s.empty() ? ColumnValue(nullptr) : ColumnValue(std::string_view(s));
+}
+
+ColumnValue Ms3(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+
+constexpr std::array kColumns = {
+    ResultColumn{"index", [](const Result& r) -> ColumnValue { return r.line; }},
+    ResultColumn{"url", [](const Result& r) -> ColumnValue { return std::string_view(r.url); }},
+    ResultColumn{"ok", [](const Result& r) -> ColumnValue { return r.ok; }},
+    ResultColumn{"status",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.http_status <= 0) return nullptr;
+                   return static_cast<std::int64_t>(r.http_status);
+                 }},
+    ResultColumn{"bytes", [](const Result& r) -> ColumnValue { return r.bytes; }},
+    ResultColumn{"ms",
+                 [](const Result& r) -> ColumnValue {
+                   return static_cast<std::int64_t>(r.elapsed.count() / 1000);
+                 }},
+    ResultColumn{"attempts",
+                 [](const Result& r) -> ColumnValue { return std::int64_t{r.attempts}; }},
+    ResultColumn{"error", [](const Result& r) { return TextOrNull(r.error); }},
+    ResultColumn{"error_kind",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.ok) return nullptr;
+                   return std::string_view(ErrorKindName(r.error_kind));
+                 }},
+    ResultColumn{"effective_url", [](const Result& r) { return TextOrNull(r.effective_url); }},
+    ResultColumn{"ip", [](const Result& r) { return TextOrNull(r.ip); }},
+    ResultColumn{"dns_ms", [](const Result& r) { return Ms3(r.timings.dns_ms); }},
+    ResultColumn{"connect_ms", [](const Result& r) { return Ms3(r.timings.connect_ms); }},
+    ResultColumn{"tls_ms", [](const Result& r) { return Ms3(r.timings.tls_ms); }},
+    ResultColumn{"first_byte_ms", [](const Result& r) { return Ms3(r.timings.first_byte_ms); }},
+    ResultColumn{"total_ms", [](const Result& r) { return Ms3(r.timings.total_ms); }},
+    ResultColumn{"saved_to", [](const Result& r) { return TextOrNull(r.saved_path); }},
+    ResultColumn{"skipped", [](const Result& r) -> ColumnValue { return r.skipped; }},
+    ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.warning; }},
+    // Last, so CSV readers that go by position keep working; "-" for stdin.
+    ResultColumn{"file", [](const Result& r) -> ColumnValue { return r.input; }},
+    ResultColumn{"cached", [](const Result& r) -> ColumnValue { return r.cached; }},
+    ResultColumn{"change",
+                 [](const Result& r) -> ColumnValue {
+                   const char* name = ChangeName(r.change);
+                   if (name == nullptr) return nullptr;
+                   return std::string_view(name);
+                 }},
+};
+
+}  // namespace
+
+std::span<const ResultColumn> ResultColumns() { return kColumns; }
+
+}  // namespace fetchpool

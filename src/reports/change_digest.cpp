@@ -1,0 +1,26 @@
+#include "fetchpool/reports/change_digest.hpp"
+
+namespace fetchpool {
+
+void ChangeDigest::Add(const Result& r) {
+  auto keep = [&](std::vector<Entry>& into, std::uint64_t& count) {
+    if (++count > max_rows_) return;
+    into.push_back(
+        {std::string(r.input), r.line, r.url, r.ok ? std::string() : r.error, r.attempts});
+  };
+  switch (r.change) {
+    case Change::kNewFailure:
+      keep(new_failures_, new_failure_count_);
+      break;
+    case Change::kRecovered:
+      keep(recovered_, recovered_count_);
+      break;
+    case Change::kStillFailing:
+      ++still_failing_count_;
+      break;
+    case Change::kNone:
+      break;
+  }
+}
+
+}  // namespace fetchpool

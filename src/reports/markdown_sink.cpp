@@ -1,0 +1,212 @@
+#include "fetchpool/reports/markdown_sink.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+#include "fetchpool/output/report.hpp"
+#include "fetchpool/util/text.hpp"
+#include "fetchpool/util/utf8.hpp"
+
+namespace fetchpool {
+namespace {
+
+constexpr std::string_view kRowsHeader =
+    "| Input | URL | Reason | Attempts |\n"
+    "|---|---|---|---:|\n";
+
+// "urls.txt:12", "(stdin):3".
+std::string Where(std::string_view input, std::uint64_t line) {
+  const std::string name = input == kStdinName ? "(stdin)" : std::string(input);
+  return MarkdownCell(fmt::format("{}:{}", name, line));
+}
+
+std::string Row(const Result& r) {
+  return fmt::format("| {} | {} | {} | {} |\n", Where(r.input, r.line), MarkdownCell(r.url),
+                     MarkdownCell(r.error), r.attempts);
+}
+
+std::string Plural(std::uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// "…and 12 more failures are not shown (...)." after a full table.
+std::string MoreLine(std::uint64_t count, std::string_view one, std::string_view many) {
+  if (count <= MarkdownSink::kMaxRows) return {};
+  const std::uint64_t more = count - MarkdownSink::kMaxRows;
+  return fmt::format("\n\u2026and {} more {} not shown (only the first {} are listed).\n", more,
+                     more == 1 ? std::string(one) + " is" : std::string(many) + " are",
+                     MarkdownSink::kMaxRows);
+}
+
+void AppendSlowest(std::string& out, const SlowestUrls& slowest) {
+  const std::vector<SlowestUrls::Entry> entries = slowest.Sorted();
+  if (entries.empty()) return;
+  fmt::format_to(std::back_inserter(out),
+                 "\n### Slowest URLs\n\n| Input | URL | Time | Result |\n|---|---|---:|---|\n");
+  for (const SlowestUrls::Entry& e : entries) {
+    const std::string result = e.ok        ? std::string("ok")
+                               : e.warning ? "warning: " + MarkdownCell(e.reason)
+                                           : "failed: " + MarkdownCell(e.reason);
+    fmt::format_to(std::back_inserter(out), "| {} | {} | {}ms | {} |\n", Where(e.input, e.line),
+                   MarkdownCell(e.url), e.elapsed.count() / 1000, result);
+  }
+}
+
+// --state: "### What changed since the last run", the new failures, then the recovered URLs.
+void AppendChanges(std::string& out, const ChangeDigest& changes) {
+  out += "\n### What changed since the last run\n\n";
+  const std::uint64_t fresh = changes.new_failure_count(), back = changes.recovered_count();
+  const std::uint64_t still = changes.still_failing_count();
+  if (fresh == 0 && back == 0) {
+    fmt::format_to(std::back_inserter(out), "Nothing changed: no new failures, none recovered{}.\n",
+                   still == 0 ? std::string() : fmt::format(" ({} still failing)", still));
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{}, {} recovered, {} still failing.\n",
+                 Plural(fresh, "new failure", "new failures"), back, still);
+  if (fresh > 0) {
+    out += "\n#### New failures\n\n";
+    out += kRowsHeader;
+    for (const ChangeDigest::Entry& e : changes.new_failures()) {
+      fmt::format_to(std::back_inserter(out), "| {} | {} | {} | {} |\n", Where(e.input, e.line),
+                     MarkdownCell(e.url), MarkdownCell(e.reason), e.attempts);
+    }
+    out += MoreLine(fresh, "new failure", "new failures");
+  }
+  if (back > 0) {
+    out += "\n#### Recovered\n\n| Input | URL |\n|---|---|\n";
+    for (const ChangeDigest::Entry& e : changes.recovered()) {
+      fmt::format_to(std::back_inserter(out), "| {} | {} |\n", Where(e.input, e.line),
+                     MarkdownCell(e.url));
+    }
+    out += MoreLine(back, "recovered URL", "recovered URLs");
+  }
+}
+
+}  // namespace
+
+std::string MarkdownCell(std::string_view text, std::size_t max_bytes) {
+  std::string visible;
+  AppendEscaped(visible, text);
+  bool cut = false;
+  if (visible.size() > max_bytes) {
+    std::size_t end = 0;
+    while (end < visible.size()) {
+      const std::size_t n = Utf8SequenceLength(visible, end);  // >= 1: already escaped
+      if (end + n > max_bytes) break;
+      end += n;
+    }
+    visible.resize(end);
+    cut = true;
+  }
+  std::string out;
+  out.reserve(visible.size() + 16);
+  for (std::size_t i = 0; i < visible.size(); ++i) {
+    const char c = visible[i];
+    // GitHub's autolinker reads the raw text: a "www." with its first w as a reference is not
+    // a link (and neither is "http://" once its ':' is one).
+    if ((c == 'w' || c == 'W') && EqualsIgnoreCase(visible.substr(i, 4), "www.")) {
+      fmt::format_to(std::back_inserter(out), "&#{};", static_cast<int>(c));
+      continue;
+    }
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '|':
+      case '`':
+      case '\\':
+      case '*':
+      case '_':
+      case '~':
+      case '[':
+      case ']':
+      case '$':  // GitHub math
+      case '@':  // mentions
+      case '#':  // issue references
+      case ':':  // emoji codes, and URL autolinks
+        fmt::format_to(std::back_inserter(out), "&#{};", static_cast<int>(c));
+        break;
+      default:
+        out += c;
+    }
+  }
+  if (cut) out += "\u2026";
+  return out;
+}
+
+Status MarkdownSink::Create(const std::string& path, std::unique_ptr<ResultSink>* out) {
+  std::unique_ptr<StitchedFile> file;
+  if (Status s = StitchedFile::Create(path, "Markdown report", &file); !s.ok()) return s;
+  out->reset(new MarkdownSink(std::move(file)));
+  return Status::Ok();
+}
+
+void MarkdownSink::Add(const Result& r) {
+  if (r.error_kind == ErrorKind::kAborted) return;
+  slowest_.Add(r);
+  changes_.Add(r);
+  if (r.ok) return;
+  if (r.warning) {
+    if (++warnings_ <= kMaxRows) warning_rows_ += Row(r);
+  } else if (++failures_ <= kMaxRows) {
+    file_->Append(Row(r));
+  }
+}
+
+std::string MarkdownSink::Head(const RunTotals& totals) const {
+  const Summary& s = totals.summary;
+  std::string out =
+      fmt::format("## fetchpool: {} failed, {} warned, {} ok\n\n", s.failed, s.warned, s.ok);
+  if (totals.interrupted) {
+    out += fmt::format(
+        "> **Interrupted:** the run was stopped before it finished; this report holds only the "
+        "URLs that finished{}.\n\n",
+        s.aborted == 0
+            ? std::string()
+            : fmt::format(" ({} in progress {} aborted and {} not counted)",
+                          Plural(s.aborted, "transfer", "transfers"),
+                          s.aborted == 1 ? "was" : "were", s.aborted == 1 ? "is" : "are"));
+  }
+  fmt::format_to(std::back_inserter(out),
+                 "| URLs | ok | failed | warned | retries | time |\n"
+                 "|---:|---:|---:|---:|---:|---:|\n"
+                 "| {} | {} | {} | {} | {} | {:.2f}s |\n\n"
+                 "### Failures\n\n",
+                 s.total, s.ok, s.failed, s.warned, s.retries, s.elapsed_s);
+  out += failures_ == 0 ? "No failures.\n" : std::string(kRowsHeader);
+  return out;
+}
+
+std::string MarkdownSink::Tail(const RunTotals& totals) const {
+  std::string out = MoreLine(failures_, "failure", "failures");
+  if (warnings_ > 0) {
+    out += "\n### Warnings\n\n";
+    out += kRowsHeader;
+    out += warning_rows_;
+    out += MoreLine(warnings_, "warning", "warnings");
+  }
+  if (totals.summary.show_changes) AppendChanges(out, changes_);
+  const LatencyStats& l = totals.latency;
+  if (l.count() > 0) {
+    fmt::format_to(std::back_inserter(out),
+                   "\n### Latency\n\n| p50 | p90 | p99 | max |\n|---:|---:|---:|---:|\n"
+                   "| {:.0f}ms | {:.0f}ms | {:.0f}ms | {:.0f}ms |\n",
+                   l.PercentileMs(0.50), l.PercentileMs(0.90), l.PercentileMs(0.99), l.MaxMs());
+  }
+  AppendSlowest(out, slowest_);
+  return out;
+}
+
+Status MarkdownSink::Finish(const RunTotals& totals) {
+  return file_->Commit(Head(totals), Tail(totals));
+}
+
+}  // namespace fetchpool

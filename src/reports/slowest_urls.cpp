@@ -1,0 +1,46 @@
+#include "fetchpool/reports/slowest_urls.hpp"
+
+#include <algorithm>
+
+namespace fetchpool {
+namespace {
+
+// "Slower" order: longer first, then earlier in the input.
+bool Slower(const SlowestUrls::Entry& a, const SlowestUrls::Entry& b) {
+  if (a.elapsed != b.elapsed) return a.elapsed > b.elapsed;
+  return a.seq < b.seq;
+}
+
+std::string Capped(std::string_view text) {
+  return std::string(text.substr(0, SlowestUrls::kKeptBytes));
+}
+
+}  // namespace
+
+void SlowestUrls::Add(const Result& r) {
+  if (capacity_ == 0) return;
+  Entry probe{.elapsed = r.elapsed, .seq = r.seq};
+  // With Slower as "less", the heap's top is the entry every other one is slower than.
+  if (heap_.size() == capacity_ && !Slower(probe, heap_.front())) return;
+  probe.input = r.input;
+  probe.line = r.line;
+  probe.url = Capped(r.url);
+  probe.reason = r.ok ? std::string() : Capped(r.error);
+  probe.ok = r.ok;
+  probe.warning = r.warning;
+  if (heap_.size() == capacity_) {
+    std::pop_heap(heap_.begin(), heap_.end(), Slower);
+    heap_.back() = std::move(probe);
+  } else {
+    heap_.push_back(std::move(probe));
+  }
+  std::push_heap(heap_.begin(), heap_.end(), Slower);
+}
+
+std::vector<SlowestUrls::Entry> SlowestUrls::Sorted() const {
+  std::vector<Entry> sorted = heap_;
+  std::sort(sorted.begin(), sorted.end(), Slower);
+  return sorted;
+}
+
+}  // namespace fetchpool

@@ -1,0 +1,143 @@
+#include "fetchpool/output/report.hpp"
+
+#include <gtest/gtest.h>
+
+namespace fetchpool {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(FormatSizeTest, UsesOneDecimalKilobytesBelowOneMebibyte) {
+  EXPECT_EQ(FormatSize(0), "0.0KB");
+  EXPECT_EQ(FormatSize(922), "0.9KB");
+  EXPECT_EQ(FormatSize(1229), "1.2KB");
+  EXPECT_EQ(FormatSize(1024), "1.0KB");
+  EXPECT_EQ(FormatSize(1000 * 1024), "1000.0KB");
+}
+
+TEST(FormatSizeTest, MovesToMegabytesAndGigabytes) {
+  EXPECT_EQ(FormatSize(1024 * 1024), "1.0MB");
+  EXPECT_EQ(FormatSize(1024 * 1024 - 1), "1.0MB") << "never prints 1024.0KB";
+  EXPECT_EQ(FormatSize(5 * 1024 * 1024 + 512 * 1024), "5.5MB");
+  EXPECT_EQ(FormatSize(3ull * 1024 * 1024 * 1024), "3.0GB");
+  EXPECT_EQ(FormatSize(5000ull * 1024 * 1024 * 1024), "5000.0GB");
+}
+
+Result Ok(std::string url, std::uint64_t bytes, std::chrono::microseconds elapsed) {
+  Result r;
+  r.url = std::move(url);
+  r.ok = true;
+  r.http_status = 200;
+  r.bytes = bytes;
+  r.elapsed = elapsed;
+  return r;
+}
+
+TEST(TextLineTest, OkLineMatchesTheContract) {
+  std::string out;
+  AppendTextLine(out, Ok("https://example.com", 1229, 201'900us), {});
+  EXPECT_EQ(out, "[OK]   https://example.com (1.2KB, 201ms)\n");
+}
+
+TEST(TextLineTest, FailLineGivesTheReasonInsteadOfTheSize) {
+  Result r;
+  r.url = "http://h/x";
+  r.error = "HTTP 404";
+  r.error_kind = ErrorKind::kHttpStatus;
+  r.elapsed = 12'000us;
+  std::string out;
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[FAIL] http://h/x (HTTP 404, 12ms)\n");
+}
+
+TEST(TextLineTest, SaysHowManyAttemptsWhenMoreThanOne) {
+  Result ok = Ok("http://h/", 1229, 201'000us);
+  ok.attempts = 3;
+  std::string out;
+  AppendTextLine(out, ok, {});
+  EXPECT_EQ(out, "[OK]   http://h/ (1.2KB, 201ms, 3 attempts)\n");
+  Result fail;
+  fail.url = "http://h/";
+  fail.error = "HTTP 503";
+  fail.elapsed = 12'000us;
+  fail.attempts = 2;
+  out.clear();
+  AppendTextLine(out, fail, {});
+  EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms, 2 attempts)\n");
+  fail.attempts = 1;
+  out.clear();
+  AppendTextLine(out, fail, {});
+  EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms)\n") << "one attempt goes unsaid";
+}
+
+TEST(TextLineTest, ColourWrapsOnlyTheTagAndKeepsTheColumns) {
+  std::string ok;
+  AppendTextLine(ok, Ok("u", 1, 0us), {.color = true});
+  EXPECT_EQ(ok, "\x1b[32m[OK]\x1b[0m   u (0.0KB, 0ms)\n");
+  Result fail;
+  fail.url = "u";
+  fail.error = "x";
+  std::string out;
+  AppendTextLine(out, fail, {.color = true});
+  EXPECT_EQ(out, "\x1b[31m[FAIL]\x1b[0m u (x, 0ms)\n");
+}
+
+TEST(TextLineTest, ControlBytesInUrlsCannotReachTheTerminal) {
+  Result r;
+  r.url = std::string("http://a/\x1b[2J\0z", 15);
+  r.error = "invalid URL: control character in URL";
+  std::string out;
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[FAIL] http://a/\\x1b[2J\\x00z (invalid URL: control character in URL, 0ms)\n");
+}
+
+TEST(TextLineTest, C1ControlsAreShownAsBytes) {
+  // U+009B is CSI to terminals that read 8-bit controls; found by tests/fuzz/text_line_fuzzer.
+  std::string out;
+  AppendEscaped(out,
+                "a\xc2\x9b"
+                "2Jb\xc2\x85\xc2\xa0");
+  EXPECT_EQ(out, "a\\xc2\\x9b2Jb\\xc2\\x85\xc2\xa0") << "U+00A0 is text";
+}
+
+TEST(TextLineTest, MalformedUtf8IsShownAsBytesButValidUtf8Passes) {
+  Result r;
+  r.url = "http://a/caf\xc3\xa9/\xff\xfe";
+  r.error = "x";
+  std::string out;
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[FAIL] http://a/caf\xc3\xa9/\\xff\\xfe (x, 0ms)\n");
+}
+
+TEST(SummaryTest, MatchesTheContract) {
+  Summary s;
+  s.total = 2;
+  s.ok = 2;
+  s.elapsed_s = 0.414;
+  EXPECT_EQ(FormatSummary(s), "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n");
+  s.total = 10;
+  s.ok = 7;
+  s.failed = 3;
+  s.elapsed_s = 12.0;
+  EXPECT_EQ(FormatSummary(s), "Summary: 10 total, 7 ok, 3 failed, 12.00s elapsed\n");
+  s.warned = 1;
+  s.retries = 4;
+  EXPECT_EQ(FormatSummary(s),
+            "Summary: 10 total, 7 ok, 3 failed, 1 warned, 12.00s elapsed, 4 retries\n");
+}
+
+TEST(TextLineTest, AWarningIsTaggedAsOne) {
+  Result r;
+  r.url = "http://a/";
+  r.warning = true;
+  r.error = "HTTP 429";
+  std::string out;
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[WARN] http://a/ (HTTP 429, 0ms)\n");
+  out.clear();
+  AppendTextLine(out, r, {.color = true});
+  EXPECT_TRUE(out.starts_with("\x1b[33m[WARN]\x1b[0m ")) << out;
+}
+
+}  // namespace
+}  // namespace fetchpool
