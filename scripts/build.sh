@@ -18,7 +18,14 @@ flags=()
 [ -n "$sanitize" ] && flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG")
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$type" -DFETCHPOOL_SANITIZE="$sanitize" \
+# ccache, when installed: rebuilds and other checkouts of the tree (git worktrees) reuse objects;
+# CCACHE_BASEDIR makes their paths relative so the checkouts share one cache.
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+fi
+cmake -S . -B "$dir" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE="$type" -DFETCHPOOL_SANITIZE="$sanitize" \
   -DFETCHPOOL_WERROR="$werror" "${flags[@]}" >/dev/null
 cmake --build "$dir" -j "$(nproc)"
 echo "$dir"
