@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ usage: bench/run.py [options]          (bench/run.sh is the same)
                       then fetchpool on PATH)
   --scenarios LIST    comma list of scenarios to run (default 1,2,3,4,5,6,7,state,hosts,
                       https-hosts,https-one-host,http-hosts,latency-hosts)
+  --fp-flags FLAGS    also time fetchpool with these extra flags, as its own row, in the
+                      internet-shaped scenarios (repeatable; e.g. --fp-flags=--http1.1)
   --runs N            timed runs per tool (default 5, smoke 1); +1 warm-up
   --no-install        never call apt-get
   --keep              keep the temp dir (data, logs) for inspection
@@ -28,6 +31,7 @@ usage: bench/run.py [options]          (bench/run.sh is the same)
 environment: FETCHPOOL, GO_PEER (prebuilt Go worker pool binary),
              BENCH_RUNS, BENCH_TIMEOUT (seconds per tool call),
              BENCH_DELAY_BACKEND=python (force the Python delay server),
+             BENCH_FP_FLAGS (like --fp-flags; several variants separated by ';'),
              BENCH_INET_ORDER=interleaved|grouped|shuffled (host order of the URL lists)
 """
 
@@ -70,6 +74,7 @@ class Config:
     lat_delay: float = 0.05
     inet_workers: int = 16
     inet_order: str = INET_ORDERS[0]
+    fp_variants: list[list[str]] = field(default_factory=list)   # extra fetchpool flag sets
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -101,6 +106,7 @@ def parse(argv: list[str], bench_dir: Path) -> Config:
     p.add_argument("--no-install", dest="install", action="store_false")
     p.add_argument("--keep", action="store_true", default=env.get("BENCH_KEEP", "0") not in ("", "0"))
     p.add_argument("--out", default=env.get("BENCH_OUT") or str(bench_dir / "results" / "latest.md"))
+    p.add_argument("--fp-flags", action="append", default=[])
     p.add_argument("-h", "--help", action="store_true")
     a = p.parse_args(argv)
     if a.help:
@@ -113,6 +119,12 @@ def parse(argv: list[str], bench_dir: Path) -> Config:
     cfg = Config(bench_dir=bench_dir, root=bench_dir.parent, smoke=a.smoke, fetchpool=a.fetchpool,
                  scenarios={s.strip() for s in a.scenarios.split(",") if s.strip()},
                  runs=int(runs_s), install=a.install, keep=a.keep, out_md=Path(a.out), env=env)
+    variants = [v for v in env.get("BENCH_FP_FLAGS", "").split(";") + a.fp_flags if v.strip()]
+    try:
+        cfg.fp_variants = [shlex.split(v) for v in variants]
+    except ValueError as e:
+        print(f"run.py: --fp-flags/BENCH_FP_FLAGS: {e}", file=sys.stderr)
+        sys.exit(2)
     cfg.inet_order = env.get("BENCH_INET_ORDER") or INET_ORDERS[0]
     if cfg.inet_order not in INET_ORDERS:
         print(f"run.py: BENCH_INET_ORDER must be one of {', '.join(INET_ORDERS)}", file=sys.stderr)

@@ -52,9 +52,13 @@ def specs(cfg: Config) -> dict[str, Spec]:
     )}
 
 
+def variant(flags: list[str]) -> str:
+    return "fetchpool " + " ".join(flags)
+
+
 def tools(ctx: Ctx) -> list[str]:
-    """fetchpool, then the peers present."""
-    t = ["fetchpool"]
+    """fetchpool, one row per --fp-flags/BENCH_FP_FLAGS variant, then the peers present."""
+    t = ["fetchpool", *(variant(v) for v in ctx.cfg.fp_variants)]
     if ctx.env.go:
         t.append("go-pool")
     if "wget2" in ctx.env.have:
@@ -65,7 +69,7 @@ def tools(ctx: Ctx) -> list[str]:
 def label(ctx: Ctx, tool: str) -> str:
     w = ctx.cfg.inet_workers
     if tool.startswith("fetchpool"):
-        return f"**fetchpool** `{' '.join(ctx.env.fp_workers(w))}`"
+        return f"**fetchpool** `{' '.join(ctx.env.fp_workers(w))}{tool[len('fetchpool'):]}`"
     return {"go-pool": f"Go worker pool -workers={w}", "wget2": f"wget2 --max-threads={w}",
             "curl-Z": f"curl -Z --parallel-max {w}"}[tool]
 
@@ -74,7 +78,8 @@ def command(ctx: Ctx, tool: str, urls: Path, curl_cfg: Path) -> list[str]:
     """Nobody gets a CA option: every tool verifies against the system trust store."""
     w = ctx.cfg.inet_workers
     if tool.startswith("fetchpool"):
-        return [ctx.env.fp, *ctx.env.fp_workers(w)]
+        flags = next((v for v in ctx.cfg.fp_variants if variant(v) == tool), [])
+        return [ctx.env.fp, *ctx.env.fp_workers(w), *flags]
     if tool == "go-pool":
         return [ctx.env.go, f"-workers={w}"]
     if tool == "wget2":
