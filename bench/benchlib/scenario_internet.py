@@ -32,7 +32,7 @@ class Spec:
     title: str
     scheme: str
     n: int            # URLs
-    hosts: int        # distinct host names, URL i on host i mod hosts
+    hosts: int        # distinct host names (which URL goes where: cfg.inet_order)
     delay: float = 0.0
 
 
