@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """fetchpool benchmark harness. See bench/README.md.
 
-    bench/run.py [--smoke] [--fetchpool PATH] [--scenarios 1,2,3,4,5,6,7] [--runs N]
-                 [--no-install] [--keep] [--out FILE]
+    bench/run.py [--smoke] [--fetchpool PATH] [--scenarios 1,2,...,https-hosts,...] [--runs N]
+                 [--no-install] [--keep] [--out FILE] [--fp-flags FLAGS]
 
 Everything runs against 127.0.0.1 only: the harness starts its own nginx (own prefix, config
 and files in a temp dir, free port) and kills everything it started on every exit path. It
@@ -27,7 +27,8 @@ sys.dont_write_bytecode = True   # no __pycache__ left in the source tree
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from benchlib import config, environment, report, scenarios, scenarios_pool  # noqa: E402
+from benchlib import (config, environment, inet_env, report, scenario_internet,  # noqa: E402
+                      scenarios, scenarios_pool)
 from benchlib.harness import Fatal, Harness, Interrupted, log, tail  # noqa: E402
 
 
@@ -42,7 +43,7 @@ def run_all(cfg: config.Config, h: Harness) -> int:
     t_start = time.perf_counter()
     log(f"fetchpool: {env.fp} (workers flag: {' '.join(env.fp_workers(16))}; --output-dir: "
         f"{'yes' if env.fp_has_outdir else 'no'}); Go peer: {env.go or 'none'}")
-    table = {**scenarios.SCENARIOS, **scenarios_pool.SCENARIOS}
+    table = {**scenarios.SCENARIOS, **scenarios_pool.SCENARIOS, **scenario_internet.SCENARIOS}
     for name in config.ALL_SCENARIOS:
         if cfg.has(name):
             table[name](ctx)
@@ -61,6 +62,9 @@ def run_all(cfg: config.Config, h: Harness) -> int:
 
 def main(argv: list[str]) -> int:
     cfg = config.parse(argv, BENCH_DIR)
+    # Before any thread or mount exists: the whole run moves into a private mount namespace
+    # (internet-shaped scenarios only), so their tools need no wrapper in the timed portion.
+    inet_env.enter_namespace(cfg)
     work = Path(tempfile.mkdtemp(prefix="fetchpool-bench.", dir=os.environ.get("TMPDIR") or "/tmp"))
     work.chmod(0o755)   # nginx workers may run as another user
     h = Harness(work, cfg.out_md, cfg.keep)

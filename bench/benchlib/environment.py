@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
+from .config import INET_SCENARIOS, Config
 from .harness import Fatal, Harness, log, tail
 
 ECHO_MOD = "/usr/lib/nginx/modules/ngx_http_echo_module.so"
@@ -111,6 +111,8 @@ def install_tools(cfg: Config, h: Harness, inst: Installer, env: Env) -> None:
         for cmd, pkg in (("wrk", "wrk"), ("wget2", "wget2"), ("aria2c", "aria2")):
             if inst.ensure(cmd, pkg):
                 env.have.add(cmd)
+    if any(cfg.has(s) for s in INET_SCENARIOS) and inst.ensure("wget2", "wget2"):
+        env.have.add("wget2")
     if cfg.has("4") and not cfg.smoke and inst.ensure("hyperfine", "hyperfine"):
         env.have.add("hyperfine")
 
