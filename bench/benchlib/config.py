@@ -32,7 +32,8 @@ environment: FETCHPOOL, GO_PEER (prebuilt Go worker pool binary),
              BENCH_RUNS, BENCH_TIMEOUT (seconds per tool call),
              BENCH_DELAY_BACKEND=python (force the Python delay server),
              BENCH_FP_FLAGS (like --fp-flags; several variants separated by ';'),
-             BENCH_INET_ORDER=interleaved|grouped|shuffled (host order of the URL lists)
+             BENCH_INET_ORDER=interleaved|grouped|shuffled (host order of the URL lists),
+             BENCH_INET_SKIP=curl-Z,wget2 (peers to leave out of the internet-shaped scenarios)
 """
 
 

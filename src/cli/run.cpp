@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -18,6 +19,7 @@
 #include "fetchpool/state/state_lookup.hpp"
 #include "fetchpool/state/state_sink.hpp"
 #include "fetchpool/state/state_store.hpp"
+#include "fetchpool/util/fd_limit.hpp"
 
 namespace fetchpool {
 namespace {
@@ -134,13 +136,15 @@ int Run(const Options& options) {
   fetch.collect_details = options.output.format != OutputFormat::kText ||
                           options.output.verbosity == Verbosity::kVerbose;
   // Through a proxy the proxy resolves; otherwise each worker looks names up itself.
-  SystemResolver system_resolver;
+  SystemResolver system_resolver(std::min(options.pool.workers, 64));  // lookups at once
   CachingResolver resolver(system_resolver, std::chrono::seconds(60), 4096);
+  const std::size_t held = HeldConnectionsPerWorker(RaiseOpenFileLimit(), options.pool.workers);
   const CurlFetcher::Shared shared{
       .share = share.get(),
       .trust = trust.get(),
       .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
       .output_dir = prepared.output_dir.get(),
+      .max_connections = static_cast<long>(held),
   };
   PipelineIo io{
       .make_fetcher = [&fetch, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
@@ -153,6 +157,7 @@ int Run(const Options& options) {
       .reports = std::move(prepared.reports),
       .screen = prepared.state_lookup.get(),
       .start = start,
+      .held_connections = held,
   };
   PipelineOutcome outcome = RunPipeline(options, std::move(io), stop);
   const int signal = signals.received();

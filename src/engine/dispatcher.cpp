@@ -48,6 +48,7 @@ Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity
       affinity_window_(std::clamp<std::size_t>(4 * std::max(capacity.max_running, 1), 32, 256)),
       stop_(std::move(stop)),
       hosts_(RulesOf(options, capacity)),
+      book_(capacity.max_running, capacity.held_connections),
       stats_(options.host_stats ? std::make_unique<HostStatsBook>() : nullptr),
       notes_(notes),
       random_(std::random_device{}()),
@@ -95,7 +96,7 @@ void Dispatcher::CloseInput() {
   if (wake) work_.notify_all();  // the end may have come
 }
 
-std::optional<Task> Dispatcher::Next(const std::string& affinity) {
+std::optional<Task> Dispatcher::Next(int worker) {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (Stopping()) {
@@ -103,7 +104,7 @@ std::optional<Task> Dispatcher::Next(const std::string& affinity) {
       return std::nullopt;
     }
     Wakes wakes;
-    if (std::optional<Task> task = Hand(Clock::now(), affinity, wakes)) {
+    if (std::optional<Task> task = Hand(Clock::now(), worker, wakes)) {
       Notify(lock, wakes);
       return task;
     }
@@ -115,11 +116,11 @@ std::optional<Task> Dispatcher::Next(const std::string& affinity) {
   }
 }
 
-std::optional<Task> Dispatcher::Hand(Clock::time_point now, const std::string& affinity,
-                                     Wakes& wakes) {
-  std::optional<Task> task = TakeRunnable(now, affinity);
+std::optional<Task> Dispatcher::Hand(Clock::time_point now, int worker, Wakes& wakes) {
+  std::optional<Task> task = TakeRunnable(now, worker);
   if (!task) return task;
   task->started = now;
+  if (task->job.invalid.empty()) book_.Used(worker, task->job.host);
   // Pass the baton: whoever waited for the next retry's time may just have become busy.
   wakes.worker = idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty() ||
                                        hosts_.NextWake().has_value());
@@ -134,7 +135,7 @@ std::optional<Dispatcher::Clock::time_point> Dispatcher::NextDeadline() const {
   return retry ? retry : host;
 }
 
-std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, const std::string& affinity) {
+std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, int worker) {
   hosts_.Wake(now);  // hosts whose pause or rate slot has ended
   // Due retries first; one whose host may not start now waits at the front of its line.
   while (std::optional<Task> task = retries_.PopDue(now)) {
@@ -142,12 +143,12 @@ std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, const std::s
     std::string host = task->job.host;
     hosts_.Park(host, std::move(*task), now, /*front=*/true);
   }
-  if (!affinity.empty()) {
-    if (std::optional<Task> task = hosts_.TakeParkedFor(affinity, now)) return task;
-    if (std::optional<Task> task = TakeFreshFor(affinity, now)) return task;
+  if (const std::string& last = book_.Last(worker); !last.empty()) {
+    if (std::optional<Task> task = hosts_.TakeParkedFor(last, now)) return task;
   }
+  if (std::optional<Task> task = TakeFreshFor(worker, now)) return task;
   if (std::optional<Task> task = hosts_.TakeReady(now)) return task;
-  if (std::optional<Task> task = TakeFreshForIdleHost(now)) return task;
+  if (std::optional<Task> task = TakeFreshForNewConnection(now)) return task;
   // Every host in sight is busy: a second connection to one beats an idle worker.
   while (!fresh_.empty()) {
     Task task = TakeFreshAt(0);
@@ -158,23 +159,34 @@ std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, const std::s
   return std::nullopt;
 }
 
-std::optional<Task> Dispatcher::TakeFreshFor(const std::string& host, Clock::time_point now) {
+std::optional<Task> Dispatcher::TakeFreshFor(int worker, Clock::time_point now) {
+  if (worker < 0) return std::nullopt;
+  const std::string& last = book_.Last(worker);
   const std::size_t n = std::min(fresh_.size(), affinity_window_);
   for (std::size_t i = 0; i < n; ++i) {
-    if (fresh_[i].job.host != host) continue;
+    const std::string& host = fresh_[i].job.host;
+    // The same host as last time is the common case, and needs no look-up.
+    if (host.empty() || (host != last && book_.Holder(host) != worker)) continue;
+    if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
     // Full, paused or spaced out: the job keeps its place, and its host's line decides later.
-    if (!hosts_.TryAcquire(host, now)) return std::nullopt;
-    return TakeFreshAt(i);
   }
   return std::nullopt;
 }
 
-std::optional<Task> Dispatcher::TakeFreshForIdleHost(Clock::time_point now) {
+std::optional<Task> Dispatcher::TakeFreshForNewConnection(Clock::time_point now) {
   const std::size_t n = std::min(fresh_.size(), affinity_window_);
+  std::size_t idle_but_held = n;  // first job whose host is idle, but another worker holds it
   for (std::size_t i = 0; i < n; ++i) {
     const std::string& host = fresh_[i].job.host;
     if (!host.empty() && hosts_.active(host) > 0) continue;
+    if (!host.empty() && book_.Holder(host) >= 0) {
+      if (idle_but_held == n) idle_but_held = i;
+      continue;  // its holder may come back for it and reuse its connection
+    }
     if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
+  }
+  if (idle_but_held < n && hosts_.TryAcquire(fresh_[idle_but_held].job.host, now)) {
+    return TakeFreshAt(idle_but_held);
   }
   return std::nullopt;
 }
@@ -225,7 +237,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
 }
 
 std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
-                                              const std::string& affinity) {
+                                              int worker) {
   ApplyWarnSpec(options_.warn, result);
   std::unique_lock lock(mutex_);
   Wakes wakes;
@@ -233,7 +245,7 @@ std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::opt
   std::optional<Task> next;
   if (!Stopping() && !wakes.everyone) {
     Wakes handing;
-    next = Hand(Clock::now(), affinity, handing);
+    next = Hand(Clock::now(), worker, handing);
     if (next) {
       // This worker takes the freed slot itself: wake another only for work beyond it.
       wakes.worker = handing.worker;

@@ -93,7 +93,8 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   if (options.output.ordered) window.emplace(ReorderCapacity(workers));
   std::optional<HostNotes> notes;  // -v: pauses
   if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
-  const DispatchCapacity capacity = DispatchCapacity::ForWorkers(workers);
+  DispatchCapacity capacity = DispatchCapacity::ForWorkers(workers);
+  capacity.held_connections = io.held_connections;
   Dispatcher dispatcher(options.dispatch, capacity, stop.get_token(), notes ? &*notes : nullptr);
   // Room for many results: the printer takes all of them at once, and a reader answering from
   // --state fills the queue faster than the printer empties it, so each wake-up of the reader

@@ -71,21 +71,19 @@ void WorkerPool::Work(int index) {
     const std::unique_ptr<Fetcher> fetcher = make_fetcher_(stop_);
     // Pushes are not stop-aware: a finished result must reach the printer even during shutdown
     // (it drains until the queue closes, so this cannot block forever).
-    std::string last_host;  // whose connection this worker's handle probably still holds
-    std::optional<Task> task = dispatcher_.Next();
+    std::optional<Task> task = dispatcher_.Next(index);
     while (task) {
-      last_host = task->job.host;
       std::optional<Result> result = Attempt(*fetcher, task->job, index);
       std::optional<Result> done;
       std::optional<Task> next;
       if (result) {
-        next = dispatcher_.FinishAndTake(std::move(*task), std::move(*result), done, last_host);
+        next = dispatcher_.FinishAndTake(std::move(*task), std::move(*result), done, index);
       } else {
         done = dispatcher_.Abandon(std::move(*task));
       }
       if (done) results_.push(std::move(*done));
       // Only when no job could start at once does the worker wait in Next.
-      task = next ? std::move(next) : dispatcher_.Next(last_host);
+      task = next ? std::move(next) : dispatcher_.Next(index);
     }
     while (std::optional<Result> last = dispatcher_.TakeAbandoned()) {
       results_.push(std::move(*last));

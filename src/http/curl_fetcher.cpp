@@ -54,7 +54,10 @@ CurlFetcher::CurlFetcher(const FetchOptions& options, const Shared& shared, std:
           std::chrono::duration<double>(options.stall_timeout_s))),
       on_stop_(stop_, [this] { ShutdownSockets(); }) {
   if (shared.output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*shared.output_dir);
-  if (easy_) Configure(shared.share, shared.trust);
+  if (easy_) {
+    Configure(shared.share, shared.trust);
+    curl_easy_setopt(easy_.get(), CURLOPT_MAXCONNECTS, shared.max_connections);
+  }
   trust_ = options.insecure ? nullptr : shared.trust;
   resolver_ = shared.resolver;
 }

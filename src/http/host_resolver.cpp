@@ -5,47 +5,37 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
-#include <ctime>
+#include <deque>
+#include <system_error>
+#include <thread>
 #include <vector>
 
+#include "fetchpool/util/stop_wait.hpp"
+
 namespace fetchpool {
+
+// One name handed to the pool; the worker that asked and the lookup thread both hold it.
+struct LookupRequest {
+  std::string host;
+  Lookup answer;
+  bool done = false;  // guarded by Pool::mutex
+  std::condition_variable finished;
+};
+
+// Thread-safety: every member is guarded by `mutex`.
+struct SystemResolver::Pool {
+  std::mutex mutex;
+  std::condition_variable work;
+  std::deque<std::shared_ptr<LookupRequest>> queue;
+  int threads = 0;
+  int idle = 0;
+  int max_threads = 1;
+  bool closing = false;
+};
+
 namespace {
-
-// One getaddrinfo_a request. glibc's helper thread writes into it until the request ends, so a
-// request abandoned by a stop or a timeout cannot be freed by its worker: it goes to the
-// graveyard, which frees it once glibc is done.
-struct Request {
-  gaicb cb{};
-  addrinfo hints{};
-  std::string name;
-};
-
-// Thread-safety: thread-safe (its own mutex). Never destroyed: glibc may still be writing into
-// its requests when the process exits, and keeping them reachable keeps LeakSanitizer quiet.
-class Graveyard {
- public:
-  static Graveyard& Get() {
-    static Graveyard* const instance = new Graveyard;
-    return *instance;
-  }
-  void Bury(std::unique_ptr<Request> request) {
-    std::lock_guard lock(mutex_);
-    Sweep();
-    requests_.push_back(std::move(request));
-  }
-
- private:
-  void Sweep() {
-    std::erase_if(requests_, [](const std::unique_ptr<Request>& r) {
-      if (gai_error(&r->cb) == EAI_INPROGRESS) return false;
-      if (r->cb.ar_result != nullptr) freeaddrinfo(r->cb.ar_result);
-      return true;
-    });
-  }
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Request>> requests_;  // guarded by mutex_
-};
 
 std::string Addresses(const addrinfo* list) {
   std::string out;
@@ -80,51 +70,87 @@ Lookup Failure(int code) {
   }
 }
 
-timespec Slice(std::chrono::steady_clock::duration left) {
-  // Short slices keep the wait stop-aware; gai_suspend returns at once when the request ends.
-  const auto slice =
-      std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50));
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(slice).count();
-  return {.tv_sec = static_cast<time_t>(ns / 1'000'000'000),
-          .tv_nsec = static_cast<long>(ns % 1'000'000'000)};
+Lookup GetAddrInfo(const std::string& host) {
+  // Both families, as libcurl asks; it then tries them happy-eyeballs. No AI_ADDRCONFIG: a host
+  // with only loopback addresses would get no answer for names in /etc/hosts.
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* list = nullptr;
+  if (const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &list); rc != 0) {
+    return Failure(rc);
+  }
+  Lookup found{.addresses = Addresses(list)};
+  freeaddrinfo(list);
+  if (found.addresses.empty()) return Failure(EAI_NONAME);
+  return found;
+}
+
+// A lookup thread: takes names until the resolver closes. Nothing here may throw out of the
+// thread; a failed allocation becomes the lookup's failure.
+void ServeLookups(const std::shared_ptr<SystemResolver::Pool>& pool) {
+  std::unique_lock lock(pool->mutex);
+  for (;;) {
+    ++pool->idle;
+    pool->work.wait(lock, [&] { return pool->closing || !pool->queue.empty(); });
+    --pool->idle;
+    if (pool->queue.empty()) break;  // closing
+    std::shared_ptr<LookupRequest> request = std::move(pool->queue.front());
+    pool->queue.pop_front();
+    lock.unlock();
+    Lookup answer;
+    try {
+      answer = GetAddrInfo(request->host);
+    } catch (...) {
+      answer = {.error = LookupError::kFailed, .detail = "out of memory"};
+    }
+    lock.lock();
+    request->answer = std::move(answer);
+    request->done = true;
+    request->finished.notify_one();
+  }
+  --pool->threads;
 }
 
 }  // namespace
 
+SystemResolver::SystemResolver(int max_threads) : pool_(std::make_shared<Pool>()) {
+  pool_->max_threads = std::max(max_threads, 1);
+}
+
+SystemResolver::~SystemResolver() {
+  std::lock_guard lock(pool_->mutex);
+  pool_->closing = true;
+  pool_->work.notify_all();
+}
+
 Lookup SystemResolver::Resolve(const std::string& host, std::chrono::milliseconds timeout,
                                std::stop_token stop) {
-  auto request = std::make_unique<Request>();
-  request->name = host;
-  // Both families, as libcurl asks; it then tries them happy-eyeballs. No AI_ADDRCONFIG: a host
-  // with only loopback addresses would get no answer for names in /etc/hosts.
-  request->hints.ai_family = AF_UNSPEC;
-  request->hints.ai_socktype = SOCK_STREAM;
-  request->cb.ar_name = request->name.c_str();
-  request->cb.ar_request = &request->hints;
-  gaicb* list[1] = {&request->cb};
-  if (const int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, nullptr); rc != 0) return Failure(rc);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  int rc = 0;
-  while ((rc = gai_error(&request->cb)) == EAI_INPROGRESS) {
-    const auto now = std::chrono::steady_clock::now();
-    if (stop.stop_requested() || now >= deadline) {
-      const bool stopped = stop.stop_requested();
-      if (gai_cancel(&request->cb) == EAI_CANCELED) {
-        request.reset();
-      } else {
-        Graveyard::Get().Bury(std::move(request));
+  auto request = std::make_shared<LookupRequest>();
+  request->host = host;
+  std::unique_lock lock(pool_->mutex);
+  pool_->queue.push_back(request);
+  if (pool_->idle == 0 && pool_->threads < pool_->max_threads) {
+    try {
+      std::thread(ServeLookups, pool_).detach();  // see the class comment
+      ++pool_->threads;
+    } catch (const std::system_error&) {
+      if (pool_->threads == 0) {
+        pool_->queue.pop_back();
+        return {.error = LookupError::kFailed, .detail = "cannot start a lookup thread"};
       }
-      if (stopped) return {.error = LookupError::kStopped, .detail = "aborted"};
-      return {.error = LookupError::kFailed, .detail = "no answer in time"};
     }
-    const timespec slice = Slice(deadline - now);
-    gai_suspend(list, 1, &slice);
+  } else {
+    pool_->work.notify_one();
   }
-  if (rc != 0) return Failure(rc);
-  Lookup found{.addresses = Addresses(request->cb.ar_result)};
-  freeaddrinfo(request->cb.ar_result);
-  if (found.addresses.empty()) return Failure(EAI_NONAME);
-  return found;
+  const bool answered =
+      WaitUnlessStopped(lock, request->finished, stop, std::chrono::steady_clock::now() + timeout,
+                        [&] { return request->done; });
+  if (answered) return std::move(request->answer);
+  // Given up: a queued request is dropped, one in progress finishes unread.
+  std::erase(pool_->queue, request);
+  if (stop.stop_requested()) return {.error = LookupError::kStopped, .detail = "aborted"};
+  return {.error = LookupError::kFailed, .detail = "no answer in time"};
 }
 
 Lookup CachingResolver::Resolve(const std::string& host, std::chrono::milliseconds timeout,

@@ -1,7 +1,8 @@
-// Host affinity (issue 22): a worker keeps to the host its connection is open to, and a new
-// connection goes to a host nobody is connected to, so a host's URLs share one connection.
+// Host affinity: a worker keeps to the hosts its connections are open to, and a new connection
+// goes to a host nobody is connected to, so a host's URLs share one connection.
 #include <gtest/gtest.h>
 
+#include "fetchpool/engine/connection_book.hpp"
 #include "fetchpool/engine/dispatcher.hpp"
 #include "support/dispatcher_jobs.hpp"
 
@@ -16,12 +17,25 @@ void SubmitAll(Dispatcher& d, const std::vector<std::string>& urls) {
   d.CloseInput();
 }
 
+DispatchCapacity TwoWorkers(std::size_t held = 5) {
+  return {.max_running = 2, .held_connections = held};
+}
+
+// Finishes `task` ok as `worker` and returns what it takes next.
+std::optional<Task> Next(Dispatcher& d, std::optional<Task>& task, int worker) {
+  std::optional<Result> done;
+  Result ok = Ok(*task);
+  std::optional<Task> next = d.FinishAndTake(*std::move(task), std::move(ok), done, worker);
+  EXPECT_TRUE(done);
+  return next;
+}
+
 TEST(DispatcherAffinityTest, ANewConnectionGoesToAHostNobodyIsConnectedTo) {
   std::stop_source stop;
-  Dispatcher d(Options(), DispatchCapacity{}, stop.get_token());
+  Dispatcher d(Options(), TwoWorkers(), stop.get_token());
   SubmitAll(d, {"http://a/1", "http://a/2", "http://b/1", "http://b/2"});
-  std::optional<Task> first = d.Next();
-  std::optional<Task> second = d.Next();
+  std::optional<Task> first = d.Next(0);
+  std::optional<Task> second = d.Next(1);
   ASSERT_TRUE(first && second);
   EXPECT_EQ(first->job.url, "http://a/1");
   EXPECT_EQ(second->job.url, "http://b/1") << "not a second connection to a";
@@ -29,55 +43,94 @@ TEST(DispatcherAffinityTest, ANewConnectionGoesToAHostNobodyIsConnectedTo) {
 
 TEST(DispatcherAffinityTest, AFinishedWorkerTakesItsHostsNextJobFirst) {
   std::stop_source stop;
-  Dispatcher d(Options(), DispatchCapacity{}, stop.get_token());
+  Dispatcher d(Options(), TwoWorkers(), stop.get_token());
   SubmitAll(d, {"http://a/1", "http://b/1", "http://c/1", "http://a/2"});
-  std::optional<Task> a1 = d.Next();
-  std::optional<Task> b1 = d.Next();
+  std::optional<Task> a1 = d.Next(0);
+  std::optional<Task> b1 = d.Next(1);
   ASSERT_TRUE(a1 && b1);
-  std::optional<Result> done;
-  std::optional<Task> next = d.FinishAndTake(*std::move(a1), Ok(*a1), done, "a");
-  ASSERT_TRUE(done);
+  std::optional<Task> next = Next(d, a1, 0);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->job.url, "http://a/2") << "ahead of c/1, which waited longer";
-  std::optional<Task> c1 = d.Next("b");
+  std::optional<Task> c1 = Next(d, b1, 1);
   ASSERT_TRUE(c1);
   EXPECT_EQ(c1->job.url, "http://c/1");
 }
 
+TEST(DispatcherAffinityTest, AHostComingBackLaterGoesToTheWorkerStillConnected) {
+  std::stop_source stop;
+  Dispatcher d(Options(), TwoWorkers(), stop.get_token());
+  SubmitAll(d, {"http://a/1", "http://b/1", "http://a/2", "http://b/2"});
+  std::optional<Task> a1 = d.Next(0);
+  std::optional<Task> b1 = d.Next(1);
+  ASSERT_TRUE(a1 && b1);
+  std::optional<Task> b2 = Next(d, b1, 1);  // worker 1 finishes first
+  ASSERT_TRUE(b2);
+  EXPECT_EQ(b2->job.url, "http://b/2") << "a/2 is at the front, but worker 0 holds a";
+  std::optional<Task> a2 = Next(d, a1, 0);
+  ASSERT_TRUE(a2);
+  EXPECT_EQ(a2->job.url, "http://a/2");
+}
+
 TEST(DispatcherAffinityTest, WithEveryHostBusyAnIdleWorkerStillStartsTheFrontJob) {
   std::stop_source stop;
-  Dispatcher d(Options(), DispatchCapacity{}, stop.get_token());
+  Dispatcher d(Options(), TwoWorkers(), stop.get_token());
   SubmitAll(d, {"http://a/1", "http://a/2", "http://a/3"});
-  std::optional<Task> a1 = d.Next();
-  std::optional<Task> a2 = d.Next();
+  std::optional<Task> a1 = d.Next(0);
+  std::optional<Task> a2 = d.Next(1);
   ASSERT_TRUE(a1 && a2);
   EXPECT_EQ(a2->job.url, "http://a/2") << "a second connection beats an idle worker";
 }
 
 TEST(DispatcherAffinityTest, AffinityNeverPassesThePerHostLimit) {
   std::stop_source stop;
-  Dispatcher d(Options(/*retries=*/0, /*per_host=*/1), DispatchCapacity{}, stop.get_token());
+  Dispatcher d(Options(/*retries=*/0, /*per_host=*/1), TwoWorkers(), stop.get_token());
   SubmitAll(d, {"http://a/1", "http://a/2", "http://b/1"});
-  std::optional<Task> a1 = d.Next();
+  std::optional<Task> a1 = d.Next(0);
   ASSERT_TRUE(a1);
-  std::optional<Task> other = d.Next("a");
+  std::optional<Task> other = d.Next(1);
   ASSERT_TRUE(other);
   EXPECT_EQ(other->job.url, "http://b/1") << "a is at its limit of one";
 }
 
 TEST(DispatcherAffinityTest, ADueRetryStillGoesBeforeTheWorkersHost) {
   std::stop_source stop;
-  Dispatcher d(Options(/*retries=*/1), DispatchCapacity{}, stop.get_token());
+  Dispatcher d(Options(/*retries=*/1), TwoWorkers(), stop.get_token());
   SubmitAll(d, {"http://r/flaky", "http://a/1", "http://a/2"});
-  std::optional<Task> flaky = d.Next();
-  std::optional<Task> a1 = d.Next();
+  std::optional<Task> flaky = d.Next(0);
+  std::optional<Task> a1 = d.Next(1);
   ASSERT_TRUE(flaky && a1);
   EXPECT_FALSE(
       Report(d, flaky, [](const Task& t) { return Transient(t, std::chrono::seconds(0)); }));
-  std::optional<Result> done;
-  std::optional<Task> next = d.FinishAndTake(*std::move(a1), Ok(*a1), done, "a");
+  std::optional<Task> next = Next(d, a1, 1);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->job.url, "http://r/flaky");
+}
+
+TEST(ConnectionBookTest, AWorkerForgetsItsLeastRecentlyUsedHostAsLibcurlDoes) {
+  ConnectionBook book(/*workers=*/2, /*per_worker=*/2);
+  book.Used(0, "a");
+  book.Used(0, "b");
+  EXPECT_EQ(book.Holder("a"), 0);
+  EXPECT_EQ(book.Last(0), "b");
+  book.Used(0, "a");  // a is the most recent again: b is now the oldest
+  book.Used(0, "c");
+  EXPECT_EQ(book.Holder("b"), -1) << "closed to make room for c";
+  EXPECT_EQ(book.Holder("a"), 0);
+  EXPECT_EQ(book.Holder("c"), 0);
+}
+
+TEST(ConnectionBookTest, AHostIsHeldByWhoeverUsedItLast) {
+  ConnectionBook book(2, 4);
+  book.Used(0, "a");
+  book.Used(1, "a");
+  EXPECT_EQ(book.Holder("a"), 1);
+  book.Used(0, "b");
+  book.Used(0, "c");
+  book.Used(0, "d");
+  book.Used(0, "e");  // worker 0 drops its own a, but worker 1 still holds it
+  EXPECT_EQ(book.Holder("a"), 1);
+  EXPECT_EQ(book.Last(1), "a");
+  EXPECT_EQ(book.Last(-1), "");
 }
 
 }  // namespace

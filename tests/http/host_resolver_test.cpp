@@ -78,14 +78,14 @@ TEST(HostResolverTest, ManyThreadsShareOneCache) {
 // Only a name /etc/hosts answers: no test may send a DNS query off the machine (the resolver
 // tests that need a server start their own dnsmasq).
 TEST(HostResolverTest, TheSystemResolverReadsEtcHosts) {
-  SystemResolver system;
+  SystemResolver system(2);
   const Lookup local = system.Resolve("localhost", 5s, {});
   ASSERT_EQ(local.error, LookupError::kNone) << local.detail;
   EXPECT_NE(local.addresses.find("127.0.0.1"), std::string::npos) << local.addresses;
 }
 
 TEST(HostResolverTest, AStopEndsTheWaitAtOnce) {
-  SystemResolver system;
+  SystemResolver system(2);
   std::stop_source stop;
   stop.request_stop();
   const Lookup l = system.Resolve("localhost", 5s, stop.get_token());

@@ -14,6 +14,7 @@
 
 #include "fetchpool/core/dispatch_options.hpp"
 #include "fetchpool/core/job.hpp"
+#include "fetchpool/engine/connection_book.hpp"
 #include "fetchpool/hosts/host_key.hpp"
 #include "fetchpool/hosts/host_notes.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
@@ -33,6 +34,9 @@ struct DispatchCapacity {
   std::size_t max_fresh = kMinFresh;
   // The workers: the ceiling of a host's adaptive limit without --per-host (0: 1024).
   int max_running = 0;
+  // Connections each worker's handle keeps open (CURLOPT_MAXCONNECTS): what the dispatcher's
+  // ConnectionBook mirrors to give a host's URLs to the worker connected to it.
+  std::size_t held_connections = 5;
 
   // Enough to keep every worker busy, small enough that memory stays flat.
   static DispatchCapacity ForWorkers(int workers);
@@ -75,21 +79,20 @@ class Dispatcher {
   // The reader is done: once everything submitted is reported, Next tells workers to leave.
   void CloseInput();
 
-  // Blocks until a job may start now; nullopt when the worker should leave. `affinity` is the
-  // host the worker last talked to (its connection is probably still open): a job for it goes
-  // first, after due retries.
-  std::optional<Task> Next(const std::string& affinity = {});
+  // Blocks until a job may start now; nullopt when the worker should leave. `worker` (0-based,
+  // -1: none) is who asks: a job for a host that worker is still connected to goes first, after
+  // due retries, and a new connection goes to a host nobody is connected to.
+  std::optional<Task> Next(int worker = -1);
 
   // Reports how a task from Next went. Returns the result to print, or nullopt when the job will
   // be retried (the dispatcher keeps it until its time comes).
   std::optional<Result> Finish(Task task, Result result);
   // Finish, and under the same lock the next task if one may start right now (nullopt: call
   // Next, which waits), so a busy worker takes one lock and makes no wake-up per job. `done` is
-  // Finish's answer. `affinity` is as for Next (the worker passes the finished task's host): a
-  // job for it goes first, so the worker's open connection is reused instead of another worker
-  // opening its own.
+  // Finish's answer. `worker` is as for Next, so the worker's open connections are reused
+  // instead of another worker opening its own.
   std::optional<Task> FinishAndTake(Task task, Result result, std::optional<Result>& done,
-                                    const std::string& affinity = {});
+                                    int worker = -1);
 
   // For a task from Next that never started (a stop came first): its previous attempt's result,
   // if it had one, is its final word.
@@ -115,16 +118,17 @@ class Dispatcher {
     bool input_stop = false;  // --max-failures reached: the reader stops taking input
   };
 
-  std::optional<Task> TakeRunnable(Clock::time_point now, const std::string& affinity);
-  // Host affinity, within the first affinity_window_ fresh jobs: the first for `host`, if that
-  // host may start now.
-  std::optional<Task> TakeFreshFor(const std::string& host, Clock::time_point now);
-  // The first fresh job whose host has no transfer running and may start now, so a new
-  // connection goes to a host nobody is connected to rather than doubling up on a busy one.
-  std::optional<Task> TakeFreshForIdleHost(Clock::time_point now);
+  std::optional<Task> TakeRunnable(Clock::time_point now, int worker);
+  // Host affinity, within the first affinity_window_ fresh jobs: the first whose host `worker`
+  // holds a connection to and may start now.
+  std::optional<Task> TakeFreshFor(int worker, Clock::time_point now);
+  // For a new connection: the first fresh job whose host has no transfer running and no
+  // connection held by any worker, else the first whose host is merely idle, so a new
+  // connection goes where nobody is connected rather than doubling up on a busy host.
+  std::optional<Task> TakeFreshForNewConnection(Clock::time_point now);
   Task TakeFreshAt(std::size_t index);
-  // Takes a task that may start now and marks it started; decides the baton pass.
-  std::optional<Task> Hand(Clock::time_point now, const std::string& affinity, Wakes& wakes);
+  // Takes a task that may start now for `worker` and marks it started; decides the baton pass.
+  std::optional<Task> Hand(Clock::time_point now, int worker, Wakes& wakes);
   // Learns from an attempt's answer (null: it never started) and gives its host slot back;
   // true when an idle worker must look again (a slot freed, or a host's wake-up moved).
   bool ReleaseHost(const Task& task, const Result* result);
@@ -160,6 +164,7 @@ class Dispatcher {
   std::deque<Task> fresh_;  // submitted, not yet started
   DelayQueue<Task> retries_;
   HostTable<Task> hosts_;
+  ConnectionBook book_;
   std::unique_ptr<HostStatsBook> stats_;  // --host-stats only
   HostNotes* const notes_;
   std::deque<Result> abandoned_;

@@ -26,6 +26,8 @@ struct PipelineIo {
   // --state: sees each job before it is queued (reader thread); null when there is none.
   JobScreen* screen = nullptr;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  // Connections each worker's fetcher keeps open (see DispatchCapacity::held_connections).
+  std::size_t held_connections = 5;
 };
 
 // How a pipeline run ended, for the exit status and the closing notes on stderr.

@@ -35,6 +35,7 @@ class CurlFetcher final : public Fetcher {
     TrustStore* trust = nullptr;            // null: libcurl's own CA handling
     NameResolver* resolver = nullptr;       // null: libcurl resolves (as it must through a proxy)
     const OutputDir* output_dir = nullptr;  // null: bodies are discarded
+    long max_connections = 5;               // kept open per handle (CURLOPT_MAXCONNECTS)
   };
   CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop);
   ~CurlFetcher() override;

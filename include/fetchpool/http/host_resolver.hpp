@@ -38,14 +38,29 @@ class NameResolver {
 };
 
 // The system's resolver (getaddrinfo, so /etc/hosts, nsswitch and resolv.conf as every program
-// sees them), asked through glibc's getaddrinfo_a: its helper threads are pooled and reused,
-// where libcurl's threaded resolver starts a thread for every lookup, and the worker's wait
-// stays stop-aware and bounded by the timeout, which a plain getaddrinfo in the worker would not.
+// sees them), asked by a small pool of lookup threads that live as long as the resolver: libcurl's
+// threaded resolver starts a thread for every lookup, and a plain getaddrinfo in the worker could
+// neither be cut short by a stop nor by --connect-timeout. A worker hands its name over and waits
+// stop-aware, up to its timeout. A lookup it gave up on finishes in its thread and is dropped;
+// a thread still inside getaddrinfo when the resolver goes is detached and ends by itself (as
+// libcurl does with its resolver threads), so a silent DNS server can never hold the run's end.
+// (glibc's getaddrinfo_a was tried first: its gai_suspend with a timeout races with the helper
+// thread that finishes the lookup, and crashed one run in a few hundred.)
 // Thread-safety: thread-safe.
 class SystemResolver final : public NameResolver {
  public:
+  explicit SystemResolver(int max_threads);
+  ~SystemResolver() override;
+  SystemResolver(const SystemResolver&) = delete;
+  SystemResolver& operator=(const SystemResolver&) = delete;
+
   Lookup Resolve(const std::string& host, std::chrono::milliseconds timeout,
                  std::stop_token stop) override;
+
+  struct Pool;  // shared with the lookup threads, which may outlive the resolver
+
+ private:
+  std::shared_ptr<Pool> pool_;
 };
 
 // A lookup's answers kept for `ttl` (libcurl's DNS cache keeps them 60 s), at most `capacity`
