@@ -262,10 +262,11 @@ void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir) 
       ->check(CheckProxyUrl)
       ->group(group);
   auto version = [&f](HttpVersion v) { return [&f, v](std::int64_t) { f.http_version = v; }; };
-  auto* h11 = app.add_flag_function("--http1.1", version(HttpVersion::kHttp11), "Use HTTP/1.1 only")
+  auto* h11 = app.add_flag_function("--http1.1", version(HttpVersion::kHttp11),
+                                    "Use HTTP/1.1 only (the default)")
                   ->group(group);
   auto* h2 = app.add_flag_function("--http2", version(HttpVersion::kHttp2),
-                                   "Ask for HTTP/2 on http:// too (over TLS it is the default)")
+                                   "Use HTTP/2: over TLS when the server offers it, h2c on http://")
                  ->group(group);
   h11->excludes(h2);
 }

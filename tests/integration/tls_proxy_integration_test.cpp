@@ -126,23 +126,28 @@ TEST_F(TlsProxyTest, ACertificateForAnotherNameFailsVerification) {
   EXPECT_TRUE(nginx_->Requests(Path()).empty());
 }
 
-TEST_F(TlsProxyTest, Http2IsUsedOverTlsByDefault) {
+TEST_F(TlsProxyTest, Http11IsTheDefaultEvenWhereTheServerOffersHttp2) {
   // The body names the protocol nginx served, so a per-line check can assert it too.
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{}, std::vector<std::string>{"--http1.1"}}) {
+    std::vector<std::string> args = {"--cacert", Cacert()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const std::string path = Path(flags.empty() ? "/default" : "/http1.1");
+    const ProcessResult r = Fetch(args, Https(path) + " contains=protocol%20HTTP/1.1\n");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const std::vector<AccessEntry> seen = nginx_->WaitForRequests(path, 1);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].protocol, "HTTP/1.1");
+  }
+}
+
+TEST_F(TlsProxyTest, Http2IsUsedOverTlsWhenAskedFor) {
   const ProcessResult r =
-      Fetch({"--cacert", Cacert()}, Https(Path()) + " contains=protocol%20HTTP/2.0\n");
+      Fetch({"--cacert", Cacert(), "--http2"}, Https(Path()) + " contains=protocol%20HTTP/2.0\n");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].protocol, "HTTP/2.0");
-}
-
-TEST_F(TlsProxyTest, Http11NeverUsesHttp2) {
-  const ProcessResult r =
-      Fetch({"--cacert", Cacert(), "--http1.1"}, Https(Path()) + " contains=protocol%20HTTP/1.1\n");
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen[0].protocol, "HTTP/1.1");
 }
 
 TEST_F(TlsProxyTest, AWorkerResumesItsTlsSessionOnNewConnections) {
@@ -189,8 +194,8 @@ TEST_F(TlsProxyTest, HttpProxyComesFromTheEnvironment) {
 }
 
 TEST_F(TlsProxyTest, HttpsProxyFromTheEnvironmentTunnelsWithConnect) {
-  const ProcessResult r =
-      Fetch({"--cacert", Cacert()}, Https(Path()) + "\n", {{"https_proxy", proxy_->url()}});
+  const ProcessResult r = Fetch({"--cacert", Cacert(), "--http2"}, Https(Path()) + "\n",
+                                {{"https_proxy", proxy_->url()}});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<AccessEntry> seen = nginx_->WaitForRequests(Path(), 1);
   ASSERT_EQ(seen.size(), 1u);
