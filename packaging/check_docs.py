@@ -5,7 +5,8 @@ packaging.docs).
 - every option --help prints is in the man page's OPTIONS, and OPTIONS names no option that
   --help does not print; the man page has every section the project promises; its version, the
   binary's --version and project(VERSION) agree;
-- the completion generator knows how to complete every option that takes a value;
+- the completion generator knows how to complete every option that takes a value, and the
+  options it treats as excluding one another are refused together by the binary;
 - each of the bash, zsh and fish scripts lists every option;
 - bash: the script loads through bash-completion's own loader and registers for fetchpool, and
   simulated completions give options, enum values and file and directory names;
@@ -332,6 +333,35 @@ def check_fish(directory: str, tmp: str, scratch: str) -> None:
     expect("fish", got, "fetchpool --cacert rep", ["report.xml", "reports/"])
 
 
+def check_exclusive(binary: str, options: list[completions.Option], tmp: str) -> None:
+    """Each pair completions.EXCLUSIVE names is refused by the binary, as zsh assumes."""
+    by_name = {n: o for o in options for n in o.names}
+
+    def argv(name: str) -> list[str]:
+        o = by_name[name]
+        if o.kind == "flag":
+            return [name]
+        if o.kind == "enum":
+            return [name, o.values[0]]
+        return [name, tmp]  # a directory: good for DIR, and never reached for the rest
+
+    for group in completions.EXCLUSIVE:
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                line = argv(a) + argv(b)
+                r = run([binary, *line], input="")
+                needed = re.search(r"requires (--?[\w.-]+)", r.stderr)
+                if r.returncode == 2 and needed and needed.group(1) in by_name:
+                    line += argv(needed.group(1))  # what one of them needs, then try again
+                    r = run([binary, *line], input="")
+                if r.returncode != 2 or "excludes" not in r.stderr:
+                    fail(f"completions.EXCLUSIVE says {a} and {b} exclude one another, but "
+                         f"fetchpool {' '.join(line)} exits {r.returncode}: "
+                         f"{r.stderr.strip()!r}")
+    ok(f"the binary refuses every pair in completions.EXCLUSIVE ({len(completions.EXCLUSIVE)} "
+       "groups)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -361,6 +391,7 @@ def main() -> int:
     check_man(args.man, options, args.version)
     check_listed(args.completions, options)
     with tempfile.TemporaryDirectory() as tmp:
+        check_exclusive(args.binary, options, tmp)
         scratch = make_scratch(tmp)
         check_bash(args.completions, tmp, scratch)
         check_zsh(args.completions, tmp, scratch)

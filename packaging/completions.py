@@ -54,6 +54,18 @@ VALUE_KINDS = {
     "--max-cache-age": "none",  # DURATION
 }
 
+# Options that exclude one another: once one is on the line, zsh stops offering the others.
+# --help does not print these (the man page states them, and the command line refuses the
+# combination); packaging/check_docs.py checks each pair against the binary.
+EXCLUSIVE = [
+    ("--quiet", "--silent", "--verbose"),
+    ("--silent", "--annotate"),
+    ("--progress", "--no-progress"),
+    ("--http1.1", "--http2"),
+    ("--head", "--output-dir"),
+    ("--continue", "--content-disposition"),
+]
+
 
 @dataclasses.dataclass
 class Option:
@@ -61,11 +73,10 @@ class Option:
     metavar: str | None  # "N", "FILE", "'NAME: VALUE'"; None for a flag
     default: str | None
     repeatable: bool
-    excludes: list[str]
-    needs: list[str]
     description: str
     kind: str = "flag"  # flag | file | dir | enum | none | unplaced
     values: list[str] = dataclasses.field(default_factory=list)
+    excludes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def long(self) -> str | None:
@@ -91,40 +102,27 @@ class HelpFormatError(Exception):
     pass
 
 
-def _description_column(lines: list[str]) -> int:
-    """CLI11 aligns descriptions in one column; lines holding only a description start there."""
-    columns = []
-    for line in lines:
-        stripped = line.lstrip(" ")
-        if line.startswith("    ") and stripped and not stripped.startswith("-"):
-            columns.append(len(line) - len(stripped))
-    if not columns:
-        raise HelpFormatError("no description column found in --help")
-    return min(columns)
+_NAME = r"--?[A-Za-z0-9][A-Za-z0-9.\-]*"
+_NAMES = re.compile(rf"({_NAME}(?:, {_NAME})*)(?: (.+))?")
 
 
-def _parse_left(left: str) -> tuple[list[str], str | None, str | None, bool, list[str], list[str]]:
-    """'-q,--quiet Excludes: --silent --verbose' → names, metavar, default, repeatable, ..."""
-    head, _, rest = left.partition(" ")
-    names = head.split(",")
-    if not all(re.fullmatch(r"--?[A-Za-z0-9][A-Za-z0-9.\-]*", n) for n in names):
+def _parse_left(left: str) -> tuple[list[str], str | None, bool]:
+    """'-w, --workers N' → names, metavar, repeatable."""
+    m = _NAMES.fullmatch(left)
+    if not m:
         raise HelpFormatError(f"cannot read option names in {left!r}")
-    excludes: list[str] = []
-    needs: list[str] = []
-    # Everything before the first "Excludes:" / "Needs:" is the metavar (it may hold spaces).
-    parts = re.split(r"\s*\b(Excludes|Needs):\s*", rest)
-    type_text = parts[0].strip()
-    for label, value in zip(parts[1::2], parts[2::2]):
-        (excludes if label == "Excludes" else needs).extend(value.split())
-    metavar = default = None
-    repeatable = False
-    if type_text:
-        if type_text.endswith("..."):
-            repeatable = True
-            type_text = type_text[:-3].strip()
-        metavar, eq, default_text = type_text.partition("=")
-        default = default_text if eq else None
-    return names, metavar or None, default, repeatable, excludes, needs
+    names = m.group(1).split(", ")
+    metavar = (m.group(2) or "").strip()
+    repeatable = metavar.endswith("...")
+    if repeatable:
+        metavar = metavar[:-3].strip()
+    return names, metavar or None, repeatable
+
+
+def _split_default(description: str) -> tuple[str, str | None]:
+    """'Output format: text or csv [default: text]' → ('Output format: text or csv', 'text')."""
+    m = re.fullmatch(r"(.*?)\s*\[default: ([^\]]*)\]", description)
+    return (m.group(1), m.group(2)) if m else (description, None)
 
 
 def _enum_values(description: str) -> list[str]:
@@ -150,40 +148,51 @@ def _classify(option: Option) -> None:
     option.kind = kind or "unplaced"
 
 
+def _entries(lines: list[str]) -> list[tuple[str, str, str]]:
+    """(section, left, description) per entry. An entry starts at column 2 (a long option with
+    no short name at column 6); its description starts after a gap of two spaces or more, or on
+    the next line when the left part is too wide, and continues on the lines indented further."""
+    entries: list[tuple[str, str, str]] = []
+    section = ""
+    for line in lines:
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 0:
+            section = line[:-1] if line.endswith(":") else ""
+        elif section and indent < 8:
+            left, _, description = line.strip().partition("  ")
+            entries.append((section, left, description.strip()))
+        elif section and entries and entries[-1][0] == section:
+            previous = entries[-1]
+            joined = (previous[2] + " " + line.strip()).strip()
+            entries[-1] = (previous[0], previous[1], joined)
+    return entries
+
+
 def parse_help(text: str) -> tuple[list[Option], list[Positional]]:
-    lines = text.splitlines()
-    column = _description_column(lines)
     options: list[Option] = []
     positionals: list[Positional] = []
-    section = ""
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if line and not line.startswith(" "):
-            section = line.rstrip(":") if line.endswith(":") else ""
-            continue
-        if not line.startswith("  ") or line.startswith("   ") or section == "":
-            continue
-        # An entry. Its description is on the same line from `column` on, or, when the left
-        # part is too wide, alone on the next line.
-        if i < len(lines) and lines[i].startswith(" " * column) and lines[i].strip():
-            left, description = line.strip(), lines[i].strip()
-            i += 1
-        else:
-            left, description = line[:column].strip(), line[column:].strip()
-        if section == "Positionals":
-            metavar, _, dots = left.partition(" ")
-            positionals.append(Positional(metavar, dots.strip() == "...", description))
+    for section, left, description in _entries(text.splitlines()):
+        if section == "Arguments":
+            metavar = left[:-3] if left.endswith("...") else left
+            positionals.append(Positional(metavar, left.endswith("..."), description))
             continue
         if not left.startswith("-"):
-            raise HelpFormatError(f"unexpected line in section {section!r}: {line!r}")
-        names, metavar, default, repeatable, excludes, needs = _parse_left(left)
-        option = Option(names, metavar, default, repeatable, excludes, needs, description)
+            raise HelpFormatError(f"unexpected entry in section {section!r}: {left!r}")
+        names, metavar, repeatable = _parse_left(left)
+        description, default = _split_default(description)
+        option = Option(names, metavar, default, repeatable, description)
         _classify(option)
         options.append(option)
     if not options:
         raise HelpFormatError("no options found in --help")
+    by_name = {n: o for o in options for n in o.names}
+    for group in EXCLUSIVE:
+        for name in group:
+            if name not in by_name:
+                raise HelpFormatError(f"EXCLUSIVE names {name}, which --help does not list")
+            by_name[name].excludes += [n for n in group if n != name]
     return options, positionals
 
 

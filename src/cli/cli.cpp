@@ -9,6 +9,7 @@
 
 #include "fetchpool/cli/cli_checks.hpp"
 #include "fetchpool/cli/cli_option_helpers.hpp"
+#include "fetchpool/cli/help_text.hpp"
 #include "fetchpool/core/options.hpp"
 #include "fetchpool/util/status.hpp"
 #include "fetchpool/util/units.hpp"
@@ -30,11 +31,11 @@ void AddTransferOptions(CLI::App& app, Options& o) {
   FetchOptions& f = o.fetch;
   AddSeconds(app, "--connect-timeout", f.connect_timeout_s, "Seconds to wait for a connection",
              /*positive=*/true, /*show_default=*/true);
-  AddSeconds(app, "--timeout", f.timeout_s,
-             "Seconds allowed for each whole transfer (default: none)", /*positive=*/true,
+  AddSeconds(app, "--timeout", f.timeout_s, "Limit for each whole transfer (default: none)",
+             /*positive=*/true,
              /*show_default=*/false);
   AddSeconds(app, "--stall-timeout", f.stall_timeout_s,
-             "Abort a transfer that receives nothing for this many seconds", /*positive=*/true,
+             "Abort a transfer that receives nothing this long", /*positive=*/true,
              /*show_default=*/true);
   app.add_option("--max-redirs", f.max_redirects, "Redirects to follow at most (0-100)")
       ->capture_default_str()
@@ -63,12 +64,12 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
                            "Also annotate each failed or warned URL for CI")
                        ->type_name("CI");
   app.add_flag("--stats", o.stats,
-               "Before the summary: latency histogram, statuses, failure kinds, slowest URLs");
+               "Show a latency histogram, statuses, failure kinds and slowest URLs");
   app.add_option("--html", o.html_path,
                  "Also write a self-contained HTML report (charts, tables) to FILE")
       ->type_name("FILE");
   app.add_flag("--ordered", o.ordered,
-               "Print results in input order (still fetching concurrently, bounded memory)");
+               "Print results in input order (still fetching concurrently)");
   auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
   auto* q = app.add_flag_function("-q,--quiet", level(Verbosity::kQuiet),
                                   "Print only failures and the summary");
@@ -88,9 +89,7 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
 }
 
 void AddShardOption(CLI::App& app, InputOptions& o) {
-  app.add_option("--shard",
-                 "Take only shard K of N (1 <= K <= N) of the URLs, by a stable hash of each URL, "
-                 "so N machines can split one list")
+  app.add_option("--shard", "Take only shard K of N of the URLs (by a stable hash of each URL)")
       ->type_name("K/N")
       ->check(ParseInto(o.shard, Shard::Parse, "'{}' is not K/N with 1 <= K <= N"));
 }
@@ -110,11 +109,10 @@ CLI::Option* AddSaveOptions(CLI::App& app, SaveOptions& o) {
   app.add_flag("--mirror-paths", o.mirror_paths, "Save as DIR/HOST[:PORT]/PATH instead of DIR/NAME")
       ->needs(dir);
   auto* resume = app.add_flag("-c,--continue", o.resume,
-                              "Resume interrupted downloads (kept as DIR/.NAME.part) with a Range "
-                              "request")
+                              "Keep interrupted downloads as DIR/.NAME.part and resume them")
                      ->needs(dir);
   app.add_flag("--content-disposition", o.content_disposition,
-               "Name files after the server's Content-Disposition (basename, sanitised)")
+               "Name files after the server's Content-Disposition header")
       ->needs(dir)
       ->excludes(resume);
   return dir;
@@ -123,15 +121,13 @@ CLI::Option* AddSaveOptions(CLI::App& app, SaveOptions& o) {
 void AddRetryOptions(CLI::App& app, Options& o) {
   const std::string group = "Retries and limits";
   RetryOptions& r = o.dispatch.retry;
-  app.add_option("--retries", r.retries,
-                 "Retry transient failures (connect errors, timeouts, resets, truncated bodies, "
-                 "HTTP 408/429/500/502/503/504) up to N times")
+  app.add_option("--retries", r.retries, "Retry transient failures up to N times")
       ->capture_default_str()
       ->type_name("N")
       ->check(Between(0, 1000))
       ->group(group);
   AddSeconds(app, "--retry-wait", r.wait_s,
-             "First backoff ceiling; it doubles per retry, with full jitter", /*positive=*/false,
+             "First backoff ceiling, doubling per retry (full jitter)", /*positive=*/false,
              /*show_default=*/true)
       ->group(group);
   AddSeconds(app, "--retry-max-wait", r.max_wait_s,
@@ -139,7 +135,7 @@ void AddRetryOptions(CLI::App& app, Options& o) {
              /*show_default=*/true)
       ->group(group);
   app.add_option("--per-host", o.dispatch.per_host,
-                 "Transfers at once to one host at most (default: no limit beyond --workers)")
+                 "At most N transfers at once to one host (default: --workers)")
       ->type_name("N")
       ->check(Between(1, 1024))
       ->group(group);
@@ -148,18 +144,17 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->check(ParseInto(o.pool.rate_interval, ParseRate,
                         "'{}' is not a rate (expected N, N/s, N/m or N/h, N > 0)"))
       ->group(group);
-  app.add_option("--per-host-rate",
-                 "Request starts to any one host at most N per second (or /m, /h), evenly spaced")
+  app.add_option("--per-host-rate", "--rate for each host: N per second (or /m, /h), evenly spaced")
       ->type_name("N[/s|/m]")
       ->check(ParseInto(o.dispatch.per_host_interval, ParseRate,
                         "'{}' is not a rate (expected N, N/s, N/m or N/h, N > 0)"))
       ->group(group);
   app.add_flag_function(
          "--no-adaptive", [&o](std::int64_t) { o.dispatch.adaptive = false; },
-         "Keep each host's limit at --per-host (or --workers) instead of halving it on 429")
+         "Do not halve a host's limit on 429 (keep --per-host or --workers)")
       ->group(group);
   app.add_flag("--host-stats", o.dispatch.host_stats,
-               "After the results, a line per host (requests, 429s, pauses, latency), worst first")
+               "A line per host after the results (requests, 429s, pauses, latency)")
       ->group(group);
   app.add_option("--max-size", "Abort a body larger than this (suffixes K, M, G)")
       ->type_name("BYTES")
@@ -171,9 +166,7 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(Between(1, INT_MAX))
       ->group(group);
-  app.add_option("--warn",
-                 "Count these statuses and error kinds as warnings, not failures (e.g. "
-                 "403,429,5xx,timeout)")
+  app.add_option("--warn", "Statuses and error kinds that only warn (e.g. 403,429,5xx,timeout)")
       ->type_name("SPEC")
       ->check(ParseInto(o.dispatch.warn, WarnSpec::Parse,
                         "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
@@ -189,32 +182,27 @@ void AddRetryOptions(CLI::App& app, Options& o) {
 void AddStateOptions(CLI::App& app, StateOptions& s) {
   const std::string group = "State across runs";
   auto* state =
-      app.add_option("--state", s.path,
-                     "Remember runs, results and each URL's history in this SQLite "
-                     "file (created if missing)")
+      app.add_option("--state", s.path, "Remember runs and each URL's history in this SQLite file")
           ->type_name("FILE")
           ->check([](const std::string& text) {
             return text.empty() ? std::string("the file name must not be empty") : std::string();
           })
           ->group(group);
   app.add_option("--max-cache-age",
-                 "Do not fetch a URL whose last check was ok and younger than this (90s, 30m, "
-                 "6h, 2d); it is reported ok and cached")
+                 "Do not refetch a URL found ok within this long (90s, 30m, 6h, 2d)")
       ->type_name("DURATION")
       ->check(ParseInto(s.max_cache_age, ParseDuration,
                         "'{}' is not a duration (expected e.g. 90s, 30m, 6h, 2d)"))
       ->needs(state)
       ->group(group);
   app.add_option("--fail-after", s.fail_after,
-                 "A failing URL fails the run only once it has failed N runs in a row; before "
-                 "that it is a warning")
+                 "Warn, not fail, until a URL has failed N runs in a row")
       ->capture_default_str()
       ->type_name("N")
       ->check(Between(1, INT_MAX))
       ->needs(state)
       ->group(group);
-  app.add_flag("--resume", s.resume,
-               "Continue the last run in the state file if it did not finish (same list)")
+  app.add_flag("--resume", s.resume, "Continue the last run in the state file if it did not finish")
       ->needs(state)
       ->group(group);
 }
@@ -257,7 +245,7 @@ void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir) 
       ->check(CLI::ExistingFile.description(""))
       ->group(group);
   app.add_option("--proxy", f.proxy,
-                 "Use this proxy (default: http_proxy, https_proxy and no_proxy, as curl does)")
+                 "Use this proxy (default: the *_proxy variables, as curl does)")
       ->type_name("URL")
       ->check(CheckProxyUrl)
       ->group(group);
@@ -328,14 +316,16 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   bool version = false;
   CLI::App app{
       "Download many URLs concurrently and report one line per URL.\n"
-      "Reads URLs one per line from FILEs, or from standard input when none is given\n"
+      "Reads URLs one per line from FILEs, or from standard input when none is given "
       "('-' also means standard input). Blank lines and lines starting with '#' are skipped.\n",
       "fetchpool"};
-  app.get_formatter()->column_width(32);
+  app.formatter_fn([](const CLI::App* self, const std::string&, CLI::AppFormatMode) {
+    return HelpText(*self, HelpWidth());
+  });
   app.footer(
-      "Exit status: 0 all URLs ok, 1 some failed (or --max-failures/--max-time stopped the run), "
-      "2 usage error,\n130/143 interrupted by SIGINT/SIGTERM.\nSee README.md for the output "
-      "format.");
+      "Exit status: 0 all URLs ok, 1 some failed (or --max-failures/--max-time stopped the "
+      "run), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM.\n"
+      "See 'man fetchpool' for every option, the output formats and examples.");
   AddTransferOptions(app, o);
   AddOutputOptions(app, o.output, json);
   AddShardOption(app, o.input);
