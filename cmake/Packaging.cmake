@@ -79,6 +79,9 @@ add_custom_target(fetchpool_changelog ALL DEPENDS ${_fp_out}/changelog.gz)
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${_fp_out}/copyright ${_fp_out}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The user documentation README links to, beside it so its relative links work.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
+        FILES_MATCHING PATTERN "*.md" PATTERN "*.png")
 
 if(FETCHPOOL_DOCS)
   find_program(SCDOC_EXECUTABLE scdoc)
@@ -147,6 +150,14 @@ if(FETCHPOOL_DOCS)
               --completions ${_fp_out}/completions)
     set_tests_properties(packaging.docs PROPERTIES TIMEOUT 120)
   endif()
+endif()
+
+# The Markdown documentation: links and anchors resolve, README stays a first screen, the user
+# documents cite no commits or tracker numbers, docs/design.md draws the libraries as declared.
+if(FETCHPOOL_BUILD_TESTS AND EXISTS ${FETCHPOOL_PYTHON})
+  add_test(NAME docs.user COMMAND ${FETCHPOOL_PYTHON} ${_fp_src}/check_user_docs.py
+                                  ${PROJECT_SOURCE_DIR})
+  set_tests_properties(docs.user PROPERTIES TIMEOUT 60)
 endif()
 
 # --- the Debian package ----------------------------------------------------------------------

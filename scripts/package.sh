@@ -31,11 +31,13 @@ dpkg-deb -I "$deb"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q 'libcurl4' <<<"$depends" || fail "Depends (from shlibdeps) lacks libcurl4"
-# README's Install section names the packages Depends lists; keep it true when the link changes.
-readme_deps=$(grep -o '(`dpkg-shlibdeps`: [^;)]*' README.md | sed 's/.*: //; s/, /\n/g' | sort)
+# docs/install.md names the packages Depends lists; keep it true when the link changes.
+documented_deps=$(grep -o '(`dpkg-shlibdeps`: [^;)]*' docs/install.md | sed 's/.*: //; s/, /\n/g' | sort)
 actual_deps=$(sed 's/ *([^)]*)//g; s/, /\n/g' <<<"$depends" | sort)
-[ "$readme_deps" = "$actual_deps" ] \
-  || fail "README names Depends '$(echo $readme_deps)', the package has '$(echo $actual_deps)'"
+[ "$documented_deps" = "$actual_deps" ] \
+  || fail "docs/install.md names Depends '$(echo $documented_deps)', the package has '$(echo $actual_deps)'"
+# README and the docs it links to, installed beside it.
+docs=(README.md $(cd docs && ls *.md *.png | sed 's|^|docs/|'))
 
 step "dpkg-deb -c: the files it holds"
 dpkg-deb -c "$deb" | awk '{print $6}' | grep -v '/$' | tee "$scratch/deb-files"
@@ -44,10 +46,11 @@ for f in ./usr/bin/fetchpool ./usr/share/man/man1/fetchpool.1.gz \
          ./usr/share/zsh/vendor-completions/_fetchpool \
          ./usr/share/fish/vendor_completions.d/fetchpool.fish \
          ./usr/share/doc/fetchpool/copyright ./usr/share/doc/fetchpool/changelog.gz \
-         ./usr/share/doc/fetchpool/README.md; do
+         "${docs[@]/#/./usr/share/doc/fetchpool/}"; do
   grep -qxF "$f" "$scratch/deb-files" || fail "the package lacks $f"
 done
-[ "$(wc -l <"$scratch/deb-files")" -eq 8 ] || fail "the package holds files beyond those eight"
+[ "$(wc -l <"$scratch/deb-files")" -eq $((7 + ${#docs[@]})) ] \
+  || fail "the package holds files beyond those $((7 + ${#docs[@]}))"
 
 step "lintian (errors fail; warnings and infos are shown)"
 lintian --fail-on error --display-info "$deb" 2>&1 | grep -v 'running with root privileges' || true
@@ -125,7 +128,7 @@ for f in ./usr/local/bin/fetchpool ./usr/local/share/man/man1/fetchpool.1.gz \
          ./usr/local/share/bash-completion/completions/fetchpool \
          ./usr/local/share/zsh/site-functions/_fetchpool \
          ./usr/local/share/fish/vendor_completions.d/fetchpool.fish \
-         ./usr/local/share/doc/fetchpool/README.md ./usr/local/share/doc/fetchpool/copyright; do
+         ./usr/local/share/doc/fetchpool/copyright "${docs[@]/#/./usr/local/share/doc/fetchpool/}"; do
   grep -qxF "$f" "$scratch/installed" || fail "cmake --install did not install $f"
 done
 ! grep -q 'test\|bench' "$scratch/installed" || fail "cmake --install installed tests or benchmarks"
@@ -133,7 +136,8 @@ check_tree "$scratch/destdir/usr/local" share/zsh/site-functions
 
 # The real cmake --install under /usr/local, when the .deb was installed for real too: each
 # shell's own default search path this time, as a new user's login shell has it. fish searches
-# /usr/local/share only when XDG_DATA_DIRS names it (README says so), so that is what it gets.
+# /usr/local/share only when XDG_DATA_DIRS names it (docs/install.md says so), so that is what it
+# gets.
 if [ "$install_for_real" = 1 ] && [ -e /usr/local/bin/fetchpool ]; then
   echo "--- /usr/local/bin/fetchpool exists on this machine: not installing over it"
 elif [ "$install_for_real" = 1 ]; then

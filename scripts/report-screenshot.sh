@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes docs/report.png, the README's picture of an HTML report, from a real run: fetchpool
+# Makes docs/report.png, docs/output.md's picture of an HTML report, from a real run: fetchpool
 # against the loopback test server (some slow URLs, some failures, a retried one), written with
-# --html and photographed by headless Chromium. Run it after changing the report so the README
+# --html and photographed by headless Chromium. Run it after changing the report so the picture
 # stays true: scripts/report-screenshot.sh [OUT.png]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -38,7 +38,7 @@ def num(fmt: str, x: float) -> str:
 
 
 def commas(x: float) -> str:
-    """Rounded to an integer with thousands separators (10,000), as the README tables use."""
+    """Rounded to an integer with thousands separators (10,000), as the tables in docs/performance.md use."""
     return "–" if bad(x) else f"{int(x + 0.5):,}"
 
 

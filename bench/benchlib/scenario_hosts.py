@@ -79,7 +79,7 @@ def table_hosts(ctx: Ctx) -> None:
             h.md(f"| `{name}` | FAILED (see warnings below) | | | | |")
             continue
         per_host = fmt.div(1024 * (a_big.rss - a_small.rss), big - small)
-        target = "≤ 32 MiB" if name == "plain" else "(stated in README)"
+        target = "≤ 32 MiB" if name == "plain" else "(see docs/performance.md)"
         label = "no per-host flags" if name == "plain" else "`--host-stats`"
         h.md(f"| {label} | {fmt.rss(a_small.rss)} | {fmt.rss(a_big.rss)} | "
              f"{fmt.num('%.0f', per_host)} bytes | {fmt.commas(a_big.rate)} | {target} |")

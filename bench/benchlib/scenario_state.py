@@ -93,7 +93,7 @@ def table_state(ctx: Ctx, extra: dict[str, float]) -> None:
     per_url = fmt.div(extra.get(f"bytes@{big}", 0.0), big)
     h.md(f"| state size after one run of {fmt.commas(big)} URLs | "
          f"{fmt.commas(extra.get(f'bytes@{big}', 0.0))} bytes, {fmt.num('%.0f', per_url)} "
-         "bytes per URL | (stated in README) |", "",
+         "bytes per URL | (see docs/performance.md) |", "",
          "Each URL is distinct (`?u=N`), so the state really holds that many rows; output to "
          "/dev/null. The cached run reads the state written by the recording run before it.", "")
 

@@ -36,7 +36,7 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-// The job the README promises for one line that gives a job.
+// The job docs/usage.md promises for one line that gives a job.
 struct Expected {
   std::uint64_t line;
   std::string url;

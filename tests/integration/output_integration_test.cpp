@@ -205,7 +205,7 @@ TEST_F(OutputIntegrationTest, JsonLinesStayValidWhateverBytesTheUrlsHold) {
 
 // --- CSV --------------------------------------------------------------------
 
-// The columns README documents, in order.
+// The columns docs/output.md documents, in order.
 const std::vector<std::string> kCsvHeader = {
     "index",    "url",      "ok",         "status",     "bytes",
     "ms",       "attempts", "error",      "error_kind", "effective_url",

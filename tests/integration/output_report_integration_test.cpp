@@ -211,7 +211,7 @@ TEST_F(OutputIntegrationTest, OrderedSlowHeadStopsNewWorkInsteadOfBuffering) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(head_arrived);
   ASSERT_TRUE(head_still_running);
-  // README: at most max(256, 16 x workers) URLs start ahead of the oldest unprinted one.
+  // docs/output.md: at most max(256, 16 x workers) URLs start ahead of the oldest unprinted one.
   EXPECT_LE(started_while_blocked, 257u);
   EXPECT_EQ(printed_while_blocked, "");
   EXPECT_GT(started_while_blocked, 4u) << "the window let nothing run ahead";

@@ -22,7 +22,8 @@ TEST(ShardTest, ParsesOneBasedKOfN) {
 }
 
 TEST(ShardTest, HashIsStableAcrossRunsAndMachines) {
-  // Pinned values: changing the hash silently reshuffles every user's shards (README says so).
+  // Pinned values: changing the hash silently reshuffles every user's shards (docs/scaling-out.md
+  // says so).
   EXPECT_EQ(Shard::Hash(""), 0xf52a15e9a9b5e89bull);
   EXPECT_EQ(Shard::Hash("a"), 0x02c0bdbf481420f8ull);
   EXPECT_EQ(Shard::Hash("https://example.com/"), Shard::Hash("https://example.com/"));

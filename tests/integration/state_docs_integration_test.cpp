@@ -1,6 +1,6 @@
-// README's sqlite3 commands for a state file, run as a user runs them (sh and the sqlite3 CLI, in
-// the directory holding links.db) on the state of four real runs: each answers what its comment
-// says, and the one that promises an index lookup gets one.
+// docs/state.md's sqlite3 commands for a state file, run as a user runs them (sh and the sqlite3
+// CLI, in the directory holding links.db) on the state of four real runs: each answers what its
+// comment says, and the one that promises an index lookup gets one.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -26,21 +26,21 @@ struct Example {
   std::string command;  // the shell command under them
 };
 
-// The examples in the ```sh block that follows README's schema table.
-std::vector<Example> ReadmeExamples() {
-  std::ifstream in(FETCHPOOL_SOURCE_DIR "/README.md");
+// The examples in the ```sh block under docs/state.md's "## Queries".
+std::vector<Example> DocumentedExamples() {
+  std::ifstream in(FETCHPOOL_SOURCE_DIR "/docs/state.md");
   std::stringstream text;
   text << in.rdbuf();
-  const std::string readme = text.str();
-  const std::size_t schema = readme.find("**Schema** (version");
-  const std::size_t open = readme.find("```sh\n", schema);
-  const std::size_t close = readme.find("\n```", open + 6);
+  const std::string doc = text.str();
+  const std::size_t queries = doc.find("\n## Queries\n");
+  const std::size_t open = doc.find("```sh\n", queries);
+  const std::size_t close = doc.find("\n```", open + 6);
   std::vector<Example> out;
-  if (schema == std::string::npos || open == std::string::npos || close == std::string::npos) {
-    ADD_FAILURE() << "README has no sqlite3 examples after its schema table";
+  if (queries == std::string::npos || open == std::string::npos || close == std::string::npos) {
+    ADD_FAILURE() << "docs/state.md has no sqlite3 examples under \"## Queries\"";
     return out;
   }
-  std::istringstream block(readme.substr(open + 6, close - open - 6));
+  std::istringstream block(doc.substr(open + 6, close - open - 6));
   for (std::string line; std::getline(block, line);) {
     if (line.starts_with("# ")) {
       if (out.empty() || !out.back().command.empty()) out.emplace_back();
@@ -59,7 +59,7 @@ std::string SqlOf(const std::string& command) {
   return open < close ? command.substr(open + 1, close - open - 1) : "";
 }
 
-class StateReadmeTest : public ::testing::Test {
+class StateDocsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (int run = 0; run < 4; ++run) {
@@ -83,8 +83,8 @@ class StateReadmeTest : public ::testing::Test {
   const std::string missing_ = server_.url("/status/404");
 };
 
-TEST_F(StateReadmeTest, EachQueryAnswersWhatItsCommentSays) {
-  const std::vector<Example> examples = ReadmeExamples();
+TEST_F(StateDocsTest, EachQueryAnswersWhatItsCommentSays) {
+  const std::vector<Example> examples = DocumentedExamples();
   ASSERT_GE(examples.size(), 5u);
   for (const Example& e : examples) {
     SCOPED_TRACE(e.comment);
@@ -115,7 +115,7 @@ TEST_F(StateReadmeTest, EachQueryAnswersWhatItsCommentSays) {
           Run("sqlite3 links.db \"EXPLAIN QUERY PLAN " + SqlOf(command) + "\"");
       EXPECT_TRUE(Has(plan, "USING INDEX results_failed_by_url")) << plan;
     } else {
-      ADD_FAILURE() << "a README example this test does not check: " << e.command;
+      ADD_FAILURE() << "a docs/state.md example this test does not check: " << e.command;
     }
   }
 }
