@@ -13,9 +13,11 @@
 
 namespace fetchpool::testing {
 
-// tests/schemas (copies of the team's ../shared/schemas, so a lone clone runs every test).
+// tests/schemas (copies of the team's ../shared/schemas, so a lone clone runs every test). From
+// the source directory, not __FILE__: with ccache's CCACHE_BASEDIR that is a relative path, and
+// ctest runs the tests elsewhere.
 inline std::filesystem::path SchemaDir() {
-  return std::filesystem::path(__FILE__).parent_path() / "schemas";
+  return std::filesystem::path(FETCHPOOL_SOURCE_DIR) / "tests" / "schemas";
 }
 inline const char kSarifSchema[] = "sarif-schema-2.1.0.json";
 inline const char kCodeQualitySchema[] = "gitlab-codequality.schema.json";
