@@ -7,10 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "fetchpool/util/argv_redaction.hpp"
 #include "fetchpool/cli/cli_checks.hpp"
 #include "fetchpool/cli/cli_option_helpers.hpp"
 #include "fetchpool/cli/help_text.hpp"
+#include "fetchpool/cli/config_merge.hpp"
+#include "fetchpool/cli/request_options.hpp"
 #include "fetchpool/core/options.hpp"
+#include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/status.hpp"
 #include "fetchpool/util/units.hpp"
 #include "fetchpool/version.hpp"
@@ -207,58 +211,6 @@ void AddStateOptions(CLI::App& app, StateOptions& s) {
       ->group(group);
 }
 
-void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir) {
-  const std::string group = "Request";
-  app.add_option("-H,--header", f.headers,
-                 "Extra request header (repeatable); \"Name:\" removes one libcurl adds")
-      ->type_name("'NAME: VALUE'")
-      ->check(CheckHeaderLine)
-      ->group(group);
-  auto given = [](const std::string& text) { return std::optional<std::string>(text); };
-  const std::string user_agent_help =
-      fmt::format("User-Agent header (default fetchpool/{})", kVersion);
-  app.add_option("-A,--user-agent", user_agent_help)
-      ->type_name("TEXT")
-      ->check(CheckOneLine)
-      ->check(ParseInto(f.user_agent, given, ""))
-      ->group(group);
-  app.add_option("-u,--user", f.user, "Credentials for the server (Basic auth)")
-      ->type_name("USER:PASSWORD")
-      ->check(CheckUserPassword)
-      ->group(group);
-  app.add_flag("--head", f.head, "Send HEAD instead of GET (GET again on 405 or 501)")
-      ->excludes(output_dir)  // a HEAD has no body to save
-      ->group(group);
-  app.add_option("--accept", "Statuses that count as ok (default 200-399); a line's status= wins")
-      ->type_name("RANGES")
-      ->check(ParseInto(f.accept, StatusSet::Parse,
-                        "'{}' is not a list of statuses (expected e.g. 200-299,304)"))
-      ->group(group);
-  app.add_flag_function(
-         "--no-follow", [&f](std::int64_t) { f.follow = false; },
-         "Do not follow redirects (a 3xx is the answer)")
-      ->group(group);
-  app.add_flag("-k,--insecure", f.insecure, "Skip TLS certificate and host name verification")
-      ->group(group);
-  app.add_option("--cacert", f.cacert, "Verify TLS peers with this CA bundle (PEM)")
-      ->type_name("FILE")
-      ->check(CLI::ExistingFile.description(""))
-      ->group(group);
-  app.add_option("--proxy", f.proxy,
-                 "Use this proxy (default: the *_proxy variables, as curl does)")
-      ->type_name("URL")
-      ->check(CheckProxyUrl)
-      ->group(group);
-  auto version = [&f](HttpVersion v) { return [&f, v](std::int64_t) { f.http_version = v; }; };
-  auto* h11 = app.add_flag_function("--http1.1", version(HttpVersion::kHttp11),
-                                    "Use HTTP/1.1 only (the default)")
-                  ->group(group);
-  auto* h2 = app.add_flag_function("--http2", version(HttpVersion::kHttp2),
-                                   "Use HTTP/2: over TLS when the server offers it, h2c on http://")
-                 ->group(group);
-  h11->excludes(h2);
-}
-
 // The original Go tool spelled long flags with one dash (-workers=3); people copy that, so
 // "-NAME" and "-NAME=VALUE" become "--NAME..." when NAME is one of our long option names.
 std::vector<std::string> AcceptSingleDashLongFlags(const CLI::App& app, int argc,
@@ -332,9 +284,17 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   CLI::Option* output_dir = AddSaveOptions(app, o.save);
   app.add_flag("-V,--version", version, "Print version information and exit");
   AddRetryOptions(app, o);
-  AddRequestOptions(app, o.fetch, output_dir);
+  AddRequestOptions(app, o.fetch, output_dir, o.config);
   AddStateOptions(app, o.state);
 
+  // Recorded (--state) and scrubbed from every message with its secrets redacted.
+  const RedactedArguments redacted = RedactArguments(
+      std::vector<std::string>(argv + 1, argv + argc), [&app](std::string_view name) {
+        for (const CLI::Option* opt : app.get_options()) {
+          if (opt->check_lname(std::string(name))) return true;
+        }
+        return false;
+      });
   try {
     const std::vector<std::string> args = AcceptSingleDashLongFlags(app, argc, argv);
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
@@ -346,7 +306,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       fmt::print("{}", help);
       return {std::nullopt, 0};
     }
-    fmt::print(stderr, "fetchpool: {} (see fetchpool --help)\n", e.what());
+    fmt::print(stderr, "fetchpool: {} (see fetchpool --help)\n",
+               redacted.secrets.Scrubbed(RedactUrl(e.what())));
     return {std::nullopt, 2};
   }
   Status problem = ResolveJsonAlias(o.output, json);
@@ -356,12 +317,18 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   }
   if (problem.ok()) problem = CheckAnnotate(o.output);
   if (problem.ok()) problem = CheckLibcurlFeatures(o.fetch);
+  o.secrets = redacted.secrets;
+  if (problem.ok()) {
+    problem = CompleteOptions([&app](std::string_view flag) {
+      return app.count(std::string(flag)) > 0;
+    }, o);
+  }
   if (!o.state.path.empty()) {
-    o.state.arguments = nlohmann::json(std::vector<std::string>(argv + 1, argv + argc))
+    o.state.arguments = nlohmann::json(redacted.args)
                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   if (!problem.ok()) {
-    fmt::print(stderr, "fetchpool: {}\n", problem.message());
+    fmt::print(stderr, "fetchpool: {}\n", o.secrets.Scrubbed(problem.message()));
     return {std::nullopt, 2};
   }
   return {std::move(o), 0};

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string_view>
 
+#include "fetchpool/util/redact.hpp"
+#include "fetchpool/util/text.hpp"
 #include "fetchpool/util/url.hpp"
 #include "fetchpool/version.hpp"
 
@@ -33,11 +35,6 @@ bool HasControl(std::string_view text) {
   });
 }
 
-bool IsTokenChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 }  // namespace
 
 std::optional<double> ParsePositiveSeconds(const std::string& text) {
@@ -54,12 +51,9 @@ std::string CheckOneLine(const std::string& text) {
 }
 
 std::string CheckHeaderLine(const std::string& text) {
-  const auto end = text.find_first_of(":;");
-  const std::string_view name = std::string_view(text).substr(0, end);
-  const bool ok = end != std::string::npos && !name.empty() &&
-                  std::all_of(name.begin(), name.end(), IsTokenChar) &&
-                  (text[end] == ':' || end + 1 == text.size()) && !HasControl(text);
-  if (!ok) return fmt::format("'{}' is not a header (expected \"Name: value\")", text);
+  if (text.starts_with('@') && text.size() > 1) return {};  // -H @FILE: read after parsing
+  // The value is not echoed: it may be a secret that lacks only its colon.
+  if (!IsHeaderLine(text)) return "expected \"Name: value\", \"Name:\", \"Name;\" or @FILE";
   return {};
 }
 
@@ -72,7 +66,7 @@ std::string CheckProxyUrl(const std::string& text) {
   std::string bad = fmt::format(
       "'{}' is not a proxy URL (expected [SCHEME://]HOST[:PORT], SCHEME one of http, https, "
       "socks4, socks4a, socks5, socks5h)",
-      text);
+      RedactUrl(text));
   if (text.empty() || HasControl(text)) return bad;
   const UrlHandle h = ParseUrl(text, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME);
   if (!h) return bad;

@@ -11,6 +11,7 @@
 #include "fetchpool/cli/report_sinks.hpp"
 #include "fetchpool/engine/pipeline.hpp"
 #include "fetchpool/engine/signals.hpp"
+#include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/http/curl_fetcher.hpp"
 #include "fetchpool/http/curl_handles.hpp"
 #include "fetchpool/http/trust_store.hpp"
@@ -67,8 +68,8 @@ Status Prepare(const Options& options, Prepared& out) {
   return PrepareState(options, out);
 }
 
-void Complain(const Status& status) {
-  if (!status.ok()) fmt::print(stderr, "fetchpool: {}\n", status.message());
+void Complain(const Status& status, const SecretSet& secrets) {
+  if (!status.ok()) fmt::print(stderr, "fetchpool: {}\n", secrets.Scrubbed(status.message()));
 }
 
 // "; 3 transfers in progress were aborted", or nothing when none was.
@@ -83,10 +84,10 @@ std::string AbortedNote(const Summary& summary) {
 int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
   const int write_errno = o.write_error.errno_code();
   // A closed pipe (| head) is no news; nor is a stuck one given up on during a stop.
-  if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT)) Complain(o.write_error);
-  Complain(o.read_error);
-  Complain(o.report_error);
-  Complain(o.pool_error);
+  if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT)) Complain(o.write_error, options.secrets);
+  Complain(o.read_error, options.secrets);
+  Complain(o.report_error, options.secrets);
+  Complain(o.pool_error, options.secrets);
   if (signal != 0) {
     if (o.summary.aborted > 0) {
       fmt::print(stderr, "fetchpool: interrupted{}\n", AbortedNote(o.summary));
@@ -115,22 +116,30 @@ int Run(const Options& options) {
   const auto start = std::chrono::steady_clock::now();
   Prepared prepared;
   if (Status s = Prepare(options, prepared); !s.ok()) {
-    Complain(s);
+    Complain(s, options.secrets);
     return 2;
   }
   CurlGlobal curl;  // before any thread
   if (!curl.status().ok()) {
-    Complain(curl.status());
+    Complain(curl.status(), options.secrets);
     return 2;
   }
   std::stop_source stop;
   SignalWatcher signals(stop);        // first: every thread started below inherits its signal mask
-  ShareHandle share;                  // DNS and TLS sessions, across the workers
-  std::unique_ptr<TrustStore> trust;  // read once, by the first TLS connection
-  if (!options.fetch.insecure && LibcurlTlsIsOpenSsl()) {
-    trust = std::make_unique<TrustStore>(ChooseTrustSource(
-        options.fetch.cacert, [](const char* name) { return std::getenv(name); }));
+  ShareHandle share;  // DNS and TLS sessions, across the workers
+  const HostPolicies policies(options);
+  // One store per CA file in use, each read once, by the first TLS connection that needs it.
+  std::vector<std::unique_ptr<TrustStore>> stores;
+  if (LibcurlTlsIsOpenSsl()) {
+    const auto getenv = [](const char* name) { return std::getenv(name); };  // NOLINT
+    for (const std::string& file : policies.ca_files()) {
+      stores.push_back(std::make_unique<TrustStore>(stores.empty()
+                                                        ? ChooseTrustSource(file, getenv)
+                                                        : TrustSource{.file = file}));
+    }
   }
+  std::vector<TrustStore*> store_list;
+  for (const auto& store : stores) store_list.push_back(store.get());
 
   FetchOptions fetch = options.fetch;
   fetch.collect_details = options.output.format != OutputFormat::kText ||
@@ -141,7 +150,8 @@ int Run(const Options& options) {
   const std::size_t held = HeldConnectionsPerWorker(RaiseOpenFileLimit(), options.pool.workers);
   const CurlFetcher::Shared shared{
       .share = share.get(),
-      .trust = trust.get(),
+      .policies = &policies,
+      .trust = store_list,
       .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
       .output_dir = prepared.output_dir.get(),
       .max_connections = static_cast<long>(held),
@@ -156,6 +166,7 @@ int Run(const Options& options) {
       .err_is_terminal = ::isatty(STDERR_FILENO) == 1,
       .reports = std::move(prepared.reports),
       .screen = prepared.state_lookup.get(),
+      .policies = &policies,
       .start = start,
       .held_connections = held,
   };

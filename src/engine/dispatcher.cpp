@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "fetchpool/core/url_history.hpp"
+#include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/util/stop_wait.hpp"
 
 namespace fetchpool {
@@ -36,18 +37,37 @@ HostRules RulesOf(const DispatchOptions& options, const DispatchCapacity& capaci
           .max_wait = ms(options.retry.max_wait_s)};
 }
 
+// Per-host rules from the config's sections, or none (every host has the run's).
+HostTable<Task>::RulesLookup RulesLookup(const HostPolicies* policies,
+                                         const DispatchOptions& options,
+                                         const DispatchCapacity& capacity) {
+  if (policies == nullptr || policies->size() <= 1) return {};
+  return [policies, options, capacity](const std::string& host) {
+    const HostPolicy& p = policies->For(host);
+    DispatchOptions own = options;
+    own.per_host = p.per_host;
+    own.per_host_interval = p.per_host_interval;
+    return RulesOf(own, capacity);
+  };
+}
+
 }  // namespace
 
+const WarnSpec& Dispatcher::WarnFor(const Task& task) const {
+  return policies_ != nullptr ? policies_->For(task.job.host).warn : options_.warn;
+}
+
 Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity,
-                       std::stop_token stop, HostNotes* notes)
+                       std::stop_token stop, HostNotes* notes, const HostPolicies* policies)
     : options_(options),
+      policies_(policies),
       capacity_(capacity),
       half_batch_(std::max<std::size_t>(1, std::min(capacity.max_fresh, capacity.max_pending) / 2)),
       // Deep enough to look past the jobs skipped for busy hosts (a few per worker), shallow
       // enough that a scan costs little next to a transfer.
       affinity_window_(std::clamp<std::size_t>(4 * std::max(capacity.max_running, 1), 32, 256)),
       stop_(std::move(stop)),
-      hosts_(RulesOf(options, capacity)),
+      hosts_(RulesOf(options, capacity), RulesLookup(policies, options, capacity)),
       book_(capacity.max_running, capacity.held_connections),
       stats_(options.host_stats ? std::make_unique<HostStatsBook>() : nullptr),
       notes_(notes),
@@ -228,7 +248,7 @@ void Dispatcher::NotePause(const std::string& host, const HostChange& change, lo
 std::optional<Result> Dispatcher::Finish(Task task, Result result) {
   // Every attempt's verdict, so whichever turns out final (a retry's last, or one cut short by a
   // stop) is already marked when Settle counts failures.
-  ApplyWarnSpec(options_.warn, result);
+  ApplyWarnSpec(WarnFor(task), result);
   std::unique_lock lock(mutex_);
   Wakes wakes;
   std::optional<Result> done = Conclude(std::move(task), std::move(result), wakes);
@@ -238,7 +258,7 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
 
 std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
                                               int worker) {
-  ApplyWarnSpec(options_.warn, result);
+  ApplyWarnSpec(WarnFor(task), result);
   std::unique_lock lock(mutex_);
   Wakes wakes;
   done = Conclude(std::move(task), std::move(result), wakes);

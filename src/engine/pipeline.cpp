@@ -95,7 +95,8 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
   DispatchCapacity capacity = DispatchCapacity::ForWorkers(workers);
   capacity.held_connections = io.held_connections;
-  Dispatcher dispatcher(options.dispatch, capacity, stop.get_token(), notes ? &*notes : nullptr);
+  Dispatcher dispatcher(options.dispatch, capacity, stop.get_token(), notes ? &*notes : nullptr,
+                        io.policies);
   // Room for many results: the printer takes all of them at once, and a reader answering from
   // --state fills the queue faster than the printer empties it, so each wake-up of the reader
   // (one per full queue) is worth a large batch. About 300 KB of results of ordinary URLs.
@@ -105,6 +106,7 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
   printer_setup.notes = notes ? &*notes : nullptr;
   printer_setup.track_changes = !options.state.path.empty();
+  printer_setup.secrets = &options.secrets;
   WorkerPool pool({.workers = workers,
                    .head = options.fetch.head,
                    .pacer = pacer ? &*pacer : nullptr,

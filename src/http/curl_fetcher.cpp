@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "fetchpool/core/retry_policy.hpp"
 #include "fetchpool/hosts/host_key.hpp"
 #include "fetchpool/http/curl_error.hpp"
+#include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/text.hpp"
 #include "fetchpool/version.hpp"
 
@@ -40,20 +43,42 @@ Result Unfetched(const Job& job, ErrorKind kind, std::string reason) {
 
 }  // namespace
 
+namespace {
+
+// The options every request shares; headers and credentials come from the policies instead.
+FetchOptions SharedPart(const FetchOptions& options) {
+  FetchOptions shared = options;
+  shared.headers.clear();
+  shared.user.clear();
+  return shared;
+}
+
+std::unique_ptr<HostPolicies> PoliciesUnlessGiven(const FetchOptions& options,
+                                                  const HostPolicies* given) {
+  if (given != nullptr) return nullptr;
+  Options o;
+  o.fetch = options;
+  return std::make_unique<HostPolicies>(o);
+}
+
+}  // namespace
+
 CurlFetcher::CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop)
-    : options_(options),
+    : options_(SharedPart(options)),
       user_agent_(options.user_agent.value_or(fmt::format("fetchpool/{}", kVersion))),
       stop_(std::move(stop)),
+      own_policies_(PoliciesUnlessGiven(options, shared.policies)),
+      policies_(shared.policies != nullptr ? shared.policies : own_policies_.get()),
+      request_(*policies_, shared.trust),
       easy_(curl_easy_init()),
       stall_limit_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(options.stall_timeout_s))),
       on_stop_(stop_, [this] { ShutdownSockets(); }) {
   if (shared.output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*shared.output_dir);
   if (easy_) {
-    Configure(shared.share, shared.trust);
+    Configure(shared.share, !shared.trust.empty());
     curl_easy_setopt(easy_.get(), CURLOPT_MAXCONNECTS, shared.max_connections);
   }
-  trust_ = options.insecure ? nullptr : shared.trust;
   resolver_ = shared.resolver;
 }
 
@@ -63,29 +88,34 @@ CurlFetcher::~CurlFetcher() {
   easy_.reset();
 }
 
-void CurlFetcher::Configure(CURLSH* share, TrustStore* trust) {
+void CurlFetcher::Configure(CURLSH* share, bool own_trust) {
   CURL* h = easy_.get();
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   if (share != nullptr) curl_easy_setopt(h, CURLOPT_SHARE, share);
-  // A list from anywhere must never make us read file:// or speak another protocol, not even
-  // through a redirect.
+  // A list from anywhere must never make us read file:// or speak another protocol. Redirects
+  // are followed here, not by libcurl (PerformChain), which checks their scheme too.
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(options_.max_redirects));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout_s));
-  if (options_.timeout_s > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options_.timeout_s));
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   // The stall guard lives in OnProgress: libcurl's LOW_SPEED_* averages over a window and would
   // also cut off a slow server that never goes silent for the whole window.
   if (!user_agent_.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent_.c_str());
-  for (const std::string& line : options_.headers) {
-    if (!headers_.Append(line)) {
-      easy_.reset();  // ok() reports it: a request without the user's headers would be wrong
-      return;
+  // libcurl looks the netrc file up for each request's own host, and only for a request that
+  // has no credentials of its own (RequestSettings).
+  if (options_.netrc) {
+    curl_easy_setopt(h, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_REQUIRED));
+    if (!options_.netrc_file.empty()) {
+      curl_easy_setopt(h, CURLOPT_NETRC_FILE, options_.netrc_file.c_str());
     }
   }
-  if (headers_.get() != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_.get());
-  if (!options_.user.empty()) curl_easy_setopt(h, CURLOPT_USERPWD, options_.user.c_str());
-  ConfigureTrust(trust);
+  if (own_trust) {
+    // The run's stores replace libcurl's: with a CA path set (Debian's default) libcurl would
+    // read the whole bundle again for every new connection.
+    curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+    curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+    curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);  // nothing of libcurl's own to cache
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &RequestSettings::OnSslContext);
+  }
   // Unset, libcurl reads http_proxy, https_proxy and no_proxy as curl does.
   if (!options_.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CurlHttpVersion(options_.http_version));
@@ -103,30 +133,6 @@ void CurlFetcher::Configure(CURLSH* share, TrustStore* trust) {
   curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, this);
 }
 
-void CurlFetcher::ConfigureTrust(TrustStore* trust) {
-  CURL* h = easy_.get();
-  if (options_.insecure) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-    return;
-  }
-  if (trust == nullptr) {  // not OpenSSL: libcurl loads the chosen certificates per connection
-    if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
-    return;
-  }
-  // The run's one store replaces libcurl's: with a CA path set (Debian's default) libcurl would
-  // read the whole bundle again for every new connection.
-  curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
-  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
-  curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);  // nothing of libcurl's own to cache
-  curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &CurlFetcher::OnSslContext);
-  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, trust);
-}
-
-CURLcode CurlFetcher::OnSslContext(CURL*, void* ssl_ctx, void* trust) {
-  return static_cast<TrustStore*>(trust)->InstallIn(ssl_ctx) ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
-}
-
 void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
   bytes_ = 0;
   last_activity_ = now;
@@ -134,6 +140,9 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
   stalled_ = false;
   too_large_ = false;
   retry_after_.reset();
+  head_status_ = 0;
+  head_location_ = false;
+  discard_body_ = false;
   error_buffer_[0] = '\0';
 }
 
@@ -142,23 +151,23 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
 // last. A literal is never looked up, so it is not kept: a timeout of 0 prunes it at once.
 // (Detaching the handle from the share instead made libcurl 7.88 leak a private TLS session
 // cache each time, as LeakSanitizer showed.)
-void CurlFetcher::ChooseDnsCache(const Job& job) {
-  const bool literal = job.ip_literal;
+void CurlFetcher::ChooseDnsCache(bool literal) {
   if (literal == literal_host_) return;
   literal_host_ = literal;
   curl_easy_setopt(easy_.get(), CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // libcurl's 60
 }
 
-bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
-  lookup_took_ = std::chrono::microseconds(0);
-  if (resolver_ == nullptr || job.ip_literal || job.port == 0 || job.host.empty()) return true;
+bool CurlFetcher::PinAddresses(const RequestTarget& target, Result& result) {
+  if (resolver_ == nullptr || target.ip_literal || target.port == 0 || target.host.empty()) {
+    return true;
+  }
   // libcurl answers "localhost" and "*.localhost" itself (RFC 6761), without any lookup.
-  if (job.host == "localhost" || job.host.ends_with(".localhost")) return true;
+  if (target.host == "localhost" || target.host.ends_with(".localhost")) return true;
   const auto start = std::chrono::steady_clock::now();
   const Lookup found = resolver_->Resolve(
-      job.host, std::chrono::milliseconds(Millis(options_.connect_timeout_s)), stop_);
+      target.host, std::chrono::milliseconds(Millis(origin_->connect_timeout_s)), stop_);
   const auto now = std::chrono::steady_clock::now();
-  lookup_took_ = std::chrono::duration_cast<std::chrono::microseconds>(now - start);
+  lookup_took_ += std::chrono::duration_cast<std::chrono::microseconds>(now - start);
   if (found.error == LookupError::kStopped) {
     result.error_kind = ErrorKind::kAborted;
     result.error = "aborted";
@@ -166,12 +175,12 @@ bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
   }
   if (found.error != LookupError::kNone) {
     result.error_kind = ErrorKind::kResolve;
-    result.error = fmt::format("could not resolve host: {}", job.host);
+    result.error = fmt::format("could not resolve host: {}", target.host);
     return false;
   }
   // "+": libcurl's entry ages out like one it looked up itself. Given again only when it
   // changed or may have aged out: libcurl parses the list anew at every transfer it is set for.
-  std::string entry = fmt::format("+{}:{}:{}", job.host, job.port, found.addresses);
+  std::string entry = fmt::format("+{}:{}:{}", target.host, target.port, found.addresses);
   CURL* h = easy_.get();
   if (entry == resolve_entry_ && now - resolve_set_at_ < std::chrono::seconds(30)) {
     curl_easy_setopt(h, CURLOPT_RESOLVE, nullptr);
@@ -188,10 +197,17 @@ bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
 
 void CurlFetcher::SetMethod(const Job& job, Method method) {
   CURL* h = easy_.get();
+  origin_ = &policies_->For(job.host);
   // A line that expects a 3xx wants to see the redirect itself, not where it leads.
   const bool expects_redirect =
       job.expect && job.expect->status && job.expect->status->ContainsRedirect();
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, options_.follow && !expects_redirect ? 1L : 0L);
+  follow_ = options_.follow && !expects_redirect;
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(origin_->connect_timeout_s));
+  stall_limit_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(origin_->stall_timeout_s));
+  options_.connect_timeout_s = origin_->connect_timeout_s;  // for the error messages
+  options_.timeout_s = origin_->timeout_s;
+  options_.stall_timeout_s = origin_->stall_timeout_s;
   if (method == Method::kHead) {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t{0});  // a HEAD has no body to cap
@@ -200,8 +216,6 @@ void CurlFetcher::SetMethod(const Job& job, Method method) {
     // Refuses a declared Content-Length over the cap up front; OnBody catches the rest.
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_size));
   }
-  const std::string ascii = AsciiHostUrl(job.url);  // libcurl copies the string
-  curl_easy_setopt(h, CURLOPT_URL, ascii.empty() ? job.url.c_str() : ascii.c_str());
 }
 
 Result CurlFetcher::Fetch(const Job& job, Method method) {
@@ -211,31 +225,24 @@ Result CurlFetcher::Fetch(const Job& job, Method method) {
 
   Result result = Unfetched(job, ErrorKind::kNone, "");
   const auto start = std::chrono::steady_clock::now();
+  const auto first_start =
+      job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start;
   ResetTransfer(start);
   checker_.Reset(job.expect.get());
   if (saver_ &&
       saver_->Prepare(easy_.get(), job.url, job.expect.get(), result) == BodySaver::Plan::kDone) {
     return result;  // skipped (the file is there) or failed before any request
   }
-  if (!PinAddresses(job, result)) {
-    result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() -
-        (job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start));
-    return result;
-  }
   SetMethod(job, method);
-  ChooseDnsCache(job);
-  CURLcode code = curl_easy_perform(easy_.get());
+  std::optional<CURLcode> code = PerformChain(job, start, result);
   if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
-    ResetTransfer(std::chrono::steady_clock::now());
     checker_.Restart();
-    code = curl_easy_perform(easy_.get());
+    code = PerformChain(job, start, result);
   }
   const auto end = std::chrono::steady_clock::now();
-  const auto first_start =
-      job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start;
   result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
-  Conclude(job, code, std::chrono::duration_cast<std::chrono::microseconds>(end - start), result);
+  if (!code) return result;  // a request could not start; `result` says why
+  Conclude(job, *code, std::chrono::duration_cast<std::chrono::microseconds>(end - start), result);
   return result;
 }
 
@@ -265,8 +272,8 @@ void CurlFetcher::Conclude(const Job& job, CURLcode code, std::chrono::microseco
 void CurlFetcher::Judge(const Job& job, Result& result, long status_for_checks,
                         std::chrono::microseconds attempt_elapsed) {
   // An explicit status= check replaces --accept (whose default is "below 400").
-  const bool accepted =
-      options_.accept ? options_.accept->Contains(status_for_checks) : result.http_status < 400;
+  const std::optional<StatusSet>& accept = origin_->accept;  // --accept, per listed host
+  const bool accepted = accept ? accept->Contains(status_for_checks) : result.http_status < 400;
   if (!(job.expect && job.expect->status) && !accepted) {
     result.error_kind = ErrorKind::kHttpStatus;
     result.error = fmt::format("HTTP {}", result.http_status);
@@ -285,29 +292,25 @@ void CurlFetcher::Judge(const Job& job, Result& result, long status_for_checks,
 void CurlFetcher::CollectDetails(Result& result) const {
   CURL* h = easy_.get();
   const char* text = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text != nullptr) {
-    result.effective_url = text;
+  if (!refused_url_.empty()) {
+    result.effective_url = RedactUrl(refused_url_);
+  } else if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text != nullptr) {
+    result.effective_url = RedactUrl(text);
   }
   text = nullptr;
   if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &text) == CURLE_OK && text != nullptr) {
     result.ip = text;
   }
-  auto ms = [h](CURLINFO info) {
-    curl_off_t us = 0;
-    curl_easy_getinfo(h, info, &us);
-    return static_cast<double>(us) / 1000.0;
-  };
-  // libcurl's clock starts after our own lookup (PinAddresses): each phase includes it.
+  // libcurl's clock starts after our own lookups (PinAddresses): each phase includes them. The
+  // phases of every request in the chain add up, as libcurl adds them up across redirects.
   const double lookup = static_cast<double>(lookup_took_.count()) / 1000.0;
-  auto phase = [&](CURLINFO info) {
-    const double t = ms(info);
-    return t > 0 ? t + lookup : 0.0;
-  };
-  result.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T) + lookup;
-  result.timings.connect_ms = phase(CURLINFO_CONNECT_TIME_T);
-  result.timings.tls_ms = phase(CURLINFO_APPCONNECT_TIME_T);
-  result.timings.first_byte_ms = phase(CURLINFO_STARTTRANSFER_TIME_T);
-  result.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T) + lookup;
+  auto ms = [](curl_off_t us) { return static_cast<double>(us) / 1000.0; };
+  auto phase = [&](curl_off_t us) { return us > 0 ? ms(us) + lookup : 0.0; };
+  result.timings.dns_ms = ms(times_.dns) + lookup;
+  result.timings.connect_ms = phase(times_.connect);
+  result.timings.tls_ms = phase(times_.tls);
+  result.timings.first_byte_ms = phase(times_.first_byte);
+  result.timings.total_ms = ms(times_.total) + lookup;
 }
 
 void CurlFetcher::Describe(CURLcode code, Result& result) const {
@@ -316,8 +319,9 @@ void CurlFetcher::Describe(CURLcode code, Result& result) const {
   f.code = code;
   curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &f.os_errno);
   f.detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
-  if (code == CURLE_SSL_CACERT_BADFILE && trust_ != nullptr && !trust_->status().ok()) {
-    f.detail = trust_->status().message();  // the run's store could not be read: say why
+  if (TrustStore* trust = request_.trust();
+      code == CURLE_SSL_CACERT_BADFILE && trust != nullptr && !trust->status().ok()) {
+    f.detail = trust->status().message();  // the run's store could not be read: say why
   }
   f.too_large = too_large_;
   f.elapsed_s = std::chrono::duration<double>(result.elapsed).count();
@@ -329,93 +333,6 @@ void CurlFetcher::Describe(CURLcode code, Result& result) const {
   ErrorDescription d = DescribeCurlFailure(f, options_);
   result.error_kind = d.kind;
   result.error = std::move(d.message);
-}
-
-curl_socket_t CurlFetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
-  auto* fetcher = static_cast<CurlFetcher*>(self);
-  const curl_socket_t fd =
-      ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-  if (fd == CURL_SOCKET_BAD) return fd;
-  std::lock_guard lock(fetcher->sockets_mutex_);
-  // A worker holds few sockets, so this rarely allocates; if it cannot, refusing the socket is
-  // the only exception-free answer.
-  try {
-    fetcher->sockets_.push_back(fd);
-  } catch (...) {
-    ::close(fd);
-    return CURL_SOCKET_BAD;
-  }
-  if (fetcher->stop_.stop_requested()) ::shutdown(fd, SHUT_RDWR);
-  return fd;
-}
-
-int CurlFetcher::CloseSocket(void* self, curl_socket_t fd) {
-  auto* fetcher = static_cast<CurlFetcher*>(self);
-  std::lock_guard lock(fetcher->sockets_mutex_);
-  std::erase(fetcher->sockets_, fd);
-  return ::close(fd);
-}
-
-void CurlFetcher::ShutdownSockets() {
-  std::lock_guard lock(sockets_mutex_);
-  for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
-}
-
-// libcurl calls this often while data flows and about once a second while it does not, so the
-// stall guard fires within a second of the limit.
-int CurlFetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t,
-                            curl_off_t ulnow) {
-  auto* fetcher = static_cast<CurlFetcher*>(self);
-  if (fetcher->stop_.stop_requested()) return 1;
-  const auto now = std::chrono::steady_clock::now();
-  const curl_off_t progress = dlnow + ulnow;
-  if (progress != fetcher->last_progress_) {
-    fetcher->last_progress_ = progress;
-    fetcher->last_activity_ = now;
-  } else if (now - fetcher->last_activity_ >= fetcher->stall_limit_) {
-    fetcher->stalled_ = true;
-    return 1;
-  }
-  return 0;
-}
-
-size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {
-  auto* fetcher = static_cast<CurlFetcher*>(self);
-  const size_t n = size * count;
-  fetcher->bytes_ += n;
-  if (fetcher->options_.max_size > 0 && fetcher->bytes_ > fetcher->options_.max_size) {
-    fetcher->too_large_ = true;  // also ends a body that never ends
-    return 0;
-  }
-  try {
-    // A short count aborts the transfer with CURLE_WRITE_ERROR; the saver keeps the real reason.
-    if (fetcher->saver_ && !fetcher->saver_->Write(fetcher->easy_.get(), std::string_view(data, n),
-                                                   fetcher->checker_)) {
-      return 0;
-    }
-    fetcher->checker_.Consume(std::string_view(data, n));
-  } catch (...) {
-    if (fetcher->saver_) fetcher->saver_->Interrupted();
-    return 0;  // no exception may cross libcurl; a short count aborts with CURLE_WRITE_ERROR
-  }
-  return n;
-}
-
-size_t CurlFetcher::OnHeader(char* data, size_t size, size_t count, void* self) {
-  auto* fetcher = static_cast<CurlFetcher*>(self);
-  const size_t n = size * count;
-  const std::string_view line(data, n);
-  constexpr std::string_view kRetryAfter = "retry-after:";
-  if (line.starts_with("HTTP/")) {
-    fetcher->retry_after_.reset();  // a new response (after a redirect or a 100 Continue)
-  } else if (line.size() > kRetryAfter.size() && StartsWithIgnoreCase(line, kRetryAfter)) {
-    try {
-      fetcher->retry_after_ = ParseRetryAfter(line.substr(kRetryAfter.size()), std::time(nullptr));
-    } catch (...) {
-      // No exception may cross libcurl; without the header the backoff decides.
-    }
-  }
-  return n;
 }
 
 }  // namespace fetchpool

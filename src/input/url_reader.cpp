@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "fetchpool/hosts/host_key.hpp"
+#include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/stop_wakeup.hpp"
 #include "fetchpool/util/text.hpp"
 #include "fetchpool/util/unique_fd.hpp"
@@ -84,8 +85,14 @@ std::optional<Job> SplitLine(std::string_view text) {
   const std::optional<std::string_view> line = UrlLine(text);
   if (!line) return std::nullopt;
   Job job;
-  job.url = std::string(UrlWord(*line));
-  if (const std::string_view checks = line->substr(job.url.size()); !checks.empty()) {
+  const std::string_view word = UrlWord(*line);
+  if (UrlHasSecret(word)) {
+    job.fetch_url = std::string(word);
+    job.url = RedactUrl(word);
+  } else {
+    job.url = std::string(word);
+  }
+  if (const std::string_view checks = line->substr(word.size()); !checks.empty()) {
     job.checks_digest = ChecksDigest(checks);
     job.expect = std::make_unique<Expectations>();
     if (std::string bad = ParseExpectations(checks, *job.expect); !bad.empty()) {
@@ -96,16 +103,17 @@ std::optional<Job> SplitLine(std::string_view text) {
 }
 
 std::optional<std::string> UrlOfLine(const LineCutter::Line& line) {
-  if (line.overlong) return std::string(TrimAsciiSpace(line.text)) + "...";
+  if (line.overlong) return RedactUrl(TrimAsciiSpace(line.text)) + "...";
   const std::optional<std::string_view> url_line = UrlLine(line.text);
   if (!url_line) return std::nullopt;
-  return std::string(UrlWord(*url_line));
+  return RedactUrl(UrlWord(*url_line));
 }
 
 void ValidateJob(Job& job) {
   if (job.url_checked) return;
   job.url_checked = true;
-  if (std::string why = ValidateUrl(job.url, &job); !why.empty()) {
+  if (std::string why = ValidateUrl(job.fetch_url.empty() ? job.url : job.fetch_url, &job);
+      !why.empty()) {
     job.invalid = "invalid URL: " + why;  // before any complaint about the line's checks
     job.expect.reset();
     job.checks_digest = 0;

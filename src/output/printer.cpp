@@ -80,6 +80,8 @@ void Printer::AddHostStats(std::vector<HostStatsRow> rows) {
 }
 
 void Printer::Accept(Result result) {
+  static const SecretSet kNone;
+  RedactResult(result, setup_.secrets != nullptr ? *setup_.secrets : kNone);
   if (setup_.window == nullptr) return Emit(result);
   if (result.seq != next_seq_) {
     waiting_.emplace(result.seq, std::move(result));

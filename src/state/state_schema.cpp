@@ -5,6 +5,7 @@
 #include <array>
 #include <string_view>
 
+#include "fetchpool/state/state_scrub.hpp"
 #include "fetchpool/state/url_key.hpp"
 
 namespace fetchpool {
@@ -12,7 +13,7 @@ namespace {
 
 // Step i brings a version-i file to version i+1. Times are unix milliseconds; URLs are BLOBs,
 // byte for byte as written on their line.
-constexpr std::array<const char*, kStateSchemaVersion> kMigrations = {
+const std::array<const char*, kStateSchemaVersion> kMigrations = {
     // 0 -> 1: runs, URLs with their history, and each run's results.
     R"sql(
 CREATE TABLE runs(
@@ -90,6 +91,8 @@ CREATE INDEX urls_by_key ON urls(url_key);
 DROP INDEX IF EXISTS results_by_url;
 CREATE INDEX results_failed_by_url ON results(url_id, run_id) WHERE NOT ok;
 )sql",
+    // 4 -> 5: no secrets at rest (state_scrub.hpp).
+    kScrubSecretsSql,
 };
 
 // fetchpool_url_key(url) for the 2 -> 3 migration; registered only on the connection migrating.
@@ -153,8 +156,12 @@ Status PrepareStateSchema(Database& db, const std::string& path) {
                               nullptr, UrlKeyFunction, nullptr, nullptr) != SQLITE_OK) {
     s = Status::Error("cannot register fetchpool_url_key");
   }
+  if (s.ok()) s = RegisterScrubFunctions(db);
+  bool scrubbed = false;  // the 4 -> 5 step redacted something
   for (std::int64_t v = h.version; v < kStateSchemaVersion && s.ok(); ++v) {
+    const sqlite3_int64 before = sqlite3_total_changes64(db.get());
     s = db.Exec(kMigrations[static_cast<std::size_t>(v)]);
+    if (v == 4 && h.objects > 0 && sqlite3_total_changes64(db.get()) != before) scrubbed = true;
   }
   if (s.ok()) {
     s = db.Exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}",
@@ -166,6 +173,11 @@ Status PrepareStateSchema(Database& db, const std::string& path) {
     static_cast<void>(db.Exec("ROLLBACK"));
     return Status::Error(
         fmt::format("cannot set up state '{}': {}", path, sqlite3_errmsg(db.get())));
+  }
+  if (scrubbed) {
+    if (Status w = WipeOldPages(db); !w.ok()) {
+      return Status::Error(fmt::format("cannot scrub state '{}': {}", path, w.message()));
+    }
   }
   return Status::Ok();
 }

@@ -24,6 +24,23 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && EqualsIgnoreCase(text.substr(0, prefix.size()), prefix);
 }
 
+bool IsHeaderLine(std::string_view line) {
+  auto token = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  };
+  auto control = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  };
+  const std::size_t end = line.find_first_of(":;");
+  if (end == std::string_view::npos || end == 0) return false;
+  const std::string_view name = line.substr(0, end);
+  return std::all_of(name.begin(), name.end(), token) &&
+         (line[end] == ':' || end + 1 == line.size()) &&
+         std::none_of(line.begin(), line.end(), control);
+}
+
 std::string_view TrimAsciiSpace(std::string_view text) {
   const auto first = text.find_first_not_of(kAsciiSpace);
   if (first == std::string_view::npos) return {};

@@ -19,8 +19,14 @@ struct FetchOptions {
   double stall_timeout_s = 30.0;  // abort when nothing arrives for this long
   int max_redirects = 10;
   std::optional<std::string> user_agent;  // nullopt: fetchpool/VERSION; "": no header
-  std::vector<std::string> headers;       // -H lines, as curl takes them ("Name: value", "Name:")
-  std::string user;                       // -u USER:PASSWORD; empty for none
+  // -H lines, as curl takes them ("Name: value", "Name:"), -H @FILE already read; and -u
+  // USER:PASSWORD (empty for none). Both go to each listed URL's own host only (see
+  // HostPolicies), unless location_trusted.
+  std::vector<std::string> headers;
+  std::string user;
+  bool location_trusted = false;  // --location-trusted: send them on after any redirect
+  bool netrc = false;             // --netrc / --netrc-file: per-host credentials, as curl reads
+  std::string netrc_file;         // --netrc-file; "" with --netrc: libcurl's ~/.netrc
   std::optional<StatusSet> accept;        // statuses that count as ok; nullopt: below 400
   bool follow = true;                     // follow redirects
   bool insecure = false;                  // skip TLS certificate and host name verification

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fetchpool/core/expectations.hpp"
 #include "fetchpool/core/url_history.hpp"
@@ -23,7 +24,10 @@ struct Job {
   // The source as named on the command line, kStdinName for stdin. It views the name in
   // InputOptions::files (or a literal), which outlives every job and result of the run.
   std::string_view input = kStdinName;
-  std::string url;      // as given (trimmed)
+  // As given (trimmed), with a password or token in it redacted (RedactUrl): what every output,
+  // report and --state sees. The URL to request, when that differs, is `fetch_url`.
+  std::string url;
+  std::string fetch_url;  // the URL with its credentials; empty when `url` is the URL itself
   std::string invalid;  // non-empty: why this line cannot be fetched; the worker only reports it
   // From the reader's one parse of the URL (ValidateJob), so no later stage parses it again: its
   // HostKey (empty until known) and whether that host is an IP address.
@@ -71,7 +75,7 @@ struct Result {
   std::uint64_t seq = 0;
   std::uint64_t line = 0;
   std::string_view input = kStdinName;  // Job::input
-  std::string url;
+  std::string url;                      // Job::url: credentials redacted
   bool ok = false;
   // Not ok, but it must not fail the run (--warn, --fail-after): counted as warned, shown as
   // [WARN], ignored by the exit status and by --max-failures.
@@ -105,8 +109,16 @@ struct Result {
   std::uint64_t checks_digest = 0;  // the Job's, so the state knows what this was judged by
   std::int64_t state_url_id = 0;    // the URL's row if it has one, so the writer need not find it
 
+  // Every redirect followed, in order: the status and the URL (credentials redacted) that
+  // answered it. Empty without redirects (no allocation).
+  struct Redirect {
+    long status = 0;
+    std::string url;
+  };
+  std::vector<Redirect> redirects;
+
   // Filled only when the output format asks for them (they cost allocations per URL).
-  std::string effective_url;  // after redirects
+  std::string effective_url;  // after redirects, credentials redacted
   std::string ip;             // of the last connection
   // libcurl's phase times, each measured from the start of the last attempt, in milliseconds.
   struct Timings {

@@ -2,12 +2,14 @@
 
 #include <optional>
 
+#include "fetchpool/core/config_options.hpp"
 #include "fetchpool/core/dispatch_options.hpp"
 #include "fetchpool/core/fetch_options.hpp"
 #include "fetchpool/core/input_options.hpp"
 #include "fetchpool/core/output_options.hpp"
 #include "fetchpool/core/save_options.hpp"
 #include "fetchpool/core/state_options.hpp"
+#include "fetchpool/util/redact.hpp"
 
 namespace fetchpool {
 
@@ -21,7 +23,11 @@ struct Options {
   PoolOptions pool;
   OutputOptions output;
   StateOptions state;
+  ConfigOptions config;
   double max_time_s = 0;  // whole run; 0: no deadline
+  // Not a flag: every secret value the command line and the config gave (-u, -H, --proxy's
+  // password, the config's headers and credentials), scrubbed from anything written.
+  SecretSet secrets;
 };
 
 // The outcome of parsing argv: either options to run with, or an exit code to return at once

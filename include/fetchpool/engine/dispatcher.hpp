@@ -23,6 +23,8 @@
 
 namespace fetchpool {
 
+class HostPolicies;
+
 // How many jobs the dispatcher holds before the reader feels back-pressure.
 struct DispatchCapacity {
   static constexpr std::size_t kMinPending = 1024;  // ForWorkers' floors, and the defaults
@@ -64,8 +66,10 @@ class Dispatcher {
   using Clock = std::chrono::steady_clock;
 
   // `stop` is the whole run's. `notes` (-v), if given, is told when a host is paused.
+  // `policies`, if given, has per-host --per-host, --per-host-rate and --warn (it must outlive
+  // the dispatcher); without, every host has `options`' own.
   Dispatcher(const DispatchOptions& options, DispatchCapacity capacity, std::stop_token stop,
-             HostNotes* notes = nullptr);
+             HostNotes* notes = nullptr, const HostPolicies* policies = nullptr);
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
@@ -148,7 +152,11 @@ class Dispatcher {
   bool RoomForBatch() const;
   bool ReaderShouldWake() const { return reader_waiting_ && RoomForBatch(); }
 
+  // The --warn of the job's listed host.
+  const WarnSpec& WarnFor(const Task& task) const;
+
   const DispatchOptions options_;
+  const HostPolicies* const policies_;
   const DispatchCapacity capacity_;
   const std::size_t half_batch_;
   const std::size_t affinity_window_;

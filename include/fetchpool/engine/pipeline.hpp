@@ -14,6 +14,8 @@
 
 namespace fetchpool {
 
+class HostPolicies;
+
 // What the pipeline runs against: the fetchers, the descriptors it prints to, and the reports.
 // The real run passes libcurl and stdout; tests pass fakes and pipes.
 struct PipelineIo {
@@ -25,6 +27,8 @@ struct PipelineIo {
   std::vector<std::unique_ptr<ResultSink>> reports;
   // --state: sees each job before it is queued (reader thread); null when there is none.
   JobScreen* screen = nullptr;
+  // Per-host --per-host, --per-host-rate and --warn; null: the options' own, for every host.
+  const HostPolicies* policies = nullptr;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   // Connections each worker's fetcher keeps open (see DispatchCapacity::held_connections).
   std::size_t held_connections = 5;

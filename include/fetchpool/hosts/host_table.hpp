@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,20 +25,25 @@ namespace fetchpool {
 // with parked items take turns. An entry is dropped as soon as its host is idle (nothing running
 // or parked, no pause or rate slot pending), so memory is bounded by the hosts in use and the
 // items parked, which the caller bounds.
+// Each host is held to its own rules (HostPolicies: a config section's), looked up when its
+// entry is made.
 // Thread-compatible: the dispatcher guards it with its own mutex. Time is always passed in.
 template <typename T>
 class HostTable {
  public:
   using Clock = std::chrono::steady_clock;
   using TimePoint = Clock::time_point;
+  // A host's own rules (a config section's --per-host, --per-host-rate); empty: all use `rules`.
+  using RulesLookup = std::function<HostRules(const std::string& host)>;
 
-  explicit HostTable(HostRules rules) : rules_(rules) {}
+  explicit HostTable(HostRules rules, RulesLookup lookup = {})
+      : rules_(rules), lookup_(std::move(lookup)) {}
 
   // Takes a slot for `host` and returns true when a request may start there now; false when it
   // must wait (then Park the item). The empty host (a job that makes no request) never waits.
   bool TryAcquire(const std::string& host, TimePoint now) {
     if (host.empty()) return true;
-    auto it = hosts_.try_emplace(host, rules_).first;
+    auto it = Entry(host);
     Host& h = it->second;
     if (!h.parked && CanStart(h, now)) {
       Start(h, now);
@@ -55,7 +61,7 @@ class HostTable {
     if (it == hosts_.end()) return {};
     Host& h = it->second;
     if (h.active > 0) --h.active;
-    const HostChange change = Learn(rules_, h.manners, now, answer);
+    const HostChange change = Learn(h.rules, h.manners, now, answer);
     if (h.parked) {
       Schedule(it->first, h, now);
     } else if (!DropIfIdle(it, now)) {
@@ -67,7 +73,7 @@ class HostTable {
   // Parks an item for a host that TryAcquire refused; `front` puts it ahead of the others for
   // that host (a retry that is already due).
   void Park(const std::string& host, T item, TimePoint now, bool front = false) {
-    auto it = hosts_.try_emplace(host, rules_).first;
+    auto it = Entry(host);
     Host& h = it->second;
     if (!h.parked) h.parked = std::make_unique<std::deque<T>>();
     if (front) {
@@ -165,12 +171,14 @@ class HostTable {
   // The host's current concurrency limit (the most when the host has no entry).
   int limit(const std::string& host) const {
     auto it = hosts_.find(host);
-    return it == hosts_.end() ? rules_.max_at_once : it->second.manners.limit.value();
+    if (it != hosts_.end()) return it->second.manners.limit.value();
+    return lookup_ ? lookup_(host).max_at_once : rules_.max_at_once;
   }
 
  private:
   struct Host {
-    explicit Host(const HostRules& rules) : manners(rules) {}
+    explicit Host(const HostRules& own) : rules(own), manners(own) {}
+    HostRules rules;
     int active = 0;
     bool ready = false;  // listed in ready_
     TimePoint timer{};   // a wake-up is listed in timers_ for this time; epoch: none
@@ -179,12 +187,18 @@ class HostTable {
   };
   using Map = std::unordered_map<std::string, Host>;
 
+  typename Map::iterator Entry(const std::string& host) {
+    auto it = hosts_.find(host);
+    if (it != hosts_.end()) return it;
+    return hosts_.try_emplace(host, lookup_ ? lookup_(host) : rules_).first;
+  }
+
   bool CanStart(const Host& h, TimePoint now) const {
     return h.active < h.manners.limit.value() && now >= h.manners.NextStart();
   }
   void Start(Host& h, TimePoint now) {
     ++h.active;
-    h.manners.Started(rules_, now);
+    h.manners.Started(h.rules, now);
   }
 
   // For a host with parked items: ready now, or a timer for when it may be, or (when only a
@@ -218,6 +232,7 @@ class HostTable {
   }
 
   const HostRules rules_;
+  const RulesLookup lookup_;
   Map hosts_;
   std::deque<std::string> ready_;   // hosts that have parked items and (probably) may start
   DelayQueue<std::string> timers_;  // when paused or rate-limited hosts may start again

@@ -17,7 +17,10 @@
 #include "fetchpool/core/fetcher.hpp"
 #include "fetchpool/core/job.hpp"
 #include "fetchpool/http/curl_handles.hpp"
+#include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/http/host_resolver.hpp"
+#include "fetchpool/http/redirect_target.hpp"
+#include "fetchpool/http/request_settings.hpp"
 #include "fetchpool/http/trust_store.hpp"
 #include "fetchpool/save/body_saver.hpp"
 #include "fetchpool/save/output_dir.hpp"
@@ -25,14 +28,22 @@
 namespace fetchpool {
 
 // Performs transfers on one reused blocking easy handle (which is where connection reuse comes
-// from). Thread-compatible: one per worker thread. The stop token may be triggered from any
-// thread; that aborts the transfer in progress promptly and every later Fetch at once.
+// from). It follows redirects itself, request by request on the same handle, so that each
+// request carries the headers, credentials and TLS settings of the host it goes to
+// (RequestSettings) and the run's own -H and -u never reach another host; each redirect is
+// recorded in Result::redirects. Thread-compatible: one per worker thread. The stop token may be
+// triggered from any thread; that aborts the transfer in progress promptly and every later
+// Fetch at once.
 class CurlFetcher final : public Fetcher {
  public:
   // What a worker's fetcher shares with the others. Each must outlive it; each may be null.
   struct Shared {
-    CURLSH* share = nullptr;                // DNS cache and TLS sessions
-    TrustStore* trust = nullptr;            // null: libcurl's own CA handling
+    CURLSH* share = nullptr;  // DNS cache and TLS sessions
+    // Per-host settings; null: the options' own, for every host.
+    const HostPolicies* policies = nullptr;
+    // One store per HostPolicies::ca_files() entry, loaded by the first connection that needs
+    // it; empty: libcurl's own CA handling (its TLS library is not OpenSSL).
+    std::vector<TrustStore*> trust;
     NameResolver* resolver = nullptr;       // null: libcurl resolves (as it must through a proxy)
     const OutputDir* output_dir = nullptr;  // null: bodies are discarded
     long max_connections = 5;               // kept open per handle (CURLOPT_MAXCONNECTS)
@@ -53,18 +64,28 @@ class CurlFetcher final : public Fetcher {
   static int OnProgress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
   static size_t OnBody(char* data, size_t size, size_t count, void* self);
   static size_t OnHeader(char* data, size_t size, size_t count, void* self);
-  static CURLcode OnSslContext(CURL*, void* ssl_ctx, void* trust);
-  void Configure(CURLSH* share, TrustStore* trust);
-  void ConfigureTrust(TrustStore* trust);
+  void Configure(CURLSH* share, bool own_trust);
   void ShutdownSockets();
   // Forgets what the last perform saw; before every curl_easy_perform.
   void ResetTransfer(std::chrono::steady_clock::time_point now);
+  // The settings of the job's listed host: method, follow, timeouts, the checks' limits.
   void SetMethod(const Job& job, Method method);
+  // Requests `job`'s URL and follows its redirects; nullopt when a request could not start
+  // (its host did not resolve, its time ran out), with `result` saying why.
+  std::optional<CURLcode> PerformChain(const Job& job, std::chrono::steady_clock::time_point start,
+                                       Result& result);
+  // One request of the chain; nullopt as for PerformChain.
+  std::optional<CURLcode> PerformOne(const RequestTarget& target, bool carry,
+                                     std::chrono::steady_clock::time_point start, Result& result);
+  // Where the response just received redirects to, when it is to be followed; "" when not.
+  std::string RedirectTarget() const;
   // An IP-literal host is not kept in the DNS cache (timeout 0); a name is, for 60 s.
-  void ChooseDnsCache(const Job& job);
-  // Resolves the job's host name in this thread's turn (through the run's resolver) and pins
+  void ChooseDnsCache(bool literal);
+  // Resolves the target's host name in this thread's turn (through the run's resolver) and pins
   // libcurl to the answer; false when the name does not resolve, with `result` saying why.
-  bool PinAddresses(const Job& job, Result& result);
+  bool PinAddresses(const RequestTarget& target, Result& result);
+  // The phase times of the request just made, added to the chain's.
+  void AddPhaseTimes();
   // Settles a performed transfer into `result`.
   void Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
                 Result& result);
@@ -74,12 +95,14 @@ class CurlFetcher final : public Fetcher {
   void Describe(CURLcode code, Result& result) const;
   void CollectDetails(Result& result) const;
 
-  FetchOptions options_;
+  FetchOptions options_;  // without headers and credentials: those come from the policies
   std::string user_agent_;
   std::stop_token stop_;
-  Slist headers_;  // declared before easy_, which points at it
+  std::unique_ptr<HostPolicies> own_policies_;  // when Shared::policies is null
+  const HostPolicies* policies_;
+  const HostPolicy* origin_ = nullptr;  // the policy of the job being fetched
+  RequestSettings request_;             // declared before easy_, which points at its lists
   EasyHandle easy_;
-  TrustStore* trust_ = nullptr;  // null with -k, or when libcurl's TLS library is not OpenSSL
   NameResolver* resolver_ = nullptr;
   Slist resolve_;              // the CURLOPT_RESOLVE entry last given to libcurl
   std::string resolve_entry_;  // its text
@@ -97,6 +120,17 @@ class CurlFetcher final : public Fetcher {
   std::chrono::steady_clock::duration stall_limit_;
   bool too_large_ = false;
   std::optional<std::chrono::seconds> retry_after_;  // of the latest response
+  // Following redirects: whether this job follows them, and what the response being received
+  // says (a 3xx with a Location that will be followed has its body discarded, as libcurl does).
+  bool follow_ = false;
+  long head_status_ = 0;
+  bool head_location_ = false;
+  bool discard_body_ = false;
+  std::string refused_url_;  // a redirect to a scheme we do not follow: the effective URL
+  // The chain's phase times so far, in microseconds, as libcurl adds them up across redirects.
+  struct PhaseTimes {
+    curl_off_t dns = 0, connect = 0, tls = 0, first_byte = 0, total = 0;
+  } times_;
   BodyChecker checker_;
   std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
 

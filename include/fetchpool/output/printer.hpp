@@ -16,6 +16,7 @@
 #include "fetchpool/output/output_fd.hpp"
 #include "fetchpool/output/progress_line.hpp"
 #include "fetchpool/output/report.hpp"
+#include "fetchpool/output/result_redaction.hpp"
 #include "fetchpool/output/result_sink.hpp"
 #include "fetchpool/output/run_stats.hpp"
 #include "fetchpool/output/stats_report.hpp"
@@ -39,10 +40,12 @@ struct PrinterSetup {
   TermStyle progress_style;         // the progress line's bar
   HostNotes* notes = nullptr;       // -v: notes about hosts, written to stderr as they come
   bool track_changes = false;       // --state: the summary counts new failures and recoveries
+  const SecretSet* secrets = nullptr;  // scrubbed from every result's message (RedactResult)
 };
 
-// The single writer of stdout and the one result fan-out: it orders (optionally), counts, and
-// hands each result to the stdout sink (filtered by -q/-s) and to every report. Output is
+// The single writer of stdout and the one result fan-out: it redacts (RedactResult), orders
+// (optionally), counts, and hands each result to the stdout sink (filtered by -q/-s) and to
+// every report. Output is
 // buffered and flushed whenever no result is waiting, so a pipe sees lines promptly.
 // Thread-compatible: owned and used by one thread (the printer).
 class Printer {

@@ -18,6 +18,10 @@ inline constexpr std::string_view kAsciiSpace = " \t\r\n\v\f";
 std::string_view TrimAsciiSpace(std::string_view text);
 std::string_view TrimOws(std::string_view text);
 
+// Whether `line` is a request header as curl's -H takes it: "Name: value", "Name:" (removes one
+// libcurl adds) or "Name;" (sends it empty), Name an HTTP token, no control characters.
+bool IsHeaderLine(std::string_view line);
+
 // "%41b" -> "Ab", through libcurl's decoder; text that is not an escape stays as it is.
 std::string PercentDecode(std::string_view text);
 

@@ -1,0 +1,118 @@
+// CurlFetcher's libcurl callbacks: sockets (so a stop can shut them down), progress (the stall
+// guard and the stop), body and headers. No exception may cross libcurl from any of them.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "fetchpool/core/retry_policy.hpp"
+#include "fetchpool/http/curl_fetcher.hpp"
+#include "fetchpool/util/text.hpp"
+
+namespace fetchpool {
+
+curl_socket_t CurlFetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* address) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
+  const curl_socket_t fd =
+      ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd == CURL_SOCKET_BAD) return fd;
+  std::lock_guard lock(fetcher->sockets_mutex_);
+  // A worker holds few sockets, so this rarely allocates; if it cannot, refusing the socket is
+  // the only exception-free answer.
+  try {
+    fetcher->sockets_.push_back(fd);
+  } catch (...) {
+    ::close(fd);
+    return CURL_SOCKET_BAD;
+  }
+  if (fetcher->stop_.stop_requested()) ::shutdown(fd, SHUT_RDWR);
+  return fd;
+}
+
+int CurlFetcher::CloseSocket(void* self, curl_socket_t fd) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
+  std::lock_guard lock(fetcher->sockets_mutex_);
+  std::erase(fetcher->sockets_, fd);
+  return ::close(fd);
+}
+
+void CurlFetcher::ShutdownSockets() {
+  std::lock_guard lock(sockets_mutex_);
+  for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+}
+
+// libcurl calls this often while data flows and about once a second while it does not, so the
+// stall guard fires within a second of the limit.
+int CurlFetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t,
+                            curl_off_t ulnow) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
+  if (fetcher->stop_.stop_requested()) return 1;
+  const auto now = std::chrono::steady_clock::now();
+  const curl_off_t progress = dlnow + ulnow;
+  if (progress != fetcher->last_progress_) {
+    fetcher->last_progress_ = progress;
+    fetcher->last_activity_ = now;
+  } else if (now - fetcher->last_activity_ >= fetcher->stall_limit_) {
+    fetcher->stalled_ = true;
+    return 1;
+  }
+  return 0;
+}
+
+size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
+  const size_t n = size * count;
+  if (fetcher->discard_body_) return n;  // a redirect's body: the next request has the answer
+  fetcher->bytes_ += n;
+  if (fetcher->options_.max_size > 0 && fetcher->bytes_ > fetcher->options_.max_size) {
+    fetcher->too_large_ = true;  // also ends a body that never ends
+    return 0;
+  }
+  try {
+    // A short count aborts the transfer with CURLE_WRITE_ERROR; the saver keeps the real reason.
+    if (fetcher->saver_ && !fetcher->saver_->Write(fetcher->easy_.get(), std::string_view(data, n),
+                                                   fetcher->checker_)) {
+      return 0;
+    }
+    fetcher->checker_.Consume(std::string_view(data, n));
+  } catch (...) {
+    if (fetcher->saver_) fetcher->saver_->Interrupted();
+    return 0;  // no exception may cross libcurl; a short count aborts with CURLE_WRITE_ERROR
+  }
+  return n;
+}
+
+size_t CurlFetcher::OnHeader(char* data, size_t size, size_t count, void* self) {
+  auto* fetcher = static_cast<CurlFetcher*>(self);
+  const size_t n = size * count;
+  const std::string_view line(data, n);
+  constexpr std::string_view kRetryAfter = "retry-after:";
+  if (line.starts_with("HTTP/")) {
+    // A new response (after a 100 Continue, or an earlier request of the chain).
+    fetcher->retry_after_.reset();
+    const std::size_t space = line.find(' ');
+    long status = 0;
+    for (std::size_t i = space + 1; space != std::string_view::npos && i < line.size() &&
+                                    i < space + 4 && line[i] >= '0' && line[i] <= '9';
+         ++i) {
+      status = status * 10 + (line[i] - '0');
+    }
+    fetcher->head_status_ = status;
+    fetcher->head_location_ = false;
+    fetcher->discard_body_ = false;
+  } else if (StartsWithIgnoreCase(line, "location:")) {
+    fetcher->head_location_ = !TrimAsciiSpace(line.substr(9)).empty();  // libcurl ignores ""
+  } else if (line == "\r\n" || line == "\n") {
+    fetcher->discard_body_ = fetcher->follow_ && fetcher->head_location_ &&
+                             fetcher->head_status_ >= 300 && fetcher->head_status_ <= 399;
+  } else if (line.size() > kRetryAfter.size() && StartsWithIgnoreCase(line, kRetryAfter)) {
+    try {
+      fetcher->retry_after_ = ParseRetryAfter(line.substr(kRetryAfter.size()), std::time(nullptr));
+    } catch (...) {
+      // No exception may cross libcurl; without the header the backoff decides.
+    }
+  }
+  return n;
+}
+
+}  // namespace fetchpool
