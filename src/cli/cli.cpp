@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/util/argv_redaction.hpp"
 #include "fetchpool/cli/cli_checks.hpp"
 #include "fetchpool/cli/cli_option_helpers.hpp"
-#include "fetchpool/cli/help_text.hpp"
 #include "fetchpool/cli/config_merge.hpp"
+#include "fetchpool/cli/help_text.hpp"
 #include "fetchpool/cli/request_options.hpp"
 #include "fetchpool/core/options.hpp"
+#include "fetchpool/util/argv_redaction.hpp"
 #include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/status.hpp"
 #include "fetchpool/util/units.hpp"
@@ -319,9 +319,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   if (problem.ok()) problem = CheckLibcurlFeatures(o.fetch);
   o.secrets = redacted.secrets;
   if (problem.ok()) {
-    problem = CompleteOptions([&app](std::string_view flag) {
-      return app.count(std::string(flag)) > 0;
-    }, o);
+    problem = CompleteOptions(
+        [&app](std::string_view flag) { return app.count(std::string(flag)) > 0; }, o);
   }
   if (!o.state.path.empty()) {
     o.state.arguments = nlohmann::json(redacted.args)

@@ -17,8 +17,7 @@ namespace {
 
 constexpr std::size_t kMaxHeaderFile = std::size_t{1} << 20;
 
-Status ReadHeaderFile(const std::string& path, std::vector<std::string>& out,
-                      SecretSet& secrets) {
+Status ReadHeaderFile(const std::string& path, std::vector<std::string>& out, SecretSet& secrets) {
   const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Status::FromErrno(fmt::format("-H @{}: cannot read '{}'", path, path), errno);
   std::string text;
@@ -66,8 +65,7 @@ Status ReadHeaderFiles(std::vector<std::string>& headers, SecretSet& secrets) {
   return Status::Ok();
 }
 
-void ApplyConfig(ConfigFile file, const std::function<bool(std::string_view)>& given,
-                 Options& o) {
+void ApplyConfig(ConfigFile file, const std::function<bool(std::string_view)>& given, Options& o) {
   const HostOverrides& d = file.defaults;
   FetchOptions& f = o.fetch;
   if (d.headers) f.headers = MergeHeaders(*d.headers, f.headers);
@@ -78,7 +76,8 @@ void ApplyConfig(ConfigFile file, const std::function<bool(std::string_view)>& g
   if (d.per_host_interval && !given("--per-host-rate")) {
     o.dispatch.per_host_interval = *d.per_host_interval;
   }
-  if (d.connect_timeout_s && !given("--connect-timeout")) f.connect_timeout_s = *d.connect_timeout_s;
+  if (d.connect_timeout_s && !given("--connect-timeout"))
+    f.connect_timeout_s = *d.connect_timeout_s;
   if (d.timeout_s && !given("--timeout")) f.timeout_s = *d.timeout_s;
   if (d.stall_timeout_s && !given("--stall-timeout")) f.stall_timeout_s = *d.stall_timeout_s;
   if (d.insecure && !given("--insecure")) f.insecure = *d.insecure;

@@ -42,12 +42,11 @@ void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir,
   app.add_flag("--location-trusted", f.location_trusted,
                "Unsafe: send -H and -u on to any host a redirect leads to")
       ->group(group);
-  auto* netrc_file =
-      app.add_option("--netrc-file", f.netrc_file,
-                     "Per-host credentials from this netrc file (as curl reads it)")
-          ->type_name("FILE")
-          ->check(CLI::ExistingFile.description(""))
-          ->group(group);
+  auto* netrc_file = app.add_option("--netrc-file", f.netrc_file,
+                                    "Per-host credentials from this netrc file (as curl reads it)")
+                         ->type_name("FILE")
+                         ->check(CLI::ExistingFile.description(""))
+                         ->group(group);
   app.add_flag("--netrc", f.netrc, "Per-host credentials from ~/.netrc (as curl reads it)")
       ->excludes(netrc_file)
       ->group(group);

@@ -84,7 +84,8 @@ std::string AbortedNote(const Summary& summary) {
 int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
   const int write_errno = o.write_error.errno_code();
   // A closed pipe (| head) is no news; nor is a stuck one given up on during a stop.
-  if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT)) Complain(o.write_error, options.secrets);
+  if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT))
+    Complain(o.write_error, options.secrets);
   Complain(o.read_error, options.secrets);
   Complain(o.report_error, options.secrets);
   Complain(o.pool_error, options.secrets);
@@ -125,17 +126,16 @@ int Run(const Options& options) {
     return 2;
   }
   std::stop_source stop;
-  SignalWatcher signals(stop);        // first: every thread started below inherits its signal mask
-  ShareHandle share;  // DNS and TLS sessions, across the workers
+  SignalWatcher signals(stop);  // first: every thread started below inherits its signal mask
+  ShareHandle share;            // DNS and TLS sessions, across the workers
   const HostPolicies policies(options);
   // One store per CA file in use, each read once, by the first TLS connection that needs it.
   std::vector<std::unique_ptr<TrustStore>> stores;
   if (LibcurlTlsIsOpenSsl()) {
     const auto getenv = [](const char* name) { return std::getenv(name); };  // NOLINT
     for (const std::string& file : policies.ca_files()) {
-      stores.push_back(std::make_unique<TrustStore>(stores.empty()
-                                                        ? ChooseTrustSource(file, getenv)
-                                                        : TrustSource{.file = file}));
+      stores.push_back(std::make_unique<TrustStore>(stores.empty() ? ChooseTrustSource(file, getenv)
+                                                                   : TrustSource{.file = file}));
     }
   }
   std::vector<TrustStore*> store_list;

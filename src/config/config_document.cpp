@@ -28,8 +28,9 @@ ConfigValue ConvertTable(const toml::table& table) {
     out.entries.emplace_back(std::string(key.str()), std::move(value));
   }
   // toml++ keeps keys sorted; messages and precedence read better in file order.
-  std::stable_sort(out.entries.begin(), out.entries.end(),
-                   [](const auto& a, const auto& b) { return a.second.key_line < b.second.key_line; });
+  std::stable_sort(out.entries.begin(), out.entries.end(), [](const auto& a, const auto& b) {
+    return a.second.key_line < b.second.key_line;
+  });
   return out;
 }
 

@@ -19,7 +19,8 @@ namespace {
 
 std::string KeyList(bool top) {
   std::string list;
-  for (const std::string_view key : kHostKeys) list += fmt::format("{}{}", list.empty() ? "" : ", ", key);
+  for (const std::string_view key : kHostKeys)
+    list += fmt::format("{}{}", list.empty() ? "" : ", ", key);
   return top ? list + ", proxy, [hosts.\"NAME\"]" : list;
 }
 

@@ -28,7 +28,8 @@ class Scanner {
         SkipComment();
         parts_ = 0;
       } else if (c == '.') {
-        if (++parts_ >= kMaxKeyParts) return Fail("a dotted key of more than {} parts", kMaxKeyParts);
+        if (++parts_ >= kMaxKeyParts)
+          return Fail("a dotted key of more than {} parts", kMaxKeyParts);
       } else if (c == '[' || c == '{') {
         parts_ = 0;
         if (++depth_ > kMaxConfigNesting) {

@@ -1,11 +1,11 @@
 #include "fetchpool/config/config_values.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
-#include <sys/stat.h>
 
 #include "fetchpool/util/text.hpp"
 #include "fetchpool/util/units.hpp"
@@ -28,13 +28,14 @@ Status ConfigReader::Fail(int line, std::string_view where, std::string_view key
                           std::string_view what) const {
   std::string place(where);
   if (!key.empty()) place += place.empty() ? std::string(key) : " " + std::string(key);
-  return Status::Error(fmt::format("{}:{}: {}{}{}", path_, line, place, place.empty() ? "" : ": ",
-                                   what));
+  return Status::Error(
+      fmt::format("{}:{}: {}{}{}", path_, line, place, place.empty() ? "" : ": ", what));
 }
 
 Status ConfigReader::Expected(const ConfigValue& value, std::string_view where,
                               std::string_view key, std::string_view expected) const {
-  return Fail(value.line, where, key, fmt::format("expected {}, got {}", expected, value.TypeName()));
+  return Fail(value.line, where, key,
+              fmt::format("expected {}, got {}", expected, value.TypeName()));
 }
 
 Status ConfigReader::String(const ConfigValue& value, std::string_view where, std::string_view key,
@@ -77,8 +78,8 @@ Status ConfigReader::Headers(const ConfigValue& value, std::string_view where,
   return Status::Ok();
 }
 
-Status ConfigReader::Seconds(const ConfigValue& value, std::string_view where,
-                             std::string_view key, std::optional<double>& out) const {
+Status ConfigReader::Seconds(const ConfigValue& value, std::string_view where, std::string_view key,
+                             std::optional<double>& out) const {
   double seconds = 0;
   if (value.type == ConfigValue::Type::kInteger) {
     seconds = static_cast<double>(value.integer);
@@ -112,15 +113,16 @@ Status ConfigReader::CaFile(const ConfigValue& value, std::string_view where,
   return Status::Ok();
 }
 
-Status ConfigReader::HostKey(const ConfigValue& value, std::string_view where,
-                             std::string_view key, HostOverrides& out) const {
+Status ConfigReader::HostKey(const ConfigValue& value, std::string_view where, std::string_view key,
+                             HostOverrides& out) const {
   if (key == "headers") return Headers(value, where, out);
   if (key == "timeout") return Seconds(value, where, key, out.timeout_s);
   if (key == "connect-timeout") return Seconds(value, where, key, out.connect_timeout_s);
   if (key == "stall-timeout") return Seconds(value, where, key, out.stall_timeout_s);
   if (key == "cacert") return CaFile(value, where, out);
   if (key == "insecure") {
-    if (value.type != ConfigValue::Type::kBoolean) return Expected(value, where, key, "true or false");
+    if (value.type != ConfigValue::Type::kBoolean)
+      return Expected(value, where, key, "true or false");
     out.insecure = value.boolean;
     return Status::Ok();
   }
@@ -139,20 +141,32 @@ Status ConfigReader::HostKey(const ConfigValue& value, std::string_view where,
   if (key == "user") {
     if (Status s = String(value, where, key, text); !s.ok()) return s;
     secrets_.AddCredentials(text);
-    if (text.find(':') == std::string::npos) return Fail(value.line, where, key, "expected \"USER:PASSWORD\"");
+    if (text.find(':') == std::string::npos)
+      return Fail(value.line, where, key, "expected \"USER:PASSWORD\"");
     out.user = std::move(text);
     return Status::Ok();
   }
   if (Status s = Text(value, where, key, text); !s.ok()) return s;
   if (key == "accept") {
     out.accept = StatusSet::Parse(text);
-    if (!out.accept) return Fail(value.line, where, key, fmt::format("'{}' is not a list of statuses (expected e.g. \"200-299,304\")", text));
+    if (!out.accept)
+      return Fail(
+          value.line, where, key,
+          fmt::format("'{}' is not a list of statuses (expected e.g. \"200-299,304\")", text));
   } else if (key == "warn") {
     out.warn = WarnSpec::Parse(text);
-    if (!out.warn) return Fail(value.line, where, key, fmt::format("'{}' is not a list of statuses and error kinds (expected e.g. \"403,5xx,timeout\")", text));
+    if (!out.warn)
+      return Fail(
+          value.line, where, key,
+          fmt::format(
+              "'{}' is not a list of statuses and error kinds (expected e.g. \"403,5xx,timeout\")",
+              text));
   } else if (key == "per-host-rate") {
     out.per_host_interval = ParseRate(text);
-    if (!out.per_host_interval) return Fail(value.line, where, key, fmt::format("'{}' is not a rate (expected N, \"N/s\", \"N/m\" or \"N/h\", N > 0)", text));
+    if (!out.per_host_interval)
+      return Fail(
+          value.line, where, key,
+          fmt::format("'{}' is not a rate (expected N, \"N/s\", \"N/m\" or \"N/h\", N > 0)", text));
   }
   return Status::Ok();
 }

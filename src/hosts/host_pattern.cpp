@@ -27,7 +27,7 @@ std::string CheckName(std::string_view name) {
     const std::string inside(name.substr(1, name.size() - 2));
     in6_addr v6{};
     return ::inet_pton(AF_INET6, inside.c_str(), &v6) == 1 ? std::string()
-                                                             : "an IPv6 address in brackets";
+                                                           : "an IPv6 address in brackets";
   }
   if (name.size() > kMaxName) return "a host name of at most 253 bytes";
   std::size_t label = 0;

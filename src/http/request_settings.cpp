@@ -7,8 +7,7 @@ RequestSettings::RequestSettings(const HostPolicies& policies, std::vector<Trust
 
 CURLcode RequestSettings::OnSslContext(CURL*, void* ssl_ctx, void* store) {
   if (store == nullptr) return CURLE_OK;  // -k for this host: nothing to verify against
-  return static_cast<TrustStore*>(store)->InstallIn(ssl_ctx) ? CURLE_OK
-                                                              : CURLE_SSL_CACERT_BADFILE;
+  return static_cast<TrustStore*>(store)->InstallIn(ssl_ctx) ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
 }
 
 const Slist* RequestSettings::Headers(const HostPolicy& policy, bool carry) {
@@ -36,7 +35,8 @@ bool RequestSettings::Apply(CURL* easy, const HostPolicy& policy, bool carry) {
     curl_easy_setopt(easy, CURLOPT_USERPWD, user.empty() ? nullptr : user.c_str());
     user_ = user;
   }
-  if (first_ || policy.insecure != insecure_ || policy.ca_file != ca_file_) ApplyTrust(easy, policy);
+  if (first_ || policy.insecure != insecure_ || policy.ca_file != ca_file_)
+    ApplyTrust(easy, policy);
   first_ = false;
   return true;
 }

@@ -15,19 +15,62 @@ namespace {
 
 // The long options of fetchpool up to state version 4, which could be spelt with one dash
 // ("-user=..."): how the command lines those versions recorded are to be read.
-constexpr std::array<std::string_view, 56> kLongOptionsBefore5 = {
-    "accept",        "annotate",      "cacert",          "codequality",  "color",
-    "connect-timeout", "content-disposition", "continue", "fail-after",  "format",
-    "head",          "header",        "help",            "host-stats",   "html",
-    "http1.1",       "http2",         "insecure",        "json",         "junit",
-    "markdown",      "max-cache-age", "max-failures",    "max-redirs",   "max-size",
-    "max-time",      "mirror-paths",  "no-adaptive",     "no-follow",    "no-progress",
-    "on-exists",     "ordered",       "output-dir",      "per-host",     "per-host-rate",
-    "progress",      "proxy",         "quiet",           "rate",         "resume",
-    "retries",       "retry-max-wait", "retry-wait",     "sarif",        "shard",
-    "silent",        "stall-timeout", "state",           "stats",        "timeout",
-    "user",          "user-agent",    "verbose",         "version",      "warn",
-    "workers"};
+constexpr std::array<std::string_view, 56> kLongOptionsBefore5 = {"accept",
+                                                                  "annotate",
+                                                                  "cacert",
+                                                                  "codequality",
+                                                                  "color",
+                                                                  "connect-timeout",
+                                                                  "content-disposition",
+                                                                  "continue",
+                                                                  "fail-after",
+                                                                  "format",
+                                                                  "head",
+                                                                  "header",
+                                                                  "help",
+                                                                  "host-stats",
+                                                                  "html",
+                                                                  "http1.1",
+                                                                  "http2",
+                                                                  "insecure",
+                                                                  "json",
+                                                                  "junit",
+                                                                  "markdown",
+                                                                  "max-cache-age",
+                                                                  "max-failures",
+                                                                  "max-redirs",
+                                                                  "max-size",
+                                                                  "max-time",
+                                                                  "mirror-paths",
+                                                                  "no-adaptive",
+                                                                  "no-follow",
+                                                                  "no-progress",
+                                                                  "on-exists",
+                                                                  "ordered",
+                                                                  "output-dir",
+                                                                  "per-host",
+                                                                  "per-host-rate",
+                                                                  "progress",
+                                                                  "proxy",
+                                                                  "quiet",
+                                                                  "rate",
+                                                                  "resume",
+                                                                  "retries",
+                                                                  "retry-max-wait",
+                                                                  "retry-wait",
+                                                                  "sarif",
+                                                                  "shard",
+                                                                  "silent",
+                                                                  "stall-timeout",
+                                                                  "state",
+                                                                  "stats",
+                                                                  "timeout",
+                                                                  "user",
+                                                                  "user-agent",
+                                                                  "verbose",
+                                                                  "version",
+                                                                  "warn",
+                                                                  "workers"};
 
 std::string_view BlobOf(sqlite3_value* value) {
   const auto* bytes = static_cast<const char*>(sqlite3_value_blob(value));
@@ -59,8 +102,8 @@ void RedactArgumentsFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value**
       return std::find(kLongOptionsBefore5.begin(), kLongOptionsBefore5.end(), name) !=
              kLongOptionsBefore5.end();
     });
-    out = nlohmann::json(redacted.args).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+    out = nlohmann::json(redacted.args)
+              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } catch (...) {
     out = "[\"***\"]";
   }

@@ -29,9 +29,9 @@ std::string RedactValue(Secret kind, std::string_view value, SecretSet& secrets)
     case Secret::kUser: {
       secrets.AddCredentials(value);
       const std::size_t colon = value.find(':');
-      return colon == std::string_view::npos ? std::string(kRedacted)
-                                             : std::string(value.substr(0, colon + 1)) +
-                                                   std::string(kRedacted);
+      return colon == std::string_view::npos
+                 ? std::string(kRedacted)
+                 : std::string(value.substr(0, colon + 1)) + std::string(kRedacted);
     }
     case Secret::kHeader: {
       if (value.starts_with('@')) return std::string(value);  // a file name
@@ -68,7 +68,9 @@ struct ShortValue {
 std::optional<ShortValue> FindShortValue(std::string_view arg) {
   for (std::size_t i = 1; i < arg.size(); ++i) {
     if (kShortWithValue.find(arg[i]) == std::string_view::npos) continue;
-    const Secret kind = arg[i] == 'u' ? Secret::kUser : arg[i] == 'H' ? Secret::kHeader : Secret::kNone;
+    const Secret kind = arg[i] == 'u'   ? Secret::kUser
+                        : arg[i] == 'H' ? Secret::kHeader
+                                        : Secret::kNone;
     return ShortValue{kind, i + 1 < arg.size() ? i + 1 : std::string_view::npos};
   }
   return std::nullopt;
@@ -118,9 +120,9 @@ RedactedArguments RedactArguments(const std::vector<std::string>& args,
       if (value) pending = value->kind;
       continue;
     }
-    out.args.push_back(arg.substr(0, value->value_at) +
-                       RedactValue(value->kind, std::string_view(arg).substr(value->value_at),
-                                   out.secrets));
+    out.args.push_back(
+        arg.substr(0, value->value_at) +
+        RedactValue(value->kind, std::string_view(arg).substr(value->value_at), out.secrets));
   }
   return out;
 }

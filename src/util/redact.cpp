@@ -43,8 +43,7 @@ bool UrlHasSecret(std::string_view url) {
   if (u.at == std::string_view::npos) return false;
   const std::string_view info = url.substr(u.begin, u.at - u.begin);
   const std::size_t colon = info.find(':');
-  const std::string_view hidden =
-      colon == std::string_view::npos ? info : info.substr(colon + 1);
+  const std::string_view hidden = colon == std::string_view::npos ? info : info.substr(colon + 1);
   return !hidden.empty() && hidden != kRedacted;
 }
 

@@ -87,7 +87,8 @@ TEST(ConfigFileTest, UnknownKeysWrongTypesAndBadPatternsSayFileLineAndWhatWasExp
             "proxy, [hosts.\"NAME\"])");
   EXPECT_EQ(Error("\nper-host = \"four\"\n"),
             "c.toml:2: per-host: expected an integer from 1 to 1024, got a string");
-  EXPECT_EQ(Error("per-host = 0\n"), "c.toml:1: per-host: expected an integer from 1 to 1024, got 0");
+  EXPECT_EQ(Error("per-host = 0\n"),
+            "c.toml:1: per-host: expected an integer from 1 to 1024, got 0");
   EXPECT_EQ(Error("[hosts.\"a.example\"]\ntimeout = \"5\"\n"),
             "c.toml:2: [hosts.\"a.example\"] timeout: expected a number of seconds, got a string");
   EXPECT_EQ(Error("[hosts.\"a.example\"]\nproxy = \"http://p\"\n").substr(0, 44),
@@ -107,7 +108,8 @@ TEST(ConfigFileTest, UnknownKeysWrongTypesAndBadPatternsSayFileLineAndWhatWasExp
             "c.toml:1: headers: expected an array of \"Name: value\" strings, got a string");
   EXPECT_EQ(Error("headers = [\"Bearer xyz\"]\n"),
             "c.toml:1: headers: expected \"Name: value\", \"Name:\" or \"Name;\"");
-  EXPECT_EQ(Error("hosts = 3\n"), "c.toml:1: hosts: expected sections [hosts.\"NAME\"], got an integer");
+  EXPECT_EQ(Error("hosts = 3\n"),
+            "c.toml:1: hosts: expected sections [hosts.\"NAME\"], got an integer");
   EXPECT_EQ(Error("insecure = 1\n"), "c.toml:1: insecure: expected true or false, got an integer");
   EXPECT_EQ(Error("accept = \"nope\"\n"),
             "c.toml:1: accept: 'nope' is not a list of statuses (expected e.g. \"200-299,304\")");
@@ -115,9 +117,10 @@ TEST(ConfigFileTest, UnknownKeysWrongTypesAndBadPatternsSayFileLineAndWhatWasExp
 }
 
 TEST(ConfigFileTest, AMissingVariableIsNamed) {
-  EXPECT_EQ(Error("[hosts.\"api.github.com\"]\nheaders = [\"Authorization: Bearer ${NOPE_TOKEN}\"]\n"),
-            "c.toml:2: [hosts.\"api.github.com\"] headers: environment variable NOPE_TOKEN is not "
-            "set");
+  EXPECT_EQ(
+      Error("[hosts.\"api.github.com\"]\nheaders = [\"Authorization: Bearer ${NOPE_TOKEN}\"]\n"),
+      "c.toml:2: [hosts.\"api.github.com\"] headers: environment variable NOPE_TOKEN is not "
+      "set");
   EXPECT_EQ(Error("user = \"a:$PASSWORD\"\n"),
             "c.toml:1: user: '$' starts ${NAME} (write $$ for a '$')");
 }
@@ -156,7 +159,8 @@ TEST(ConfigFileTest, StringsAndCommentsDoNotCountAsNesting) {
 
 TEST(ConfigFileTest, ARelativeCacertIsRelativeToTheFile) {
   ConfigFile file;
-  const Status s = ParseConfigText("cacert = \"nope.pem\"\n", "/nonexistent/dir/c.toml", Env, &file);
+  const Status s =
+      ParseConfigText("cacert = \"nope.pem\"\n", "/nonexistent/dir/c.toml", Env, &file);
   EXPECT_FALSE(s.ok());
   EXPECT_TRUE(s.message().starts_with(
       "/nonexistent/dir/c.toml:1: cacert: cannot read '/nonexistent/dir/nope.pem'"))

@@ -40,8 +40,8 @@ TEST(EnvRefsTest, AMissingOrEmptyVariableIsNamed) {
 }
 
 TEST(EnvRefsTest, AnyOtherDollarIsAMistake) {
-  for (const char* bad : {"$TOKEN", "$", "a$", "${", "${TOKEN", "${}", "${1A}", "${A-B}",
-                          "${ TOKEN}"}) {
+  for (const char* bad :
+       {"$TOKEN", "$", "a$", "${", "${TOKEN", "${}", "${1A}", "${A-B}", "${ TOKEN}"}) {
     EXPECT_TRUE(Expand(bad).starts_with("ERROR: ")) << bad;
   }
 }

@@ -13,9 +13,9 @@
 namespace fetchpool::testing {
 namespace {
 
-const std::vector<std::string> kSecrets = {"s3cretPW1",  "TOPSECRET-hdr", "url-pass-77",
-                                           "proxy-pw-88", "env-token-99", "cfg-user-pw-55",
-                                           "hdrfile-66", "tok-only-44"};
+const std::vector<std::string> kSecrets = {"s3cretPW1",   "TOPSECRET-hdr", "url-pass-77",
+                                           "proxy-pw-88", "env-token-99",  "cfg-user-pw-55",
+                                           "hdrfile-66",  "tok-only-44"};
 
 // Every place of `text` where a secret shows, for the failure message.
 std::string Leaks(const std::string& where, const std::string& text) {
@@ -44,19 +44,32 @@ user = "cfg:cfg-user-pw-55"
 headers = ["X-Env-Token: ${ENV_TOKEN}"]
 )");
     const std::string header_file = dir_.Write("h.txt", "X-From-File: hdrfile-66\n");
-    return {"--config",   config,
-            "-u",         "alice:s3cretPW1",
-            "-H",         "Authorization: Bearer TOPSECRET-hdr",
-            "-H",         "@" + header_file,
-            "--state",    dir_ / "state.db",
-            "--junit",    dir_ / (tag + ".xml"),
-            "--markdown", dir_ / (tag + ".md"),
-            "--sarif",    dir_ / (tag + ".sarif"),
-            "--codequality", dir_ / (tag + ".cq.json"),
-            "--html",     dir_ / (tag + ".html"),
-            "--retries",  "1",
-            "--retry-wait", "0",
-            "--max-cache-age", "1h"};
+    return {"--config",
+            config,
+            "-u",
+            "alice:s3cretPW1",
+            "-H",
+            "Authorization: Bearer TOPSECRET-hdr",
+            "-H",
+            "@" + header_file,
+            "--state",
+            dir_ / "state.db",
+            "--junit",
+            dir_ / (tag + ".xml"),
+            "--markdown",
+            dir_ / (tag + ".md"),
+            "--sarif",
+            dir_ / (tag + ".sarif"),
+            "--codequality",
+            dir_ / (tag + ".cq.json"),
+            "--html",
+            dir_ / (tag + ".html"),
+            "--retries",
+            "1",
+            "--retry-wait",
+            "0",
+            "--max-cache-age",
+            "1h"};
   }
   std::string Everything(const ProcessResult& r) const {
     std::string leaks = Leaks("stdout", r.out) + Leaks("stderr", r.err);
@@ -95,8 +108,8 @@ TEST_F(SecretArtefactsTest, NoArtefactOfARunWithSecretsContainsThem) {
                                                 std::to_string(RefusedPort())});
   const ProcessResult p = Run(proxied, Urls(), env_);
   EXPECT_EQ(p.exit_code, 1) << p.out << p.err;
-  const std::string leaks = Everything(text) + Everything(v) + Everything(j) + Everything(c) +
-                            Everything(p);
+  const std::string leaks =
+      Everything(text) + Everything(v) + Everything(j) + Everything(c) + Everything(p);
   EXPECT_EQ(leaks, "");
   // The state recorded every run's command line, redacted.
   StateFile db(dir_ / "state.db");

@@ -21,10 +21,9 @@ class ConfigFileTest : public SecretsTest {
                       std::vector<std::pair<std::string, std::string>> env = {}) {
     const std::string config = dir_.Write("c.toml", config_text);
     const std::string out = dir_ / "run";
-    const ProcessResult r =
-        Run({"--config", config, "--state", out + ".db", "--junit", out + ".xml", "--html",
-             out + ".html", "-o", out + "-dir"},
-            At("127.0.0.1", "/size/1") + "\n", std::move(env));
+    const ProcessResult r = Run({"--config", config, "--state", out + ".db", "--junit",
+                                 out + ".xml", "--html", out + ".html", "-o", out + "-dir"},
+                                At("127.0.0.1", "/size/1") + "\n", std::move(env));
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(Count(r.err, "\n"), 1u) << r.err;
@@ -36,15 +35,16 @@ class ConfigFileTest : public SecretsTest {
 
 TEST_F(ConfigFileTest, HostileFilesAreAClearExit2) {
   const std::string c = dir_ / "c.toml";
-  EXPECT_TRUE(Has(Refused("[hosts.\"api.github.com\"]\nheaders = [\"X-A: 1\""),
-                  "fetchpool: " + c + ":2:"));
+  EXPECT_TRUE(
+      Has(Refused("[hosts.\"api.github.com\"]\nheaders = [\"X-A: 1\""), "fetchpool: " + c + ":2:"));
   EXPECT_EQ(Refused("per-host = \"4\"\n"),
             "fetchpool: " + c + ":1: per-host: expected an integer from 1 to 1024, got a string\n");
   EXPECT_EQ(Refused("x = " + std::string(500000, '[') + std::string(500000, ']')),
             "fetchpool: " + c + ":1: brackets nested more than 32 levels deep\n");
   std::string dotted = "[a";
   for (int i = 0; i < 500000; ++i) dotted += ".a";
-  EXPECT_EQ(Refused(dotted + "]\n"), "fetchpool: " + c + ":1: a dotted key of more than 32 parts\n");
+  EXPECT_EQ(Refused(dotted + "]\n"),
+            "fetchpool: " + c + ":1: a dotted key of more than 32 parts\n");
   EXPECT_TRUE(Has(Refused("user = \"a:\xc3\x28\"\n"), c + ":1:"));
   EXPECT_TRUE(Has(Refused(std::string("\0\1\2garbage", 10)), c + ":1:"));
   EXPECT_EQ(Refused("[hosts.\"example.com:443\"]\n"),
@@ -98,13 +98,16 @@ INSERT INTO runs(id, started_at, ended_at, arguments, inputs, finished) VALUES
   (1, 1000, 2000, '["-u","alice:old-secret-1","-HAuthorization: Bearer old-secret-2","--state","s.db"]', '["-"]', 1),
   (2, 3000, 4000, '["--proxy=http://p:old-secret-3@proxy:3128","-ku","bob:old-secret-4"]', '["-"]', 1);
 INSERT INTO urls(id, url_key, url, first_seen, last_checked, last_ok, last_result_ok, status, bytes)
-  VALUES (1, 11, CAST(')sql" + url_a + R"sql(' AS BLOB), 1000, unixepoch() * 1000 - 9000,
+  VALUES (1, 11, CAST(')sql" +
+                          url_a + R"sql(' AS BLOB), 1000, unixepoch() * 1000 - 9000,
              unixepoch() * 1000 - 9000, 1, 200, 10),
-         (2, 22, CAST(')sql" + url_b + R"sql(' AS BLOB), 3000, unixepoch() * 1000 - 5000,
+         (2, 22, CAST(')sql" +
+                          url_b + R"sql(' AS BLOB), 3000, unixepoch() * 1000 - 5000,
              unixepoch() * 1000 - 5000, 1, 200, 10);
 INSERT INTO results VALUES (1, 0, 1, 1, 1500, 1, 0, 0, 200, 10, 5, 1, NULL, NULL, NULL),
                            (2, 0, 2, 1, 3500, 1, 0, 0, 200, 10, 5, 1, NULL, NULL, NULL);
-)sql" + "PRAGMA application_id = " + std::to_string(kStateApplicationId) +
+)sql" +
+                          "PRAGMA application_id = " + std::to_string(kStateApplicationId) +
                           "; PRAGMA user_version = 4;";
   char* error = nullptr;
   EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)

@@ -49,8 +49,8 @@ user = "ci:${MIRROR_PASSWORD}"
       SentBy(At("a.b.mirror.localhost", "/headers"), {"--config", config}, env);
   EXPECT_TRUE(Has(at_mirror, Basic("ci:mirror-pw") + "\n")) << at_mirror;
   EXPECT_FALSE(Has(at_mirror, "X-Api-Key")) << at_mirror;
-  EXPECT_FALSE(Has(SentBy(At("mirror.localhost", "/headers"), {"--config", config}, env),
-                   "Authorization"));
+  EXPECT_FALSE(
+      Has(SentBy(At("mirror.localhost", "/headers"), {"--config", config}, env), "Authorization"));
 }
 
 TEST_F(SecretsTest, ARedirectToTheOtherHostCarriesNoHeaderOrCredentialTheUserGave) {
@@ -59,8 +59,8 @@ TEST_F(SecretsTest, ARedirectToTheOtherHostCarriesNoHeaderOrCredentialTheUserGav
 headers = ["X-Section: section-secret"]
 user = "section:pw"
 )");
-  const std::vector<std::string> args = {"-H", "X-Cli: cli-secret", "-H",
-                                         "Authorization: Bearer cli-token", "--config", config};
+  const std::vector<std::string> args = {
+      "-H", "X-Cli: cli-secret", "-H", "Authorization: Bearer cli-token", "--config", config};
   // The listed host gets all of it (the section's credentials over -u)...
   const std::string direct = SentBy(At("127.0.0.1", "/headers"), args);
   EXPECT_TRUE(Has(direct, "X-Cli: cli-secret\n"));
@@ -85,8 +85,8 @@ TEST_F(SecretsTest, ARedirectCarriesNoUserPasswordEither) {
   const std::string same = SentBy(RedirectTo("127.0.0.1", "/headers"), {"-u", "alice:s3cret"});
   EXPECT_TRUE(Has(same, Basic("alice:s3cret") + "\n")) << same;
   // Nor a URL's own user:password@.
-  const std::string url_credentials = SentBy(
-      RedirectTo("alice:s3cret@127.0.0.1", At("localhost", "/headers")), {});
+  const std::string url_credentials =
+      SentBy(RedirectTo("alice:s3cret@127.0.0.1", At("localhost", "/headers")), {});
   EXPECT_FALSE(Has(url_credentials, "Authorization")) << url_credentials;
 }
 
@@ -106,10 +106,9 @@ TEST_F(SecretsTest, LocationTrustedSendsTheCommandLinesOwnOnToAnyHost) {
 [hosts."127.0.0.1"]
 headers = ["X-Section: section-secret"]
 )");
-  const std::string other =
-      SentBy(RedirectTo("127.0.0.1", At("localhost", "/headers")),
-             {"--location-trusted", "-H", "X-Cli: cli-secret", "-u", "alice:s3cret", "--config",
-              config});
+  const std::string other = SentBy(
+      RedirectTo("127.0.0.1", At("localhost", "/headers")),
+      {"--location-trusted", "-H", "X-Cli: cli-secret", "-u", "alice:s3cret", "--config", config});
   EXPECT_TRUE(Has(other, "X-Cli: cli-secret\n")) << other;
   EXPECT_TRUE(Has(other, Basic("alice:s3cret") + "\n")) << other;
   EXPECT_FALSE(Has(other, "X-Section")) << other;  // a section's stay with its hosts
@@ -124,19 +123,19 @@ TEST_F(SecretsTest, NetrcCredentialsGoToTheRightHost) {
                   Basic("ip-user:ip-pass") + "\n"));
   EXPECT_TRUE(Has(SentBy(At("localhost", "/headers"), {"--netrc-file", netrc}),
                   Basic("name user:name-pass") + "\n"));
-  EXPECT_FALSE(Has(SentBy(At("a.localhost", "/headers"), {"--netrc-file", netrc}),
-                   "Authorization"));
+  EXPECT_FALSE(
+      Has(SentBy(At("a.localhost", "/headers"), {"--netrc-file", netrc}), "Authorization"));
   // A redirect gets the netrc entry of the host it leads to, as curl does.
-  EXPECT_TRUE(Has(SentBy(RedirectTo("127.0.0.1", At("localhost", "/headers")),
-                         {"--netrc-file", netrc}),
-                  Basic("name user:name-pass") + "\n"));
+  EXPECT_TRUE(
+      Has(SentBy(RedirectTo("127.0.0.1", At("localhost", "/headers")), {"--netrc-file", netrc}),
+          Basic("name user:name-pass") + "\n"));
   // -u wins for the listed host.
   EXPECT_TRUE(Has(SentBy(At("127.0.0.1", "/headers"), {"--netrc-file", netrc, "-u", "cli:pw"}),
                   Basic("cli:pw") + "\n"));
   // --netrc reads ~/.netrc.
   dir_.Write(".netrc", "machine localhost login home password home-pass\n");
-  EXPECT_TRUE(Has(SentBy(At("localhost", "/headers"), {"--netrc"}),
-                  Basic("home:home-pass") + "\n"));
+  EXPECT_TRUE(
+      Has(SentBy(At("localhost", "/headers"), {"--netrc"}), Basic("home:home-pass") + "\n"));
 }
 
 TEST_F(SecretsTest, HeadersFromAFileOnePerLine) {
@@ -161,7 +160,8 @@ accept = "200"
 headers = ["X-Who: section"]
 accept = "200,404"
 )");
-  const std::string at_127 = SentBy(At("127.0.0.1", "/headers"), {"--config", config, "-H", "X-Who: flag"});
+  const std::string at_127 =
+      SentBy(At("127.0.0.1", "/headers"), {"--config", config, "-H", "X-Who: flag"});
   EXPECT_TRUE(Has(at_127, "X-Who: flag\n")) << at_127;
   EXPECT_TRUE(Has(at_127, "X-File: yes\n")) << at_127;
   const std::string at_localhost =
@@ -169,10 +169,10 @@ accept = "200,404"
   EXPECT_TRUE(Has(at_localhost, "X-Who: section\n")) << at_localhost;
   EXPECT_EQ(Count(at_localhost, "X-Who"), 1u) << at_localhost;
   // --accept per host: 404 is ok on localhost only.
-  const ProcessResult r = Run({"--config", config, "--accept", "200-299"},
-                              At("localhost", "/status/404") + "\n" +
-                                  At("127.0.0.1", "/status/404") + "\n" +
-                                  At("127.0.0.1", "/status/204") + "\n");
+  const ProcessResult r =
+      Run({"--config", config, "--accept", "200-299"}, At("localhost", "/status/404") + "\n" +
+                                                           At("127.0.0.1", "/status/404") + "\n" +
+                                                           At("127.0.0.1", "/status/204") + "\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Has(r.out, "[OK]   " + At("localhost", "/status/404"))) << r.out;
   EXPECT_TRUE(Has(r.out, "[FAIL] " + At("127.0.0.1", "/status/404"))) << r.out;

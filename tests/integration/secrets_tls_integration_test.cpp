@@ -45,9 +45,9 @@ class SecretsTlsTest : public ::testing::Test {
   // fetchpool --json with `config`, none of the machine's CA or proxy variables.
   ProcessResult Run(const std::string& config, const std::vector<std::string>& urls) {
     SubprocessOptions opts;
-    opts.env_unset = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                      "ALL_PROXY", "no_proxy", "NO_PROXY", "CURL_CA_BUNDLE", "SSL_CERT_FILE",
-                      "SSL_CERT_DIR"};
+    opts.env_unset = {"http_proxy",     "HTTP_PROXY",    "https_proxy", "HTTPS_PROXY",
+                      "all_proxy",      "ALL_PROXY",     "no_proxy",    "NO_PROXY",
+                      "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"};
     std::string list;
     for (const std::string& url : urls) list += url + "\n";
     return RunFetchpool({"--no-progress", "--ordered", "--config", dir_.Write("c.toml", config)},
@@ -109,10 +109,10 @@ TEST_F(SecretsTlsTest, InsecureSkipsVerificationForItsHostOnly) {
 
 TEST_F(SecretsTlsTest, TheTopLevelsCacertIsTheDefaultASectionOverrides) {
   const int port = nginx_->tls_port();
-  const ProcessResult r = Run("cacert = \"" + pki_->ca.string() +
-                                  "\"\n[hosts.\"localhost\"]\ncacert = \"" +
-                                  pki_->other_ca.string() + "\"\n",
-                              {Https("127.0.0.1", port, Path()), Https("localhost", port, Path())});
+  const ProcessResult r =
+      Run("cacert = \"" + pki_->ca.string() + "\"\n[hosts.\"localhost\"]\ncacert = \"" +
+              pki_->other_ca.string() + "\"\n",
+          {Https("127.0.0.1", port, Path()), Https("localhost", port, Path())});
   const std::vector<std::string> lines = SplitLines(r.out);
   ASSERT_GE(lines.size(), 2u) << r.out;
   EXPECT_TRUE(lines[0].starts_with("[OK]   ")) << r.out;

@@ -8,7 +8,8 @@ namespace fetchpool {
 namespace {
 
 TEST(RedactUrlTest, HidesThePasswordAndKeepsTheRest) {
-  EXPECT_EQ(RedactUrl("https://alice:s3cret@example.com/a?b#c"), "https://alice:***@example.com/a?b#c");
+  EXPECT_EQ(RedactUrl("https://alice:s3cret@example.com/a?b#c"),
+            "https://alice:***@example.com/a?b#c");
   EXPECT_EQ(RedactUrl("http://u:p%40ss@h:8080/"), "http://u:***@h:8080/");
   EXPECT_EQ(RedactUrl("HTTPS://a:b@H/"), "HTTPS://a:***@H/");
 }
@@ -65,19 +66,57 @@ RedactedArguments Redact(std::vector<std::string> args) {
 }
 
 TEST(RedactArgumentsTest, RedactsEverySpellingOfUserHeaderAndProxy) {
-  const RedactedArguments r = Redact(
-      {"-u", "alice:pw1x", "--user=bob:pw2x", "-ucarol:pw3x", "-ku", "dave:pw4x", "-user=eve:pw5x",
-       "-H", "Authorization: Bearer tok1", "--header", "X-Key: tok2", "-HX-Other: tok3",
-       "--proxy", "http://p:proxypw@proxy:3128", "-H", "@headers.txt", "-H", "Accept:",
-       "--workers", "4", "-quiet", "-user-agent=bot (a@b)", "--", "-u"});
-  const std::vector<std::string> want = {
-      "-u", "alice:***", "--user=bob:***", "-ucarol:***", "-ku", "dave:***", "-user=eve:***",
-      "-H", "Authorization: ***", "--header", "X-Key: ***", "-HX-Other: ***",
-      "--proxy", "http://p:***@proxy:3128", "-H", "@headers.txt", "-H", "Accept:",
-      "--workers", "4", "-quiet", "-user-agent=bot (a@b)", "--", "-u"};
+  const RedactedArguments r = Redact({"-u",
+                                      "alice:pw1x",
+                                      "--user=bob:pw2x",
+                                      "-ucarol:pw3x",
+                                      "-ku",
+                                      "dave:pw4x",
+                                      "-user=eve:pw5x",
+                                      "-H",
+                                      "Authorization: Bearer tok1",
+                                      "--header",
+                                      "X-Key: tok2",
+                                      "-HX-Other: tok3",
+                                      "--proxy",
+                                      "http://p:proxypw@proxy:3128",
+                                      "-H",
+                                      "@headers.txt",
+                                      "-H",
+                                      "Accept:",
+                                      "--workers",
+                                      "4",
+                                      "-quiet",
+                                      "-user-agent=bot (a@b)",
+                                      "--",
+                                      "-u"});
+  const std::vector<std::string> want = {"-u",
+                                         "alice:***",
+                                         "--user=bob:***",
+                                         "-ucarol:***",
+                                         "-ku",
+                                         "dave:***",
+                                         "-user=eve:***",
+                                         "-H",
+                                         "Authorization: ***",
+                                         "--header",
+                                         "X-Key: ***",
+                                         "-HX-Other: ***",
+                                         "--proxy",
+                                         "http://p:***@proxy:3128",
+                                         "-H",
+                                         "@headers.txt",
+                                         "-H",
+                                         "Accept:",
+                                         "--workers",
+                                         "4",
+                                         "-quiet",
+                                         "-user-agent=bot (a@b)",
+                                         "--",
+                                         "-u"};
   EXPECT_EQ(r.args, want);
-  for (const char* secret : {"pw1x", "pw2x", "pw3x", "pw4x", "pw5x", "Bearer tok1", "tok2",
-                             "tok3", "proxypw"}) {
+  for (const char* secret :
+       {"pw1x", "pw2x", "pw3x", "pw4x", "pw5x", "Bearer tok1", "tok2", "tok3", "proxypw"}) {
     EXPECT_EQ(r.secrets.Scrubbed(secret), "***") << secret;
   }
 }

@@ -16,11 +16,11 @@ namespace fetchpool {
 struct ConfigValue {
   enum class Type { kString, kInteger, kFloat, kBoolean, kArray, kTable, kOther };
   Type type = Type::kTable;
-  std::string text;          // kString; for kOther the TOML type ("a date")
-  std::int64_t integer = 0;  // kInteger
-  double number = 0;         // kFloat
-  bool boolean = false;      // kBoolean
-  std::vector<ConfigValue> items;                            // kArray
+  std::string text;                // kString; for kOther the TOML type ("a date")
+  std::int64_t integer = 0;        // kInteger
+  double number = 0;               // kFloat
+  bool boolean = false;            // kBoolean
+  std::vector<ConfigValue> items;  // kArray
   std::vector<std::pair<std::string, ConfigValue>> entries;  // kTable: key, value
   int line = 0;      // where the value (a table: its header or first key) is
   int key_line = 0;  // where its key is, for a table's entry

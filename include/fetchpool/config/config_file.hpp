@@ -22,8 +22,8 @@ struct ConfigFile {
 
 // The keys a [hosts."PATTERN"] section may set; the top level also takes "proxy" and "hosts".
 inline constexpr std::string_view kHostKeys[] = {
-    "headers", "user",    "accept",          "warn",          "per-host", "per-host-rate",
-    "timeout", "connect-timeout", "stall-timeout", "insecure", "cacert"};
+    "headers",         "user",          "accept",   "warn",  "per-host", "per-host-rate", "timeout",
+    "connect-timeout", "stall-timeout", "insecure", "cacert"};
 
 // Reads and checks a config file. Any problem (unreadable, over kMaxConfigBytes, nested too
 // deep, invalid UTF-8, a TOML syntax error, an unknown key, a wrong type or range, a bad host

@@ -17,7 +17,10 @@ namespace fetchpool {
 class ConfigReader {
  public:
   ConfigReader(std::string path, std::string dir, GetEnv getenv, SecretSet& secrets)
-      : path_(std::move(path)), dir_(std::move(dir)), getenv_(std::move(getenv)), secrets_(secrets) {}
+      : path_(std::move(path)),
+        dir_(std::move(dir)),
+        getenv_(std::move(getenv)),
+        secrets_(secrets) {}
 
   // Reads `key` (one of kHostKeys) into `out`.
   Status HostKey(const ConfigValue& value, std::string_view where, std::string_view key,

@@ -28,7 +28,7 @@ struct Job {
   // report and --state sees. The URL to request, when that differs, is `fetch_url`.
   std::string url;
   std::string fetch_url;  // the URL with its credentials; empty when `url` is the URL itself
-  std::string invalid;  // non-empty: why this line cannot be fetched; the worker only reports it
+  std::string invalid;    // non-empty: why this line cannot be fetched; the worker only reports it
   // From the reader's one parse of the URL (ValidateJob), so no later stage parses it again: its
   // HostKey (empty until known) and whether that host is an IP address.
   std::string host;

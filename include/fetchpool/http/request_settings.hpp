@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/http/curl_handles.hpp"
 #include "fetchpool/http/trust_store.hpp"
-#include "fetchpool/hosts/host_policies.hpp"
 
 namespace fetchpool {
 

@@ -36,10 +36,10 @@ struct PrinterSetup {
   Verbosity verbosity = Verbosity::kNormal;
   bool progress = false;  // draw the live line on stderr
   std::chrono::steady_clock::time_point start;
-  ReorderWindow* window = nullptr;  // --ordered: print in input order, releasing slots
-  TermStyle progress_style;         // the progress line's bar
-  HostNotes* notes = nullptr;       // -v: notes about hosts, written to stderr as they come
-  bool track_changes = false;       // --state: the summary counts new failures and recoveries
+  ReorderWindow* window = nullptr;     // --ordered: print in input order, releasing slots
+  TermStyle progress_style;            // the progress line's bar
+  HostNotes* notes = nullptr;          // -v: notes about hosts, written to stderr as they come
+  bool track_changes = false;          // --state: the summary counts new failures and recoveries
   const SecretSet* secrets = nullptr;  // scrubbed from every result's message (RedactResult)
 };
 
