@@ -14,6 +14,17 @@
 namespace fetchpool {
 namespace {
 
+// toml++'s message quotes what it saw, which may be a line break or another control character:
+// the message must stay one line.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+  }
+  return out;
+}
+
 int LineOf(const toml::source_region& source) { return static_cast<int>(source.begin.line); }
 
 ConfigValue Convert(const toml::node& node);
@@ -25,11 +36,11 @@ ConfigValue ConvertTable(const toml::table& table) {
   for (const auto& [key, node] : table) {
     ConfigValue value = Convert(node);
     value.key_line = key.source().begin.line > 0 ? LineOf(key.source()) : value.line;
-    out.entries.emplace_back(std::string(key.str()), std::move(value));
+    out.entries.push_back({std::string(key.str()), std::move(value)});
   }
   // toml++ keeps keys sorted; messages and precedence read better in file order.
   std::stable_sort(out.entries.begin(), out.entries.end(), [](const auto& a, const auto& b) {
-    return a.second.key_line < b.second.key_line;
+    return a.value.key_line < b.value.key_line;
   });
   return out;
 }
@@ -103,7 +114,7 @@ Status ParseConfigDocument(std::string_view text, const std::string& path, Confi
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
     return Status::Error(fmt::format("{}:{}:{}: {}", path, e.source().begin.line,
-                                     e.source().begin.column, e.description()));
+                                     e.source().begin.column, OneLine(e.description())));
   }
   *root = ConvertTable(parsed.table());
   root->line = 1;

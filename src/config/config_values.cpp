@@ -22,6 +22,16 @@ bool HasControl(std::string_view text) {
   });
 }
 
+// A key or section name as a message quotes it: one line, control characters escaped.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+  }
+  return out;
+}
+
 }  // namespace
 
 Status ConfigReader::Fail(int line, std::string_view where, std::string_view key,
@@ -29,7 +39,7 @@ Status ConfigReader::Fail(int line, std::string_view where, std::string_view key
   std::string place(where);
   if (!key.empty()) place += place.empty() ? std::string(key) : " " + std::string(key);
   return Status::Error(
-      fmt::format("{}:{}: {}{}{}", path_, line, place, place.empty() ? "" : ": ", what));
+      fmt::format("{}:{}: {}{}{}", path_, line, OneLine(place), place.empty() ? "" : ": ", what));
 }
 
 Status ConfigReader::Expected(const ConfigValue& value, std::string_view where,

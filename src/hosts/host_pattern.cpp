@@ -87,7 +87,12 @@ std::optional<HostPattern> ParseHostPattern(std::string_view text, std::string* 
     if (problem.empty() && pattern.wildcard && name.front() == '[') {
       problem = "a domain after \"*.\", not an address";
     }
-    if (problem.empty()) pattern.name = HostKeyOfName(name);
+    if (problem.empty()) {
+      pattern.name = HostKeyOfName(name);
+      if (pattern.name.size() > 1 && pattern.name.back() == '.') pattern.name.pop_back();
+      // International names are mapped (UTS #46), which may empty a label: check the result too.
+      if (!CheckName(pattern.name).empty()) problem = "a host name (its ASCII form is not one)";
+    }
   }
   if (!problem.empty()) {
     if (why != nullptr) *why = "expected " + problem;
