@@ -186,8 +186,9 @@ TEST(ConfigScanTest, KeepsNonAsciiFromWhereTheParserMishandlesIt) {
             "c.toml:1: a non-ASCII character outside a string (quote a key that has one)");
   EXPECT_EQ(ScanConfigText("x = 1 \xc3\xa9\n", "c.toml").message(),
             "c.toml:1: a non-ASCII character outside a string (quote a key that has one)");
-  EXPECT_TRUE(ScanConfigText("x = \"\"\"a\\\xc3\xa9\"\"\"\n", "c.toml").message().starts_with(
-      "c.toml:1: a non-ASCII character right after a backslash"));
+  EXPECT_TRUE(ScanConfigText("x = \"\"\"a\\\xc3\xa9\"\"\"\n", "c.toml")
+                  .message()
+                  .starts_with("c.toml:1: a non-ASCII character right after a backslash"));
   EXPECT_TRUE(ScanConfigText("x = \"\"\"a \\  \n\n   \xc3\xa9\"\"\"\n", "c.toml")
                   .message()
                   .starts_with("c.toml:1: a non-ASCII character right after a backslash"));

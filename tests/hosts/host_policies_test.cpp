@@ -17,9 +17,9 @@ TEST(HostPatternTest, ExactNamesAndWildcardsAreNormalised) {
 }
 
 TEST(HostPatternTest, BadPatternsSayWhatWasExpected) {
-  for (const char* bad : {"", "*", "*.", "a.*.b", "*x.com", "**.com", "https://a.com", "a.com/x",
-                          "a.com:443", "a..b", "-", "a b", "*.[::1]", "[zz]", "u@h",
-                          "\xef\xbb\xbf.example.com"}) {
+  for (const char* bad :
+       {"", "*", "*.", "a.*.b", "*x.com", "**.com", "https://a.com", "a.com/x", "a.com:443", "a..b",
+        "-", "a b", "*.[::1]", "[zz]", "u@h", "\xef\xbb\xbf.example.com"}) {
     std::string why;
     EXPECT_FALSE(ParseHostPattern(bad, &why).has_value()) << bad;
     EXPECT_TRUE(why.starts_with("expected ")) << bad << ": " << why;
