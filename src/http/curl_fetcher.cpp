@@ -51,15 +51,16 @@ CurlFetcher::CurlFetcher(const FetchOptions& options, const Shared& shared, std:
   if (shared.output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*shared.output_dir);
   if (easy_) {
     Configure(shared.share, shared.trust);
-    curl_easy_setopt(easy_.get(), CURLOPT_MAXCONNECTS, shared.max_connections);
+    performer_ = std::make_unique<SocketPerformer>(stop_, shared.max_connections);
   }
   trust_ = options.insecure ? nullptr : shared.trust;
   resolver_ = shared.resolver;
 }
 
 CurlFetcher::~CurlFetcher() {
-  // Close the easy handle (and its pooled connections, through CloseSocket) while every member
-  // the callbacks use is still alive.
+  // Close the kept connections (through CloseSocket) and the easy handle while every member the
+  // callbacks use is still alive.
+  performer_.reset();
   easy_.reset();
 }
 
@@ -225,11 +226,11 @@ Result CurlFetcher::Fetch(const Job& job, Method method) {
   }
   SetMethod(job, method);
   ChooseDnsCache(job);
-  CURLcode code = curl_easy_perform(easy_.get());
+  CURLcode code = Perform();
   if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
     ResetTransfer(std::chrono::steady_clock::now());
     checker_.Restart();
-    code = curl_easy_perform(easy_.get());
+    code = Perform();
   }
   const auto end = std::chrono::steady_clock::now();
   const auto first_start =
@@ -361,8 +362,18 @@ void CurlFetcher::ShutdownSockets() {
   for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
 }
 
-// libcurl calls this often while data flows and about once a second while it does not, so the
-// stall guard fires within a second of the limit.
+CURLcode CurlFetcher::Perform() {
+  return performer_->Perform(easy_.get(),
+                             [this] { return !Stalled(std::chrono::steady_clock::now()); });
+}
+
+bool CurlFetcher::Stalled(std::chrono::steady_clock::time_point now) {
+  if (now - last_activity_ >= stall_limit_) stalled_ = true;
+  return stalled_;
+}
+
+// libcurl calls this whenever it works on the transfer, and the performer asks Stalled after
+// every idle second, so the stall guard fires within a second of the limit.
 int CurlFetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t,
                             curl_off_t ulnow) {
   auto* fetcher = static_cast<CurlFetcher*>(self);
@@ -372,11 +383,9 @@ int CurlFetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t
   if (progress != fetcher->last_progress_) {
     fetcher->last_progress_ = progress;
     fetcher->last_activity_ = now;
-  } else if (now - fetcher->last_activity_ >= fetcher->stall_limit_) {
-    fetcher->stalled_ = true;
-    return 1;
+    return 0;
   }
-  return 0;
+  return fetcher->Stalled(now) ? 1 : 0;
 }
 
 size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {

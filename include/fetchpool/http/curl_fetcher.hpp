@@ -18,6 +18,7 @@
 #include "fetchpool/core/job.hpp"
 #include "fetchpool/http/curl_handles.hpp"
 #include "fetchpool/http/host_resolver.hpp"
+#include "fetchpool/http/socket_performer.hpp"
 #include "fetchpool/http/trust_store.hpp"
 #include "fetchpool/save/body_saver.hpp"
 #include "fetchpool/save/output_dir.hpp"
@@ -57,6 +58,10 @@ class CurlFetcher final : public Fetcher {
   void Configure(CURLSH* share, TrustStore* trust);
   void ConfigureTrust(TrustStore* trust);
   void ShutdownSockets();
+  // curl_easy_perform, through the worker's own multi handle; the stall guard runs while idle.
+  CURLcode Perform();
+  // The stall guard: true (and the transfer is to end) once nothing has moved for too long.
+  bool Stalled(std::chrono::steady_clock::time_point now);
   // Forgets what the last perform saw; before every curl_easy_perform.
   void ResetTransfer(std::chrono::steady_clock::time_point now);
   void SetMethod(const Job& job, Method method);
@@ -79,6 +84,8 @@ class CurlFetcher final : public Fetcher {
   std::stop_token stop_;
   Slist headers_;  // declared before easy_, which points at it
   EasyHandle easy_;
+  // Destroyed before easy_: its kept connections close through this fetcher's callbacks.
+  std::unique_ptr<SocketPerformer> performer_;
   TrustStore* trust_ = nullptr;  // null with -k, or when libcurl's TLS library is not OpenSSL
   NameResolver* resolver_ = nullptr;
   Slist resolve_;              // the CURLOPT_RESOLVE entry last given to libcurl
