@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/engine/dispatcher.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/output/report.hpp"
@@ -18,13 +18,13 @@ namespace {
 
 Result SampleResult() {
   Result r;
-  r.url = "http://127.0.0.1:8080/small/f01234";
-  r.ok = true;
-  r.http_status = 200;
-  r.bytes = 1024;
-  r.elapsed = std::chrono::microseconds(1234);
-  r.effective_url = r.url;
-  r.ip = "127.0.0.1";
+  r.origin.url = "http://127.0.0.1:8080/small/f01234";
+  r.verdict.ok = true;
+  r.transfer.http_status = 200;
+  r.transfer.bytes = 1024;
+  r.transfer.elapsed = std::chrono::microseconds(1234);
+  r.transfer.effective_url = r.origin.url;
+  r.transfer.ip = "127.0.0.1";
   return r;
 }
 
@@ -40,14 +40,14 @@ void BM_DispatchHandoff(benchmark::State& state) {
       threads.emplace_back([&] {
         while (std::optional<Task> task = d.Next()) {
           Result r;
-          r.ok = true;
+          r.verdict.ok = true;
           benchmark::DoNotOptimize(d.Finish(std::move(*task), std::move(r)));
         }
       });
     }
     for (int i = 0; i < kItems; ++i) {
       Job job;
-      job.url = "http://127.0.0.1:8080/small/f01234";
+      job.origin.url = "http://127.0.0.1:8080/small/f01234";
       d.Submit(std::move(job));
     }
     d.CloseInput();

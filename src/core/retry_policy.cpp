@@ -23,7 +23,7 @@ milliseconds SecondsToMs(double s) {
 }  // namespace
 
 bool IsTransient(const Result& result) {
-  switch (result.error_kind) {
+  switch (result.verdict.error_kind) {
     case ErrorKind::kConnect:
     case ErrorKind::kTimeout:
     case ErrorKind::kStalled:
@@ -32,7 +32,7 @@ bool IsTransient(const Result& result) {
     case ErrorKind::kEmptyReply:
       return true;
     case ErrorKind::kHttpStatus:
-      switch (result.http_status) {
+      switch (result.transfer.http_status) {
         case 408:
         case 429:
         case 500:
@@ -75,13 +75,13 @@ milliseconds Backoff(int retry, milliseconds base, milliseconds cap, double unit
 
 std::optional<milliseconds> RetryDelay(const RetryOptions& options, const Result& result,
                                        double unit) {
-  if (result.attempts > options.retries || !IsTransient(result)) return std::nullopt;
+  if (result.transfer.attempts > options.retries || !IsTransient(result)) return std::nullopt;
   const milliseconds cap = SecondsToMs(options.max_wait_s);
-  if (result.retry_after) {
-    return std::min<milliseconds>(std::chrono::duration_cast<milliseconds>(*result.retry_after),
-                                  cap);
+  if (result.transfer.retry_after) {
+    return std::min<milliseconds>(
+        std::chrono::duration_cast<milliseconds>(*result.transfer.retry_after), cap);
   }
-  return Backoff(result.attempts, SecondsToMs(options.wait_s), cap, unit);
+  return Backoff(result.transfer.attempts, SecondsToMs(options.wait_s), cap, unit);
 }
 
 }  // namespace fetchpool

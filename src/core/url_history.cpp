@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 
@@ -23,26 +23,24 @@ const char* ChangeName(Change change) {
 bool ForgivenByFailAfter(int fail_runs, int fail_after) { return fail_runs < fail_after; }
 
 void ApplyHistory(const Job& job, Result& result) {
-  result.checks_digest = job.checks_digest;
   const UrlHistory& h = job.history;
-  if (!h.tracked || result.error_kind == ErrorKind::kAborted) return;
-  result.state_url_id = h.url_id;
+  if (!h.tracked || result.verdict.error_kind == ErrorKind::kAborted) return;
   const bool was_failing = h.seen && !h.last_ok;
-  if (result.ok) {
-    result.fail_runs = 0;
-    result.change = was_failing ? Change::kRecovered : Change::kNone;
+  if (result.verdict.ok) {
+    result.state.fail_runs = 0;
+    result.state.change = was_failing ? Change::kRecovered : Change::kNone;
     return;
   }
-  result.fail_runs = was_failing ? h.fail_streak + 1 : 1;
+  result.state.fail_runs = was_failing ? h.fail_streak + 1 : 1;
   if (was_failing && h.failing_since_ms > 0) {
-    result.failing_since_ms = h.failing_since_ms;
+    result.state.failing_since_ms = h.failing_since_ms;
   } else {
-    result.failing_since_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+    result.state.failing_since_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count();
   }
-  result.change = was_failing ? Change::kStillFailing : Change::kNewFailure;
-  if (ForgivenByFailAfter(result.fail_runs, h.fail_after)) result.warning = true;
+  result.state.change = was_failing ? Change::kStillFailing : Change::kNewFailure;
+  if (ForgivenByFailAfter(result.state.fail_runs, h.fail_after)) result.verdict.warning = true;
 }
 
 }  // namespace fetchpool

@@ -43,15 +43,18 @@ std::optional<WarnSpec> WarnSpec::Parse(std::string_view text) {
 }
 
 bool WarnSpec::Applies(const Result& r) const {
-  if (r.ok || r.error_kind == ErrorKind::kAborted || r.error_kind == ErrorKind::kNone) {
+  if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted ||
+      r.verdict.error_kind == ErrorKind::kNone) {
     return false;
   }
-  if (std::find(kinds_.begin(), kinds_.end(), r.error_kind) != kinds_.end()) return true;
-  return r.error_kind == ErrorKind::kHttpStatus && statuses_ && statuses_->Contains(r.http_status);
+  if (std::find(kinds_.begin(), kinds_.end(), r.verdict.error_kind) != kinds_.end()) return true;
+  return r.verdict.error_kind == ErrorKind::kHttpStatus && statuses_ &&
+         statuses_->Contains(r.transfer.http_status);
 }
 
 void ApplyWarnSpec(const WarnSpec& spec, Result& result) {
-  if (spec.Applies(result)) result.warning = true;  // another rule (--fail-after) may have too
+  if (spec.Applies(result))
+    result.verdict.warning = true;  // another rule (--fail-after) may have too
 }
 
 }  // namespace fetchpool

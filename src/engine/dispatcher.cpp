@@ -62,10 +62,10 @@ bool Dispatcher::RoomForBatch() const {
 bool Dispatcher::Submit(Job job) {
   // The reader keys the host when it validates; a job that skipped that (tests) is keyed here,
   // still outside the lock. An invalid job makes no request and has no host.
-  if (!job.invalid.empty()) {
-    job.host.clear();
-  } else if (job.host.empty()) {
-    job.host = HostKey(job.url);
+  if (!job.target.invalid.empty()) {
+    job.target.host.clear();
+  } else if (job.target.host.empty()) {
+    job.target.host = HostKey(job.origin.url);
   }
   Task task;
   task.job = std::move(job);
@@ -77,7 +77,7 @@ bool Dispatcher::Submit(Job job) {
     reader_waiting_ = false;
   }
   if (input.stop_requested() || Stopping()) return false;
-  task.job.ready_at = Clock::now();  // handed over: from here on it waits for a worker
+  task.job.progress.ready_at = Clock::now();  // handed over: from here on it waits for a worker
   fresh_.push_back(std::move(task));
   ++pending_;
   const bool wake = idle_workers_ > 0;
@@ -120,7 +120,7 @@ std::optional<Task> Dispatcher::Hand(Clock::time_point now, int worker, Wakes& w
   std::optional<Task> task = TakeRunnable(now, worker);
   if (!task) return task;
   task->started = now;
-  if (task->job.invalid.empty()) book_.Used(worker, task->job.host);
+  if (task->job.target.invalid.empty()) book_.Used(worker, task->job.target.host);
   // Pass the baton: whoever waited for the next retry's time may just have become busy.
   wakes.worker = idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty() ||
                                        hosts_.NextWake().has_value());
@@ -139,8 +139,8 @@ std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, int worker) 
   hosts_.Wake(now);  // hosts whose pause or rate slot has ended
   // Due retries first; one whose host may not start now waits at the front of its line.
   while (std::optional<Task> task = retries_.PopDue(now)) {
-    if (hosts_.TryAcquire(task->job.host, now)) return task;
-    std::string host = task->job.host;
+    if (hosts_.TryAcquire(task->job.target.host, now)) return task;
+    std::string host = task->job.target.host;
     hosts_.Park(host, std::move(*task), now, /*front=*/true);
   }
   if (const std::string& last = book_.Last(worker); !last.empty()) {
@@ -152,8 +152,8 @@ std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, int worker) 
   // Every host in sight is busy: a second connection to one beats an idle worker.
   while (!fresh_.empty()) {
     Task task = TakeFreshAt(0);
-    if (hosts_.TryAcquire(task.job.host, now)) return task;
-    std::string host = task.job.host;
+    if (hosts_.TryAcquire(task.job.target.host, now)) return task;
+    std::string host = task.job.target.host;
     hosts_.Park(host, std::move(task), now);  // and look again: another host may be free
   }
   return std::nullopt;
@@ -164,7 +164,7 @@ std::optional<Task> Dispatcher::TakeFreshFor(int worker, Clock::time_point now) 
   const std::string& last = book_.Last(worker);
   const std::size_t n = std::min(fresh_.size(), affinity_window_);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string& host = fresh_[i].job.host;
+    const std::string& host = fresh_[i].job.target.host;
     // The same host as last time is the common case, and needs no look-up.
     if (host.empty() || (host != last && book_.Holder(host) != worker)) continue;
     if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
@@ -177,7 +177,7 @@ std::optional<Task> Dispatcher::TakeFreshForNewConnection(Clock::time_point now)
   const std::size_t n = std::min(fresh_.size(), affinity_window_);
   std::size_t idle_but_held = n;  // first job whose host is idle, but another worker holds it
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string& host = fresh_[i].job.host;
+    const std::string& host = fresh_[i].job.target.host;
     if (!host.empty() && hosts_.active(host) > 0) continue;
     if (!host.empty() && book_.Holder(host) >= 0) {
       if (idle_but_held == n) idle_but_held = i;
@@ -185,7 +185,7 @@ std::optional<Task> Dispatcher::TakeFreshForNewConnection(Clock::time_point now)
     }
     if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
   }
-  if (idle_but_held < n && hosts_.TryAcquire(fresh_[idle_but_held].job.host, now)) {
+  if (idle_but_held < n && hosts_.TryAcquire(fresh_[idle_but_held].job.target.host, now)) {
     return TakeFreshAt(idle_but_held);
   }
   return std::nullopt;
@@ -201,20 +201,20 @@ bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
   const Clock::time_point now = Clock::now();
   const std::optional<Clock::time_point> wake_before = hosts_.NextWake();
   if (result == nullptr) {  // it never started: the host learns nothing
-    hosts_.Release(task.job.host, now, {});
+    hosts_.Release(task.job.target.host, now, {});
     return hosts_.HasReady() || hosts_.NextWake() != wake_before;
   }
-  const HostChange change = hosts_.Release(task.job.host, now,
+  const HostChange change = hosts_.Release(task.job.target.host, now,
                                            {.started = task.started,
-                                            .http_status = result->http_status,
-                                            .retry_after = result->retry_after});
+                                            .http_status = result->transfer.http_status,
+                                            .retry_after = result->transfer.retry_after});
   if (stats_) {
-    stats_->Attempt(task.job.host, *result,
+    stats_->Attempt(task.job.target.host, *result,
                     std::chrono::duration_cast<std::chrono::microseconds>(now - task.started));
-    if (change.paused_more.count() > 0) stats_->Paused(task.job.host, change.paused_more);
+    if (change.paused_more.count() > 0) stats_->Paused(task.job.target.host, change.paused_more);
   }
   if (change.pause.count() > 0 && notes_ != nullptr)
-    NotePause(task.job.host, change, result->http_status);
+    NotePause(task.job.target.host, change, result->transfer.http_status);
   return hosts_.HasReady() || hosts_.NextWake() != wake_before;
 }
 
@@ -258,11 +258,11 @@ std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::opt
 
 std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wakes) {
   const bool freed = ReleaseHost(task, &result);
-  if (!result.ok && !Stopping() && options_.retry.retries > 0) {
+  if (!result.verdict.ok && !Stopping() && options_.retry.retries > 0) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
     if (const auto delay = RetryDelay(options_.retry, result, unit)) {
-      task.job.attempts = result.attempts;
-      task.job.ready_at = Clock::now();  // its wait for the retry starts now
+      task.job.progress.attempts = result.transfer.attempts;
+      task.job.progress.ready_at = Clock::now();  // its wait for the retry starts now
       task.last = std::move(result);
       retries_.Push(Clock::now() + *delay, std::move(task));
       // An idle worker must learn the new due time (or take the freed slot).
@@ -271,9 +271,9 @@ std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wake
     }
   }
   // A retry cut short by a stop is no verdict; the attempt before it is.
-  if (result.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
+  if (result.verdict.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
   ApplyHistory(task.job, result);  // the final verdict: --fail-after, "change"
-  if (stats_) stats_->Verdict(task.job.host, result);
+  if (stats_) stats_->Verdict(task.job.target.host, result);
   return Settle(std::move(result), freed, wakes);
 }
 
@@ -281,7 +281,7 @@ std::optional<Result> Dispatcher::Abandon(Task task) {
   std::unique_lock lock(mutex_);
   const bool freed = ReleaseHost(task, nullptr);
   if (task.last) ApplyHistory(task.job, *task.last);
-  if (stats_ && task.last) stats_->Verdict(task.job.host, *task.last);
+  if (stats_ && task.last) stats_->Verdict(task.job.target.host, *task.last);
   Wakes wakes;
   std::optional<Result> done = Settle(std::move(task.last), freed, wakes);
   Notify(lock, wakes);
@@ -291,7 +291,7 @@ std::optional<Result> Dispatcher::Abandon(Task task) {
 std::optional<Result> Dispatcher::Settle(std::optional<Result> result, bool slot_freed,
                                          Wakes& wakes) {
   --pending_;
-  if (result && !result->ok && !result->warning && result->error_kind != ErrorKind::kAborted) {
+  if (result && !result->verdict.ok && !result->verdict.warning && result->verdict.error_kind != ErrorKind::kAborted) {
     ++failures_;
     if (options_.max_failures > 0 &&
         failures_ >= static_cast<std::uint64_t>(options_.max_failures) && !failfast_) {

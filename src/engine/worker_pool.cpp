@@ -15,8 +15,8 @@ void WorkerPool::RecordSpan(Result& result, const Job& job, int index,
   result.span.worker = index;
   result.span.start = duration_cast<microseconds>(started - setup_.start);
   result.span.took = duration_cast<microseconds>(now - started);
-  if (job.ready_at != std::chrono::steady_clock::time_point{} && job.ready_at < started) {
-    result.span.waited = duration_cast<microseconds>(started - job.ready_at);
+  if (job.progress.ready_at != std::chrono::steady_clock::time_point{} && job.progress.ready_at < started) {
+    result.span.waited = duration_cast<microseconds>(started - job.progress.ready_at);
   }
 }
 
@@ -93,16 +93,16 @@ void WorkerPool::Work(int index) {
 }
 
 std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job, int index) {
-  if (!job.invalid.empty()) return fetcher.Fetch(job, Method::kGet);  // reported, not requested
+  if (!job.target.invalid.empty()) return fetcher.Fetch(job, Method::kGet);  // reported, not requested
   Pacer* pacer = setup_.pacer;
   if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
   const auto started = std::chrono::steady_clock::now();
-  if (job.attempts == 0) job.first_start = started;
+  if (job.progress.attempts == 0) job.progress.first_start = started;
   // Body checks need a body.
-  const bool head = setup_.head && !job.head_refused && !(job.expect && job.expect->NeedsBody());
+  const bool head = setup_.head && !job.progress.head_refused && !(job.checks.expect && job.checks.expect->NeedsBody());
   Result result = fetcher.Fetch(job, head ? Method::kHead : Method::kGet);
-  if (head && !result.ok && (result.http_status == 405 || result.http_status == 501)) {
-    job.head_refused = true;  // and its retries go straight to GET
+  if (head && !result.verdict.ok && (result.transfer.http_status == 405 || result.transfer.http_status == 501)) {
+    job.progress.head_refused = true;  // and its retries go straight to GET
     if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
     result = fetcher.Fetch(job, Method::kGet);
   }

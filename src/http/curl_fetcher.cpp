@@ -27,14 +27,9 @@ long CurlHttpVersion(HttpVersion v) {
 }
 
 Result Unfetched(const Job& job, ErrorKind kind, std::string reason) {
-  Result result;
-  result.seq = job.seq;
-  result.line = job.line;
-  result.input = job.input;
-  result.url = job.url;
-  result.attempts = job.attempts + 1;
-  result.error_kind = kind;
-  result.error = std::move(reason);
+  Result result = MakeResult(job);
+  result.verdict.error_kind = kind;
+  result.verdict.error = std::move(reason);
   return result;
 }
 
@@ -144,7 +139,7 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
 // (Detaching the handle from the share instead made libcurl 7.88 leak a private TLS session
 // cache each time, as LeakSanitizer showed.)
 void CurlFetcher::ChooseDnsCache(const Job& job) {
-  const bool literal = job.ip_literal;
+  const bool literal = job.target.ip_literal;
   if (literal == literal_host_) return;
   literal_host_ = literal;
   curl_easy_setopt(easy_.get(), CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // libcurl's 60
@@ -152,27 +147,29 @@ void CurlFetcher::ChooseDnsCache(const Job& job) {
 
 bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
   lookup_took_ = std::chrono::microseconds(0);
-  if (resolver_ == nullptr || job.ip_literal || job.port == 0 || job.host.empty()) return true;
+  if (resolver_ == nullptr || job.target.ip_literal || job.target.port == 0 ||
+      job.target.host.empty())
+    return true;
   // libcurl answers "localhost" and "*.localhost" itself (RFC 6761), without any lookup.
-  if (job.host == "localhost" || job.host.ends_with(".localhost")) return true;
+  if (job.target.host == "localhost" || job.target.host.ends_with(".localhost")) return true;
   const auto start = std::chrono::steady_clock::now();
   const Lookup found = resolver_->Resolve(
-      job.host, std::chrono::milliseconds(Millis(options_.connect_timeout_s)), stop_);
+      job.target.host, std::chrono::milliseconds(Millis(options_.connect_timeout_s)), stop_);
   const auto now = std::chrono::steady_clock::now();
   lookup_took_ = std::chrono::duration_cast<std::chrono::microseconds>(now - start);
   if (found.error == LookupError::kStopped) {
-    result.error_kind = ErrorKind::kAborted;
-    result.error = "aborted";
+    result.verdict.error_kind = ErrorKind::kAborted;
+    result.verdict.error = "aborted";
     return false;
   }
   if (found.error != LookupError::kNone) {
-    result.error_kind = ErrorKind::kResolve;
-    result.error = fmt::format("could not resolve host: {}", job.host);
+    result.verdict.error_kind = ErrorKind::kResolve;
+    result.verdict.error = fmt::format("could not resolve host: {}", job.target.host);
     return false;
   }
   // "+": libcurl's entry ages out like one it looked up itself. Given again only when it
   // changed or may have aged out: libcurl parses the list anew at every transfer it is set for.
-  std::string entry = fmt::format("+{}:{}:{}", job.host, job.port, found.addresses);
+  std::string entry = fmt::format("+{}:{}:{}", job.target.host, job.target.port, found.addresses);
   CURL* h = easy_.get();
   if (entry == resolve_entry_ && now - resolve_set_at_ < std::chrono::seconds(30)) {
     curl_easy_setopt(h, CURLOPT_RESOLVE, nullptr);
@@ -190,8 +187,8 @@ bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
 void CurlFetcher::SetMethod(const Job& job, Method method) {
   CURL* h = easy_.get();
   // A line that expects a 3xx wants to see the redirect itself, not where it leads.
-  const bool expects_redirect =
-      job.expect && job.expect->status && job.expect->status->ContainsRedirect();
+  const bool expects_redirect = job.checks.expect && job.checks.expect->status &&
+                                job.checks.expect->status->ContainsRedirect();
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, options_.follow && !expects_redirect ? 1L : 0L);
   if (method == Method::kHead) {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -201,27 +198,30 @@ void CurlFetcher::SetMethod(const Job& job, Method method) {
     // Refuses a declared Content-Length over the cap up front; OnBody catches the rest.
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_size));
   }
-  const std::string ascii = AsciiHostUrl(job.url);  // libcurl copies the string
-  curl_easy_setopt(h, CURLOPT_URL, ascii.empty() ? job.url.c_str() : ascii.c_str());
+  const std::string ascii = AsciiHostUrl(job.origin.url);  // libcurl copies the string
+  curl_easy_setopt(h, CURLOPT_URL, ascii.empty() ? job.origin.url.c_str() : ascii.c_str());
 }
 
 Result CurlFetcher::Fetch(const Job& job, Method method) {
-  if (!job.invalid.empty()) return Unfetched(job, ErrorKind::kInvalidUrl, job.invalid);
+  if (!job.target.invalid.empty())
+    return Unfetched(job, ErrorKind::kInvalidUrl, job.target.invalid);
   if (!easy_) return Unfetched(job, ErrorKind::kOther, "could not create a libcurl handle");
   if (stop_.stop_requested()) return Unfetched(job, ErrorKind::kAborted, "aborted");
 
   Result result = Unfetched(job, ErrorKind::kNone, "");
   const auto start = std::chrono::steady_clock::now();
   ResetTransfer(start);
-  checker_.Reset(job.expect.get());
-  if (saver_ &&
-      saver_->Prepare(easy_.get(), job.url, job.expect.get(), result) == BodySaver::Plan::kDone) {
+  checker_.Reset(job.checks.expect.get());
+  if (saver_ && saver_->Prepare(easy_.get(), job.origin.url, job.checks.expect.get(), result) ==
+                    BodySaver::Plan::kDone) {
     return result;  // skipped (the file is there) or failed before any request
   }
   if (!PinAddresses(job, result)) {
-    result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+    result.transfer.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() -
-        (job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start));
+        (job.progress.first_start == std::chrono::steady_clock::time_point{}
+             ? start
+             : job.progress.first_start));
     return result;
   }
   SetMethod(job, method);
@@ -233,9 +233,11 @@ Result CurlFetcher::Fetch(const Job& job, Method method) {
     code = Perform();
   }
   const auto end = std::chrono::steady_clock::now();
-  const auto first_start =
-      job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start;
-  result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
+  const auto first_start = job.progress.first_start == std::chrono::steady_clock::time_point{}
+                               ? start
+                               : job.progress.first_start;
+  result.transfer.elapsed =
+      std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
   Conclude(job, code, std::chrono::duration_cast<std::chrono::microseconds>(end - start), result);
   return result;
 }
@@ -243,20 +245,21 @@ Result CurlFetcher::Fetch(const Job& job, Method method) {
 void CurlFetcher::Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
                            Result& result) {
   CURL* h = easy_.get();
-  result.bytes = bytes_;
-  result.retry_after = retry_after_;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.http_status);
+  result.transfer.bytes = bytes_;
+  result.transfer.retry_after = retry_after_;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.transfer.http_status);
   if (options_.collect_details) CollectDetails(result);
   if (code == CURLE_OK) {
     // A resumed body is the whole file for the checks: its 206 stands for the 200 it completes.
-    Judge(job, result, saver_ && saver_->resumed() ? 200 : result.http_status, attempt_elapsed);
+    Judge(job, result, saver_ && saver_->resumed() ? 200 : result.transfer.http_status,
+          attempt_elapsed);
   } else if (stalled_) {
-    result.error_kind = ErrorKind::kStalled;
-    result.error = fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s);
+    result.verdict.error_kind = ErrorKind::kStalled;
+    result.verdict.error = fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s);
   } else if (stop_.stop_requested()) {
     // Whatever libcurl saw (a callback abort, or a socket we shut down), the cause is the stop.
-    result.error_kind = ErrorKind::kAborted;
-    result.error = "aborted";
+    result.verdict.error_kind = ErrorKind::kAborted;
+    result.verdict.error = "aborted";
   } else {
     Describe(code, result);
   }
@@ -266,32 +269,32 @@ void CurlFetcher::Conclude(const Job& job, CURLcode code, std::chrono::microseco
 void CurlFetcher::Judge(const Job& job, Result& result, long status_for_checks,
                         std::chrono::microseconds attempt_elapsed) {
   // An explicit status= check replaces --accept (whose default is "below 400").
-  const bool accepted =
-      options_.accept ? options_.accept->Contains(status_for_checks) : result.http_status < 400;
-  if (!(job.expect && job.expect->status) && !accepted) {
-    result.error_kind = ErrorKind::kHttpStatus;
-    result.error = fmt::format("HTTP {}", result.http_status);
+  const bool accepted = options_.accept ? options_.accept->Contains(status_for_checks)
+                                        : result.transfer.http_status < 400;
+  if (!(job.checks.expect && job.checks.expect->status) && !accepted) {
+    result.verdict.error_kind = ErrorKind::kHttpStatus;
+    result.verdict.error = fmt::format("HTTP {}", result.transfer.http_status);
     return;
   }
   // max-ms= judges this response, not the waits between retries.
   if (std::string failed = checker_.Verdict(status_for_checks, attempt_elapsed); !failed.empty()) {
-    result.error_kind = ErrorKind::kCheckFailed;
-    result.error = std::move(failed);
+    result.verdict.error_kind = ErrorKind::kCheckFailed;
+    result.verdict.error = std::move(failed);
     return;
   }
-  result.error_kind = ErrorKind::kNone;
-  result.ok = true;
+  result.verdict.error_kind = ErrorKind::kNone;
+  result.verdict.ok = true;
 }
 
 void CurlFetcher::CollectDetails(Result& result) const {
   CURL* h = easy_.get();
   const char* text = nullptr;
   if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text != nullptr) {
-    result.effective_url = text;
+    result.transfer.effective_url = text;
   }
   text = nullptr;
   if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &text) == CURLE_OK && text != nullptr) {
-    result.ip = text;
+    result.transfer.ip = text;
   }
   auto ms = [h](CURLINFO info) {
     curl_off_t us = 0;
@@ -304,11 +307,11 @@ void CurlFetcher::CollectDetails(Result& result) const {
     const double t = ms(info);
     return t > 0 ? t + lookup : 0.0;
   };
-  result.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T) + lookup;
-  result.timings.connect_ms = phase(CURLINFO_CONNECT_TIME_T);
-  result.timings.tls_ms = phase(CURLINFO_APPCONNECT_TIME_T);
-  result.timings.first_byte_ms = phase(CURLINFO_STARTTRANSFER_TIME_T);
-  result.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T) + lookup;
+  result.transfer.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T) + lookup;
+  result.transfer.timings.connect_ms = phase(CURLINFO_CONNECT_TIME_T);
+  result.transfer.timings.tls_ms = phase(CURLINFO_APPCONNECT_TIME_T);
+  result.transfer.timings.first_byte_ms = phase(CURLINFO_STARTTRANSFER_TIME_T);
+  result.transfer.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T) + lookup;
 }
 
 void CurlFetcher::Describe(CURLcode code, Result& result) const {
@@ -321,15 +324,15 @@ void CurlFetcher::Describe(CURLcode code, Result& result) const {
     f.detail = trust_->status().message();  // the run's store could not be read: say why
   }
   f.too_large = too_large_;
-  f.elapsed_s = std::chrono::duration<double>(result.elapsed).count();
+  f.elapsed_s = std::chrono::duration<double>(result.transfer.elapsed).count();
   curl_off_t connected_us = 0;
   curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected_us);
   f.connected = connected_us != 0;
   curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &f.content_length);
-  f.bytes = result.bytes;
+  f.bytes = result.transfer.bytes;
   ErrorDescription d = DescribeCurlFailure(f, options_);
-  result.error_kind = d.kind;
-  result.error = std::move(d.message);
+  result.verdict.error_kind = d.kind;
+  result.verdict.error = std::move(d.message);
 }
 
 curl_socket_t CurlFetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* address) {

@@ -72,10 +72,10 @@ std::string ValidateUrl(const std::string& url, Job* job) {
   const std::string host = UrlPart(h.get(), CURLUPART_HOST);
   if (host.empty()) return "no host";
   if (job != nullptr) {
-    job->host = HostKeyOfName(host);
-    job->ip_literal = IsIpLiteralHost(host);
+    job->target.host = HostKeyOfName(host);
+    job->target.ip_literal = IsIpLiteralHost(host);
     const std::string port = UrlPart(h.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-    job->port = static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10));
+    job->target.port = static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10));
   }
   return {};
 }
@@ -84,12 +84,12 @@ std::optional<Job> SplitLine(std::string_view text) {
   const std::optional<std::string_view> line = UrlLine(text);
   if (!line) return std::nullopt;
   Job job;
-  job.url = std::string(UrlWord(*line));
-  if (const std::string_view checks = line->substr(job.url.size()); !checks.empty()) {
-    job.checks_digest = ChecksDigest(checks);
-    job.expect = std::make_unique<Expectations>();
-    if (std::string bad = ParseExpectations(checks, *job.expect); !bad.empty()) {
-      job.invalid = std::move(bad);
+  job.origin.url = std::string(UrlWord(*line));
+  if (const std::string_view checks = line->substr(job.origin.url.size()); !checks.empty()) {
+    job.checks.digest = ChecksDigest(checks);
+    job.checks.expect = std::make_unique<Expectations>();
+    if (std::string bad = ParseExpectations(checks, *job.checks.expect); !bad.empty()) {
+      job.target.invalid = std::move(bad);
     }
   }
   return job;
@@ -103,12 +103,12 @@ std::optional<std::string> UrlOfLine(const LineCutter::Line& line) {
 }
 
 void ValidateJob(Job& job) {
-  if (job.url_checked) return;
-  job.url_checked = true;
-  if (std::string why = ValidateUrl(job.url, &job); !why.empty()) {
-    job.invalid = "invalid URL: " + why;  // before any complaint about the line's checks
-    job.expect.reset();
-    job.checks_digest = 0;
+  if (job.target.checked) return;
+  job.target.checked = true;
+  if (std::string why = ValidateUrl(job.origin.url, &job); !why.empty()) {
+    job.target.invalid = "invalid URL: " + why;  // before any complaint about the line's checks
+    job.checks.expect.reset();
+    job.checks.digest = 0;
   }
 }
 
@@ -176,19 +176,19 @@ class SourceReader {
     std::optional<Job> job;
     if (line.overlong) {
       job.emplace();
-      job->url = *UrlOfLine(line);
-      job->invalid = fmt::format("line too long (over {} bytes)", kMaxLineBytes);
-      job->url_checked = true;  // nothing to check: the line is refused whole
+      job->origin.url = *UrlOfLine(line);
+      job->target.invalid = fmt::format("line too long (over {} bytes)", kMaxLineBytes);
+      job->target.checked = true;  // nothing to check: the line is refused whole
     } else {
       job = SplitLine(line.text);
       if (job && target_.validate) ValidateJob(*job);
     }
     if (!job) return true;
-    if (shard_ && !shard_->Takes(job->url)) return true;
+    if (shard_ && !shard_->Takes(job->origin.url)) return true;
     if (target_.window != nullptr && !target_.window->Acquire(stop_)) return false;
-    job->seq = seq_++;
-    job->line = line.number;
-    job->input = input_;
+    job->origin.seq = seq_++;
+    job->origin.line = line.number;
+    job->origin.input = input_;
     return target_.submit(std::move(*job));
   }
 

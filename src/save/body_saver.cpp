@@ -51,19 +51,19 @@ std::string BodySaver::Display(const std::string& name) const {
 }
 
 void BodySaver::Fail(Result& result, std::string message) const {
-  result.ok = false;
-  result.skipped = false;
-  result.error_kind = ErrorKind::kSaveFailed;
-  result.error = std::move(message);
-  result.saved_path.clear();
+  result.verdict.ok = false;
+  result.saved.skipped = false;
+  result.verdict.error_kind = ErrorKind::kSaveFailed;
+  result.verdict.error = std::move(message);
+  result.saved.path.clear();
 }
 
 void BodySaver::Skip(Result& result, const std::string& name) const {
-  result.ok = true;
-  result.skipped = true;
-  result.error_kind = ErrorKind::kNone;
-  result.error.clear();
-  result.saved_path = Display(name);
+  result.verdict.ok = true;
+  result.saved.skipped = true;
+  result.verdict.error_kind = ErrorKind::kNone;
+  result.verdict.error.clear();
+  result.saved.path = Display(name);
 }
 
 void BodySaver::Reset(CURL* easy, const Expectations* expect) {
@@ -227,15 +227,16 @@ bool BodySaver::RestartWithoutRange(CURL* easy) {
 
 void BodySaver::Finish(CURL* easy, CURLcode code, Result& result) {
   // An empty body never reached Write: decide now where it goes (and whether a skip applies).
-  if (result.ok && sink_ == Sink::kUndecided && error_.empty() && !skipped_) Begin(easy, nullptr);
-  if (result.error_kind != ErrorKind::kAborted) {
+  if (result.verdict.ok && sink_ == Sink::kUndecided && error_.empty() && !skipped_)
+    Begin(easy, nullptr);
+  if (result.verdict.error_kind != ErrorKind::kAborted) {
     if (skipped_) {
       Skip(result, existing_);
     } else if (!error_.empty()) {
       Fail(result, error_);
     }
   }
-  if (result.ok && !result.skipped && sink_ == Sink::kFile) return Commit(result);
+  if (result.verdict.ok && !result.saved.skipped && sink_ == Sink::kFile) return Commit(result);
 
   if (file_.is_open() && dir_.options().resume) {
     // Keep a partial only if it holds something and the transfer broke off: a complete body that
@@ -251,7 +252,7 @@ void BodySaver::Commit(Result& result) {
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
     const Status s = file_.Commit(claim_.name(), mode == OnExists::kOverwrite);
     if (s.ok()) {
-      result.saved_path = Display(claim_.name());
+      result.saved.path = Display(claim_.name());
       claim_.Committed();
       return;
     }

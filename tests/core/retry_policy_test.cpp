@@ -9,9 +9,9 @@ using namespace std::chrono_literals;
 
 Result Failed(ErrorKind kind, long status = 0, int attempts = 1) {
   Result r;
-  r.error_kind = kind;
-  r.http_status = status;
-  r.attempts = attempts;
+  r.verdict.error_kind = kind;
+  r.transfer.http_status = status;
+  r.transfer.attempts = attempts;
   return r;
 }
 
@@ -95,18 +95,18 @@ TEST(RetryDelayTest, NeverRetriesPermanentFailures) {
   EXPECT_FALSE(RetryDelay(options, Failed(ErrorKind::kHttpStatus, 404), 0.5));
   EXPECT_FALSE(RetryDelay(options, Failed(ErrorKind::kInvalidUrl), 0.5));
   Result ok;
-  ok.ok = true;
+  ok.verdict.ok = true;
   EXPECT_FALSE(RetryDelay(options, ok, 0.5));
 }
 
 TEST(RetryDelayTest, RetryAfterWinsOverBackoffButIsCapped) {
   const RetryOptions options{.retries = 3, .wait_s = 0.1, .max_wait_s = 5};
   Result r = Failed(ErrorKind::kHttpStatus, 503);
-  r.retry_after = 2s;
+  r.transfer.retry_after = 2s;
   EXPECT_EQ(RetryDelay(options, r, 0.0), 2000ms);
-  r.retry_after = 3600s;
+  r.transfer.retry_after = 3600s;
   EXPECT_EQ(RetryDelay(options, r, 0.0), 5000ms);
-  r.retry_after.reset();
+  r.transfer.retry_after.reset();
   EXPECT_EQ(RetryDelay(options, r, 0.5), 50ms);
 }
 

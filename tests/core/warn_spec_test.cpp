@@ -37,10 +37,10 @@ TEST(WarnSpecTest, StatusesOnlyMatchHttpStatusFailuresSoALinesStatusCheckWins) {
   const WarnSpec spec = *WarnSpec::Parse("403");
   // With status=200 on its line, a 403 fails the check, not --accept: the line's check wins.
   Result checked = Failure("u", ErrorKind::kCheckFailed, "check status=200 failed: got 403");
-  checked.http_status = 403;
+  checked.transfer.http_status = 403;
   EXPECT_FALSE(spec.Applies(checked));
   Result ok = Ok("u", 1ms);
-  ok.http_status = 403;  // e.g. status=403 on the line: ok, nothing to warn about
+  ok.transfer.http_status = 403;  // e.g. status=403 on the line: ok, nothing to warn about
   EXPECT_FALSE(spec.Applies(ok));
   Result aborted = Failure("u", ErrorKind::kAborted, "aborted");
   EXPECT_FALSE(WarnSpec::Parse("403,timeout,other")->Applies(aborted));
@@ -48,14 +48,14 @@ TEST(WarnSpecTest, StatusesOnlyMatchHttpStatusFailuresSoALinesStatusCheckWins) {
 
 TEST(WarnSpecTest, ApplyingKeepsAWarningAnotherRuleMade) {
   Result r = Failure("u", ErrorKind::kHttpStatus, "HTTP 500");
-  r.warning = true;  // --fail-after's, say
+  r.verdict.warning = true;  // --fail-after's, say
   ApplyWarnSpec(*WarnSpec::Parse("404"), r);
-  EXPECT_TRUE(r.warning);
+  EXPECT_TRUE(r.verdict.warning);
   Result s = Failure("u", ErrorKind::kHttpStatus, "HTTP 404");
   ApplyWarnSpec(*WarnSpec::Parse("404"), s);
-  EXPECT_TRUE(s.warning);
+  EXPECT_TRUE(s.verdict.warning);
   ApplyWarnSpec(WarnSpec(), s);
-  EXPECT_TRUE(s.warning);
+  EXPECT_TRUE(s.verdict.warning);
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ TEST(DispatcherAffinityTest, ANewConnectionGoesToAHostNobodyIsConnectedTo) {
   std::optional<Task> first = d.Next(0);
   std::optional<Task> second = d.Next(1);
   ASSERT_TRUE(first && second);
-  EXPECT_EQ(first->job.url, "http://a/1");
-  EXPECT_EQ(second->job.url, "http://b/1") << "not a second connection to a";
+  EXPECT_EQ(first->job.origin.url, "http://a/1");
+  EXPECT_EQ(second->job.origin.url, "http://b/1") << "not a second connection to a";
 }
 
 TEST(DispatcherAffinityTest, AFinishedWorkerTakesItsHostsNextJobFirst) {
@@ -50,10 +50,10 @@ TEST(DispatcherAffinityTest, AFinishedWorkerTakesItsHostsNextJobFirst) {
   ASSERT_TRUE(a1 && b1);
   std::optional<Task> next = Next(d, a1, 0);
   ASSERT_TRUE(next);
-  EXPECT_EQ(next->job.url, "http://a/2") << "ahead of c/1, which waited longer";
+  EXPECT_EQ(next->job.origin.url, "http://a/2") << "ahead of c/1, which waited longer";
   std::optional<Task> c1 = Next(d, b1, 1);
   ASSERT_TRUE(c1);
-  EXPECT_EQ(c1->job.url, "http://c/1");
+  EXPECT_EQ(c1->job.origin.url, "http://c/1");
 }
 
 TEST(DispatcherAffinityTest, AHostComingBackLaterGoesToTheWorkerStillConnected) {
@@ -65,10 +65,10 @@ TEST(DispatcherAffinityTest, AHostComingBackLaterGoesToTheWorkerStillConnected) 
   ASSERT_TRUE(a1 && b1);
   std::optional<Task> b2 = Next(d, b1, 1);  // worker 1 finishes first
   ASSERT_TRUE(b2);
-  EXPECT_EQ(b2->job.url, "http://b/2") << "a/2 is at the front, but worker 0 holds a";
+  EXPECT_EQ(b2->job.origin.url, "http://b/2") << "a/2 is at the front, but worker 0 holds a";
   std::optional<Task> a2 = Next(d, a1, 0);
   ASSERT_TRUE(a2);
-  EXPECT_EQ(a2->job.url, "http://a/2");
+  EXPECT_EQ(a2->job.origin.url, "http://a/2");
 }
 
 TEST(DispatcherAffinityTest, WithEveryHostBusyAnIdleWorkerStillStartsTheFrontJob) {
@@ -78,7 +78,7 @@ TEST(DispatcherAffinityTest, WithEveryHostBusyAnIdleWorkerStillStartsTheFrontJob
   std::optional<Task> a1 = d.Next(0);
   std::optional<Task> a2 = d.Next(1);
   ASSERT_TRUE(a1 && a2);
-  EXPECT_EQ(a2->job.url, "http://a/2") << "a second connection beats an idle worker";
+  EXPECT_EQ(a2->job.origin.url, "http://a/2") << "a second connection beats an idle worker";
 }
 
 TEST(DispatcherAffinityTest, AffinityNeverPassesThePerHostLimit) {
@@ -89,7 +89,7 @@ TEST(DispatcherAffinityTest, AffinityNeverPassesThePerHostLimit) {
   ASSERT_TRUE(a1);
   std::optional<Task> other = d.Next(1);
   ASSERT_TRUE(other);
-  EXPECT_EQ(other->job.url, "http://b/1") << "a is at its limit of one";
+  EXPECT_EQ(other->job.origin.url, "http://b/1") << "a is at its limit of one";
 }
 
 TEST(DispatcherAffinityTest, ADueRetryStillGoesBeforeTheWorkersHost) {
@@ -103,7 +103,7 @@ TEST(DispatcherAffinityTest, ADueRetryStillGoesBeforeTheWorkersHost) {
       Report(d, flaky, [](const Task& t) { return Transient(t, std::chrono::seconds(0)); }));
   std::optional<Task> next = Next(d, a1, 1);
   ASSERT_TRUE(next);
-  EXPECT_EQ(next->job.url, "http://r/flaky");
+  EXPECT_EQ(next->job.origin.url, "http://r/flaky");
 }
 
 TEST(ConnectionBookTest, AWorkerForgetsItsLeastRecentlyUsedHostAsLibcurlDoes) {

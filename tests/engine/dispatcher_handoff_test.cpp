@@ -23,16 +23,16 @@ TEST(DispatcherHandoffTest, ReportsAndTakesTheNextJobInOneCall) {
   d.CloseInput();
   std::optional<Task> task = d.Next();
   ASSERT_TRUE(task);
-  std::vector<std::uint64_t> order{task->job.seq};
+  std::vector<std::uint64_t> order{task->job.origin.seq};
   std::vector<std::uint64_t> reported;
   for (;;) {
     Result r = Ok(*task);
     std::optional<Result> done;
     task = d.FinishAndTake(*std::move(task), std::move(r), done);
     ASSERT_TRUE(done) << "every job's result comes back with the call";
-    reported.push_back(done->seq);
+    reported.push_back(done->origin.seq);
     if (!task) break;
-    order.push_back(task->job.seq);
+    order.push_back(task->job.origin.seq);
   }
   EXPECT_EQ(order, (std::vector<std::uint64_t>{0, 1, 2}));
   EXPECT_EQ(reported, order);
@@ -47,22 +47,22 @@ TEST(DispatcherHandoffTest, ARetryIsKeptAndAnotherJobTakenMeanwhile) {
   d.CloseInput();
   std::optional<Task> flaky = d.Next();
   ASSERT_TRUE(flaky);
-  ASSERT_EQ(flaky->job.seq, 0u);
+  ASSERT_EQ(flaky->job.origin.seq, 0u);
   Result failed = Transient(*flaky, 1s);  // not due before the other job is taken
   std::optional<Result> done;
   std::optional<Task> next = d.FinishAndTake(*std::move(flaky), std::move(failed), done);
   EXPECT_FALSE(done) << "kept for its retry";
   ASSERT_TRUE(next);
-  EXPECT_EQ(next->job.seq, 1u);
+  EXPECT_EQ(next->job.origin.seq, 1u);
   Result ok = Ok(*next);
   std::optional<Task> retry = d.FinishAndTake(*std::move(next), std::move(ok), done);
   ASSERT_TRUE(done);
-  EXPECT_EQ(done->seq, 1u);
+  EXPECT_EQ(done->origin.seq, 1u);
   EXPECT_FALSE(retry) << "the retry is not due yet";
   retry = d.Next();  // waits for its time
   ASSERT_TRUE(retry);
-  EXPECT_EQ(retry->job.seq, 0u);
-  EXPECT_EQ(retry->job.attempts, 1);
+  EXPECT_EQ(retry->job.origin.seq, 0u);
+  EXPECT_EQ(retry->job.progress.attempts, 1);
 }
 
 TEST(DispatcherHandoffTest, NothingIsTakenOnceMaxFailuresIsReached) {
@@ -77,7 +77,7 @@ TEST(DispatcherHandoffTest, NothingIsTakenOnceMaxFailuresIsReached) {
   std::optional<Result> done;
   EXPECT_FALSE(d.FinishAndTake(*std::move(task), std::move(bad), done));
   ASSERT_TRUE(done);
-  EXPECT_FALSE(done->ok);
+  EXPECT_FALSE(done->verdict.ok);
   EXPECT_TRUE(d.stopped_early());
   EXPECT_FALSE(d.Next());
 }
@@ -99,7 +99,7 @@ TEST(DispatcherHandoffTest, WorkersUsingItRunEveryJobOnceAndFinish) {
     workers.emplace_back([&] {
       std::optional<Task> task = d.Next();
       while (task) {
-        const bool h0 = task->job.host == "h0";
+        const bool h0 = task->job.target.host == "h0";
         if (h0 && running_on_h0.fetch_add(1) + 1 > 2) over_limit = true;
         std::this_thread::yield();
         if (h0) running_on_h0.fetch_sub(1);
@@ -108,7 +108,7 @@ TEST(DispatcherHandoffTest, WorkersUsingItRunEveryJobOnceAndFinish) {
         std::optional<Task> next = d.FinishAndTake(*std::move(task), std::move(r), done);
         if (done) {
           std::lock_guard lock(mutex);
-          seen.insert(done->seq);
+          seen.insert(done->origin.seq);
         }
         task = next ? std::move(next) : d.Next();
       }

@@ -26,10 +26,10 @@ TEST(DispatcherTest, HandsOutEveryJobThenEnds) {
   d.CloseInput();
   std::set<std::uint64_t> seen;
   while (std::optional<Task> task = d.Next()) {
-    seen.insert(task->job.seq);
+    seen.insert(task->job.origin.seq);
     std::optional<Result> r = Report(d, task, Ok);
     ASSERT_TRUE(r);
-    EXPECT_TRUE(r->ok);
+    EXPECT_TRUE(r->verdict.ok);
   }
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_FALSE(d.stopped_early());
@@ -46,7 +46,7 @@ TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
 
   std::optional<Task> flaky = d.Next();
   ASSERT_TRUE(flaky);
-  ASSERT_EQ(flaky->job.seq, 0u);
+  ASSERT_EQ(flaky->job.origin.seq, 0u);
   const Clock::time_point failed_at = Clock::now();
   EXPECT_FALSE(Report(d, flaky, [](const Task& t) { return Transient(t, 1s); }))
       << "kept for a retry";
@@ -55,7 +55,7 @@ TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
   for (std::uint64_t want : {1u, 2u}) {
     std::optional<Task> task = d.Next();
     ASSERT_TRUE(task);
-    EXPECT_EQ(task->job.seq, want);
+    EXPECT_EQ(task->job.origin.seq, want);
     EXPECT_LT(Clock::now() - failed_at, 900ms);
     ASSERT_TRUE(Report(d, task, Ok));
   }
@@ -63,14 +63,14 @@ TEST(DispatcherTest, ARetryWaitingDoesNotHoldBackOtherJobs) {
   std::optional<Task> retry = d.Next();
   ASSERT_TRUE(retry);
   EXPECT_GE(Clock::now() - failed_at, 950ms) << "Retry-After: 1 honoured";
-  EXPECT_EQ(retry->job.seq, 0u);
-  EXPECT_EQ(retry->job.attempts, 1);
+  EXPECT_EQ(retry->job.origin.seq, 0u);
+  EXPECT_EQ(retry->job.progress.attempts, 1);
   ASSERT_TRUE(retry->last);
-  EXPECT_EQ(retry->last->http_status, 503);
+  EXPECT_EQ(retry->last->transfer.http_status, 503);
 
   std::optional<Result> final = Report(d, retry, Ok);
   ASSERT_TRUE(final);
-  EXPECT_EQ(final->attempts, 2);
+  EXPECT_EQ(final->transfer.attempts, 2);
   EXPECT_FALSE(d.Next());
 }
 
@@ -86,18 +86,18 @@ TEST(DispatcherTest, A429PausesItsHostButNotTheOthers) {
   const Clock::time_point refused_at = Clock::now();
   std::optional<Result> failed = Report(d, first, [](const Task& t) {
     Result r = Outcome(t, false, 429);
-    r.retry_after = 1s;
+    r.transfer.retry_after = 1s;
     return r;
   });
   ASSERT_TRUE(failed) << "no retries left: reported";
   std::optional<Task> other = d.Next();
   ASSERT_TRUE(other);
-  EXPECT_EQ(other->job.seq, 2u) << "the paused host's URL waits, the other host's goes";
+  EXPECT_EQ(other->job.origin.seq, 2u) << "the paused host's URL waits, the other host's goes";
   EXPECT_LT(Clock::now() - refused_at, 900ms);
   ASSERT_TRUE(Report(d, other, Ok));
   std::optional<Task> next = d.Next();
   ASSERT_TRUE(next);
-  EXPECT_EQ(next->job.seq, 1u);
+  EXPECT_EQ(next->job.origin.seq, 1u);
   EXPECT_GE(Clock::now() - refused_at, 950ms) << "it waited for the pause";
   ASSERT_TRUE(Report(d, next, Ok));
   EXPECT_FALSE(d.Next());
@@ -116,8 +116,8 @@ TEST(DispatcherTest, GivesUpAfterTheLastRetry) {
   }
   EXPECT_EQ(attempts, 3);
   ASSERT_TRUE(final);
-  EXPECT_EQ(final->attempts, 3);
-  EXPECT_EQ(final->http_status, 503);
+  EXPECT_EQ(final->transfer.attempts, 3);
+  EXPECT_EQ(final->transfer.http_status, 503);
 }
 
 TEST(DispatcherTest, StopWakesAWaitingWorkerAndReportsThePendingRetry) {
@@ -138,7 +138,7 @@ TEST(DispatcherTest, StopWakesAWaitingWorkerAndReportsThePendingRetry) {
   EXPECT_LT(Clock::now() - t0, 2s);
   std::optional<Result> last = d.TakeAbandoned();
   ASSERT_TRUE(last);
-  EXPECT_EQ(last->http_status, 503);
+  EXPECT_EQ(last->transfer.http_status, 503);
   EXPECT_FALSE(d.TakeAbandoned());
   // The input token is stopped by a stop callback too, and callbacks run one after another in
   // the stopping thread: this one may still be running when Next has already woken.
@@ -156,10 +156,10 @@ TEST(DispatcherTest, ABusyHostDoesNotBlockOtherHosts) {
 
   std::optional<Task> a1 = d.Next();
   ASSERT_TRUE(a1);
-  EXPECT_EQ(a1->job.host, "a");
+  EXPECT_EQ(a1->job.target.host, "a");
   std::optional<Task> b1 = d.Next();
   ASSERT_TRUE(b1);
-  EXPECT_EQ(b1->job.seq, 2u) << "a/2 is parked while a is busy";
+  EXPECT_EQ(b1->job.origin.seq, 2u) << "a/2 is parked while a is busy";
   ASSERT_TRUE(Report(d, b1, Ok));
 
   // Only a/2 is left, and it must wait for a's slot.
@@ -172,7 +172,7 @@ TEST(DispatcherTest, ABusyHostDoesNotBlockOtherHosts) {
   std::optional<Task> a2 = d.Next();
   ASSERT_TRUE(a2);
   EXPECT_TRUE(finished);
-  EXPECT_EQ(a2->job.seq, 1u);
+  EXPECT_EQ(a2->job.origin.seq, 1u);
   finisher.join();
   ASSERT_TRUE(Report(d, a2, Ok));
   EXPECT_FALSE(d.Next());
@@ -206,12 +206,12 @@ TEST(DispatcherTest, AbandonedTaskReportsItsPreviousAttempt) {
   std::optional<Task> second = d.Next();
   ASSERT_TRUE(first && second);
   // One never-started first attempt says nothing; a never-started retry reports its past.
-  Task& fresh = first->job.attempts == 0 ? *first : *second;
-  Task& retry = first->job.attempts == 0 ? *second : *first;
+  Task& fresh = first->job.progress.attempts == 0 ? *first : *second;
+  Task& retry = first->job.progress.attempts == 0 ? *second : *first;
   EXPECT_FALSE(d.Abandon(std::move(fresh)));
   std::optional<Result> last = d.Abandon(std::move(retry));
   ASSERT_TRUE(last);
-  EXPECT_EQ(last->http_status, 503);
+  EXPECT_EQ(last->transfer.http_status, 503);
   EXPECT_FALSE(d.Next());
 }
 
@@ -243,18 +243,18 @@ TEST(DispatcherTest, ManyWorkersEveryJobOnceWithinHostLimits) {
       while (std::optional<Task> task = d.Next()) {
         {
           std::lock_guard lock(mutex);
-          if (++running[task->job.host] > kPerHost) over_limit = true;
+          if (++running[task->job.target.host] > kPerHost) over_limit = true;
         }
         std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
         {
           std::lock_guard lock(mutex);
-          --running[task->job.host];
+          --running[task->job.target.host];
         }
         const bool ok = random() % 3 != 0;
         Result r = ok ? Outcome(*task, true) : Transient(*task, 0s);
         if (std::optional<Result> done = d.Finish(*std::move(task), std::move(r))) {
           std::lock_guard lock(mutex);
-          ++reported[done->seq];
+          ++reported[done->origin.seq];
         }
       }
     });

@@ -251,12 +251,9 @@ class EveryOtherJobCached final : public JobScreen {
  public:
   Status Screen(Job& job, std::optional<Result>& ready) override {
     if (++seen_ % 2 == 0) return Status::Ok();
-    ready.emplace();
-    ready->seq = job.seq;
-    ready->line = job.line;
-    ready->url = std::move(job.url);
-    ready->ok = true;
-    ready->cached = true;
+    ready = MakeResult(std::move(job));
+    ready->verdict.ok = true;
+    ready->state.cached = true;
     return Status::Ok();
   }
 

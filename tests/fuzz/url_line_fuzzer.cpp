@@ -59,7 +59,7 @@ std::vector<Expected> Model(std::string_view input) {
       continue;
     }
     if (std::optional<fetchpool::Job> job = fetchpool::ParseLine(text)) {
-      out.push_back({line, job->url, job->invalid});
+      out.push_back({line, job->origin.url, job->target.invalid});
     }
   }
   return out;
@@ -81,16 +81,17 @@ std::string Expand(std::string_view input) {
 }
 
 void CheckJob(const fetchpool::Job& job) {
-  FUZZ_CHECK(!job.url.empty());
-  FUZZ_CHECK(job.url.size() <= fetchpool::kMaxLineBytes);
-  if (!job.invalid.empty()) return;
-  FUZZ_CHECK(job.url.find_first_of(kSpace) == std::string::npos);
-  for (unsigned char c : job.url) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
+  FUZZ_CHECK(!job.origin.url.empty());
+  FUZZ_CHECK(job.origin.url.size() <= fetchpool::kMaxLineBytes);
+  if (!job.target.invalid.empty()) return;
+  FUZZ_CHECK(job.origin.url.find_first_of(kSpace) == std::string::npos);
+  for (unsigned char c : job.origin.url) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
   // curl_url accepts one to three slashes ("http:/host/"), so only the scheme is certain.
-  FUZZ_CHECK(StartsWithNoCase(job.url, "http:") || StartsWithNoCase(job.url, "https:"));
+  FUZZ_CHECK(StartsWithNoCase(job.origin.url, "http:") ||
+             StartsWithNoCase(job.origin.url, "https:"));
   CURLU* u = curl_url();
   FUZZ_CHECK(u != nullptr);
-  FUZZ_CHECK(curl_url_set(u, CURLUPART_URL, job.url.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
+  FUZZ_CHECK(curl_url_set(u, CURLUPART_URL, job.origin.url.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
              CURLUE_OK);
   curl_url_cleanup(u);
 }
@@ -131,10 +132,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const Expected& want = expected[i];
     const fetchpool::Job& job = jobs[i];
-    FUZZ_CHECK(job.seq == seq++);
-    FUZZ_CHECK(job.line == want.line);
-    FUZZ_CHECK(job.invalid == want.invalid);
-    FUZZ_CHECK(job.url == want.url);
+    FUZZ_CHECK(job.origin.seq == seq++);
+    FUZZ_CHECK(job.origin.line == want.line);
+    FUZZ_CHECK(job.target.invalid == want.invalid);
+    FUZZ_CHECK(job.origin.url == want.url);
     CheckJob(job);
   }
   return 0;

@@ -56,72 +56,72 @@ TEST(ParseLineTest, SkipsBlankAndCommentLines) {
 TEST(ParseLineTest, TrimsWhitespaceAndCarriageReturn) {
   std::optional<Job> job = ParseLine("  \thttp://example.com/x \r");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->url, "http://example.com/x");
-  EXPECT_EQ(job->invalid, "");
+  EXPECT_EQ(job->origin.url, "http://example.com/x");
+  EXPECT_EQ(job->target.invalid, "");
 }
 
 TEST(ParseLineTest, InvalidUrlsBecomeJobsThatSayWhy) {
   std::optional<Job> job = ParseLine("ftp://x/");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->url, "ftp://x/");
-  EXPECT_EQ(job->invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(job->origin.url, "ftp://x/");
+  EXPECT_EQ(job->target.invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
 }
 
 TEST(ParseLineTest, ValidUrlsCarryTheirHostFromTheOneParse) {
   const std::optional<Job> name = ParseLine("http://WWW.Example.COM.:8080/a");
   ASSERT_TRUE(name.has_value());
-  EXPECT_EQ(name->host, "www.example.com");
-  EXPECT_FALSE(name->ip_literal);
+  EXPECT_EQ(name->target.host, "www.example.com");
+  EXPECT_FALSE(name->target.ip_literal);
   const std::optional<Job> v4 = ParseLine("http://127.3.2.1:9/");
   ASSERT_TRUE(v4.has_value());
-  EXPECT_EQ(v4->host, "127.3.2.1");
-  EXPECT_TRUE(v4->ip_literal);
+  EXPECT_EQ(v4->target.host, "127.3.2.1");
+  EXPECT_TRUE(v4->target.ip_literal);
   const std::optional<Job> v6 = ParseLine("http://[::1]:80/x");
   ASSERT_TRUE(v6.has_value());
-  EXPECT_TRUE(v6->ip_literal);
+  EXPECT_TRUE(v6->target.ip_literal);
   const std::optional<Job> bad = ParseLine("ftp://127.0.0.1/");
   ASSERT_TRUE(bad.has_value());
-  EXPECT_EQ(bad->host, "") << "an invalid line has no host to key";
-  EXPECT_FALSE(bad->ip_literal);
+  EXPECT_EQ(bad->target.host, "") << "an invalid line has no host to key";
+  EXPECT_FALSE(bad->target.ip_literal);
 }
 
 TEST(ParseLineTest, TextAfterTheUrlMustBeChecks) {
   std::optional<Job> job = ParseLine("http://a/ what");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->url, "http://a/");
-  EXPECT_EQ(job->invalid,
+  EXPECT_EQ(job->origin.url, "http://a/");
+  EXPECT_EQ(job->target.invalid,
             "'what' is not a check (expected status=, max-ms=, contains= or sha256=)");
 }
 
 TEST(ParseLineTest, ChecksAfterTheUrlAreParsed) {
   std::optional<Job> job = ParseLine("http://a/ status=200,301\tmax-ms=500  contains=a%20b ");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->invalid, "");
-  ASSERT_TRUE(job->expect);
-  ASSERT_TRUE(job->expect->status);
-  EXPECT_TRUE(job->expect->status->Contains(301));
-  EXPECT_EQ(job->expect->max_ms, 500);
-  EXPECT_EQ(job->expect->contains, "a b");
+  EXPECT_EQ(job->target.invalid, "");
+  ASSERT_TRUE(job->checks.expect);
+  ASSERT_TRUE(job->checks.expect->status);
+  EXPECT_TRUE(job->checks.expect->status->Contains(301));
+  EXPECT_EQ(job->checks.expect->max_ms, 500);
+  EXPECT_EQ(job->checks.expect->contains, "a b");
 }
 
 TEST(ParseLineTest, InTwoStepsTheUrlIsJudgedBeforeTheChecksAndOnlyOnce) {
   std::optional<Job> job = SplitLine("ftp://a/ what");
   ASSERT_TRUE(job);
-  EXPECT_FALSE(job->url_checked);
-  EXPECT_EQ(job->host, "") << "not parsed yet";
-  EXPECT_NE(job->invalid, "");  // the checks' complaint, until the URL is judged
+  EXPECT_FALSE(job->target.checked);
+  EXPECT_EQ(job->target.host, "") << "not parsed yet";
+  EXPECT_NE(job->target.invalid, "");  // the checks' complaint, until the URL is judged
   ValidateJob(*job);
-  EXPECT_EQ(job->invalid, ParseLine("ftp://a/ what")->invalid);
-  EXPECT_EQ(job->invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
-  EXPECT_EQ(job->checks_digest, 0u);
+  EXPECT_EQ(job->target.invalid, ParseLine("ftp://a/ what")->target.invalid);
+  EXPECT_EQ(job->target.invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(job->checks.digest, 0u);
   std::optional<Job> fine = SplitLine("http://Host:1/ status=200");
   ASSERT_TRUE(fine);
   ValidateJob(*fine);
-  EXPECT_EQ(fine->host, "host");
-  EXPECT_NE(fine->checks_digest, 0u);
-  fine->host = "kept";
+  EXPECT_EQ(fine->target.host, "host");
+  EXPECT_NE(fine->checks.digest, 0u);
+  fine->target.host = "kept";
   ValidateJob(*fine);
-  EXPECT_EQ(fine->host, "kept") << "a second ValidateJob parses nothing";
+  EXPECT_EQ(fine->target.host, "kept") << "a second ValidateJob parses nothing";
 }
 
 // Reads `files` into `q`, which stands in for the dispatcher (it blocks when full, too).
@@ -155,13 +155,13 @@ TEST(ReadUrlsTest, WithoutValidateJobsArriveUnparsedButOverlongLinesStayRefused)
                           .validate = false};
   EXPECT_EQ(ReadUrls({.files = {path}}, target, {}).error.message(), "");
   ASSERT_EQ(jobs.size(), 3u);
-  EXPECT_EQ(jobs[0].invalid, "");
-  EXPECT_FALSE(jobs[0].url_checked);
+  EXPECT_EQ(jobs[0].target.invalid, "");
+  EXPECT_FALSE(jobs[0].target.checked);
   for (Job& job : jobs) ValidateJob(job);
-  EXPECT_EQ(jobs[0].invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
-  EXPECT_EQ(jobs[1].invalid, "line too long (over 65536 bytes)");
-  EXPECT_EQ(jobs[2].invalid, "");
-  EXPECT_EQ(jobs[2].host, "b");
+  EXPECT_EQ(jobs[0].target.invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(jobs[1].target.invalid, "line too long (over 65536 bytes)");
+  EXPECT_EQ(jobs[2].target.invalid, "");
+  EXPECT_EQ(jobs[2].target.host, "b");
   std::remove(path.c_str());
 }
 
@@ -172,14 +172,14 @@ TEST(ReadUrlsTest, ReadsFilesInOrderWithLineNumbersAndSequence) {
   EXPECT_EQ(Read({a, b}, q, {}).error.message(), "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 3u);
-  EXPECT_EQ(jobs[0].url, "http://a/1");
-  EXPECT_EQ(jobs[0].invalid, "") << "a UTF-8 byte order mark is not part of the URL";
-  EXPECT_EQ(jobs[0].line, 1u);
-  EXPECT_EQ(jobs[1].url, "http://a/2");
-  EXPECT_EQ(jobs[1].line, 4u);
-  EXPECT_EQ(jobs[2].url, "http://b/1");
-  EXPECT_EQ(jobs[2].line, 1u);
-  for (std::size_t i = 0; i < jobs.size(); ++i) EXPECT_EQ(jobs[i].seq, i);
+  EXPECT_EQ(jobs[0].origin.url, "http://a/1");
+  EXPECT_EQ(jobs[0].target.invalid, "") << "a UTF-8 byte order mark is not part of the URL";
+  EXPECT_EQ(jobs[0].origin.line, 1u);
+  EXPECT_EQ(jobs[1].origin.url, "http://a/2");
+  EXPECT_EQ(jobs[1].origin.line, 4u);
+  EXPECT_EQ(jobs[2].origin.url, "http://b/1");
+  EXPECT_EQ(jobs[2].origin.line, 1u);
+  for (std::size_t i = 0; i < jobs.size(); ++i) EXPECT_EQ(jobs[i].origin.seq, i);
   std::remove(a.c_str());
   std::remove(b.c_str());
 }
@@ -191,10 +191,10 @@ TEST(ReadUrlsTest, OverlongLineBecomesOneFailedJobAndReadingGoesOn) {
   EXPECT_EQ(Read({path}, q, {}).error.message(), "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 2u);
-  EXPECT_EQ(jobs[0].invalid, "line too long (over 65536 bytes)");
-  EXPECT_LT(jobs[0].url.size(), 300u);
-  EXPECT_EQ(jobs[1].url, "http://b/");
-  EXPECT_EQ(jobs[1].line, 2u);
+  EXPECT_EQ(jobs[0].target.invalid, "line too long (over 65536 bytes)");
+  EXPECT_LT(jobs[0].origin.url.size(), 300u);
+  EXPECT_EQ(jobs[1].origin.url, "http://b/");
+  EXPECT_EQ(jobs[1].origin.line, 2u);
   std::remove(path.c_str());
 }
 
@@ -218,8 +218,8 @@ TEST(ReadUrlsTest, LinesSplitAcrossReadsAreJoined) {
   EXPECT_EQ(error, "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 2u);
-  EXPECT_EQ(jobs[0].url, "http://example.com/a");
-  EXPECT_EQ(jobs[1].url, "http://b/");
+  EXPECT_EQ(jobs[0].origin.url, "http://example.com/a");
+  EXPECT_EQ(jobs[1].origin.url, "http://b/");
 }
 
 TEST(ReadUrlsTest, StopWakesAReaderWaitingForInput) {

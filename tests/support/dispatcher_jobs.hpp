@@ -14,29 +14,29 @@ namespace fetchpool::dispatch_test {
 
 inline Job MakeJob(std::uint64_t seq, std::string url) {
   Job job;
-  job.seq = seq;
-  job.url = std::move(url);
+  job.origin.seq = seq;
+  job.origin.url = std::move(url);
   return job;
 }
 
 // What a worker's Fetcher would return for `task`.
 inline Result Outcome(const Task& task, bool ok, long status = 200) {
   Result r;
-  r.seq = task.job.seq;
-  r.url = task.job.url;
-  r.attempts = task.job.attempts + 1;
-  r.ok = ok;
-  r.http_status = status;
+  r.origin.seq = task.job.origin.seq;
+  r.origin.url = task.job.origin.url;
+  r.transfer.attempts = task.job.progress.attempts + 1;
+  r.verdict.ok = ok;
+  r.transfer.http_status = status;
   if (!ok) {
-    r.error_kind = ErrorKind::kHttpStatus;
-    r.error = "HTTP " + std::to_string(status);
+    r.verdict.error_kind = ErrorKind::kHttpStatus;
+    r.verdict.error = "HTTP " + std::to_string(status);
   }
   return r;
 }
 
 inline Result Transient(const Task& task, std::chrono::seconds retry_after) {
   Result r = Outcome(task, false, 503);
-  r.retry_after = retry_after;
+  r.transfer.retry_after = retry_after;
   return r;
 }
 

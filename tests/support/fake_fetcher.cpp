@@ -47,13 +47,13 @@ void FakeNetwork::Release() {
 
 Result FakeNetwork::Answer(const Job& job, const std::stop_token& stop) {
   Result r;
-  r.seq = job.seq;
-  r.line = job.line;
-  r.url = job.url;
-  r.attempts = job.attempts + 1;
-  if (!job.invalid.empty()) {
-    r.error_kind = ErrorKind::kInvalidUrl;
-    r.error = job.invalid;
+  r.origin.seq = job.origin.seq;
+  r.origin.line = job.origin.line;
+  r.origin.url = job.origin.url;
+  r.transfer.attempts = job.progress.attempts + 1;
+  if (!job.target.invalid.empty()) {
+    r.verdict.error_kind = ErrorKind::kInvalidUrl;
+    r.verdict.error = job.target.invalid;
     return r;
   }
   fetches_.fetch_add(1);
@@ -61,7 +61,7 @@ Result FakeNetwork::Answer(const Job& job, const std::stop_token& stop) {
   int peak = peak_.load();
   while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
   }
-  const std::string_view url = job.url;
+  const std::string_view url = job.origin.url;
   bool aborted = false;
   if (url.find("/slow/") != std::string_view::npos) {
     const auto until =
@@ -73,22 +73,22 @@ Result FakeNetwork::Answer(const Job& job, const std::stop_token& stop) {
   }
   in_flight_.fetch_sub(1);
   if (aborted) {
-    r.error_kind = ErrorKind::kAborted;
-    r.error = "aborted";
+    r.verdict.error_kind = ErrorKind::kAborted;
+    r.verdict.error = "aborted";
   } else if (url.find("/fail") != std::string_view::npos) {
-    r.http_status = 404;
-    r.error_kind = ErrorKind::kHttpStatus;
-    r.error = "HTTP 404";
+    r.transfer.http_status = 404;
+    r.verdict.error_kind = ErrorKind::kHttpStatus;
+    r.verdict.error = "HTTP 404";
   } else if (url.find("/flaky/") != std::string_view::npos &&
-             static_cast<std::uint64_t>(job.attempts) < Number(url, "/flaky/")) {
-    r.http_status = 503;
-    r.error_kind = ErrorKind::kHttpStatus;
-    r.error = "HTTP 503";
-    r.retry_after = std::chrono::seconds(0);
+             static_cast<std::uint64_t>(job.progress.attempts) < Number(url, "/flaky/")) {
+    r.transfer.http_status = 503;
+    r.verdict.error_kind = ErrorKind::kHttpStatus;
+    r.verdict.error = "HTTP 503";
+    r.transfer.retry_after = std::chrono::seconds(0);
   } else {
-    r.http_status = 200;
-    r.ok = true;
-    r.bytes = 100;
+    r.transfer.http_status = 200;
+    r.verdict.ok = true;
+    r.transfer.bytes = 100;
   }
   return r;
 }

@@ -4,7 +4,7 @@
 #include <memory>
 #include <stop_token>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/util/status_set.hpp"
 
 namespace fetchpool {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "fetchpool/core/fetcher.hpp"
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/engine/dispatcher.hpp"
 #include "fetchpool/engine/pacer.hpp"
 #include "fetchpool/util/bounded_queue.hpp"

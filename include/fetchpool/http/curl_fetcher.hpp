@@ -15,7 +15,7 @@
 #include "fetchpool/core/expectations.hpp"
 #include "fetchpool/core/fetch_options.hpp"
 #include "fetchpool/core/fetcher.hpp"
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/http/curl_handles.hpp"
 #include "fetchpool/http/host_resolver.hpp"
 #include "fetchpool/http/socket_performer.hpp"

@@ -9,8 +9,8 @@
 #include <stop_token>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
 #include "fetchpool/core/output_options.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/hosts/host_notes.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
 #include "fetchpool/output/output_fd.hpp"

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fetchpool/core/expectations.hpp"
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/save/body_file.hpp"
 #include "fetchpool/save/output_dir.hpp"
 #include "fetchpool/util/unique_fd.hpp"
