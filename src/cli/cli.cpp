@@ -168,7 +168,7 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->group(group);
   app.add_option("--warn", "Statuses and error kinds that only warn (e.g. 403,429,5xx,timeout)")
       ->type_name("SPEC")
-      ->check(ParseInto(o.dispatch.warn, WarnSpec::Parse,
+      ->check(ParseInto(o.verdict.warn, WarnSpec::Parse,
                         "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
                         "(timeout, connection, ...)"))
       ->group(group);
@@ -179,7 +179,7 @@ void AddRetryOptions(CLI::App& app, Options& o) {
 }
 
 // Memory across runs (--state FILE).
-void AddStateOptions(CLI::App& app, StateOptions& s) {
+void AddStateOptions(CLI::App& app, StateOptions& s, int& fail_after) {
   const std::string group = "State across runs";
   auto* state =
       app.add_option("--state", s.path, "Remember runs and each URL's history in this SQLite file")
@@ -195,7 +195,7 @@ void AddStateOptions(CLI::App& app, StateOptions& s) {
                         "'{}' is not a duration (expected e.g. 90s, 30m, 6h, 2d)"))
       ->needs(state)
       ->group(group);
-  app.add_option("--fail-after", s.fail_after,
+  app.add_option("--fail-after", fail_after,
                  "Warn, not fail, until a URL has failed N runs in a row")
       ->capture_default_str()
       ->type_name("N")
@@ -207,7 +207,8 @@ void AddStateOptions(CLI::App& app, StateOptions& s) {
       ->group(group);
 }
 
-void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir) {
+void AddRequestOptions(CLI::App& app, FetchOptions& f, std::optional<StatusSet>& accept,
+                       CLI::Option* output_dir) {
   const std::string group = "Request";
   app.add_option("-H,--header", f.headers,
                  "Extra request header (repeatable); \"Name:\" removes one libcurl adds")
@@ -231,7 +232,7 @@ void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir) 
       ->group(group);
   app.add_option("--accept", "Statuses that count as ok (default 200-399); a line's status= wins")
       ->type_name("RANGES")
-      ->check(ParseInto(f.accept, StatusSet::Parse,
+      ->check(ParseInto(accept, StatusSet::Parse,
                         "'{}' is not a list of statuses (expected e.g. 200-299,304)"))
       ->group(group);
   app.add_flag_function(
@@ -332,8 +333,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   CLI::Option* output_dir = AddSaveOptions(app, o.save);
   app.add_flag("-V,--version", version, "Print version information and exit");
   AddRetryOptions(app, o);
-  AddRequestOptions(app, o.fetch, output_dir);
-  AddStateOptions(app, o.state);
+  AddRequestOptions(app, o.fetch, o.verdict.accept, output_dir);
+  AddStateOptions(app, o.state, o.verdict.fail_after);
 
   try {
     const std::vector<std::string> args = AcceptSingleDashLongFlags(app, argc, argv);

@@ -132,9 +132,8 @@ int Run(const Options& options) {
         options.fetch.cacert, [](const char* name) { return std::getenv(name); }));
   }
 
-  FetchOptions fetch = options.fetch;
-  fetch.collect_details = options.output.format != OutputFormat::kText ||
-                          options.output.verbosity == Verbosity::kVerbose;
+  const bool collect_details = options.output.format != OutputFormat::kText ||
+                               options.output.verbosity == Verbosity::kVerbose;
   // Through a proxy the proxy resolves; otherwise each worker looks names up itself.
   SystemResolver system_resolver(std::min(options.pool.workers, 64));  // lookups at once
   CachingResolver resolver(system_resolver, std::chrono::seconds(60), 4096);
@@ -147,8 +146,10 @@ int Run(const Options& options) {
       .max_connections = static_cast<long>(held),
   };
   PipelineIo io{
-      .make_fetcher = [&fetch, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
-        return std::make_unique<CurlFetcher>(fetch, shared, std::move(worker_stop));
+      .make_fetcher = [&options, collect_details,
+                       shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
+        return std::make_unique<CurlFetcher>(options.fetch, collect_details, shared,
+                                             std::move(worker_stop));
       },
       .out_fd = STDOUT_FILENO,
       .err_fd = STDERR_FILENO,

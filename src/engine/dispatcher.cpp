@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "fetchpool/core/url_history.hpp"
 #include "fetchpool/util/stop_wait.hpp"
 
 namespace fetchpool {
@@ -226,9 +225,6 @@ void Dispatcher::NotePause(const std::string& host, const HostChange& change, lo
 }
 
 std::optional<Result> Dispatcher::Finish(Task task, Result result) {
-  // Every attempt's verdict, so whichever turns out final (a retry's last, or one cut short by a
-  // stop) is already marked when Settle counts failures.
-  ApplyWarnSpec(options_.warn, result);
   std::unique_lock lock(mutex_);
   Wakes wakes;
   std::optional<Result> done = Conclude(std::move(task), std::move(result), wakes);
@@ -238,7 +234,6 @@ std::optional<Result> Dispatcher::Finish(Task task, Result result) {
 
 std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
                                               int worker) {
-  ApplyWarnSpec(options_.warn, result);
   std::unique_lock lock(mutex_);
   Wakes wakes;
   done = Conclude(std::move(task), std::move(result), wakes);
@@ -272,7 +267,6 @@ std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wake
   }
   // A retry cut short by a stop is no verdict; the attempt before it is.
   if (result.verdict.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
-  ApplyHistory(task.job, result);  // the final verdict: --fail-after, "change"
   if (stats_) stats_->Verdict(task.job.target.host, result);
   return Settle(std::move(result), freed, wakes);
 }
@@ -280,7 +274,6 @@ std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wake
 std::optional<Result> Dispatcher::Abandon(Task task) {
   std::unique_lock lock(mutex_);
   const bool freed = ReleaseHost(task, nullptr);
-  if (task.last) ApplyHistory(task.job, *task.last);
   if (stats_ && task.last) stats_->Verdict(task.job.target.host, *task.last);
   Wakes wakes;
   std::optional<Result> done = Settle(std::move(task.last), freed, wakes);
@@ -329,7 +322,6 @@ void Dispatcher::AbandonAll() {
   auto keep = [&](Task& task) {
     --pending_;
     if (!task.last) return;
-    ApplyHistory(task.job, *task.last);
     abandoned_.push_back(std::move(*task.last));
   };
   for (Task& task : retries_.TakeAll()) keep(task);

@@ -105,9 +105,11 @@ PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_sou
   PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
   printer_setup.notes = notes ? &*notes : nullptr;
   printer_setup.track_changes = !options.state.path.empty();
+  const Judge judge(options.verdict);
   WorkerPool pool({.workers = workers,
                    .head = options.fetch.head,
                    .pacer = pacer ? &*pacer : nullptr,
+                   .judge = &judge,
                    .start = io.start},
                   std::move(io.make_fetcher), dispatcher, results, stop.get_token());
   ReadOutcome read;

@@ -92,19 +92,33 @@ void WorkerPool::Work(int index) {
   Leave();
 }
 
+Result FetchAndJudge(Fetcher& fetcher, const Judge& judge, const Job& job, Method method) {
+  Result result = MakeResult(job);
+  fetcher.Fetch(job, method, result.transfer, result.saved);
+  judge.Decide(job, result);
+  if (fetcher.Keep(result.verdict, result.saved)) judge.Decide(job, result);
+  return result;
+}
+
 std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job, int index) {
-  if (!job.target.invalid.empty()) return fetcher.Fetch(job, Method::kGet);  // reported, not requested
+  if (!job.target.invalid.empty()) {  // reported, not requested
+    Result result = MakeResult(job);
+    setup_.judge->Decide(job, result);
+    return result;
+  }
   Pacer* pacer = setup_.pacer;
   if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
   const auto started = std::chrono::steady_clock::now();
   if (job.progress.attempts == 0) job.progress.first_start = started;
   // Body checks need a body.
-  const bool head = setup_.head && !job.progress.head_refused && !(job.checks.expect && job.checks.expect->NeedsBody());
-  Result result = fetcher.Fetch(job, head ? Method::kHead : Method::kGet);
-  if (head && !result.verdict.ok && (result.transfer.http_status == 405 || result.transfer.http_status == 501)) {
+  const bool head = setup_.head && !job.progress.head_refused &&
+                    !(job.checks.expect && job.checks.expect->NeedsBody());
+  Result result = FetchAndJudge(fetcher, *setup_.judge, job, head ? Method::kHead : Method::kGet);
+  const long status = result.transfer.http_status;
+  if (head && !result.verdict.ok && (status == 405 || status == 501)) {
     job.progress.head_refused = true;  // and its retries go straight to GET
     if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
-    result = fetcher.Fetch(job, Method::kGet);
+    result = FetchAndJudge(fetcher, *setup_.judge, job, Method::kGet);
   }
   RecordSpan(result, job, index, started);
   return result;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/core/retry_policy.hpp"
 #include "fetchpool/hosts/host_key.hpp"
 #include "fetchpool/http/curl_error.hpp"
@@ -26,17 +27,17 @@ long CurlHttpVersion(HttpVersion v) {
   return v == HttpVersion::kHttp2 ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_1_1;
 }
 
-Result Unfetched(const Job& job, ErrorKind kind, std::string reason) {
-  Result result = MakeResult(job);
-  result.verdict.error_kind = kind;
-  result.verdict.error = std::move(reason);
-  return result;
+void NotFetched(TransferFacts& facts, ErrorKind why, std::string detail) {
+  facts.failure = why;
+  facts.failure_detail = std::move(detail);
 }
 
 }  // namespace
 
-CurlFetcher::CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop)
+CurlFetcher::CurlFetcher(const FetchOptions& options, bool collect_details, const Shared& shared,
+                         std::stop_token stop)
     : options_(options),
+      collect_details_(collect_details),
       user_agent_(options.user_agent.value_or(fmt::format("fetchpool/{}", kVersion))),
       stop_(std::move(stop)),
       easy_(curl_easy_init()),
@@ -75,7 +76,7 @@ void CurlFetcher::Configure(CURLSH* share, TrustStore* trust) {
   if (!user_agent_.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent_.c_str());
   for (const std::string& line : options_.headers) {
     if (!headers_.Append(line)) {
-      easy_.reset();  // ok() reports it: a request without the user's headers would be wrong
+      easy_.reset();  // every Fetch fails: a request without the user's headers would be wrong
       return;
     }
   }
@@ -145,7 +146,7 @@ void CurlFetcher::ChooseDnsCache(const Job& job) {
   curl_easy_setopt(easy_.get(), CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // libcurl's 60
 }
 
-bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
+bool CurlFetcher::PinAddresses(const Job& job, TransferFacts& facts) {
   lookup_took_ = std::chrono::microseconds(0);
   if (resolver_ == nullptr || job.target.ip_literal || job.target.port == 0 ||
       job.target.host.empty())
@@ -158,13 +159,12 @@ bool CurlFetcher::PinAddresses(const Job& job, Result& result) {
   const auto now = std::chrono::steady_clock::now();
   lookup_took_ = std::chrono::duration_cast<std::chrono::microseconds>(now - start);
   if (found.error == LookupError::kStopped) {
-    result.verdict.error_kind = ErrorKind::kAborted;
-    result.verdict.error = "aborted";
+    NotFetched(facts, ErrorKind::kAborted, "aborted");
     return false;
   }
   if (found.error != LookupError::kNone) {
-    result.verdict.error_kind = ErrorKind::kResolve;
-    result.verdict.error = fmt::format("could not resolve host: {}", job.target.host);
+    NotFetched(facts, ErrorKind::kResolve,
+               fmt::format("could not resolve host: {}", job.target.host));
     return false;
   }
   // "+": libcurl's entry ages out like one it looked up itself. Given again only when it
@@ -202,27 +202,25 @@ void CurlFetcher::SetMethod(const Job& job, Method method) {
   curl_easy_setopt(h, CURLOPT_URL, ascii.empty() ? job.origin.url.c_str() : ascii.c_str());
 }
 
-Result CurlFetcher::Fetch(const Job& job, Method method) {
-  if (!job.target.invalid.empty())
-    return Unfetched(job, ErrorKind::kInvalidUrl, job.target.invalid);
-  if (!easy_) return Unfetched(job, ErrorKind::kOther, "could not create a libcurl handle");
-  if (stop_.stop_requested()) return Unfetched(job, ErrorKind::kAborted, "aborted");
+void CurlFetcher::Fetch(const Job& job, Method method, TransferFacts& facts, Saved& saved) {
+  keep_pending_ = false;
+  if (!easy_) return NotFetched(facts, ErrorKind::kOther, "could not create a libcurl handle");
+  if (stop_.stop_requested()) return NotFetched(facts, ErrorKind::kAborted, "aborted");
 
-  Result result = Unfetched(job, ErrorKind::kNone, "");
   const auto start = std::chrono::steady_clock::now();
+  const auto first_start = job.progress.first_start == std::chrono::steady_clock::time_point{}
+                               ? start
+                               : job.progress.first_start;
   ResetTransfer(start);
   checker_.Reset(job.checks.expect.get());
-  if (saver_ && saver_->Prepare(easy_.get(), job.origin.url, job.checks.expect.get(), result) ==
+  if (saver_ && saver_->Prepare(easy_.get(), job.origin.url, job.checks.expect.get(), saved) ==
                     BodySaver::Plan::kDone) {
-    return result;  // skipped (the file is there) or failed before any request
+    return;  // skipped (the file is there) or failed before any request
   }
-  if (!PinAddresses(job, result)) {
-    result.transfer.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() -
-        (job.progress.first_start == std::chrono::steady_clock::time_point{}
-             ? start
-             : job.progress.first_start));
-    return result;
+  if (!PinAddresses(job, facts)) {
+    facts.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - first_start);
+    return;
   }
   SetMethod(job, method);
   ChooseDnsCache(job);
@@ -233,68 +231,49 @@ Result CurlFetcher::Fetch(const Job& job, Method method) {
     code = Perform();
   }
   const auto end = std::chrono::steady_clock::now();
-  const auto first_start = job.progress.first_start == std::chrono::steady_clock::time_point{}
-                               ? start
-                               : job.progress.first_start;
-  result.transfer.elapsed =
-      std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
-  Conclude(job, code, std::chrono::duration_cast<std::chrono::microseconds>(end - start), result);
-  return result;
+  facts.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
+  facts.took = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
+  Observe(code, facts);
+  last_code_ = code;
+  keep_pending_ = saver_ != nullptr;
 }
 
-void CurlFetcher::Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
-                           Result& result) {
+bool CurlFetcher::Keep(const Verdict& verdict, Saved& saved) {
+  if (!keep_pending_) return false;
+  keep_pending_ = false;
+  saver_->Finish(easy_.get(), last_code_, verdict, saved);
+  return true;
+}
+
+void CurlFetcher::Observe(CURLcode code, TransferFacts& facts) {
   CURL* h = easy_.get();
-  result.transfer.bytes = bytes_;
-  result.transfer.retry_after = retry_after_;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.transfer.http_status);
-  if (options_.collect_details) CollectDetails(result);
+  facts.bytes = bytes_;
+  facts.retry_after = retry_after_;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &facts.http_status);
+  if (collect_details_) CollectDetails(facts);
   if (code == CURLE_OK) {
-    // A resumed body is the whole file for the checks: its 206 stands for the 200 it completes.
-    Judge(job, result, saver_ && saver_->resumed() ? 200 : result.transfer.http_status,
-          attempt_elapsed);
+    facts.resumed = saver_ && saver_->resumed();
+    checker_.Observe(facts.body);
   } else if (stalled_) {
-    result.verdict.error_kind = ErrorKind::kStalled;
-    result.verdict.error = fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s);
+    NotFetched(facts, ErrorKind::kStalled,
+               fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s));
   } else if (stop_.stop_requested()) {
     // Whatever libcurl saw (a callback abort, or a socket we shut down), the cause is the stop.
-    result.verdict.error_kind = ErrorKind::kAborted;
-    result.verdict.error = "aborted";
+    NotFetched(facts, ErrorKind::kAborted, "aborted");
   } else {
-    Describe(code, result);
+    Describe(code, facts);
   }
-  if (saver_) saver_->Finish(h, code, result);
 }
 
-void CurlFetcher::Judge(const Job& job, Result& result, long status_for_checks,
-                        std::chrono::microseconds attempt_elapsed) {
-  // An explicit status= check replaces --accept (whose default is "below 400").
-  const bool accepted = options_.accept ? options_.accept->Contains(status_for_checks)
-                                        : result.transfer.http_status < 400;
-  if (!(job.checks.expect && job.checks.expect->status) && !accepted) {
-    result.verdict.error_kind = ErrorKind::kHttpStatus;
-    result.verdict.error = fmt::format("HTTP {}", result.transfer.http_status);
-    return;
-  }
-  // max-ms= judges this response, not the waits between retries.
-  if (std::string failed = checker_.Verdict(status_for_checks, attempt_elapsed); !failed.empty()) {
-    result.verdict.error_kind = ErrorKind::kCheckFailed;
-    result.verdict.error = std::move(failed);
-    return;
-  }
-  result.verdict.error_kind = ErrorKind::kNone;
-  result.verdict.ok = true;
-}
-
-void CurlFetcher::CollectDetails(Result& result) const {
+void CurlFetcher::CollectDetails(TransferFacts& facts) const {
   CURL* h = easy_.get();
   const char* text = nullptr;
   if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text != nullptr) {
-    result.transfer.effective_url = text;
+    facts.effective_url = text;
   }
   text = nullptr;
   if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &text) == CURLE_OK && text != nullptr) {
-    result.transfer.ip = text;
+    facts.ip = text;
   }
   auto ms = [h](CURLINFO info) {
     curl_off_t us = 0;
@@ -307,14 +286,14 @@ void CurlFetcher::CollectDetails(Result& result) const {
     const double t = ms(info);
     return t > 0 ? t + lookup : 0.0;
   };
-  result.transfer.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T) + lookup;
-  result.transfer.timings.connect_ms = phase(CURLINFO_CONNECT_TIME_T);
-  result.transfer.timings.tls_ms = phase(CURLINFO_APPCONNECT_TIME_T);
-  result.transfer.timings.first_byte_ms = phase(CURLINFO_STARTTRANSFER_TIME_T);
-  result.transfer.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T) + lookup;
+  facts.timings.dns_ms = ms(CURLINFO_NAMELOOKUP_TIME_T) + lookup;
+  facts.timings.connect_ms = phase(CURLINFO_CONNECT_TIME_T);
+  facts.timings.tls_ms = phase(CURLINFO_APPCONNECT_TIME_T);
+  facts.timings.first_byte_ms = phase(CURLINFO_STARTTRANSFER_TIME_T);
+  facts.timings.total_ms = ms(CURLINFO_TOTAL_TIME_T) + lookup;
 }
 
-void CurlFetcher::Describe(CURLcode code, Result& result) const {
+void CurlFetcher::Describe(CURLcode code, TransferFacts& facts) const {
   CURL* h = easy_.get();
   CurlFailure f;
   f.code = code;
@@ -324,15 +303,14 @@ void CurlFetcher::Describe(CURLcode code, Result& result) const {
     f.detail = trust_->status().message();  // the run's store could not be read: say why
   }
   f.too_large = too_large_;
-  f.elapsed_s = std::chrono::duration<double>(result.transfer.elapsed).count();
+  f.elapsed_s = std::chrono::duration<double>(facts.elapsed).count();
   curl_off_t connected_us = 0;
   curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected_us);
   f.connected = connected_us != 0;
   curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &f.content_length);
-  f.bytes = result.transfer.bytes;
+  f.bytes = facts.bytes;
   ErrorDescription d = DescribeCurlFailure(f, options_);
-  result.verdict.error_kind = d.kind;
-  result.verdict.error = std::move(d.message);
+  NotFetched(facts, d.kind, std::move(d.message));
 }
 
 curl_socket_t CurlFetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* address) {

@@ -64,7 +64,6 @@ void StateLookup::Renew() {
 Status StateLookup::Screen(Job& job, std::optional<Result>& ready) {
   Renew();
   job.history.tracked = true;
-  job.history.fail_after = options_.fail_after;
   if (run_.resumed) {
     if (Status s = FromResumedRun(job, ready); !s.ok() || ready) return s;
   }

@@ -73,7 +73,7 @@ TEST(DispatcherHandoffTest, NothingIsTakenOnceMaxFailuresIsReached) {
   d.Submit(MakeJob(1, "http://h/b"));
   std::optional<Task> task = d.Next();
   ASSERT_TRUE(task);
-  Result bad = Outcome(*task, false, 500);
+  Result bad = Answered(*task, 500);
   std::optional<Result> done;
   EXPECT_FALSE(d.FinishAndTake(*std::move(task), std::move(bad), done));
   ASSERT_TRUE(done);

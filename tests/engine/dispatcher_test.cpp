@@ -85,7 +85,7 @@ TEST(DispatcherTest, A429PausesItsHostButNotTheOthers) {
   ASSERT_TRUE(first);
   const Clock::time_point refused_at = Clock::now();
   std::optional<Result> failed = Report(d, first, [](const Task& t) {
-    Result r = Outcome(t, false, 429);
+    Result r = Answered(t, 429);
     r.transfer.retry_after = 1s;
     return r;
   });
@@ -185,7 +185,7 @@ TEST(DispatcherTest, MaxFailuresStopsTakingInput) {
   int handed = 0;
   while (std::optional<Task> task = d.Next()) {
     ++handed;
-    ASSERT_TRUE(Report(d, task, [](const Task& t) { return Outcome(t, false, 404); }));
+    ASSERT_TRUE(Report(d, task, [](const Task& t) { return Answered(t, 404); }));
   }
   EXPECT_EQ(handed, 2);
   EXPECT_TRUE(d.stopped_early());
@@ -251,7 +251,7 @@ TEST(DispatcherTest, ManyWorkersEveryJobOnceWithinHostLimits) {
           --running[task->job.target.host];
         }
         const bool ok = random() % 3 != 0;
-        Result r = ok ? Outcome(*task, true) : Transient(*task, 0s);
+        Result r = ok ? Answered(*task, 200) : Transient(*task, 0s);
         if (std::optional<Result> done = d.Finish(*std::move(task), std::move(r))) {
           std::lock_guard lock(mutex);
           ++reported[done->origin.seq];

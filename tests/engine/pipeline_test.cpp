@@ -85,6 +85,41 @@ TEST_F(PipelineTest, EveryUrlIsReportedOnceAndCounted) {
   EXPECT_TRUE(lines.back().starts_with("Summary: 351 total, 300 ok, 51 failed")) << lines.back();
 }
 
+// The fetcher reports facts; the verdict decides with the run's --accept and --warn and each
+// line's checks, so a fake network exercises them as the real one would.
+TEST_F(PipelineTest, AcceptWarnAndLineChecksDecideWhatTheFactsMean) {
+  options_.verdict.accept = StatusSet::Parse("200,404");
+  options_.verdict.warn = *WarnSpec::Parse("500");
+  options_.output.ordered = true;
+  const std::string sha = "5796256367945ab0e8990f3b9b9ef23555a443f58244ac4ba1c705bdb2355cf7";
+  const PipelineOutcome o = Run({
+      "http://h/fail",                     // 404, accepted
+      "http://h/status/301",               // not accepted
+      "http://h/status/503 status=503",    // the line's check replaces --accept
+      "http://h/ok contains=fake%20body",  // in kFakeBody
+      "http://h/ok contains=nothing",      // not in it
+      "http://h/ok sha256=" + sha,         // kFakeBody's digest
+      "http://h/slow/30 max-ms=10",        // took 30 ms
+      "http://h/status/500",               // --warn 500
+  });
+  const std::vector<std::string> lines = OutLines();
+  ASSERT_EQ(lines.size(), 9u);
+  EXPECT_TRUE(lines[0].starts_with("[OK]   http://h/fail ")) << lines[0];
+  EXPECT_TRUE(lines[1].starts_with("[FAIL] http://h/status/301 (HTTP 301")) << lines[1];
+  EXPECT_TRUE(lines[2].starts_with("[OK]   http://h/status/503 ")) << lines[2];
+  EXPECT_TRUE(lines[3].starts_with("[OK]   http://h/ok ")) << lines[3];
+  EXPECT_TRUE(
+      lines[4].starts_with("[FAIL] http://h/ok (check contains=nothing failed: not in the body"))
+      << lines[4];
+  EXPECT_TRUE(lines[5].starts_with("[OK]   http://h/ok ")) << lines[5];
+  EXPECT_TRUE(lines[6].starts_with("[FAIL] http://h/slow/30 (check max-ms=10 failed: took 30ms"))
+      << lines[6];
+  EXPECT_TRUE(lines[7].starts_with("[WARN] http://h/status/500 (HTTP 500")) << lines[7];
+  EXPECT_EQ(o.summary.ok, 4u);
+  EXPECT_EQ(o.summary.failed, 3u);
+  EXPECT_EQ(o.summary.warned, 1u);
+}
+
 TEST_F(PipelineTest, WorkersStartAsJobsArriveUpToTheLimit) {
   options_.pool.workers = 8;
   Run({"http://h/ok"});

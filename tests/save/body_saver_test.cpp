@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "fetchpool/engine/worker_pool.hpp"
 #include "fetchpool/http/curl_fetcher.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/save/output_dir.hpp"
@@ -56,10 +57,10 @@ class BodySaverTest : public ::testing::Test {
     EXPECT_TRUE(opened.ok()) << opened.message();
     FetchOptions f;
     f.stall_timeout_s = 5;
-    CurlFetcher fetcher(f, {.output_dir = dir_.get()}, stop);
+    CurlFetcher fetcher(f, /*collect_details=*/false, {.output_dir = dir_.get()}, stop);
     std::optional<Job> job = ParseLine(line);
     EXPECT_TRUE(job && job->target.invalid.empty()) << line;
-    return fetcher.Fetch(*job, Method::kGet);
+    return FetchAndJudge(fetcher, Judge(verdict_), *job, Method::kGet);
   }
   std::string Out(const std::string& name) const { return tmp_ / ("out/" + name); }
   std::vector<std::string> Files() const {
@@ -73,6 +74,7 @@ class BodySaverTest : public ::testing::Test {
   TestServer server_;
   TempDir tmp_;
   SaveOptions options_;
+  VerdictOptions verdict_;
   std::unique_ptr<OutputDir> dir_;
 };
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "fetchpool/engine/dispatcher.hpp"
+#include "fetchpool/verdict/verdict.hpp"
 
 namespace fetchpool::dispatch_test {
 
@@ -19,28 +20,24 @@ inline Job MakeJob(std::uint64_t seq, std::string url) {
   return job;
 }
 
-// What a worker's Fetcher would return for `task`.
-inline Result Outcome(const Task& task, bool ok, long status = 200) {
-  Result r;
-  r.origin.seq = task.job.origin.seq;
-  r.origin.url = task.job.origin.url;
-  r.transfer.attempts = task.job.progress.attempts + 1;
-  r.verdict.ok = ok;
+// What a worker hands back for `task`: a response with `status`, judged as the pipeline judges
+// it (default options: below 400 is ok; 408, 429 and 5xx but 501 are worth a retry).
+inline Result Answered(const Task& task, long status,
+                       std::optional<std::chrono::seconds> retry_after = std::nullopt) {
+  static const VerdictOptions kDefaults;
+  Result r = MakeResult(task.job);
   r.transfer.http_status = status;
-  if (!ok) {
-    r.verdict.error_kind = ErrorKind::kHttpStatus;
-    r.verdict.error = "HTTP " + std::to_string(status);
-  }
-  return r;
-}
-
-inline Result Transient(const Task& task, std::chrono::seconds retry_after) {
-  Result r = Outcome(task, false, 503);
   r.transfer.retry_after = retry_after;
+  Judge(kDefaults).Decide(task.job, r);
   return r;
 }
 
-inline Result Ok(const Task& task) { return Outcome(task, true); }
+// A 503 with Retry-After.
+inline Result Transient(const Task& task, std::chrono::seconds retry_after) {
+  return Answered(task, 503, retry_after);
+}
+
+inline Result Ok(const Task& task) { return Answered(task, 200); }
 
 // Finish with the outcome `make` gives for the task (computed before the task moves).
 template <typename Make>

@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/util/status_set.hpp"
-
 namespace fetchpool {
 
 enum class HttpVersion { kDefault, kHttp11, kHttp2 };
@@ -21,7 +19,6 @@ struct FetchOptions {
   std::optional<std::string> user_agent;  // nullopt: fetchpool/VERSION; "": no header
   std::vector<std::string> headers;       // -H lines, as curl takes them ("Name: value", "Name:")
   std::string user;                       // -u USER:PASSWORD; empty for none
-  std::optional<StatusSet> accept;        // statuses that count as ok; nullopt: below 400
   bool follow = true;                     // follow redirects
   bool insecure = false;                  // skip TLS certificate and host name verification
   std::string cacert;                     // CA bundle file; empty: libcurl's default
@@ -29,8 +26,6 @@ struct FetchOptions {
   HttpVersion http_version = HttpVersion::kDefault;
   std::uint64_t max_size = 0;  // largest body accepted; 0: no limit
   bool head = false;           // --head: HEAD first, GET when the server refuses it
-  // Not a flag: the run sets it when the output shows effective URL, IP and phase timings.
-  bool collect_details = false;
 };
 
 }  // namespace fetchpool

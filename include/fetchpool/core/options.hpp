@@ -8,6 +8,7 @@
 #include "fetchpool/core/output_options.hpp"
 #include "fetchpool/core/save_options.hpp"
 #include "fetchpool/core/state_options.hpp"
+#include "fetchpool/core/verdict_options.hpp"
 
 namespace fetchpool {
 
@@ -21,6 +22,7 @@ struct Options {
   PoolOptions pool;
   OutputOptions output;
   StateOptions state;
+  VerdictOptions verdict;
   double max_time_s = 0;  // whole run; 0: no deadline
 };
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fetchpool/core/error_kind.hpp"
 #include "fetchpool/core/job.hpp"
@@ -20,19 +21,57 @@ struct PhaseTimings {
   double total_ms = 0;
 };
 
-// What the transfers of one URL observed: the fetcher's part.
+// What the body checks need from the body, gathered as it streams by (BodyChecker): the body
+// itself is never kept.
+struct BodyFacts {
+  bool contains_found = false;  // contains=: the text occurred in the body
+  std::string sha256;  // sha256=: the body's digest, 64 hex digits; empty when not asked for
+};
+
+// A response header the verdict looks at (a bot wall's markers), as the server sent it.
+struct HeaderNote {
+  std::string name;  // lower case
+  std::string value;
+};
+
+// One response of a redirect chain, before the final one.
+struct RedirectHop {
+  long http_status = 0;
+  std::string location;
+};
+
+// The peer's leaf certificate.
+struct CertificateFacts {
+  std::chrono::system_clock::time_point not_after{};
+  std::string subject;
+};
+
+// What the transfers of one URL observed: the fetcher's part. Facts only, never a judgement: a
+// 404, a failed check or a slow answer are for the verdict to call.
 struct TransferFacts {
-  long http_status = 0;  // final status after redirects; 0 when no response arrived
+  // Why no whole response arrived (resolve, connect, timeout, TLS, a body over --max-size, a
+  // stop...); kNone when one did, whatever its status.
+  ErrorKind failure = ErrorKind::kNone;
+  std::string failure_detail;  // what went wrong, for people ("connection refused")
+  long http_status = 0;        // final status after redirects; 0 when no response arrived
+  bool resumed = false;        // -c: the body completes a partial file, so its 206 stands for a 200
   std::uint64_t bytes = 0;
   // From the start of the first attempt to this outcome: a retried URL's waits are included.
   std::chrono::microseconds elapsed{0};
+  std::chrono::microseconds took{0};  // this attempt alone (what max-ms= judges)
   int attempts = 1;
   // The server's Retry-After (either form), as a wait from when the response arrived.
   std::optional<std::chrono::seconds> retry_after;
+  BodyFacts body;  // only what the line's checks ask for
   // Filled only when the output shows them (they cost allocations per URL).
   std::string effective_url;  // after redirects
   std::string ip;             // of the last connection
   PhaseTimings timings;
+  // Room for the verdict rules to come, each filled by the fetcher only when a rule needs it
+  // (see verdict.hpp); empty until then, and free to move.
+  std::vector<HeaderNote> headers;              // response headers of note
+  std::vector<RedirectHop> redirects;           // the chain before the final response
+  std::optional<CertificateFacts> certificate;  // https only
 };
 
 // Whether the URL is ok, and if not why: the verdict's part.
@@ -43,12 +82,16 @@ struct Verdict {
   bool warning = false;
   ErrorKind error_kind = ErrorKind::kNone;
   std::string error;  // human-readable reason, empty when ok
+  // Another attempt may answer differently (a connection failure, a timeout, a 503...): what
+  // the retry policy asks, so retries follow the same reading of the facts.
+  bool transient = false;
 };
 
 // -o: what became of the body.
 struct Saved {
   std::string path;      // where the body is now ("DIR/name"), empty when not saved
   bool skipped = false;  // --on-exists skip: ok without downloading, the file was there
+  std::string error;     // why the body could not be saved; empty when it was (or need not be)
 };
 
 // --state (see url_history.hpp): the state's part.

@@ -38,15 +38,17 @@ class CurlFetcher final : public Fetcher {
     const OutputDir* output_dir = nullptr;  // null: bodies are discarded
     long max_connections = 5;               // kept open per handle (CURLOPT_MAXCONNECTS)
   };
-  CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop);
+  // `options` must outlive the fetcher; `collect_details`: also note the effective URL, the IP
+  // and libcurl's phase times (when the output shows them).
+  CurlFetcher(const FetchOptions& options, bool collect_details, const Shared& shared,
+              std::stop_token stop);
   ~CurlFetcher() override;
   CurlFetcher(const CurlFetcher&) = delete;
   CurlFetcher& operator=(const CurlFetcher&) = delete;
 
-  // Whether the handle could be created and configured; Fetch fails every job otherwise.
-  bool ok() const { return static_cast<bool>(easy_); }
-
-  Result Fetch(const Job& job, Method method) override;
+  // Without a handle (it could not be created or configured) every Fetch fails.
+  void Fetch(const Job& job, Method method, TransferFacts& facts, Saved& saved) override;
+  bool Keep(const Verdict& verdict, Saved& saved) override;
 
  private:
   static curl_socket_t OpenSocket(void* self, curlsocktype purpose, curl_sockaddr* address);
@@ -68,18 +70,15 @@ class CurlFetcher final : public Fetcher {
   // An IP-literal host is not kept in the DNS cache (timeout 0); a name is, for 60 s.
   void ChooseDnsCache(const Job& job);
   // Resolves the job's host name in this thread's turn (through the run's resolver) and pins
-  // libcurl to the answer; false when the name does not resolve, with `result` saying why.
-  bool PinAddresses(const Job& job, Result& result);
-  // Settles a performed transfer into `result`.
-  void Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
-                Result& result);
-  // `status_for_checks` is what status= sees; max-ms= sees `attempt_elapsed`.
-  void Judge(const Job& job, Result& result, long status_for_checks,
-             std::chrono::microseconds attempt_elapsed);
-  void Describe(CURLcode code, Result& result) const;
-  void CollectDetails(Result& result) const;
+  // libcurl to the answer; false when the name does not resolve, with `facts` saying why.
+  bool PinAddresses(const Job& job, TransferFacts& facts);
+  // What a performed transfer observed, into `facts`.
+  void Observe(CURLcode code, TransferFacts& facts);
+  void Describe(CURLcode code, TransferFacts& facts) const;
+  void CollectDetails(TransferFacts& facts) const;
 
-  FetchOptions options_;
+  const FetchOptions& options_;
+  const bool collect_details_;
   std::string user_agent_;
   std::stop_token stop_;
   Slist headers_;  // declared before easy_, which points at it
@@ -106,6 +105,9 @@ class CurlFetcher final : public Fetcher {
   std::optional<std::chrono::seconds> retry_after_;  // of the latest response
   BodyChecker checker_;
   std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
+  // -o: the last Fetch left a body for Keep to commit or discard, and how its transfer ended.
+  bool keep_pending_ = false;
+  CURLcode last_code_ = CURLE_OK;
 
   // Sockets libcurl has open, so a stop request from another thread can shut them down and wake
   // a transfer that is blocked waiting for the network.
