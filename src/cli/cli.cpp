@@ -3,7 +3,6 @@
 
 #include <CLI/CLI.hpp>
 #include <climits>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -357,10 +356,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   }
   if (problem.ok()) problem = CheckAnnotate(o.output);
   if (problem.ok()) problem = CheckLibcurlFeatures(o.fetch);
-  if (!o.state.path.empty()) {
-    o.state.arguments = nlohmann::json(std::vector<std::string>(argv + 1, argv + argc))
-                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
+  o.state.arguments.assign(argv + 1, argv + argc);
   if (!problem.ok()) {
     fmt::print(stderr, "fetchpool: {}\n", problem.message());
     return {std::nullopt, 2};

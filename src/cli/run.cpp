@@ -132,23 +132,20 @@ int Run(const Options& options) {
         options.fetch.cacert, [](const char* name) { return std::getenv(name); }));
   }
 
-  const bool collect_details = options.output.format != OutputFormat::kText ||
-                               options.output.verbosity == Verbosity::kVerbose;
+  const RunConfig config(options, RaiseOpenFileLimit());
   // Through a proxy the proxy resolves; otherwise each worker looks names up itself.
   SystemResolver system_resolver(std::min(options.pool.workers, 64));  // lookups at once
   CachingResolver resolver(system_resolver, std::chrono::seconds(60), 4096);
-  const std::size_t held = HeldConnectionsPerWorker(RaiseOpenFileLimit(), options.pool.workers);
   const CurlFetcher::Shared shared{
       .share = share.get(),
       .trust = trust.get(),
       .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
       .output_dir = prepared.output_dir.get(),
-      .max_connections = static_cast<long>(held),
+      .max_connections = static_cast<long>(config.held_connections),
   };
   PipelineIo io{
-      .make_fetcher = [&options, collect_details,
-                       shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
-        return std::make_unique<CurlFetcher>(options.fetch, collect_details, shared,
+      .make_fetcher = [&config, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
+        return std::make_unique<CurlFetcher>(config.options.fetch, config.collect_details, shared,
                                              std::move(worker_stop));
       },
       .out_fd = STDOUT_FILENO,
@@ -158,9 +155,8 @@ int Run(const Options& options) {
       .reports = std::move(prepared.reports),
       .screen = prepared.state_lookup.get(),
       .start = start,
-      .held_connections = held,
   };
-  PipelineOutcome outcome = RunPipeline(options, std::move(io), stop);
+  PipelineOutcome outcome = RunPipeline(config, std::move(io), stop);
   const int signal = signals.received();
   if (prepared.state && outcome.report_error.ok() && Completed(outcome, signal)) {
     outcome.report_error = prepared.state->MarkFinished();

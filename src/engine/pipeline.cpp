@@ -17,11 +17,6 @@
 namespace fetchpool {
 namespace {
 
-// How far --ordered may run ahead of the oldest unprinted URL.
-std::size_t ReorderCapacity(int workers) {
-  return std::max<std::size_t>(256, 16 * static_cast<std::size_t>(workers));
-}
-
 bool UseColor(ColorMode mode, bool terminal) {
   if (mode != ColorMode::kAuto) return mode == ColorMode::kAlways;
   // Read before any worker starts, and nothing here calls setenv.
@@ -59,14 +54,6 @@ PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, Reor
   };
 }
 
-// When --max-time runs out, or never.
-std::optional<std::chrono::steady_clock::time_point> DeadlineOf(
-    const Options& options, std::chrono::steady_clock::time_point start) {
-  if (options.max_time_s <= 0) return std::nullopt;
-  return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                     std::chrono::duration<double>(options.max_time_s));
-}
-
 // For the progress line: a total from the start when the inputs are regular files. The
 // reader's own count (at the end of the input) wins over this one.
 std::jthread CountInBackground(const InputOptions& input, std::atomic<std::int64_t>& total) {
@@ -81,32 +68,28 @@ std::jthread CountInBackground(const InputOptions& input, std::atomic<std::int64
 
 }  // namespace
 
-PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_source stop) {
-  const int workers = options.pool.workers;
+PipelineOutcome RunPipeline(const RunConfig& config, PipelineIo io, std::stop_source stop) {
+  const Options& options = config.options;
   std::optional<RunDeadline> deadline;
-  if (const auto when = DeadlineOf(options, io.start)) deadline.emplace(stop, *when);
+  if (config.max_time) deadline.emplace(stop, io.start + *config.max_time);
   std::optional<Pacer> pacer;
   if (options.pool.rate_interval.count() > 0) {
     pacer.emplace(std::chrono::duration_cast<Pacer::Clock::duration>(options.pool.rate_interval));
   }
   std::optional<ReorderWindow> window;
-  if (options.output.ordered) window.emplace(ReorderCapacity(workers));
+  if (config.reorder_capacity > 0) window.emplace(config.reorder_capacity);
   std::optional<HostNotes> notes;  // -v: pauses
-  if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
-  DispatchCapacity capacity = DispatchCapacity::ForWorkers(workers);
-  capacity.held_connections = io.held_connections;
-  Dispatcher dispatcher(options.dispatch, capacity, stop.get_token(), notes ? &*notes : nullptr);
-  // Room for many results: the printer takes all of them at once, and a reader answering from
-  // --state fills the queue faster than the printer empties it, so each wake-up of the reader
-  // (one per full queue) is worth a large batch. About 300 KB of results of ordinary URLs.
-  BoundedQueue<Result> results(std::max<std::size_t>(1024, capacity.max_fresh));
+  if (config.host_notes) notes.emplace();
+  Dispatcher dispatcher(options.dispatch, config.capacity, stop.get_token(),
+                        notes ? &*notes : nullptr);
+  BoundedQueue<Result> results(config.results_capacity);
   std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
 
   PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
   printer_setup.notes = notes ? &*notes : nullptr;
-  printer_setup.track_changes = !options.state.path.empty();
+  printer_setup.track_changes = config.track_changes;
   const Judge judge(options.verdict);
-  WorkerPool pool({.workers = workers,
+  WorkerPool pool({.workers = options.pool.workers,
                    .head = options.fetch.head,
                    .pacer = pacer ? &*pacer : nullptr,
                    .judge = &judge,

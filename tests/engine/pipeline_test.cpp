@@ -25,6 +25,9 @@ using testing::ReadFile;
 using testing::SplitLines;
 using testing::TempDir;
 
+// The descriptor limit the runs may use (a common soft limit).
+constexpr std::size_t kOpenFiles = 1024;
+
 class PipelineTest : public ::testing::Test {
  protected:
   // Runs `urls` (one per line) through the pipeline; stdout and stderr go to files.
@@ -40,7 +43,8 @@ class PipelineTest : public ::testing::Test {
     const int out = ::open((dir_ / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int err = ::open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     PipelineIo io{.make_fetcher = network_.Factory(), .out_fd = out, .err_fd = err};
-    PipelineOutcome outcome = RunPipeline(options_, std::move(io), std::move(stop));
+    PipelineOutcome outcome =
+        RunPipeline(RunConfig(options_, kOpenFiles), std::move(io), std::move(stop));
     ::close(out);
     ::close(err);
     return outcome;
@@ -307,7 +311,7 @@ TEST_F(PipelineTest, AScreenedJobIsPrintedWithoutAFetch) {
   const int err = ::open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   PipelineIo io{.make_fetcher = network_.Factory(), .out_fd = out, .err_fd = err};
   io.screen = &screen;
-  const PipelineOutcome o = RunPipeline(options_, std::move(io), {});
+  const PipelineOutcome o = RunPipeline(RunConfig(options_, kOpenFiles), std::move(io), {});
   ::close(out);
   ::close(err);
   EXPECT_EQ(o.summary.total, 1000u);

@@ -8,6 +8,7 @@
 #include "fetchpool/core/fetcher.hpp"
 #include "fetchpool/core/job_screen.hpp"
 #include "fetchpool/core/options.hpp"
+#include "fetchpool/engine/run_config.hpp"
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/output/result_sink.hpp"
 #include "fetchpool/util/status.hpp"
@@ -26,8 +27,6 @@ struct PipelineIo {
   // --state: sees each job before it is queued (reader thread); null when there is none.
   JobScreen* screen = nullptr;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  // Connections each worker's fetcher keeps open (see DispatchCapacity::held_connections).
-  std::size_t held_connections = 5;
 };
 
 // How a pipeline run ended, for the exit status and the closing notes on stderr.
@@ -44,6 +43,6 @@ struct PipelineOutcome {
 
 // reader -> dispatcher -> worker pool -> printer -> sinks, until the input is done and every
 // result printed, or `stop` is requested (a signal, --max-time, a broken stdout).
-PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_source stop);
+PipelineOutcome RunPipeline(const RunConfig& config, PipelineIo io, std::stop_source stop);
 
 }  // namespace fetchpool
