@@ -78,9 +78,13 @@ std::string AbortedNote(const Summary& summary) {
                      summary.aborted == 1 ? "" : "s", summary.aborted == 1 ? "was" : "were");
 }
 
-// The closing notes on stderr and the exit status: 0 all ok, 1 some failed or the run was cut
-// short, 2 a setup or I/O problem, 128+N after signal N.
+}  // namespace
+
 int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
+  if (!o.fault.empty()) {  // whatever else happened followed from it
+    fmt::print(stderr, "fetchpool: {}\n", o.fault);
+    return 2;
+  }
   const int write_errno = o.write_error.errno_code();
   // A closed pipe (| head) is no news; nor is a stuck one given up on during a stop.
   if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT)) Complain(o.write_error);
@@ -108,8 +112,6 @@ int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
   if (o.out_of_time || o.stopped_early || !o.write_error.ok() || o.summary.failed > 0) return 1;
   return 0;
 }
-
-}  // namespace
 
 int Run(const Options& options) {
   const auto start = std::chrono::steady_clock::now();

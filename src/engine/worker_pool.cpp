@@ -15,7 +15,8 @@ void WorkerPool::RecordSpan(Result& result, const Job& job, int index,
   result.span.worker = index;
   result.span.start = duration_cast<microseconds>(started - setup_.start);
   result.span.took = duration_cast<microseconds>(now - started);
-  if (job.progress.ready_at != std::chrono::steady_clock::time_point{} && job.progress.ready_at < started) {
+  if (job.progress.ready_at != std::chrono::steady_clock::time_point{} &&
+      job.progress.ready_at < started) {
     result.span.waited = duration_cast<microseconds>(started - job.progress.ready_at);
   }
 }
@@ -67,7 +68,9 @@ void WorkerPool::Leave() {
 }
 
 void WorkerPool::Work(int index) {
-  {
+  // An exception here (none is expected: outcomes are values) stops the run; the worker still
+  // leaves, so the results queue closes and nobody waits for it.
+  setup_.fault->Guard("a worker", [&] {
     const std::unique_ptr<Fetcher> fetcher = make_fetcher_(stop_);
     // Pushes are not stop-aware: a finished result must reach the printer even during shutdown
     // (it drains until the queue closes, so this cannot block forever).
@@ -88,7 +91,7 @@ void WorkerPool::Work(int index) {
     while (std::optional<Result> last = dispatcher_.TakeAbandoned()) {
       results_.push(std::move(*last));
     }
-  }
+  });
   Leave();
 }
 

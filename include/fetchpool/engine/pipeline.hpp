@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "fetchpool/core/fetcher.hpp"
@@ -39,10 +40,14 @@ struct PipelineOutcome {
   bool out_of_time = false;    // --max-time stopped it
   bool stopped_early = false;  // --max-failures stopped it
   bool no_workers = false;     // not one worker thread could be started
+  // An unexpected exception stopped the run ("unexpected error in the printer: ..."): the one
+  // thing to report, with exit status 2. Empty when none did.
+  std::string fault;
 };
 
 // reader -> dispatcher -> worker pool -> printer -> sinks, until the input is done and every
-// result printed, or `stop` is requested (a signal, --max-time, a broken stdout).
+// result printed, or `stop` is requested (a signal, --max-time, a broken stdout, an unexpected
+// exception in any thread).
 PipelineOutcome RunPipeline(const RunConfig& config, PipelineIo io, std::stop_source stop);
 
 }  // namespace fetchpool

@@ -10,6 +10,7 @@
 #include "fetchpool/core/fetcher.hpp"
 #include "fetchpool/core/result.hpp"
 #include "fetchpool/engine/dispatcher.hpp"
+#include "fetchpool/engine/fault.hpp"
 #include "fetchpool/engine/pacer.hpp"
 #include "fetchpool/util/bounded_queue.hpp"
 #include "fetchpool/util/status.hpp"
@@ -24,6 +25,7 @@ struct WorkerPoolSetup {
   bool head = false;             // --head: try HEAD first, GET when the server refuses it
   Pacer* pacer = nullptr;        // --rate; null for none
   const Judge* judge = nullptr;  // decides every attempt's verdict
+  Fault* fault = nullptr;        // notes an exception a worker throws, which stops the run
   std::chrono::steady_clock::time_point start{};  // the run's, for Result::span
 };
 
