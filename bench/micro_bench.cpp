@@ -34,21 +34,26 @@ void BM_DispatchHandoff(benchmark::State& state) {
   constexpr int kItems = 200000;
   for (auto _ : state) {
     std::stop_source stop;
-    Dispatcher d({}, DispatchCapacity::ForWorkers(workers), stop.get_token());
+    Dispatcher d({}, DispatchCapacity::ForWorkers(workers), stop.get_token(), nullptr,
+                 SteadyClock());
     std::vector<std::jthread> threads;
     for (int c = 0; c < workers; ++c) {
-      threads.emplace_back([&] {
-        while (std::optional<Task> task = d.Next()) {
-          Result r;
+      threads.emplace_back([&d, c] {
+        // As WorkerPool::Work: report and take the next job in one call, wait only when none.
+        std::optional<Task> task = d.Next(c);
+        while (task) {
+          Result r = MakeResult(task->job);
           r.verdict.ok = true;
-          benchmark::DoNotOptimize(d.Finish(std::move(*task), std::move(r)));
+          std::optional<Result> done;
+          std::optional<Task> next = d.FinishAndTake(std::move(*task), std::move(r), done, c);
+          benchmark::DoNotOptimize(done);
+          task = next ? std::move(next) : d.Next(c);
         }
       });
     }
     for (int i = 0; i < kItems; ++i) {
-      Job job;
-      job.origin.url = "http://127.0.0.1:8080/small/f01234";
-      d.Submit(std::move(job));
+      std::optional<Job> job = ParseLine("http://127.0.0.1:8080/small/f01234");
+      d.Submit(std::move(*job));
     }
     d.CloseInput();
   }

@@ -38,7 +38,7 @@ HostRules RulesOf(const DispatchOptions& options, const DispatchCapacity& capaci
 }  // namespace
 
 Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity,
-                       std::stop_token stop, HostNotes* notes)
+                       std::stop_token stop, HostNotes* notes, Clock& clock)
     : options_(options),
       capacity_(capacity),
       half_batch_(std::max<std::size_t>(1, std::min(capacity.max_fresh, capacity.max_pending) / 2)),
@@ -51,7 +51,15 @@ Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity
       stats_(options.host_stats ? std::make_unique<HostStatsBook>() : nullptr),
       notes_(notes),
       random_(std::random_device{}()),
-      link_(stop_, [this] { input_stop_.request_stop(); }) {}
+      clock_(clock),
+      link_(stop_, [this] { input_stop_.request_stop(); }),
+      clock_watch_(clock_.OnAdvance([this] {
+        {
+          std::lock_guard lock(mutex_);
+          ++generation_;
+        }
+        work_.notify_all();
+      })) {}
 
 bool Dispatcher::RoomForBatch() const {
   return fresh_.size() + half_batch_ <= capacity_.max_fresh &&
@@ -59,13 +67,6 @@ bool Dispatcher::RoomForBatch() const {
 }
 
 bool Dispatcher::Submit(Job job) {
-  // The reader keys the host when it validates; a job that skipped that (tests) is keyed here,
-  // still outside the lock. An invalid job makes no request and has no host.
-  if (!job.target.invalid.empty()) {
-    job.target.host.clear();
-  } else if (job.target.host.empty()) {
-    job.target.host = HostKey(job.origin.url);
-  }
   Task task;
   task.job = std::move(job);
   const std::stop_token input = input_stop_.get_token();
@@ -76,7 +77,7 @@ bool Dispatcher::Submit(Job job) {
     reader_waiting_ = false;
   }
   if (input.stop_requested() || Stopping()) return false;
-  task.job.progress.ready_at = Clock::now();  // handed over: from here on it waits for a worker
+  task.job.progress.ready_at = clock_.Now();  // handed over: from here on it waits for a worker
   fresh_.push_back(std::move(task));
   ++pending_;
   const bool wake = idle_workers_ > 0;
@@ -103,14 +104,16 @@ std::optional<Task> Dispatcher::Next(int worker) {
       return std::nullopt;
     }
     Wakes wakes;
-    if (std::optional<Task> task = Hand(Clock::now(), worker, wakes)) {
+    if (std::optional<Task> task = Hand(clock_.Now(), worker, wakes)) {
       Notify(lock, wakes);
       return task;
     }
     if (input_done_ && pending_ == 0) return std::nullopt;
     const std::uint64_t seen = generation_;
     ++idle_workers_;
-    WaitUnlessStopped(lock, work_, stop_, NextDeadline(), [&] { return generation_ != seen; });
+    const std::optional<Clock::time_point> due = NextDeadline();
+    WaitUnlessStopped(lock, work_, stop_, due ? clock_.WakeAt(*due) : std::nullopt,
+                      [&] { return generation_ != seen; });
     --idle_workers_;
   }
 }
@@ -127,7 +130,7 @@ std::optional<Task> Dispatcher::Hand(Clock::time_point now, int worker, Wakes& w
   return task;
 }
 
-std::optional<Dispatcher::Clock::time_point> Dispatcher::NextDeadline() const {
+std::optional<Clock::time_point> Dispatcher::NextDeadline() const {
   const std::optional<Clock::time_point> retry = retries_.NextDue();
   const std::optional<Clock::time_point> host = hosts_.NextWake();
   if (retry && host) return std::min(*retry, *host);
@@ -197,7 +200,7 @@ Task Dispatcher::TakeFreshAt(std::size_t index) {
 }
 
 bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
-  const Clock::time_point now = Clock::now();
+  const Clock::time_point now = clock_.Now();
   const std::optional<Clock::time_point> wake_before = hosts_.NextWake();
   if (result == nullptr) {  // it never started: the host learns nothing
     hosts_.Release(task.job.target.host, now, {});
@@ -240,7 +243,7 @@ std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::opt
   std::optional<Task> next;
   if (!Stopping() && !wakes.everyone) {
     Wakes handing;
-    next = Hand(Clock::now(), worker, handing);
+    next = Hand(clock_.Now(), worker, handing);
     if (next) {
       // This worker takes the freed slot itself: wake another only for work beyond it.
       wakes.worker = handing.worker;
@@ -257,9 +260,9 @@ std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wake
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
     if (const auto delay = RetryDelay(options_.retry, result, unit)) {
       task.job.progress.attempts = result.transfer.attempts;
-      task.job.progress.ready_at = Clock::now();  // its wait for the retry starts now
+      task.job.progress.ready_at = clock_.Now();  // its wait for the retry starts now
       task.last = std::move(result);
-      retries_.Push(Clock::now() + *delay, std::move(task));
+      retries_.Push(clock_.Now() + *delay, std::move(task));
       // An idle worker must learn the new due time (or take the freed slot).
       wakes.due = idle_workers_ > 0;
       return std::nullopt;
@@ -284,7 +287,8 @@ std::optional<Result> Dispatcher::Abandon(Task task) {
 std::optional<Result> Dispatcher::Settle(std::optional<Result> result, bool slot_freed,
                                          Wakes& wakes) {
   --pending_;
-  if (result && !result->verdict.ok && !result->verdict.warning && result->verdict.error_kind != ErrorKind::kAborted) {
+  if (result && !result->verdict.ok && !result->verdict.warning &&
+      result->verdict.error_kind != ErrorKind::kAborted) {
     ++failures_;
     if (options_.max_failures > 0 &&
         failures_ >= static_cast<std::uint64_t>(options_.max_failures) && !failfast_) {

@@ -83,7 +83,7 @@ class Pipeline {
         io_(io),
         stop_(std::move(stop)),
         fault_(stop_),
-        dispatcher_(options_.dispatch, config.capacity, stop_.get_token(), Notes()),
+        dispatcher_(options_.dispatch, config.capacity, stop_.get_token(), Notes(), SteadyClock()),
         results_(config.results_capacity),
         pool_({.workers = options_.pool.workers,
                .head = options_.fetch.head,
@@ -198,8 +198,10 @@ class Pipeline {
           : std::nullopt;
   std::optional<Pacer> pacer_ =
       options_.pool.rate_interval.count() > 0
-          ? std::optional<Pacer>(std::in_place, std::chrono::duration_cast<Pacer::Clock::duration>(
-                                                    options_.pool.rate_interval))
+          ? std::optional<Pacer>(
+                std::in_place,
+                std::chrono::duration_cast<Clock::duration>(options_.pool.rate_interval),
+                SteadyClock())
           : std::nullopt;
   std::optional<ReorderWindow> window_ =
       config_.reorder_capacity > 0

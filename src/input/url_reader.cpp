@@ -110,6 +110,7 @@ void ValidateJob(Job& job) {
     job.checks.expect.reset();
     job.checks.digest = 0;
   }
+  if (!job.target.invalid.empty()) job.target.host.clear();  // it makes no request
 }
 
 std::optional<Job> ParseLine(std::string_view line) {

@@ -9,6 +9,7 @@
 
 #include "fetchpool/engine/dispatcher.hpp"
 #include "support/dispatcher_jobs.hpp"
+#include "support/manual_clock.hpp"
 
 namespace fetchpool {
 namespace {
@@ -18,7 +19,8 @@ using namespace dispatch_test;  // NOLINT(google-build-using-namespace): the sha
 
 TEST(DispatcherHandoffTest, ReportsAndTakesTheNextJobInOneCall) {
   std::stop_source stop;
-  Dispatcher d(Options(), DispatchCapacity{}, stop.get_token());
+  testing::ManualClock clock;
+  Dispatcher d(Options(), DispatchCapacity{}, stop.get_token(), nullptr, clock);
   for (std::uint64_t i = 0; i < 3; ++i) d.Submit(MakeJob(i, "http://h/" + std::to_string(i)));
   d.CloseInput();
   std::optional<Task> task = d.Next();
@@ -41,7 +43,8 @@ TEST(DispatcherHandoffTest, ReportsAndTakesTheNextJobInOneCall) {
 
 TEST(DispatcherHandoffTest, ARetryIsKeptAndAnotherJobTakenMeanwhile) {
   std::stop_source stop;
-  Dispatcher d(Options(/*retries=*/1), DispatchCapacity{}, stop.get_token());
+  testing::ManualClock clock;
+  Dispatcher d(Options(/*retries=*/1), DispatchCapacity{}, stop.get_token(), nullptr, clock);
   d.Submit(MakeJob(0, "http://flaky/"));
   d.Submit(MakeJob(1, "http://other/"));
   d.CloseInput();
@@ -59,7 +62,8 @@ TEST(DispatcherHandoffTest, ARetryIsKeptAndAnotherJobTakenMeanwhile) {
   ASSERT_TRUE(done);
   EXPECT_EQ(done->origin.seq, 1u);
   EXPECT_FALSE(retry) << "the retry is not due yet";
-  retry = d.Next();  // waits for its time
+  clock.Advance(1s);  // its time has come
+  retry = d.Next();
   ASSERT_TRUE(retry);
   EXPECT_EQ(retry->job.origin.seq, 0u);
   EXPECT_EQ(retry->job.progress.attempts, 1);
@@ -67,8 +71,9 @@ TEST(DispatcherHandoffTest, ARetryIsKeptAndAnotherJobTakenMeanwhile) {
 
 TEST(DispatcherHandoffTest, NothingIsTakenOnceMaxFailuresIsReached) {
   std::stop_source stop;
+  testing::ManualClock clock;
   Dispatcher d(Options(/*retries=*/0, /*per_host=*/0, /*max_failures=*/1), DispatchCapacity{},
-               stop.get_token());
+               stop.get_token(), nullptr, clock);
   d.Submit(MakeJob(0, "http://h/a"));
   d.Submit(MakeJob(1, "http://h/b"));
   std::optional<Task> task = d.Next();
@@ -87,8 +92,9 @@ TEST(DispatcherHandoffTest, NothingIsTakenOnceMaxFailuresIsReached) {
 // (a lost wake-up would hang here).
 TEST(DispatcherHandoffTest, WorkersUsingItRunEveryJobOnceAndFinish) {
   std::stop_source stop;
+  testing::ManualClock clock;
   Dispatcher d(Options(/*retries=*/0, /*per_host=*/2), DispatchCapacity::ForWorkers(6),
-               stop.get_token());
+               stop.get_token(), nullptr, clock);
   constexpr std::uint64_t kJobs = 3000;
   std::mutex mutex;
   std::multiset<std::uint64_t> seen;

@@ -9,14 +9,17 @@
 #include <utility>
 
 #include "fetchpool/engine/dispatcher.hpp"
+#include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/verdict/verdict.hpp"
 
 namespace fetchpool::dispatch_test {
 
+// A job as the reader hands it over: validated, so its host is keyed.
 inline Job MakeJob(std::uint64_t seq, std::string url) {
   Job job;
   job.origin.seq = seq;
   job.origin.url = std::move(url);
+  ValidateJob(job);
   return job;
 }
 
@@ -39,12 +42,37 @@ inline Result Transient(const Task& task, std::chrono::seconds retry_after) {
 
 inline Result Ok(const Task& task) { return Answered(task, 200); }
 
-// Finish with the outcome `make` gives for the task (computed before the task moves).
-template <typename Make>
-std::optional<Result> Report(Dispatcher& d, std::optional<Task>& task, Make make) {
-  Result r = make(*task);
-  return d.Finish(*std::move(task), std::move(r));
-}
+// Drives a Dispatcher as one worker of the pool does (WorkerPool::Work): it reports each task
+// with FinishAndTake, which may hand it its next task at once, and asks Next (which waits) only
+// when none could start.
+class TestWorker {
+ public:
+  explicit TestWorker(Dispatcher& d, int index = -1) : d_(d), index_(index) {}
+
+  // The task this worker runs next: the one FinishAndTake handed it, else Next's.
+  std::optional<Task> Next() {
+    if (handed_) return std::exchange(handed_, std::nullopt);
+    return d_.Next(index_);
+  }
+
+  // Whether the last report came back with a task that may start at once.
+  bool handed() const { return handed_.has_value(); }
+
+  // Reports `task` with the outcome `make` gives for it (made before the task moves): the
+  // result to print, or nullopt when the job is kept for a retry.
+  template <typename Make>
+  std::optional<Result> Report(std::optional<Task>& task, Make make) {
+    Result r = make(*task);
+    std::optional<Result> done;
+    handed_ = d_.FinishAndTake(*std::move(task), std::move(r), done, index_);
+    return done;
+  }
+
+ private:
+  Dispatcher& d_;
+  const int index_;
+  std::optional<Task> handed_;
+};
 
 inline DispatchOptions Options(int retries = 0, int per_host = 0, int max_failures = 0) {
   DispatchOptions o;

@@ -15,10 +15,10 @@
 #include "fetchpool/core/dispatch_options.hpp"
 #include "fetchpool/core/job.hpp"
 #include "fetchpool/engine/connection_book.hpp"
-#include "fetchpool/hosts/host_key.hpp"
 #include "fetchpool/hosts/host_notes.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
 #include "fetchpool/hosts/host_table.hpp"
+#include "fetchpool/util/clock.hpp"
 #include "fetchpool/util/delay_queue.hpp"
 
 namespace fetchpool {
@@ -61,11 +61,10 @@ struct Task {
 // Thread-safe: every member may be called from any thread.
 class Dispatcher {
  public:
-  using Clock = std::chrono::steady_clock;
-
-  // `stop` is the whole run's. `notes` (-v), if given, is told when a host is paused.
+  // `stop` is the whole run's. `notes` (-v; null without it) is told when a host is paused.
+  // Retries, pauses and rate slots go by `clock`, which must outlive the dispatcher.
   Dispatcher(const DispatchOptions& options, DispatchCapacity capacity, std::stop_token stop,
-             HostNotes* notes = nullptr);
+             HostNotes* notes, Clock& clock);
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
@@ -73,8 +72,8 @@ class Dispatcher {
   // blocked on input (or on the --ordered window) gives up once no more input is wanted.
   std::stop_token input_token() const { return input_stop_.get_token(); }
 
-  // Hands a job over, blocking while the dispatcher is full. False (the job is dropped) once no
-  // more input is wanted.
+  // Hands a validated job over (ValidateJob: its host keyed, none for an invalid line), blocking
+  // while the dispatcher is full. False (the job is dropped) once no more input is wanted.
   bool Submit(Job job);
   // The reader is done: once everything submitted is reported, Next tells workers to leave.
   void CloseInput();
@@ -175,7 +174,11 @@ class Dispatcher {
   bool abandoned_all_ = false;
   std::mt19937_64 random_;
 
+  Clock& clock_;
   std::stop_callback<std::function<void()>> link_;  // run stop -> input stop
+  // A virtual clock's jumps wake idle workers, as the passing of real time does; last, so it is
+  // gone before anything its callback touches.
+  std::shared_ptr<void> clock_watch_;
 };
 
 }  // namespace fetchpool
