@@ -227,14 +227,6 @@ void Dispatcher::NotePause(const std::string& host, const HostChange& change, lo
       change.cut ? fmt::format(", now at most {} at once", change.limit) : std::string()));
 }
 
-std::optional<Result> Dispatcher::Finish(Task task, Result result) {
-  std::unique_lock lock(mutex_);
-  Wakes wakes;
-  std::optional<Result> done = Conclude(std::move(task), std::move(result), wakes);
-  Notify(lock, wakes);
-  return done;
-}
-
 std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
                                               int worker) {
   std::unique_lock lock(mutex_);

@@ -48,7 +48,7 @@ std::uint64_t ChecksDigest(std::string_view checks) {
 
 }  // namespace
 
-std::string ValidateUrl(const std::string& url, Job* job) {
+std::string ValidateUrl(const std::string& url, Target& target) {
   if (url.empty()) return "empty URL";
   for (unsigned char c : url) {
     if (c < 0x20 || c == 0x7f) return "control character in URL";
@@ -71,12 +71,10 @@ std::string ValidateUrl(const std::string& url, Job* job) {
   }
   const std::string host = UrlPart(h.get(), CURLUPART_HOST);
   if (host.empty()) return "no host";
-  if (job != nullptr) {
-    job->target.host = HostKeyOfName(host);
-    job->target.ip_literal = IsIpLiteralHost(host);
-    const std::string port = UrlPart(h.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-    job->target.port = static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10));
-  }
+  target.host = HostKeyOfName(host);
+  target.ip_literal = IsIpLiteralHost(host);
+  const std::string port = UrlPart(h.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  target.port = static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10));
   return {};
 }
 
@@ -105,18 +103,12 @@ std::optional<std::string> UrlOfLine(const LineCutter::Line& line) {
 void ValidateJob(Job& job) {
   if (job.target.checked) return;
   job.target.checked = true;
-  if (std::string why = ValidateUrl(job.origin.url, &job); !why.empty()) {
+  if (std::string why = ValidateUrl(job.origin.url, job.target); !why.empty()) {
     job.target.invalid = "invalid URL: " + why;  // before any complaint about the line's checks
     job.checks.expect.reset();
     job.checks.digest = 0;
   }
   if (!job.target.invalid.empty()) job.target.host.clear();  // it makes no request
-}
-
-std::optional<Job> ParseLine(std::string_view line) {
-  std::optional<Job> job = SplitLine(line);
-  if (job) ValidateJob(*job);
-  return job;
 }
 
 Status CheckInputsReadable(const std::vector<std::string>& inputs) {
@@ -182,7 +174,6 @@ class SourceReader {
       job->target.checked = true;  // nothing to check: the line is refused whole
     } else {
       job = SplitLine(line.text);
-      if (job && target_.validate) ValidateJob(*job);
     }
     if (!job) return true;
     if (shard_ && !shard_->Takes(job->origin.url)) return true;

@@ -23,14 +23,14 @@ TEST(DispatcherHandoffTest, ReportsAndTakesTheNextJobInOneCall) {
   Dispatcher d(Options(), DispatchCapacity{}, stop.get_token(), nullptr, clock);
   for (std::uint64_t i = 0; i < 3; ++i) d.Submit(MakeJob(i, "http://h/" + std::to_string(i)));
   d.CloseInput();
-  std::optional<Task> task = d.Next();
+  std::optional<Task> task = d.Next(-1);
   ASSERT_TRUE(task);
   std::vector<std::uint64_t> order{task->job.origin.seq};
   std::vector<std::uint64_t> reported;
   for (;;) {
     Result r = Ok(*task);
     std::optional<Result> done;
-    task = d.FinishAndTake(*std::move(task), std::move(r), done);
+    task = d.FinishAndTake(*std::move(task), std::move(r), done, -1);
     ASSERT_TRUE(done) << "every job's result comes back with the call";
     reported.push_back(done->origin.seq);
     if (!task) break;
@@ -38,7 +38,7 @@ TEST(DispatcherHandoffTest, ReportsAndTakesTheNextJobInOneCall) {
   }
   EXPECT_EQ(order, (std::vector<std::uint64_t>{0, 1, 2}));
   EXPECT_EQ(reported, order);
-  EXPECT_FALSE(d.Next()) << "nothing left: the run is over";
+  EXPECT_FALSE(d.Next(-1)) << "nothing left: the run is over";
 }
 
 TEST(DispatcherHandoffTest, ARetryIsKeptAndAnotherJobTakenMeanwhile) {
@@ -48,22 +48,22 @@ TEST(DispatcherHandoffTest, ARetryIsKeptAndAnotherJobTakenMeanwhile) {
   d.Submit(MakeJob(0, "http://flaky/"));
   d.Submit(MakeJob(1, "http://other/"));
   d.CloseInput();
-  std::optional<Task> flaky = d.Next();
+  std::optional<Task> flaky = d.Next(-1);
   ASSERT_TRUE(flaky);
   ASSERT_EQ(flaky->job.origin.seq, 0u);
   Result failed = Transient(*flaky, 1s);  // not due before the other job is taken
   std::optional<Result> done;
-  std::optional<Task> next = d.FinishAndTake(*std::move(flaky), std::move(failed), done);
+  std::optional<Task> next = d.FinishAndTake(*std::move(flaky), std::move(failed), done, -1);
   EXPECT_FALSE(done) << "kept for its retry";
   ASSERT_TRUE(next);
   EXPECT_EQ(next->job.origin.seq, 1u);
   Result ok = Ok(*next);
-  std::optional<Task> retry = d.FinishAndTake(*std::move(next), std::move(ok), done);
+  std::optional<Task> retry = d.FinishAndTake(*std::move(next), std::move(ok), done, -1);
   ASSERT_TRUE(done);
   EXPECT_EQ(done->origin.seq, 1u);
   EXPECT_FALSE(retry) << "the retry is not due yet";
   clock.Advance(1s);  // its time has come
-  retry = d.Next();
+  retry = d.Next(-1);
   ASSERT_TRUE(retry);
   EXPECT_EQ(retry->job.origin.seq, 0u);
   EXPECT_EQ(retry->job.progress.attempts, 1);
@@ -76,15 +76,15 @@ TEST(DispatcherHandoffTest, NothingIsTakenOnceMaxFailuresIsReached) {
                stop.get_token(), nullptr, clock);
   d.Submit(MakeJob(0, "http://h/a"));
   d.Submit(MakeJob(1, "http://h/b"));
-  std::optional<Task> task = d.Next();
+  std::optional<Task> task = d.Next(-1);
   ASSERT_TRUE(task);
   Result bad = Answered(*task, 500);
   std::optional<Result> done;
-  EXPECT_FALSE(d.FinishAndTake(*std::move(task), std::move(bad), done));
+  EXPECT_FALSE(d.FinishAndTake(*std::move(task), std::move(bad), done, -1));
   ASSERT_TRUE(done);
   EXPECT_FALSE(done->verdict.ok);
   EXPECT_TRUE(d.stopped_early());
-  EXPECT_FALSE(d.Next());
+  EXPECT_FALSE(d.Next(-1));
 }
 
 // Workers that report through FinishAndTake and wait in Next only when it hands nothing: every
@@ -103,7 +103,7 @@ TEST(DispatcherHandoffTest, WorkersUsingItRunEveryJobOnceAndFinish) {
   std::vector<std::jthread> workers;
   for (int w = 0; w < 6; ++w) {
     workers.emplace_back([&] {
-      std::optional<Task> task = d.Next();
+      std::optional<Task> task = d.Next(-1);
       while (task) {
         const bool h0 = task->job.target.host == "h0";
         if (h0 && running_on_h0.fetch_add(1) + 1 > 2) over_limit = true;
@@ -111,12 +111,12 @@ TEST(DispatcherHandoffTest, WorkersUsingItRunEveryJobOnceAndFinish) {
         if (h0) running_on_h0.fetch_sub(1);
         Result r = Ok(*task);
         std::optional<Result> done;
-        std::optional<Task> next = d.FinishAndTake(*std::move(task), std::move(r), done);
+        std::optional<Task> next = d.FinishAndTake(*std::move(task), std::move(r), done, -1);
         if (done) {
           std::lock_guard lock(mutex);
           seen.insert(done->origin.seq);
         }
-        task = next ? std::move(next) : d.Next();
+        task = next ? std::move(next) : d.Next(-1);
       }
     });
   }

@@ -298,11 +298,11 @@ TEST_F(DispatcherTest, SubmitBlocksWhileFullAndResumesOnceHalfIsFree) {
   });
   std::this_thread::sleep_for(50ms);
   EXPECT_FALSE(submitted) << "a full hand-off line holds the reader back";
-  std::optional<Task> first = d.Next();
+  std::optional<Task> first = d.Next(-1);
   ASSERT_TRUE(first);
   std::this_thread::sleep_for(50ms);
   EXPECT_FALSE(submitted) << "woken only once half the line is free";
-  std::optional<Task> second = d.Next();
+  std::optional<Task> second = d.Next(-1);
   ASSERT_TRUE(second);
   reader.join();
   EXPECT_TRUE(submitted);
@@ -314,7 +314,7 @@ TEST_F(DispatcherTest, AStopReleasesABlockedSubmit) {
   ASSERT_TRUE(d.Submit(MakeJob(1, "http://h/")));
   std::jthread stopper([&] { stop_.request_stop(); });  // before or during the Submit below
   EXPECT_FALSE(d.Submit(MakeJob(2, "http://h/")));
-  EXPECT_FALSE(d.Next());
+  EXPECT_FALSE(d.Next(-1));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The URL list: arbitrary bytes through ReadUrls (line splitting, the UTF-8 BOM, trimming, '#'
-// comments, the 64 KiB line cap) and ParseLine (curl_url validation, per-line checks). The jobs
+// comments, the 64 KiB line cap) and SplitLine and ValidateJob (curl_url validation, per-line checks). The jobs
 // must match a plain model of the documented rules line for line, and a job that is not marked
 // invalid holds an http(s) URL that curl_url accepts, with no whitespace or control bytes.
 // So that small inputs reach the line cap, the first byte 0xFE followed by K and C stands for
@@ -58,7 +58,8 @@ std::vector<Expected> Model(std::string_view input) {
       out.push_back({line, std::string(Trim(text)) + "...", "line too long (over 65536 bytes)"});
       continue;
     }
-    if (std::optional<fetchpool::Job> job = fetchpool::ParseLine(text)) {
+    if (std::optional<fetchpool::Job> job = fetchpool::SplitLine(text)) {
+      fetchpool::ValidateJob(*job);
       out.push_back({line, job->origin.url, job->target.invalid});
     }
   }
@@ -118,6 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto outcome = fetchpool::ReadUrls(options,
                                            {.submit =
                                                 [&jobs](fetchpool::Job job) {
+                                                  fetchpool::ValidateJob(job);
                                                   jobs.push_back(std::move(job));
                                                   return true;
                                                 }},

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -18,31 +20,44 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Why `url` cannot be fetched ("" when it can).
+std::string Why(const std::string& url) {
+  Target target;
+  return ValidateUrl(url, target);
+}
+
+// A line as the pipeline turns it into a job: split, then validated.
+std::optional<Job> ParseLine(std::string_view line) {
+  std::optional<Job> job = SplitLine(line);
+  if (job) ValidateJob(*job);
+  return job;
+}
+
 TEST(ValidateUrlTest, AcceptsHttpAndHttps) {
-  EXPECT_EQ(ValidateUrl("http://example.com"), "");
-  EXPECT_EQ(ValidateUrl("https://example.com/a/b?c=d#e"), "");
-  EXPECT_EQ(ValidateUrl("HTTPS://EXAMPLE.COM/"), "");
-  EXPECT_EQ(ValidateUrl("http://127.0.0.1:8080/x"), "");
-  EXPECT_EQ(ValidateUrl("http://[::1]:80/"), "");
-  EXPECT_EQ(ValidateUrl("http://user:pw@host/"), "");
+  EXPECT_EQ(Why("http://example.com"), "");
+  EXPECT_EQ(Why("https://example.com/a/b?c=d#e"), "");
+  EXPECT_EQ(Why("HTTPS://EXAMPLE.COM/"), "");
+  EXPECT_EQ(Why("http://127.0.0.1:8080/x"), "");
+  EXPECT_EQ(Why("http://[::1]:80/"), "");
+  EXPECT_EQ(Why("http://user:pw@host/"), "");
 }
 
 TEST(ValidateUrlTest, RejectsOtherSchemes) {
-  EXPECT_EQ(ValidateUrl("ftp://example.com/"), "unsupported scheme 'ftp' (only http and https)");
-  EXPECT_EQ(ValidateUrl("file:///etc/passwd"), "unsupported scheme 'file' (only http and https)");
-  EXPECT_NE(ValidateUrl("gopher://x/"), "");
-  EXPECT_NE(ValidateUrl("javascript:alert(1)"), "");
+  EXPECT_EQ(Why("ftp://example.com/"), "unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(Why("file:///etc/passwd"), "unsupported scheme 'file' (only http and https)");
+  EXPECT_NE(Why("gopher://x/"), "");
+  EXPECT_NE(Why("javascript:alert(1)"), "");
 }
 
 TEST(ValidateUrlTest, RejectsMalformedInput) {
-  EXPECT_EQ(ValidateUrl("example.com"), "no scheme (expected http:// or https://)");
-  EXPECT_EQ(ValidateUrl(""), "empty URL");
-  EXPECT_NE(ValidateUrl("http://"), "");
-  EXPECT_NE(ValidateUrl("http://exa mple.com/"), "");
-  EXPECT_NE(ValidateUrl("http://[::1/"), "");
-  EXPECT_NE(ValidateUrl("http://host:99999/"), "");
-  EXPECT_EQ(ValidateUrl(std::string("http://a/\0b", 11)), "control character in URL");
-  EXPECT_EQ(ValidateUrl("http://a/\x1b[31m"), "control character in URL");
+  EXPECT_EQ(Why("example.com"), "no scheme (expected http:// or https://)");
+  EXPECT_EQ(Why(""), "empty URL");
+  EXPECT_NE(Why("http://"), "");
+  EXPECT_NE(Why("http://exa mple.com/"), "");
+  EXPECT_NE(Why("http://[::1/"), "");
+  EXPECT_NE(Why("http://host:99999/"), "");
+  EXPECT_EQ(Why(std::string("http://a/\0b", 11)), "control character in URL");
+  EXPECT_EQ(Why("http://a/\x1b[31m"), "control character in URL");
 }
 
 TEST(ParseLineTest, SkipsBlankAndCommentLines) {
@@ -124,16 +139,20 @@ TEST(ParseLineTest, InTwoStepsTheUrlIsJudgedBeforeTheChecksAndOnlyOnce) {
   EXPECT_EQ(fine->target.host, "kept") << "a second ValidateJob parses nothing";
 }
 
-// Reads `files` into `q`, which stands in for the dispatcher (it blocks when full, too).
+// Reads `files` into `q`, which stands in for the dispatcher (it blocks when full, too), each
+// job validated as the pipeline validates it.
 ReadOutcome Read(std::vector<std::string> files, BoundedQueue<Job>& q, std::stop_token stop) {
-  const ReadTarget target{.submit = [&q, stop](Job job) { return q.push(std::move(job), stop); }};
+  const ReadTarget target{.submit = [&q, stop](Job job) {
+    ValidateJob(job);
+    return q.push(std::move(job), stop);
+  }};
   return ReadUrls({.files = std::move(files)}, target, stop);
 }
 
 std::vector<Job> Drain(BoundedQueue<Job>& q) {
-  std::vector<Job> out;
-  while (std::optional<Job> j = q.try_pop()) out.push_back(std::move(*j));
-  return out;
+  std::deque<Job> taken;
+  q.try_take_all(taken);
+  return {std::make_move_iterator(taken.begin()), std::make_move_iterator(taken.end())};
 }
 
 // A list file in a directory removed when the test program ends.
@@ -143,16 +162,14 @@ std::string TempFile(const std::string& content) {
   return dir.Write("list-" + std::to_string(++files), content);
 }
 
-TEST(ReadUrlsTest, WithoutValidateJobsArriveUnparsedButOverlongLinesStayRefused) {
+TEST(ReadUrlsTest, JobsArriveUnparsedButOverlongLinesStayRefused) {
   const std::string path =
       TempFile("ftp://a/\n" + std::string(kMaxLineBytes + 1, 'x') + "\nhttp://b/\n");
   std::vector<Job> jobs;
-  const ReadTarget target{.submit =
-                              [&jobs](Job job) {
-                                jobs.push_back(std::move(job));
-                                return true;
-                              },
-                          .validate = false};
+  const ReadTarget target{.submit = [&jobs](Job job) {
+    jobs.push_back(std::move(job));
+    return true;
+  }};
   EXPECT_EQ(ReadUrls({.files = {path}}, target, {}).error.message(), "");
   ASSERT_EQ(jobs.size(), 3u);
   EXPECT_EQ(jobs[0].target.invalid, "");

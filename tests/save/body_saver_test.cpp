@@ -58,7 +58,8 @@ class BodySaverTest : public ::testing::Test {
     FetchOptions f;
     f.stall_timeout_s = 5;
     CurlFetcher fetcher(f, /*collect_details=*/false, {.output_dir = dir_.get()}, stop);
-    std::optional<Job> job = ParseLine(line);
+    std::optional<Job> job = SplitLine(line);
+    if (job) ValidateJob(*job);
     EXPECT_TRUE(job && job->target.invalid.empty()) << line;
     return FetchAndJudge(fetcher, Judge(verdict_), *job, Method::kGet);
   }

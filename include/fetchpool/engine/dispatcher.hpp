@@ -81,17 +81,15 @@ class Dispatcher {
   // Blocks until a job may start now; nullopt when the worker should leave. `worker` (0-based,
   // -1: none) is who asks: a job for a host that worker is still connected to goes first, after
   // due retries, and a new connection goes to a host nobody is connected to.
-  std::optional<Task> Next(int worker = -1);
+  std::optional<Task> Next(int worker);
 
-  // Reports how a task from Next went. Returns the result to print, or nullopt when the job will
-  // be retried (the dispatcher keeps it until its time comes).
-  std::optional<Result> Finish(Task task, Result result);
-  // Finish, and under the same lock the next task if one may start right now (nullopt: call
-  // Next, which waits), so a busy worker takes one lock and makes no wake-up per job. `done` is
-  // Finish's answer. `worker` is as for Next, so the worker's open connections are reused
-  // instead of another worker opening its own.
+  // Reports how a task from Next went, and under the same lock takes the next task if one may
+  // start right now (nullopt: call Next, which waits), so a busy worker takes one lock and makes
+  // no wake-up per job. `done` is the result to print, or nullopt when the job will be retried
+  // (the dispatcher keeps it until its time comes). `worker` is as for Next, so the worker's
+  // open connections are reused instead of another worker opening its own.
   std::optional<Task> FinishAndTake(Task task, Result result, std::optional<Result>& done,
-                                    int worker = -1);
+                                    int worker);
 
   // For a task from Next that never started (a stop came first): its previous attempt's result,
   // if it had one, is its final word.

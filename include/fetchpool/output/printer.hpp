@@ -64,7 +64,7 @@ class Printer {
 
   // Writes the summary, flushes, and completes every report. Returns the first report's
   // failure, or ok. `interrupted`: the run was cut short (RunTotals::interrupted).
-  Status Finish(bool interrupted = false);
+  Status Finish(bool interrupted);
 
   const Summary& summary() const { return summary_; }
   // Why stdout could not be written (ok while it can).
