@@ -23,13 +23,12 @@ namespace fetchpool {
 // Wake-ups are batched, because at tens of thousands of items a second a futex wake and a context
 // switch per item cost more than the work: blocked producers are woken when the consumer has
 // taken everything queued, and the consumer waiting in take_all_until() only once its batch is
-// ready, and it takes the whole batch under one lock. Thread-safe: every member may be called from any
-// thread, take_all_until by one consumer at a time.
+// ready, and it takes the whole batch under one lock. Thread-safe: every member may be called from
+// any thread, take_all_until by one consumer at a time.
 template <typename T>
 class BoundedQueue {
  public:
-  explicit BoundedQueue(std::size_t capacity)
-      : capacity_(capacity == 0 ? 1 : capacity) {}
+  explicit BoundedQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
   BoundedQueue(const BoundedQueue&) = delete;
   BoundedQueue& operator=(const BoundedQueue&) = delete;
 
