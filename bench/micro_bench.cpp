@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/engine/dispatcher.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/output/report.hpp"
@@ -18,13 +18,13 @@ namespace {
 
 Result SampleResult() {
   Result r;
-  r.url = "http://127.0.0.1:8080/small/f01234";
-  r.ok = true;
-  r.http_status = 200;
-  r.bytes = 1024;
-  r.elapsed = std::chrono::microseconds(1234);
-  r.effective_url = r.url;
-  r.ip = "127.0.0.1";
+  r.origin.url = "http://127.0.0.1:8080/small/f01234";
+  r.verdict.ok = true;
+  r.transfer.http_status = 200;
+  r.transfer.bytes = 1024;
+  r.transfer.elapsed = std::chrono::microseconds(1234);
+  r.transfer.effective_url = r.origin.url;
+  r.transfer.ip = "127.0.0.1";
   return r;
 }
 
@@ -34,21 +34,27 @@ void BM_DispatchHandoff(benchmark::State& state) {
   constexpr int kItems = 200000;
   for (auto _ : state) {
     std::stop_source stop;
-    Dispatcher d({}, DispatchCapacity::ForWorkers(workers), stop.get_token());
+    Dispatcher d({}, DispatchCapacity::ForWorkers(workers), stop.get_token(), nullptr,
+                 SteadyClock());
     std::vector<std::jthread> threads;
     for (int c = 0; c < workers; ++c) {
-      threads.emplace_back([&] {
-        while (std::optional<Task> task = d.Next()) {
-          Result r;
-          r.ok = true;
-          benchmark::DoNotOptimize(d.Finish(std::move(*task), std::move(r)));
+      threads.emplace_back([&d, c] {
+        // As WorkerPool::Work: report and take the next job in one call, wait only when none.
+        std::optional<Task> task = d.Next(c);
+        while (task) {
+          Result r = MakeResult(task->job);
+          r.verdict.ok = true;
+          std::optional<Result> done;
+          std::optional<Task> next = d.FinishAndTake(std::move(*task), std::move(r), done, c);
+          benchmark::DoNotOptimize(done);
+          task = next ? std::move(next) : d.Next(c);
         }
       });
     }
     for (int i = 0; i < kItems; ++i) {
-      Job job;
-      job.url = "http://127.0.0.1:8080/small/f01234";
-      d.Submit(std::move(job));
+      std::optional<Job> job = SplitLine("http://127.0.0.1:8080/small/f01234");
+      ValidateJob(*job);
+      d.Submit(std::move(*job));
     }
     d.CloseInput();
   }
@@ -58,7 +64,11 @@ BENCHMARK(BM_DispatchHandoff)->Arg(1)->Arg(4)->Arg(16)->UseRealTime();
 
 void BM_ParseLine(benchmark::State& state) {
   const std::string line = "  http://127.0.0.1:8080/small/f01234\r";
-  for (auto _ : state) benchmark::DoNotOptimize(ParseLine(line));
+  for (auto _ : state) {
+    std::optional<Job> job = SplitLine(line);  // as the reader, then the pipeline, do
+    ValidateJob(*job);
+    benchmark::DoNotOptimize(job);
+  }
 }
 BENCHMARK(BM_ParseLine);
 

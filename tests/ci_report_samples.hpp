@@ -28,24 +28,24 @@ inline const std::string kHostileUrl = std::string(
 inline Result Failure(std::string url, ErrorKind kind, std::string error, std::uint64_t line = 1,
                       std::string_view input = "urls.txt") {
   Result r;
-  r.url = std::move(url);
-  r.input = input;
-  r.line = line;
-  r.error_kind = kind;
-  r.error = std::move(error);
-  r.elapsed = 5ms;
-  if (kind == ErrorKind::kHttpStatus) r.http_status = std::stol(r.error.substr(5));
+  r.origin.url = std::move(url);
+  r.origin.input = input;
+  r.origin.line = line;
+  r.verdict.error_kind = kind;
+  r.verdict.error = std::move(error);
+  r.transfer.elapsed = 5ms;
+  if (kind == ErrorKind::kHttpStatus) r.transfer.http_status = std::stol(r.verdict.error.substr(5));
   return r;
 }
 
 inline Result Ok(std::string url, std::chrono::microseconds elapsed, std::uint64_t seq = 0) {
   Result r;
-  r.url = std::move(url);
-  r.ok = true;
-  r.input = "urls.txt";
-  r.line = seq + 1;
-  r.seq = seq;
-  r.elapsed = elapsed;
+  r.origin.url = std::move(url);
+  r.verdict.ok = true;
+  r.origin.input = "urls.txt";
+  r.origin.line = seq + 1;
+  r.origin.seq = seq;
+  r.transfer.elapsed = elapsed;
   return r;
 }
 
@@ -74,7 +74,7 @@ inline std::vector<Result> Findings() {
   results.push_back(Failure("http://h/404", ErrorKind::kHttpStatus, "HTTP 404", 3, "./urls.txt"));
   results.push_back(Failure(kHostileUrl, ErrorKind::kTimeout, "timed out after 1s", 4));
   Result warned = Failure("http://h/403", ErrorKind::kHttpStatus, "HTTP 403", 5, "my urls.txt");
-  warned.warning = true;
+  warned.verdict.warning = true;
   results.push_back(warned);
   results.push_back(
       Failure("http://h/refused", ErrorKind::kConnect, "connection refused", 6, kStdinName));

@@ -3,7 +3,6 @@
 
 #include <CLI/CLI.hpp>
 #include <climits>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -172,7 +171,7 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->group(group);
   app.add_option("--warn", "Statuses and error kinds that only warn (e.g. 403,429,5xx,timeout)")
       ->type_name("SPEC")
-      ->check(ParseInto(o.dispatch.warn, WarnSpec::Parse,
+      ->check(ParseInto(o.verdict.warn, WarnSpec::Parse,
                         "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
                         "(timeout, connection, ...)"))
       ->group(group);
@@ -183,7 +182,7 @@ void AddRetryOptions(CLI::App& app, Options& o) {
 }
 
 // Memory across runs (--state FILE).
-void AddStateOptions(CLI::App& app, StateOptions& s) {
+void AddStateOptions(CLI::App& app, StateOptions& s, int& fail_after) {
   const std::string group = "State across runs";
   auto* state =
       app.add_option("--state", s.path, "Remember runs and each URL's history in this SQLite file")
@@ -199,7 +198,7 @@ void AddStateOptions(CLI::App& app, StateOptions& s) {
                         "'{}' is not a duration (expected e.g. 90s, 30m, 6h, 2d)"))
       ->needs(state)
       ->group(group);
-  app.add_option("--fail-after", s.fail_after,
+  app.add_option("--fail-after", fail_after,
                  "Warn, not fail, until a URL has failed N runs in a row")
       ->capture_default_str()
       ->type_name("N")
@@ -284,8 +283,8 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   CLI::Option* output_dir = AddSaveOptions(app, o.save);
   app.add_flag("-V,--version", version, "Print version information and exit");
   AddRetryOptions(app, o);
-  AddRequestOptions(app, o.fetch, output_dir, o.config);
-  AddStateOptions(app, o.state);
+  AddRequestOptions(app, o.fetch, o.verdict.accept, output_dir, o.config);
+  AddStateOptions(app, o.state, o.verdict.fail_after);
 
   // Recorded (--state) and scrubbed from every message with its secrets redacted.
   const RedactedArguments redacted = RedactArguments(

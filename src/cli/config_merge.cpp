@@ -70,8 +70,8 @@ void ApplyConfig(ConfigFile file, const std::function<bool(std::string_view)>& g
   FetchOptions& f = o.fetch;
   if (d.headers) f.headers = MergeHeaders(*d.headers, f.headers);
   if (d.user && !given("--user")) f.user = *d.user;
-  if (d.accept && !given("--accept")) f.accept = d.accept;
-  if (d.warn && !given("--warn")) o.dispatch.warn = *d.warn;
+  if (d.accept && !given("--accept")) o.verdict.accept = d.accept;
+  if (d.warn && !given("--warn")) o.verdict.warn = *d.warn;
   if (d.per_host && !given("--per-host")) o.dispatch.per_host = *d.per_host;
   if (d.per_host_interval && !given("--per-host-rate")) {
     o.dispatch.per_host_interval = *d.per_host_interval;

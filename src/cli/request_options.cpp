@@ -12,8 +12,8 @@
 
 namespace fetchpool {
 
-void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir,
-                       ConfigOptions& config) {
+void AddRequestOptions(CLI::App& app, FetchOptions& f, std::optional<StatusSet>& accept,
+                       CLI::Option* output_dir, ConfigOptions& config) {
   const std::string group = "Request";
   app.add_option("--config", config.path,
                  "Read defaults and per-host settings (headers, credentials, limits, TLS) from "
@@ -55,7 +55,7 @@ void AddRequestOptions(CLI::App& app, FetchOptions& f, CLI::Option* output_dir,
       ->group(group);
   app.add_option("--accept", "Statuses that count as ok (default 200-399); a line's status= wins")
       ->type_name("RANGES")
-      ->check(ParseInto(f.accept, StatusSet::Parse,
+      ->check(ParseInto(accept, StatusSet::Parse,
                         "'{}' is not a list of statuses (expected e.g. 200-299,304)"))
       ->group(group);
   app.add_flag_function(

@@ -79,9 +79,13 @@ std::string AbortedNote(const Summary& summary) {
                      summary.aborted == 1 ? "" : "s", summary.aborted == 1 ? "was" : "were");
 }
 
-// The closing notes on stderr and the exit status: 0 all ok, 1 some failed or the run was cut
-// short, 2 a setup or I/O problem, 128+N after signal N.
+}  // namespace
+
 int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
+  if (!o.fault.empty()) {  // whatever else happened followed from it
+    fmt::print(stderr, "fetchpool: {}\n", o.fault);
+    return 2;
+  }
   const int write_errno = o.write_error.errno_code();
   // A closed pipe (| head) is no news; nor is a stuck one given up on during a stop.
   if (write_errno != EPIPE && !(signal != 0 && write_errno == ETIMEDOUT))
@@ -111,8 +115,6 @@ int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
   return 0;
 }
 
-}  // namespace
-
 int Run(const Options& options) {
   const auto start = std::chrono::steady_clock::now();
   Prepared prepared;
@@ -141,24 +143,22 @@ int Run(const Options& options) {
   std::vector<TrustStore*> store_list;
   for (const auto& store : stores) store_list.push_back(store.get());
 
-  FetchOptions fetch = options.fetch;
-  fetch.collect_details = options.output.format != OutputFormat::kText ||
-                          options.output.verbosity == Verbosity::kVerbose;
+  const RunConfig config(options, RaiseOpenFileLimit());
   // Through a proxy the proxy resolves; otherwise each worker looks names up itself.
   SystemResolver system_resolver(std::min(options.pool.workers, 64));  // lookups at once
   CachingResolver resolver(system_resolver, std::chrono::seconds(60), 4096);
-  const std::size_t held = HeldConnectionsPerWorker(RaiseOpenFileLimit(), options.pool.workers);
   const CurlFetcher::Shared shared{
       .share = share.get(),
       .policies = &policies,
       .trust = store_list,
       .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
       .output_dir = prepared.output_dir.get(),
-      .max_connections = static_cast<long>(held),
+      .max_connections = static_cast<long>(config.held_connections),
   };
   PipelineIo io{
-      .make_fetcher = [&fetch, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
-        return std::make_unique<CurlFetcher>(fetch, shared, std::move(worker_stop));
+      .make_fetcher = [&config, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
+        return std::make_unique<CurlFetcher>(config.options.fetch, config.collect_details, shared,
+                                             std::move(worker_stop));
       },
       .out_fd = STDOUT_FILENO,
       .err_fd = STDERR_FILENO,
@@ -168,9 +168,8 @@ int Run(const Options& options) {
       .screen = prepared.state_lookup.get(),
       .policies = &policies,
       .start = start,
-      .held_connections = held,
   };
-  PipelineOutcome outcome = RunPipeline(options, std::move(io), stop);
+  PipelineOutcome outcome = RunPipeline(config, std::move(io), stop);
   const int signal = signals.received();
   if (prepared.state && outcome.report_error.ok() && Completed(outcome, signal)) {
     outcome.report_error = prepared.state->MarkFinished();

@@ -9,6 +9,7 @@
 #include <functional>
 #include <iterator>
 
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/util/text.hpp"
 
 namespace fetchpool {
@@ -109,33 +110,17 @@ void BodyChecker::Consume(std::string_view data) {
   }
 }
 
-std::string BodyChecker::Verdict(long status, std::chrono::microseconds elapsed) {
-  if (expect_ == nullptr) return {};
-  const Expectations& e = *expect_;
-  if (e.status && !e.status->Contains(status)) {
-    return fmt::format("check status={} failed: got {}", e.status->text(), status);
+void BodyChecker::Observe(BodyFacts& facts) {
+  if (expect_ == nullptr) return;
+  facts.contains_found = found_;
+  if (expect_->sha256.empty()) return;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (!digest_->ctx || EVP_DigestFinal_ex(digest_->ctx.get(), md, &md_len) != 1) return;
+  facts.sha256.clear();
+  for (unsigned int i = 0; i < md_len; ++i) {
+    fmt::format_to(std::back_inserter(facts.sha256), "{:02x}", md[i]);
   }
-  const long ms = static_cast<long>(elapsed.count() / 1000);
-  if (e.max_ms && ms > *e.max_ms) {
-    return fmt::format("check max-ms={} failed: took {}ms", *e.max_ms, ms);
-  }
-  if (e.contains && !found_) {
-    return fmt::format("check contains={} failed: not in the body", e.contains_text);
-  }
-  if (!e.sha256.empty()) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    if (!digest_->ctx || EVP_DigestFinal_ex(digest_->ctx.get(), md, &md_len) != 1) {
-      return "check sha256 failed: could not compute the digest";
-    }
-    std::string hex;
-    for (unsigned int i = 0; i < md_len; ++i)
-      fmt::format_to(std::back_inserter(hex), "{:02x}", md[i]);
-    if (hex != e.sha256) {
-      return fmt::format("check sha256={} failed: body has {}", e.sha256, hex);
-    }
-  }
-  return {};
 }
 
 }  // namespace fetchpool

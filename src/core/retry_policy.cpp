@@ -22,32 +22,6 @@ milliseconds SecondsToMs(double s) {
 
 }  // namespace
 
-bool IsTransient(const Result& result) {
-  switch (result.error_kind) {
-    case ErrorKind::kConnect:
-    case ErrorKind::kTimeout:
-    case ErrorKind::kStalled:
-    case ErrorKind::kTruncated:
-    case ErrorKind::kReset:
-    case ErrorKind::kEmptyReply:
-      return true;
-    case ErrorKind::kHttpStatus:
-      switch (result.http_status) {
-        case 408:
-        case 429:
-        case 500:
-        case 502:
-        case 503:
-        case 504:
-          return true;
-        default:
-          return false;
-      }
-    default:
-      return false;
-  }
-}
-
 std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, std::time_t now) {
   value = TrimAsciiSpace(value);
   if (value.empty()) return std::nullopt;
@@ -75,13 +49,13 @@ milliseconds Backoff(int retry, milliseconds base, milliseconds cap, double unit
 
 std::optional<milliseconds> RetryDelay(const RetryOptions& options, const Result& result,
                                        double unit) {
-  if (result.attempts > options.retries || !IsTransient(result)) return std::nullopt;
+  if (result.transfer.attempts > options.retries || !result.verdict.transient) return std::nullopt;
   const milliseconds cap = SecondsToMs(options.max_wait_s);
-  if (result.retry_after) {
-    return std::min<milliseconds>(std::chrono::duration_cast<milliseconds>(*result.retry_after),
-                                  cap);
+  if (result.transfer.retry_after) {
+    return std::min<milliseconds>(
+        std::chrono::duration_cast<milliseconds>(*result.transfer.retry_after), cap);
   }
-  return Backoff(result.attempts, SecondsToMs(options.wait_s), cap, unit);
+  return Backoff(result.transfer.attempts, SecondsToMs(options.wait_s), cap, unit);
 }
 
 }  // namespace fetchpool

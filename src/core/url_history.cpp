@@ -1,9 +1,5 @@
 #include "fetchpool/core/url_history.hpp"
 
-#include <chrono>
-
-#include "fetchpool/core/job.hpp"
-
 namespace fetchpool {
 
 const char* ChangeName(Change change) {
@@ -18,31 +14,6 @@ const char* ChangeName(Change change) {
       break;
   }
   return nullptr;
-}
-
-bool ForgivenByFailAfter(int fail_runs, int fail_after) { return fail_runs < fail_after; }
-
-void ApplyHistory(const Job& job, Result& result) {
-  result.checks_digest = job.checks_digest;
-  const UrlHistory& h = job.history;
-  if (!h.tracked || result.error_kind == ErrorKind::kAborted) return;
-  result.state_url_id = h.url_id;
-  const bool was_failing = h.seen && !h.last_ok;
-  if (result.ok) {
-    result.fail_runs = 0;
-    result.change = was_failing ? Change::kRecovered : Change::kNone;
-    return;
-  }
-  result.fail_runs = was_failing ? h.fail_streak + 1 : 1;
-  if (was_failing && h.failing_since_ms > 0) {
-    result.failing_since_ms = h.failing_since_ms;
-  } else {
-    result.failing_since_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
-  }
-  result.change = was_failing ? Change::kStillFailing : Change::kNewFailure;
-  if (ForgivenByFailAfter(result.fail_runs, h.fail_after)) result.warning = true;
 }
 
 }  // namespace fetchpool

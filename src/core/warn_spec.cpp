@@ -42,16 +42,9 @@ std::optional<WarnSpec> WarnSpec::Parse(std::string_view text) {
   return spec;
 }
 
-bool WarnSpec::Applies(const Result& r) const {
-  if (r.ok || r.error_kind == ErrorKind::kAborted || r.error_kind == ErrorKind::kNone) {
-    return false;
-  }
-  if (std::find(kinds_.begin(), kinds_.end(), r.error_kind) != kinds_.end()) return true;
-  return r.error_kind == ErrorKind::kHttpStatus && statuses_ && statuses_->Contains(r.http_status);
-}
-
-void ApplyWarnSpec(const WarnSpec& spec, Result& result) {
-  if (spec.Applies(result)) result.warning = true;  // another rule (--fail-after) may have too
+bool WarnSpec::Lists(ErrorKind kind, long http_status) const {
+  if (std::find(kinds_.begin(), kinds_.end(), kind) != kinds_.end()) return true;
+  return kind == ErrorKind::kHttpStatus && statuses_ && statuses_->Contains(http_status);
 }
 
 }  // namespace fetchpool

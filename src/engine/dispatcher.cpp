@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "fetchpool/core/url_history.hpp"
 #include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/util/stop_wait.hpp"
 
@@ -53,14 +52,10 @@ HostTable<Task>::RulesLookup RulesLookup(const HostPolicies* policies,
 
 }  // namespace
 
-const WarnSpec& Dispatcher::WarnFor(const Task& task) const {
-  return policies_ != nullptr ? policies_->For(task.job.host).warn : options_.warn;
-}
-
 Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity,
-                       std::stop_token stop, HostNotes* notes, const HostPolicies* policies)
+                       std::stop_token stop, HostNotes* notes, Clock& clock,
+                       const HostPolicies* policies)
     : options_(options),
-      policies_(policies),
       capacity_(capacity),
       half_batch_(std::max<std::size_t>(1, std::min(capacity.max_fresh, capacity.max_pending) / 2)),
       // Deep enough to look past the jobs skipped for busy hosts (a few per worker), shallow
@@ -72,7 +67,15 @@ Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity
       stats_(options.host_stats ? std::make_unique<HostStatsBook>() : nullptr),
       notes_(notes),
       random_(std::random_device{}()),
-      link_(stop_, [this] { input_stop_.request_stop(); }) {}
+      clock_(clock),
+      link_(stop_, [this] { input_stop_.request_stop(); }),
+      clock_watch_(clock_.OnAdvance([this] {
+        {
+          std::lock_guard lock(mutex_);
+          ++generation_;
+        }
+        work_.notify_all();
+      })) {}
 
 bool Dispatcher::RoomForBatch() const {
   return fresh_.size() + half_batch_ <= capacity_.max_fresh &&
@@ -80,13 +83,6 @@ bool Dispatcher::RoomForBatch() const {
 }
 
 bool Dispatcher::Submit(Job job) {
-  // The reader keys the host when it validates; a job that skipped that (tests) is keyed here,
-  // still outside the lock. An invalid job makes no request and has no host.
-  if (!job.invalid.empty()) {
-    job.host.clear();
-  } else if (job.host.empty()) {
-    job.host = HostKey(job.url);
-  }
   Task task;
   task.job = std::move(job);
   const std::stop_token input = input_stop_.get_token();
@@ -97,7 +93,7 @@ bool Dispatcher::Submit(Job job) {
     reader_waiting_ = false;
   }
   if (input.stop_requested() || Stopping()) return false;
-  task.job.ready_at = Clock::now();  // handed over: from here on it waits for a worker
+  task.job.progress.ready_at = clock_.Now();  // handed over: from here on it waits for a worker
   fresh_.push_back(std::move(task));
   ++pending_;
   const bool wake = idle_workers_ > 0;
@@ -124,14 +120,16 @@ std::optional<Task> Dispatcher::Next(int worker) {
       return std::nullopt;
     }
     Wakes wakes;
-    if (std::optional<Task> task = Hand(Clock::now(), worker, wakes)) {
+    if (std::optional<Task> task = Hand(clock_.Now(), worker, wakes)) {
       Notify(lock, wakes);
       return task;
     }
     if (input_done_ && pending_ == 0) return std::nullopt;
     const std::uint64_t seen = generation_;
     ++idle_workers_;
-    WaitUnlessStopped(lock, work_, stop_, NextDeadline(), [&] { return generation_ != seen; });
+    const std::optional<Clock::time_point> due = NextDeadline();
+    WaitUnlessStopped(lock, work_, stop_, due ? clock_.WakeAt(*due) : std::nullopt,
+                      [&] { return generation_ != seen; });
     --idle_workers_;
   }
 }
@@ -140,7 +138,7 @@ std::optional<Task> Dispatcher::Hand(Clock::time_point now, int worker, Wakes& w
   std::optional<Task> task = TakeRunnable(now, worker);
   if (!task) return task;
   task->started = now;
-  if (task->job.invalid.empty()) book_.Used(worker, task->job.host);
+  if (task->job.target.invalid.empty()) book_.Used(worker, task->job.target.host);
   // Pass the baton: whoever waited for the next retry's time may just have become busy.
   wakes.worker = idle_workers_ > 0 && (!fresh_.empty() || hosts_.HasReady() || !retries_.empty() ||
                                        hosts_.NextWake().has_value());
@@ -148,7 +146,7 @@ std::optional<Task> Dispatcher::Hand(Clock::time_point now, int worker, Wakes& w
   return task;
 }
 
-std::optional<Dispatcher::Clock::time_point> Dispatcher::NextDeadline() const {
+std::optional<Clock::time_point> Dispatcher::NextDeadline() const {
   const std::optional<Clock::time_point> retry = retries_.NextDue();
   const std::optional<Clock::time_point> host = hosts_.NextWake();
   if (retry && host) return std::min(*retry, *host);
@@ -159,8 +157,8 @@ std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, int worker) 
   hosts_.Wake(now);  // hosts whose pause or rate slot has ended
   // Due retries first; one whose host may not start now waits at the front of its line.
   while (std::optional<Task> task = retries_.PopDue(now)) {
-    if (hosts_.TryAcquire(task->job.host, now)) return task;
-    std::string host = task->job.host;
+    if (hosts_.TryAcquire(task->job.target.host, now)) return task;
+    std::string host = task->job.target.host;
     hosts_.Park(host, std::move(*task), now, /*front=*/true);
   }
   if (const std::string& last = book_.Last(worker); !last.empty()) {
@@ -172,8 +170,8 @@ std::optional<Task> Dispatcher::TakeRunnable(Clock::time_point now, int worker) 
   // Every host in sight is busy: a second connection to one beats an idle worker.
   while (!fresh_.empty()) {
     Task task = TakeFreshAt(0);
-    if (hosts_.TryAcquire(task.job.host, now)) return task;
-    std::string host = task.job.host;
+    if (hosts_.TryAcquire(task.job.target.host, now)) return task;
+    std::string host = task.job.target.host;
     hosts_.Park(host, std::move(task), now);  // and look again: another host may be free
   }
   return std::nullopt;
@@ -184,7 +182,7 @@ std::optional<Task> Dispatcher::TakeFreshFor(int worker, Clock::time_point now) 
   const std::string& last = book_.Last(worker);
   const std::size_t n = std::min(fresh_.size(), affinity_window_);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string& host = fresh_[i].job.host;
+    const std::string& host = fresh_[i].job.target.host;
     // The same host as last time is the common case, and needs no look-up.
     if (host.empty() || (host != last && book_.Holder(host) != worker)) continue;
     if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
@@ -197,7 +195,7 @@ std::optional<Task> Dispatcher::TakeFreshForNewConnection(Clock::time_point now)
   const std::size_t n = std::min(fresh_.size(), affinity_window_);
   std::size_t idle_but_held = n;  // first job whose host is idle, but another worker holds it
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string& host = fresh_[i].job.host;
+    const std::string& host = fresh_[i].job.target.host;
     if (!host.empty() && hosts_.active(host) > 0) continue;
     if (!host.empty() && book_.Holder(host) >= 0) {
       if (idle_but_held == n) idle_but_held = i;
@@ -205,7 +203,7 @@ std::optional<Task> Dispatcher::TakeFreshForNewConnection(Clock::time_point now)
     }
     if (hosts_.TryAcquire(host, now)) return TakeFreshAt(i);
   }
-  if (idle_but_held < n && hosts_.TryAcquire(fresh_[idle_but_held].job.host, now)) {
+  if (idle_but_held < n && hosts_.TryAcquire(fresh_[idle_but_held].job.target.host, now)) {
     return TakeFreshAt(idle_but_held);
   }
   return std::nullopt;
@@ -218,23 +216,23 @@ Task Dispatcher::TakeFreshAt(std::size_t index) {
 }
 
 bool Dispatcher::ReleaseHost(const Task& task, const Result* result) {
-  const Clock::time_point now = Clock::now();
+  const Clock::time_point now = clock_.Now();
   const std::optional<Clock::time_point> wake_before = hosts_.NextWake();
   if (result == nullptr) {  // it never started: the host learns nothing
-    hosts_.Release(task.job.host, now, {});
+    hosts_.Release(task.job.target.host, now, {});
     return hosts_.HasReady() || hosts_.NextWake() != wake_before;
   }
-  const HostChange change = hosts_.Release(task.job.host, now,
+  const HostChange change = hosts_.Release(task.job.target.host, now,
                                            {.started = task.started,
-                                            .http_status = result->http_status,
-                                            .retry_after = result->retry_after});
+                                            .http_status = result->transfer.http_status,
+                                            .retry_after = result->transfer.retry_after});
   if (stats_) {
-    stats_->Attempt(task.job.host, *result,
+    stats_->Attempt(task.job.target.host, *result,
                     std::chrono::duration_cast<std::chrono::microseconds>(now - task.started));
-    if (change.paused_more.count() > 0) stats_->Paused(task.job.host, change.paused_more);
+    if (change.paused_more.count() > 0) stats_->Paused(task.job.target.host, change.paused_more);
   }
   if (change.pause.count() > 0 && notes_ != nullptr)
-    NotePause(task.job.host, change, result->http_status);
+    NotePause(task.job.target.host, change, result->transfer.http_status);
   return hosts_.HasReady() || hosts_.NextWake() != wake_before;
 }
 
@@ -245,27 +243,15 @@ void Dispatcher::NotePause(const std::string& host, const HostChange& change, lo
       change.cut ? fmt::format(", now at most {} at once", change.limit) : std::string()));
 }
 
-std::optional<Result> Dispatcher::Finish(Task task, Result result) {
-  // Every attempt's verdict, so whichever turns out final (a retry's last, or one cut short by a
-  // stop) is already marked when Settle counts failures.
-  ApplyWarnSpec(WarnFor(task), result);
-  std::unique_lock lock(mutex_);
-  Wakes wakes;
-  std::optional<Result> done = Conclude(std::move(task), std::move(result), wakes);
-  Notify(lock, wakes);
-  return done;
-}
-
 std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
                                               int worker) {
-  ApplyWarnSpec(WarnFor(task), result);
   std::unique_lock lock(mutex_);
   Wakes wakes;
   done = Conclude(std::move(task), std::move(result), wakes);
   std::optional<Task> next;
   if (!Stopping() && !wakes.everyone) {
     Wakes handing;
-    next = Hand(Clock::now(), worker, handing);
+    next = Hand(clock_.Now(), worker, handing);
     if (next) {
       // This worker takes the freed slot itself: wake another only for work beyond it.
       wakes.worker = handing.worker;
@@ -278,30 +264,28 @@ std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::opt
 
 std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wakes) {
   const bool freed = ReleaseHost(task, &result);
-  if (!result.ok && !Stopping() && options_.retry.retries > 0) {
+  if (!result.verdict.ok && !Stopping() && options_.retry.retries > 0) {
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
     if (const auto delay = RetryDelay(options_.retry, result, unit)) {
-      task.job.attempts = result.attempts;
-      task.job.ready_at = Clock::now();  // its wait for the retry starts now
+      task.job.progress.attempts = result.transfer.attempts;
+      task.job.progress.ready_at = clock_.Now();  // its wait for the retry starts now
       task.last = std::move(result);
-      retries_.Push(Clock::now() + *delay, std::move(task));
+      retries_.Push(clock_.Now() + *delay, std::move(task));
       // An idle worker must learn the new due time (or take the freed slot).
       wakes.due = idle_workers_ > 0;
       return std::nullopt;
     }
   }
   // A retry cut short by a stop is no verdict; the attempt before it is.
-  if (result.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
-  ApplyHistory(task.job, result);  // the final verdict: --fail-after, "change"
-  if (stats_) stats_->Verdict(task.job.host, result);
+  if (result.verdict.error_kind == ErrorKind::kAborted && task.last) result = std::move(*task.last);
+  if (stats_) stats_->Verdict(task.job.target.host, result);
   return Settle(std::move(result), freed, wakes);
 }
 
 std::optional<Result> Dispatcher::Abandon(Task task) {
   std::unique_lock lock(mutex_);
   const bool freed = ReleaseHost(task, nullptr);
-  if (task.last) ApplyHistory(task.job, *task.last);
-  if (stats_ && task.last) stats_->Verdict(task.job.host, *task.last);
+  if (stats_ && task.last) stats_->Verdict(task.job.target.host, *task.last);
   Wakes wakes;
   std::optional<Result> done = Settle(std::move(task.last), freed, wakes);
   Notify(lock, wakes);
@@ -311,7 +295,8 @@ std::optional<Result> Dispatcher::Abandon(Task task) {
 std::optional<Result> Dispatcher::Settle(std::optional<Result> result, bool slot_freed,
                                          Wakes& wakes) {
   --pending_;
-  if (result && !result->ok && !result->warning && result->error_kind != ErrorKind::kAborted) {
+  if (result && !result->verdict.ok && !result->verdict.warning &&
+      result->verdict.error_kind != ErrorKind::kAborted) {
     ++failures_;
     if (options_.max_failures > 0 &&
         failures_ >= static_cast<std::uint64_t>(options_.max_failures) && !failfast_) {
@@ -349,7 +334,6 @@ void Dispatcher::AbandonAll() {
   auto keep = [&](Task& task) {
     --pending_;
     if (!task.last) return;
-    ApplyHistory(task.job, *task.last);
     abandoned_.push_back(std::move(*task.last));
   };
   for (Task& task : retries_.TakeAll()) keep(task);

@@ -9,6 +9,7 @@
 #include "fetchpool/engine/pacer.hpp"
 #include "fetchpool/engine/run_deadline.hpp"
 #include "fetchpool/engine/worker_pool.hpp"
+#include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/input/input_count.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/output/printer.hpp"
@@ -16,11 +17,6 @@
 
 namespace fetchpool {
 namespace {
-
-// How far --ordered may run ahead of the oldest unprinted URL.
-std::size_t ReorderCapacity(int workers) {
-  return std::max<std::size_t>(256, 16 * static_cast<std::size_t>(workers));
-}
 
 bool UseColor(ColorMode mode, bool terminal) {
   if (mode != ColorMode::kAuto) return mode == ColorMode::kAlways;
@@ -59,120 +55,186 @@ PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, Reor
   };
 }
 
-// When --max-time runs out, or never.
-std::optional<std::chrono::steady_clock::time_point> DeadlineOf(
-    const Options& options, std::chrono::steady_clock::time_point start) {
-  if (options.max_time_s <= 0) return std::nullopt;
-  return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                     std::chrono::duration<double>(options.max_time_s));
-}
-
 // For the progress line: a total from the start when the inputs are regular files. The
 // reader's own count (at the end of the input) wins over this one.
-std::jthread CountInBackground(const InputOptions& input, std::atomic<std::int64_t>& total) {
-  return std::jthread([&input, &total](const std::stop_token& counting) {
-    if (const std::optional<std::uint64_t> n = CountUrls(input, counting)) {
-      std::int64_t unknown = -1;
-      total.compare_exchange_strong(unknown, static_cast<std::int64_t>(*n),
-                                    std::memory_order_relaxed);
-    }
+std::jthread CountInBackground(const InputOptions& input, std::atomic<std::int64_t>& total,
+                               Fault& fault) {
+  return std::jthread([&input, &total, &fault](const std::stop_token& counting) {
+    fault.Guard("the progress counter", [&] {
+      if (const std::optional<std::uint64_t> n = CountUrls(input, counting)) {
+        std::int64_t unknown = -1;
+        total.compare_exchange_strong(unknown, static_cast<std::int64_t>(*n),
+                                      std::memory_order_relaxed);
+      }
+    });
   });
 }
+
+// A config's sections may set --accept and --warn per host; without sections, the run's own.
+Judge::PerHost PerHostVerdict(const HostPolicies* policies) {
+  if (policies == nullptr || policies->size() <= 1) return {};
+  return [policies](std::string_view host) -> const VerdictOptions& {
+    return policies->For(host).verdict;
+  };
+}
+
+// One run's parts and threads: reader -> dispatcher -> worker pool -> printer -> sinks. An
+// exception in any of them (Fault) stops the run, and every thread is still joined: the reader
+// closes the input and the pool whatever happened, and a printer that failed closes the results
+// queue, so no worker waits to hand it a result.
+// Thread-safety: built and run by one thread (the printer's); the reader and the workers touch
+// only the thread-safe parts (dispatcher, pool, queue, window, fault).
+class Pipeline {
+ public:
+  Pipeline(const RunConfig& config, PipelineIo& io, std::stop_source stop)
+      : config_(config),
+        options_(config.options),
+        io_(io),
+        stop_(std::move(stop)),
+        fault_(stop_),
+        dispatcher_(options_.dispatch, config.capacity, stop_.get_token(), Notes(), SteadyClock(),
+                    io.policies),
+        results_(config.results_capacity),
+        pool_({.workers = options_.pool.workers,
+               .head = options_.fetch.head,
+               .pacer = pacer_ ? &*pacer_ : nullptr,
+               .judge = &judge_,
+               .fault = &fault_,
+               .start = io.start},
+              std::move(io.make_fetcher), dispatcher_, results_, stop_.get_token()) {}
+
+  PipelineOutcome Run() {
+    reader_ = std::jthread([this] { Read(); });
+    PrinterSetup setup = MakePrinterSetup(options_.output, io_, window_ ? &*window_ : nullptr);
+    setup.notes = notes_ ? &*notes_ : nullptr;
+    setup.track_changes = config_.track_changes;
+    setup.secrets = &options_.secrets;
+    std::optional<Printer> printer;
+    try {
+      if (setup.progress) counter_ = CountInBackground(options_.input, input_total_, fault_);
+      printer.emplace(setup, std::move(io_.reports), stop_.get_token());
+      printer->Drain(results_, stop_, input_total_);
+    } catch (...) {
+      fault_.Record("the printer", std::current_exception());
+      results_.close();  // no worker may wait to hand a result to a printer that is gone
+    }
+    if (counter_.joinable()) {
+      counter_.request_stop();
+      counter_.join();
+    }
+    reader_.join();  // before Join: the reader is the one that starts workers
+    pool_.Join();
+    return Conclude(printer);
+  }
+
+ private:
+  HostNotes* Notes() {
+    if (config_.host_notes) notes_.emplace();  // -v: pauses
+    return notes_ ? &*notes_ : nullptr;
+  }
+
+  // The reader thread: lines to jobs, into the dispatcher (or, answered by --state, straight to
+  // the printer). Workers start as jobs arrive: a one-URL run needs one transfer thread.
+  void Read() {
+    fault_.Guard("the reader", [&] {
+      std::size_t submitted = 0;
+      Status screen_error;
+      // A job the screen answers (--state: cached, or done by the resumed run) skips the
+      // dispatcher and goes straight to the printer; the pool closes `results_` only after
+      // StopGrowing below, so these pushes always come first. A job's URL is validated only
+      // once the screen has passed it on: one answered from the state was valid when recorded.
+      auto submit = [&](Job job) {
+        if (io_.screen != nullptr) {
+          std::optional<Result> ready;
+          screen_error = io_.screen->Screen(job, ready);
+          if (!screen_error.ok()) return false;
+          if (ready) return results_.push(std::move(*ready), dispatcher_.input_token());
+        }
+        ValidateJob(job);
+        if (!dispatcher_.Submit(std::move(job))) return false;
+        return Grow(++submitted);
+      };
+      // The dispatcher's input token also stops the reader once --max-failures wants no more.
+      read_ =
+          ReadUrls(options_.input,
+                   {.submit = submit, .window = window_ ? &*window_ : nullptr},
+                   dispatcher_.input_token());
+      if (!screen_error.ok() && read_.error.ok()) read_.error = std::move(screen_error);
+      input_total_.store(static_cast<std::int64_t>(read_.urls), std::memory_order_relaxed);
+    });
+    dispatcher_.CloseInput();
+    pool_.StopGrowing();
+  }
+
+  // Starts workers up to `wanted`; false when none could start (nothing would ever fetch).
+  bool Grow(std::size_t wanted) {
+    Status s = pool_.Grow(wanted);
+    if (s.ok()) return true;
+    if (pool_error_.ok()) pool_error_ = std::move(s);
+    if (pool_.size() > 0) return true;
+    stop_.request_stop();
+    return false;
+  }
+
+  // After every thread has left: the host statistics, the summary and the reports, unless an
+  // exception stopped the run (then only its message is reported).
+  PipelineOutcome Conclude(std::optional<Printer>& printer) {
+    PipelineOutcome outcome;
+    outcome.out_of_time = deadline_ && deadline_->fired();
+    deadline_.reset();
+    outcome.fault = fault_.message();
+    if (!outcome.fault.empty() || !printer) return outcome;
+    fault_.Guard("the printer", [&] {
+      if (options_.dispatch.host_stats) printer->AddHostStats(dispatcher_.HostStats());
+      outcome.report_error = printer->Finish(stop_.stop_requested() || dispatcher_.stopped_early());
+    });
+    outcome.fault = fault_.message();
+    outcome.summary = printer->summary();
+    outcome.read_error = std::move(read_.error);
+    outcome.write_error = printer->write_error();
+    outcome.stopped_early = dispatcher_.stopped_early();
+    outcome.no_workers = !pool_error_.ok() && pool_.size() == 0;
+    outcome.pool_error = std::move(pool_error_);
+    return outcome;
+  }
+
+  const RunConfig& config_;
+  const Options& options_;
+  PipelineIo& io_;
+  std::stop_source stop_;
+  Fault fault_;
+  std::optional<RunDeadline> deadline_ =
+      config_.max_time
+          ? std::optional<RunDeadline>(std::in_place, stop_, io_.start + *config_.max_time)
+          : std::nullopt;
+  std::optional<Pacer> pacer_ =
+      options_.pool.rate_interval.count() > 0
+          ? std::optional<Pacer>(
+                std::in_place,
+                std::chrono::duration_cast<Clock::duration>(options_.pool.rate_interval),
+                SteadyClock())
+          : std::nullopt;
+  std::optional<ReorderWindow> window_ =
+      config_.reorder_capacity > 0
+          ? std::optional<ReorderWindow>(std::in_place, config_.reorder_capacity)
+          : std::nullopt;
+  std::optional<HostNotes> notes_;
+  const Judge judge_{options_.verdict, PerHostVerdict(io_.policies)};
+  Dispatcher dispatcher_;
+  BoundedQueue<Result> results_;
+  std::atomic<std::int64_t> input_total_{-1};  // known once the reader reaches the end
+  WorkerPool pool_;
+  ReadOutcome read_;
+  Status pool_error_;  // the system refused a worker thread
+  std::jthread reader_;
+  std::jthread counter_;
+};
 
 }  // namespace
 
-PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_source stop) {
-  const int workers = options.pool.workers;
-  std::optional<RunDeadline> deadline;
-  if (const auto when = DeadlineOf(options, io.start)) deadline.emplace(stop, *when);
-  std::optional<Pacer> pacer;
-  if (options.pool.rate_interval.count() > 0) {
-    pacer.emplace(std::chrono::duration_cast<Pacer::Clock::duration>(options.pool.rate_interval));
-  }
-  std::optional<ReorderWindow> window;
-  if (options.output.ordered) window.emplace(ReorderCapacity(workers));
-  std::optional<HostNotes> notes;  // -v: pauses
-  if (options.output.verbosity == Verbosity::kVerbose) notes.emplace();
-  DispatchCapacity capacity = DispatchCapacity::ForWorkers(workers);
-  capacity.held_connections = io.held_connections;
-  Dispatcher dispatcher(options.dispatch, capacity, stop.get_token(), notes ? &*notes : nullptr,
-                        io.policies);
-  // Room for many results: the printer takes all of them at once, and a reader answering from
-  // --state fills the queue faster than the printer empties it, so each wake-up of the reader
-  // (one per full queue) is worth a large batch. About 300 KB of results of ordinary URLs.
-  BoundedQueue<Result> results(std::max<std::size_t>(1024, capacity.max_fresh));
-  std::atomic<std::int64_t> input_total{-1};  // known once the reader reaches the end
-
-  PrinterSetup printer_setup = MakePrinterSetup(options.output, io, window ? &*window : nullptr);
-  printer_setup.notes = notes ? &*notes : nullptr;
-  printer_setup.track_changes = !options.state.path.empty();
-  printer_setup.secrets = &options.secrets;
-  WorkerPool pool({.workers = workers,
-                   .head = options.fetch.head,
-                   .pacer = pacer ? &*pacer : nullptr,
-                   .start = io.start},
-                  std::move(io.make_fetcher), dispatcher, results, stop.get_token());
-  ReadOutcome read;
-  Status pool_error;  // the system refused a worker thread
-  Status screen_error;
-  std::jthread reader([&] {
-    std::size_t submitted = 0;
-    // A job the screen answers (--state: cached, or done by the resumed run) skips the
-    // dispatcher and goes straight to the printer; the pool closes `results` only after the
-    // reader's StopGrowing, so these pushes always come first. A job's URL is validated only
-    // once the screen has passed it on: one answered from the state was valid when recorded.
-    // Workers start as jobs arrive: a one-URL run needs one transfer thread, not -w of them.
-    auto submit = [&](Job job) {
-      if (io.screen != nullptr) {
-        std::optional<Result> ready;
-        screen_error = io.screen->Screen(job, ready);
-        if (!screen_error.ok()) return false;
-        if (ready) return results.push(std::move(*ready), dispatcher.input_token());
-      }
-      ValidateJob(job);
-      if (!dispatcher.Submit(std::move(job))) return false;
-      if (Status s = pool.Grow(++submitted); !s.ok()) {
-        if (pool_error.ok()) pool_error = std::move(s);
-        if (pool.size() == 0) {  // nothing will ever fetch
-          stop.request_stop();
-          return false;
-        }
-      }
-      return true;
-    };
-    // The dispatcher's input token also stops the reader once --max-failures wants no more.
-    read = ReadUrls(options.input,
-                    {.submit = submit, .window = window ? &*window : nullptr, .validate = false},
-                    dispatcher.input_token());
-    if (!screen_error.ok() && read.error.ok()) read.error = std::move(screen_error);
-    input_total.store(static_cast<std::int64_t>(read.urls), std::memory_order_relaxed);
-    dispatcher.CloseInput();
-    pool.StopGrowing();
-  });
-  std::jthread counter;
-  if (printer_setup.progress) counter = CountInBackground(options.input, input_total);
-
-  Printer printer(printer_setup, std::move(io.reports), stop.get_token());
-  printer.Drain(results, stop, input_total);
-  if (counter.joinable()) {
-    counter.request_stop();
-    counter.join();
-  }
-  reader.join();  // before Join: the reader is the one that starts workers
-  pool.Join();
-
-  PipelineOutcome outcome;
-  outcome.out_of_time = deadline && deadline->fired();
-  deadline.reset();
-  if (options.dispatch.host_stats) printer.AddHostStats(dispatcher.HostStats());
-  outcome.report_error = printer.Finish(stop.stop_requested() || dispatcher.stopped_early());
-  outcome.summary = printer.summary();
-  outcome.read_error = std::move(read.error);
-  outcome.write_error = printer.write_error();
-  outcome.stopped_early = dispatcher.stopped_early();
-  outcome.no_workers = !pool_error.ok() && pool.size() == 0;
-  outcome.pool_error = std::move(pool_error);
-  return outcome;
+PipelineOutcome RunPipeline(const RunConfig& config, PipelineIo io, std::stop_source stop) {
+  Pipeline pipeline(config, io, std::move(stop));
+  return pipeline.Run();
 }
 
 }  // namespace fetchpool

@@ -15,8 +15,9 @@ void WorkerPool::RecordSpan(Result& result, const Job& job, int index,
   result.span.worker = index;
   result.span.start = duration_cast<microseconds>(started - setup_.start);
   result.span.took = duration_cast<microseconds>(now - started);
-  if (job.ready_at != std::chrono::steady_clock::time_point{} && job.ready_at < started) {
-    result.span.waited = duration_cast<microseconds>(started - job.ready_at);
+  if (job.progress.ready_at != std::chrono::steady_clock::time_point{} &&
+      job.progress.ready_at < started) {
+    result.span.waited = duration_cast<microseconds>(started - job.progress.ready_at);
   }
 }
 
@@ -67,7 +68,9 @@ void WorkerPool::Leave() {
 }
 
 void WorkerPool::Work(int index) {
-  {
+  // An exception here (none is expected: outcomes are values) stops the run; the worker still
+  // leaves, so the results queue closes and nobody waits for it.
+  setup_.fault->Guard("a worker", [&] {
     const std::unique_ptr<Fetcher> fetcher = make_fetcher_(stop_);
     // Pushes are not stop-aware: a finished result must reach the printer even during shutdown
     // (it drains until the queue closes, so this cannot block forever).
@@ -88,23 +91,37 @@ void WorkerPool::Work(int index) {
     while (std::optional<Result> last = dispatcher_.TakeAbandoned()) {
       results_.push(std::move(*last));
     }
-  }
+  });
   Leave();
 }
 
+Result FetchAndJudge(Fetcher& fetcher, const Judge& judge, const Job& job, Method method) {
+  Result result = MakeResult(job);
+  fetcher.Fetch(job, method, result.transfer, result.saved);
+  judge.Decide(job, result);
+  if (fetcher.Keep(result.verdict, result.saved)) judge.Decide(job, result);
+  return result;
+}
+
 std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job, int index) {
-  if (!job.invalid.empty()) return fetcher.Fetch(job, Method::kGet);  // reported, not requested
+  if (!job.target.invalid.empty()) {  // reported, not requested
+    Result result = MakeResult(job);
+    setup_.judge->Decide(job, result);
+    return result;
+  }
   Pacer* pacer = setup_.pacer;
   if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
   const auto started = std::chrono::steady_clock::now();
-  if (job.attempts == 0) job.first_start = started;
+  if (job.progress.attempts == 0) job.progress.first_start = started;
   // Body checks need a body.
-  const bool head = setup_.head && !job.head_refused && !(job.expect && job.expect->NeedsBody());
-  Result result = fetcher.Fetch(job, head ? Method::kHead : Method::kGet);
-  if (head && !result.ok && (result.http_status == 405 || result.http_status == 501)) {
-    job.head_refused = true;  // and its retries go straight to GET
+  const bool head = setup_.head && !job.progress.head_refused &&
+                    !(job.checks.expect && job.checks.expect->NeedsBody());
+  Result result = FetchAndJudge(fetcher, *setup_.judge, job, head ? Method::kHead : Method::kGet);
+  const long status = result.transfer.http_status;
+  if (head && !result.verdict.ok && (status == 405 || status == 501)) {
+    job.progress.head_refused = true;  // and its retries go straight to GET
     if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
-    result = fetcher.Fetch(job, Method::kGet);
+    result = FetchAndJudge(fetcher, *setup_.judge, job, Method::kGet);
   }
   RecordSpan(result, job, index, started);
   return result;

@@ -46,8 +46,6 @@ std::string HostKeyOfName(std::string_view host) {
   return AsciiLower(ascii.empty() ? host : std::string_view(ascii));
 }
 
-std::string HostKeyOf(CURLU* url) { return HostKeyOfName(UrlPart(url, CURLUPART_HOST)); }
-
 std::string AsciiHostUrl(std::string_view url) {
   if (IsAscii(url)) return {};
   const UrlHandle h = ParseUrl(url, CURLU_NON_SUPPORT_SCHEME);
@@ -64,11 +62,6 @@ std::string AsciiHostUrl(std::string_view url) {
 bool IsIpLiteralHost(const std::string& host) {
   in_addr v4{};
   return host.starts_with('[') || ::inet_pton(AF_INET, host.c_str(), &v4) == 1;
-}
-
-std::string HostKey(std::string_view url) {
-  const UrlHandle h = ParseUrl(url, CURLU_NON_SUPPORT_SCHEME);
-  return h ? HostKeyOf(h.get()) : std::string();
 }
 
 }  // namespace fetchpool

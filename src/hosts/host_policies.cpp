@@ -60,8 +60,7 @@ HostPolicies::HostPolicies(const Options& options)
   base.connect_timeout_s = options.fetch.connect_timeout_s;
   base.timeout_s = options.fetch.timeout_s;
   base.stall_timeout_s = options.fetch.stall_timeout_s;
-  base.accept = options.fetch.accept;
-  base.warn = options.dispatch.warn;
+  base.verdict = options.verdict;
   base.per_host = options.dispatch.per_host;
   base.per_host_interval = options.dispatch.per_host_interval;
   policies_.push_back(std::move(base));
@@ -86,8 +85,8 @@ HostPolicy HostPolicies::Resolve(std::string_view name, bool wildcard, const Opt
 void HostPolicies::Apply(const HostOverrides& set, HostPolicy& p) {
   if (set.headers) p.headers = MergeHeaders(p.headers, *set.headers);
   if (set.user) p.user = *set.user;
-  if (set.accept) p.accept = *set.accept;
-  if (set.warn) p.warn = *set.warn;
+  if (set.accept) p.verdict.accept = *set.accept;
+  if (set.warn) p.verdict.warn = *set.warn;
   if (set.per_host) p.per_host = *set.per_host;
   if (set.per_host_interval) p.per_host_interval = *set.per_host_interval;
   if (set.connect_timeout_s) p.connect_timeout_s = *set.connect_timeout_s;

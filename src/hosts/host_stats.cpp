@@ -55,18 +55,18 @@ void HostStatsBook::Attempt(const std::string& host, const Result& result,
   if (host.empty()) return;
   Entry& e = hosts_[host];
   ++e.row.requests;
-  if (result.http_status == 429) ++e.row.http_429;
-  if (result.http_status == 503) ++e.row.http_503;
-  e.row.bytes += result.bytes;
+  if (result.transfer.http_status == 429) ++e.row.http_429;
+  if (result.transfer.http_status == 503) ++e.row.http_503;
+  e.row.bytes += result.transfer.bytes;
   e.latency.Add(latency);
 }
 
 void HostStatsBook::Verdict(const std::string& host, const Result& result) {
-  if (host.empty() || result.error_kind == ErrorKind::kAborted) return;
+  if (host.empty() || result.verdict.error_kind == ErrorKind::kAborted) return;
   Entry& e = hosts_[host];
-  if (result.ok) {
+  if (result.verdict.ok) {
     ++e.row.ok;
-  } else if (!result.warning) {
+  } else if (!result.verdict.warning) {
     ++e.row.failed;
   }
 }

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/core/retry_policy.hpp"
 #include "fetchpool/hosts/host_key.hpp"
 #include "fetchpool/http/curl_error.hpp"
@@ -29,16 +30,9 @@ long CurlHttpVersion(HttpVersion v) {
   return v == HttpVersion::kHttp2 ? CURL_HTTP_VERSION_2_0 : CURL_HTTP_VERSION_1_1;
 }
 
-Result Unfetched(const Job& job, ErrorKind kind, std::string reason) {
-  Result result;
-  result.seq = job.seq;
-  result.line = job.line;
-  result.input = job.input;
-  result.url = job.url;
-  result.attempts = job.attempts + 1;
-  result.error_kind = kind;
-  result.error = std::move(reason);
-  return result;
+void NotFetched(TransferFacts& facts, ErrorKind why, std::string detail) {
+  facts.failure = why;
+  facts.failure_detail = std::move(detail);
 }
 
 }  // namespace
@@ -63,8 +57,10 @@ std::unique_ptr<HostPolicies> PoliciesUnlessGiven(const FetchOptions& options,
 
 }  // namespace
 
-CurlFetcher::CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop)
+CurlFetcher::CurlFetcher(const FetchOptions& options, bool collect_details, const Shared& shared,
+                         std::stop_token stop)
     : options_(SharedPart(options)),
+      collect_details_(collect_details),
       user_agent_(options.user_agent.value_or(fmt::format("fetchpool/{}", kVersion))),
       stop_(std::move(stop)),
       own_policies_(PoliciesUnlessGiven(options, shared.policies)),
@@ -77,14 +73,15 @@ CurlFetcher::CurlFetcher(const FetchOptions& options, const Shared& shared, std:
   if (shared.output_dir != nullptr) saver_ = std::make_unique<BodySaver>(*shared.output_dir);
   if (easy_) {
     Configure(shared.share, !shared.trust.empty());
-    curl_easy_setopt(easy_.get(), CURLOPT_MAXCONNECTS, shared.max_connections);
+    performer_ = std::make_unique<SocketPerformer>(stop_, shared.max_connections);
   }
   resolver_ = shared.resolver;
 }
 
 CurlFetcher::~CurlFetcher() {
-  // Close the easy handle (and its pooled connections, through CloseSocket) while every member
-  // the callbacks use is still alive.
+  // Close the kept connections (through CloseSocket) and the easy handle while every member the
+  // callbacks use is still alive.
+  performer_.reset();
   easy_.reset();
 }
 
@@ -157,7 +154,7 @@ void CurlFetcher::ChooseDnsCache(bool literal) {
   curl_easy_setopt(easy_.get(), CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // libcurl's 60
 }
 
-bool CurlFetcher::PinAddresses(const RequestTarget& target, Result& result) {
+bool CurlFetcher::PinAddresses(const RequestTarget& target, TransferFacts& facts) {
   if (resolver_ == nullptr || target.ip_literal || target.port == 0 || target.host.empty()) {
     return true;
   }
@@ -169,13 +166,11 @@ bool CurlFetcher::PinAddresses(const RequestTarget& target, Result& result) {
   const auto now = std::chrono::steady_clock::now();
   lookup_took_ += std::chrono::duration_cast<std::chrono::microseconds>(now - start);
   if (found.error == LookupError::kStopped) {
-    result.error_kind = ErrorKind::kAborted;
-    result.error = "aborted";
+    NotFetched(facts, ErrorKind::kAborted, "aborted");
     return false;
   }
   if (found.error != LookupError::kNone) {
-    result.error_kind = ErrorKind::kResolve;
-    result.error = fmt::format("could not resolve host: {}", target.host);
+    NotFetched(facts, ErrorKind::kResolve, fmt::format("could not resolve host: {}", target.host));
     return false;
   }
   // "+": libcurl's entry ages out like one it looked up itself. Given again only when it
@@ -197,10 +192,10 @@ bool CurlFetcher::PinAddresses(const RequestTarget& target, Result& result) {
 
 void CurlFetcher::SetMethod(const Job& job, Method method) {
   CURL* h = easy_.get();
-  origin_ = &policies_->For(job.host);
+  origin_ = &policies_->For(job.target.host);
   // A line that expects a 3xx wants to see the redirect itself, not where it leads.
-  const bool expects_redirect =
-      job.expect && job.expect->status && job.expect->status->ContainsRedirect();
+  const bool expects_redirect = job.checks.expect && job.checks.expect->status &&
+                                job.checks.expect->status->ContainsRedirect();
   follow_ = options_.follow && !expects_redirect;
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, Millis(origin_->connect_timeout_s));
   stall_limit_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -218,102 +213,88 @@ void CurlFetcher::SetMethod(const Job& job, Method method) {
   }
 }
 
-Result CurlFetcher::Fetch(const Job& job, Method method) {
-  if (!job.invalid.empty()) return Unfetched(job, ErrorKind::kInvalidUrl, job.invalid);
-  if (!easy_) return Unfetched(job, ErrorKind::kOther, "could not create a libcurl handle");
-  if (stop_.stop_requested()) return Unfetched(job, ErrorKind::kAborted, "aborted");
+void CurlFetcher::Fetch(const Job& job, Method method, TransferFacts& facts, Saved& saved) {
+  keep_pending_ = false;
+  if (!easy_) return NotFetched(facts, ErrorKind::kOther, "could not create a libcurl handle");
+  if (stop_.stop_requested()) return NotFetched(facts, ErrorKind::kAborted, "aborted");
 
-  Result result = Unfetched(job, ErrorKind::kNone, "");
   const auto start = std::chrono::steady_clock::now();
-  const auto first_start =
-      job.first_start == std::chrono::steady_clock::time_point{} ? start : job.first_start;
+  const auto first_start = job.progress.first_start == std::chrono::steady_clock::time_point{}
+                               ? start
+                               : job.progress.first_start;
   ResetTransfer(start);
-  checker_.Reset(job.expect.get());
-  if (saver_ &&
-      saver_->Prepare(easy_.get(), job.url, job.expect.get(), result) == BodySaver::Plan::kDone) {
-    return result;  // skipped (the file is there) or failed before any request
+  checker_.Reset(job.checks.expect.get());
+  if (saver_ && saver_->Prepare(easy_.get(), job.origin.url, job.checks.expect.get(), saved) ==
+                    BodySaver::Plan::kDone) {
+    return;  // skipped (the file is there) or failed before any request
   }
   SetMethod(job, method);
-  std::optional<CURLcode> code = PerformChain(job, start, result);
+  std::optional<CURLcode> code = PerformChain(job, start, facts);
   if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
     checker_.Restart();
-    code = PerformChain(job, start, result);
+    code = PerformChain(job, start, facts);
   }
   const auto end = std::chrono::steady_clock::now();
-  result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
-  if (!code) return result;  // a request could not start; `result` says why
-  Conclude(job, *code, std::chrono::duration_cast<std::chrono::microseconds>(end - start), result);
-  return result;
+  facts.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(end - first_start);
+  facts.took = std::chrono::duration_cast<std::chrono::microseconds>(end - start);
+  if (!code) return;  // a request could not start; `facts` says why
+  Observe(*code, facts);
+  last_code_ = *code;
+  keep_pending_ = saver_ != nullptr;
 }
 
-void CurlFetcher::Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
-                           Result& result) {
+bool CurlFetcher::Keep(const Verdict& verdict, Saved& saved) {
+  if (!keep_pending_) return false;
+  keep_pending_ = false;
+  saver_->Finish(easy_.get(), last_code_, verdict, saved);
+  return true;
+}
+
+void CurlFetcher::Observe(CURLcode code, TransferFacts& facts) {
   CURL* h = easy_.get();
-  result.bytes = bytes_;
-  result.retry_after = retry_after_;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.http_status);
-  if (options_.collect_details) CollectDetails(result);
+  facts.bytes = bytes_;
+  facts.retry_after = retry_after_;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &facts.http_status);
+  if (collect_details_) CollectDetails(facts);
   if (code == CURLE_OK) {
-    // A resumed body is the whole file for the checks: its 206 stands for the 200 it completes.
-    Judge(job, result, saver_ && saver_->resumed() ? 200 : result.http_status, attempt_elapsed);
+    facts.resumed = saver_ && saver_->resumed();
+    checker_.Observe(facts.body);
   } else if (stalled_) {
-    result.error_kind = ErrorKind::kStalled;
-    result.error = fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s);
+    NotFetched(facts, ErrorKind::kStalled,
+               fmt::format("stalled: no data for {:g}s", options_.stall_timeout_s));
   } else if (stop_.stop_requested()) {
     // Whatever libcurl saw (a callback abort, or a socket we shut down), the cause is the stop.
-    result.error_kind = ErrorKind::kAborted;
-    result.error = "aborted";
+    NotFetched(facts, ErrorKind::kAborted, "aborted");
   } else {
-    Describe(code, result);
+    Describe(code, facts);
   }
-  if (saver_) saver_->Finish(h, code, result);
 }
 
-void CurlFetcher::Judge(const Job& job, Result& result, long status_for_checks,
-                        std::chrono::microseconds attempt_elapsed) {
-  // An explicit status= check replaces --accept (whose default is "below 400").
-  const std::optional<StatusSet>& accept = origin_->accept;  // --accept, per listed host
-  const bool accepted = accept ? accept->Contains(status_for_checks) : result.http_status < 400;
-  if (!(job.expect && job.expect->status) && !accepted) {
-    result.error_kind = ErrorKind::kHttpStatus;
-    result.error = fmt::format("HTTP {}", result.http_status);
-    return;
-  }
-  // max-ms= judges this response, not the waits between retries.
-  if (std::string failed = checker_.Verdict(status_for_checks, attempt_elapsed); !failed.empty()) {
-    result.error_kind = ErrorKind::kCheckFailed;
-    result.error = std::move(failed);
-    return;
-  }
-  result.error_kind = ErrorKind::kNone;
-  result.ok = true;
-}
-
-void CurlFetcher::CollectDetails(Result& result) const {
+void CurlFetcher::CollectDetails(TransferFacts& facts) const {
   CURL* h = easy_.get();
   const char* text = nullptr;
   if (!refused_url_.empty()) {
-    result.effective_url = RedactUrl(refused_url_);
+    facts.effective_url = RedactUrl(refused_url_);
   } else if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text != nullptr) {
-    result.effective_url = RedactUrl(text);
+    facts.effective_url = RedactUrl(text);
   }
   text = nullptr;
   if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &text) == CURLE_OK && text != nullptr) {
-    result.ip = text;
+    facts.ip = text;
   }
   // libcurl's clock starts after our own lookups (PinAddresses): each phase includes them. The
   // phases of every request in the chain add up, as libcurl adds them up across redirects.
   const double lookup = static_cast<double>(lookup_took_.count()) / 1000.0;
   auto ms = [](curl_off_t us) { return static_cast<double>(us) / 1000.0; };
   auto phase = [&](curl_off_t us) { return us > 0 ? ms(us) + lookup : 0.0; };
-  result.timings.dns_ms = ms(times_.dns) + lookup;
-  result.timings.connect_ms = phase(times_.connect);
-  result.timings.tls_ms = phase(times_.tls);
-  result.timings.first_byte_ms = phase(times_.first_byte);
-  result.timings.total_ms = ms(times_.total) + lookup;
+  facts.timings.dns_ms = ms(times_.dns) + lookup;
+  facts.timings.connect_ms = phase(times_.connect);
+  facts.timings.tls_ms = phase(times_.tls);
+  facts.timings.first_byte_ms = phase(times_.first_byte);
+  facts.timings.total_ms = ms(times_.total) + lookup;
 }
 
-void CurlFetcher::Describe(CURLcode code, Result& result) const {
+void CurlFetcher::Describe(CURLcode code, TransferFacts& facts) const {
   CURL* h = easy_.get();
   CurlFailure f;
   f.code = code;
@@ -324,15 +305,14 @@ void CurlFetcher::Describe(CURLcode code, Result& result) const {
     f.detail = trust->status().message();  // the run's store could not be read: say why
   }
   f.too_large = too_large_;
-  f.elapsed_s = std::chrono::duration<double>(result.elapsed).count();
+  f.elapsed_s = std::chrono::duration<double>(facts.elapsed).count();
   curl_off_t connected_us = 0;
   curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected_us);
   f.connected = connected_us != 0;
   curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &f.content_length);
-  f.bytes = result.bytes;
+  f.bytes = facts.bytes;
   ErrorDescription d = DescribeCurlFailure(f, options_);
-  result.error_kind = d.kind;
-  result.error = std::move(d.message);
+  NotFetched(facts, d.kind, std::move(d.message));
 }
 
 }  // namespace fetchpool

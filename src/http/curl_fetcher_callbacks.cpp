@@ -41,8 +41,18 @@ void CurlFetcher::ShutdownSockets() {
   for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
 }
 
-// libcurl calls this often while data flows and about once a second while it does not, so the
-// stall guard fires within a second of the limit.
+CURLcode CurlFetcher::Perform() {
+  return performer_->Perform(easy_.get(),
+                             [this] { return !Stalled(std::chrono::steady_clock::now()); });
+}
+
+bool CurlFetcher::Stalled(std::chrono::steady_clock::time_point now) {
+  if (now - last_activity_ >= stall_limit_) stalled_ = true;
+  return stalled_;
+}
+
+// libcurl calls this whenever it works on the transfer, and the performer asks Stalled after
+// every idle second, so the stall guard fires within a second of the limit.
 int CurlFetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t,
                             curl_off_t ulnow) {
   auto* fetcher = static_cast<CurlFetcher*>(self);
@@ -52,11 +62,9 @@ int CurlFetcher::OnProgress(void* self, curl_off_t, curl_off_t dlnow, curl_off_t
   if (progress != fetcher->last_progress_) {
     fetcher->last_progress_ = progress;
     fetcher->last_activity_ = now;
-  } else if (now - fetcher->last_activity_ >= fetcher->stall_limit_) {
-    fetcher->stalled_ = true;
-    return 1;
+    return 0;
   }
-  return 0;
+  return fetcher->Stalled(now) ? 1 : 0;
 }
 
 size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {

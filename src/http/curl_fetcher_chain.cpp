@@ -11,21 +11,21 @@ namespace fetchpool {
 
 std::optional<CURLcode> CurlFetcher::PerformChain(const Job& job,
                                                   std::chrono::steady_clock::time_point start,
-                                                  Result& result) {
-  const std::string& url = job.fetch_url.empty() ? job.url : job.fetch_url;
+                                                  TransferFacts& facts) {
+  const std::string& url = job.target.fetch_url.empty() ? job.origin.url : job.target.fetch_url;
   const RequestTarget origin{.url = url,
                              .scheme = StartsWithIgnoreCase(url, "https:") ? "https" : "http",
-                             .host = job.host,
-                             .port = job.port,
-                             .ip_literal = job.ip_literal};
-  result.redirects.clear();
+                             .host = job.target.host,
+                             .port = job.target.port,
+                             .ip_literal = job.target.ip_literal};
+  facts.redirects.clear();
   refused_url_.clear();
   times_ = {};
   lookup_took_ = std::chrono::microseconds(0);
   RequestTarget target = origin;
   for (int followed = 0;; ++followed) {
     const bool carry = policies_->location_trusted() || SameOrigin(origin, target);
-    const std::optional<CURLcode> code = PerformOne(target, carry, start, result);
+    const std::optional<CURLcode> code = PerformOne(target, carry, start, facts);
     if (!code || *code != CURLE_OK) return code;
     std::string next = RedirectTarget();
     if (next.empty() && discard_body_) {  // a Location libcurl could not make a URL of
@@ -50,24 +50,24 @@ std::optional<CURLcode> CurlFetcher::PerformChain(const Job& job,
       refused_url_ = std::move(next);  // libcurl's effective URL had become it
       return CURLE_UNSUPPORTED_PROTOCOL;
     }
-    result.redirects.push_back({.status = status, .url = RedactUrl(target.url)});
+    facts.redirects.push_back({.http_status = status, .location = RedactUrl(hop->url)});
     target = std::move(*hop);
   }
 }
 
 std::optional<CURLcode> CurlFetcher::PerformOne(const RequestTarget& target, bool carry,
                                                 std::chrono::steady_clock::time_point start,
-                                                Result& result) {
+                                                TransferFacts& facts) {
   CURL* h = easy_.get();
   if (!request_.Apply(h, policies_->For(target.host), carry)) {
-    result.error_kind = ErrorKind::kOther;
-    result.error = "out of memory";
+    facts.failure = ErrorKind::kOther;
+    facts.failure_detail = "out of memory";
     return std::nullopt;
   }
   // Credentials a redirect's Location names for another host are not sent either (libcurl's rule).
   curl_easy_setopt(h, CURLOPT_HTTPAUTH,
                    carry || !UrlHasSecret(target.url) ? CURLAUTH_BASIC : CURLAUTH_NONE);
-  if (!PinAddresses(target, result)) return std::nullopt;
+  if (!PinAddresses(target, facts)) return std::nullopt;
   // --timeout is for the whole chain: each request gets what is left of it.
   if (origin_->timeout_s > 0) {
     const auto left = std::chrono::duration<double>(origin_->timeout_s) -
@@ -85,8 +85,8 @@ std::optional<CURLcode> CurlFetcher::PerformOne(const RequestTarget& target, boo
   curl_easy_setopt(h, CURLOPT_URL, ascii.empty() ? target.url.c_str() : ascii.c_str());
   ChooseDnsCache(target.ip_literal);
   ResetTransfer(std::chrono::steady_clock::now());
-  const CURLcode code = curl_easy_perform(h);
-  if (options_.collect_details) AddPhaseTimes();
+  const CURLcode code = Perform();
+  if (collect_details_) AddPhaseTimes();
   return code;
 }
 

@@ -49,7 +49,7 @@ std::uint64_t ChecksDigest(std::string_view checks) {
 
 }  // namespace
 
-std::string ValidateUrl(const std::string& url, Job* job) {
+std::string ValidateUrl(const std::string& url, Target& target) {
   if (url.empty()) return "empty URL";
   for (unsigned char c : url) {
     if (c < 0x20 || c == 0x7f) return "control character in URL";
@@ -72,12 +72,10 @@ std::string ValidateUrl(const std::string& url, Job* job) {
   }
   const std::string host = UrlPart(h.get(), CURLUPART_HOST);
   if (host.empty()) return "no host";
-  if (job != nullptr) {
-    job->host = HostKeyOfName(host);
-    job->ip_literal = IsIpLiteralHost(host);
-    const std::string port = UrlPart(h.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-    job->port = static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10));
-  }
+  target.host = HostKeyOfName(host);
+  target.ip_literal = IsIpLiteralHost(host);
+  const std::string port = UrlPart(h.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  target.port = static_cast<std::uint16_t>(std::strtoul(port.c_str(), nullptr, 10));
   return {};
 }
 
@@ -87,16 +85,16 @@ std::optional<Job> SplitLine(std::string_view text) {
   Job job;
   const std::string_view word = UrlWord(*line);
   if (UrlHasSecret(word)) {
-    job.fetch_url = std::string(word);
-    job.url = RedactUrl(word);
+    job.target.fetch_url = std::string(word);
+    job.origin.url = RedactUrl(word);
   } else {
-    job.url = std::string(word);
+    job.origin.url = std::string(word);
   }
   if (const std::string_view checks = line->substr(word.size()); !checks.empty()) {
-    job.checks_digest = ChecksDigest(checks);
-    job.expect = std::make_unique<Expectations>();
-    if (std::string bad = ParseExpectations(checks, *job.expect); !bad.empty()) {
-      job.invalid = std::move(bad);
+    job.checks.digest = ChecksDigest(checks);
+    job.checks.expect = std::make_unique<Expectations>();
+    if (std::string bad = ParseExpectations(checks, *job.checks.expect); !bad.empty()) {
+      job.target.invalid = std::move(bad);
     }
   }
   return job;
@@ -110,20 +108,15 @@ std::optional<std::string> UrlOfLine(const LineCutter::Line& line) {
 }
 
 void ValidateJob(Job& job) {
-  if (job.url_checked) return;
-  job.url_checked = true;
-  if (std::string why = ValidateUrl(job.fetch_url.empty() ? job.url : job.fetch_url, &job);
-      !why.empty()) {
-    job.invalid = "invalid URL: " + why;  // before any complaint about the line's checks
-    job.expect.reset();
-    job.checks_digest = 0;
+  if (job.target.checked) return;
+  job.target.checked = true;
+  const std::string& url = job.target.fetch_url.empty() ? job.origin.url : job.target.fetch_url;
+  if (std::string why = ValidateUrl(url, job.target); !why.empty()) {
+    job.target.invalid = "invalid URL: " + why;  // before any complaint about the line's checks
+    job.checks.expect.reset();
+    job.checks.digest = 0;
   }
-}
-
-std::optional<Job> ParseLine(std::string_view line) {
-  std::optional<Job> job = SplitLine(line);
-  if (job) ValidateJob(*job);
-  return job;
+  if (!job.target.invalid.empty()) job.target.host.clear();  // it makes no request
 }
 
 Status CheckInputsReadable(const std::vector<std::string>& inputs) {
@@ -184,19 +177,18 @@ class SourceReader {
     std::optional<Job> job;
     if (line.overlong) {
       job.emplace();
-      job->url = *UrlOfLine(line);
-      job->invalid = fmt::format("line too long (over {} bytes)", kMaxLineBytes);
-      job->url_checked = true;  // nothing to check: the line is refused whole
+      job->origin.url = *UrlOfLine(line);
+      job->target.invalid = fmt::format("line too long (over {} bytes)", kMaxLineBytes);
+      job->target.checked = true;  // nothing to check: the line is refused whole
     } else {
       job = SplitLine(line.text);
-      if (job && target_.validate) ValidateJob(*job);
     }
     if (!job) return true;
-    if (shard_ && !shard_->Takes(job->url)) return true;
+    if (shard_ && !shard_->Takes(job->origin.url)) return true;
     if (target_.window != nullptr && !target_.window->Acquire(stop_)) return false;
-    job->seq = seq_++;
-    job->line = line.number;
-    job->input = input_;
+    job->origin.seq = seq_++;
+    job->origin.line = line.number;
+    job->origin.input = input_;
     return target_.submit(std::move(*job));
   }
 

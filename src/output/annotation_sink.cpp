@@ -63,20 +63,21 @@ std::string EscapeGithubData(std::string_view text) { return Escape(text, false)
 std::string EscapeGithubProperty(std::string_view text) { return Escape(text, true); }
 
 std::string GithubAnnotation(const Result& result) {
-  if (result.ok || result.error_kind == ErrorKind::kAborted) return {};
-  std::string out = result.warning ? "::warning " : "::error ";
-  if (result.input != kStdinName) {
+  if (result.verdict.ok || result.verdict.error_kind == ErrorKind::kAborted) return {};
+  std::string out = result.verdict.warning ? "::warning " : "::error ";
+  if (result.origin.input != kStdinName) {
     // The name exactly as given (GitHub undoes the escaping); it is the user's, not the list's.
-    fmt::format_to(std::back_inserter(out), "file={},", EscapeGithubProperty(result.input));
+    fmt::format_to(std::back_inserter(out), "file={},", EscapeGithubProperty(result.origin.input));
   }
-  if (result.line > 0) fmt::format_to(std::back_inserter(out), "line={},", result.line);
+  if (result.origin.line > 0)
+    fmt::format_to(std::back_inserter(out), "line={},", result.origin.line);
   out += "title=fetchpool::";
   // The URL and the reason come from the list and from servers: control bytes become visible
   // \xNN first, as on the text lines, so nothing reaches the log that could drive a terminal.
   std::string data;
-  AppendEscaped(data, result.url);
+  AppendEscaped(data, result.origin.url);
   data += " \u2014 ";
-  AppendEscaped(data, result.error);
+  AppendEscaped(data, result.verdict.error);
   out += EscapeGithubData(data);
   out += '\n';
   return out;

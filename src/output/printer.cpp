@@ -83,8 +83,8 @@ void Printer::Accept(Result result) {
   static const SecretSet kNone;
   RedactResult(result, setup_.secrets != nullptr ? *setup_.secrets : kNone);
   if (setup_.window == nullptr) return Emit(result);
-  if (result.seq != next_seq_) {
-    waiting_.emplace(result.seq, std::move(result));
+  if (result.origin.seq != next_seq_) {
+    waiting_.emplace(result.origin.seq, std::move(result));
     return;
   }
   Emit(result);
@@ -100,20 +100,21 @@ void Printer::Accept(Result result) {
 }
 
 void Printer::Emit(const Result& result) {
-  if (result.error_kind == ErrorKind::kAborted) {
+  if (result.verdict.error_kind == ErrorKind::kAborted) {
     ++summary_.aborted;
     return;
   }
   ++summary_.total;
-  ++(result.ok ? summary_.ok : result.warning ? summary_.warned : summary_.failed);
-  if (result.change == Change::kNewFailure) ++summary_.new_failures;
-  if (result.change == Change::kRecovered) ++summary_.recovered;
-  if (result.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.attempts - 1);
-  latency_.Add(result.elapsed);
+  ++(result.verdict.ok ? summary_.ok : result.verdict.warning ? summary_.warned : summary_.failed);
+  if (result.state.change == Change::kNewFailure) ++summary_.new_failures;
+  if (result.state.change == Change::kRecovered) ++summary_.recovered;
+  if (result.transfer.attempts > 1)
+    summary_.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
+  latency_.Add(result.transfer.elapsed);
   stats_.Add(result);
   for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);
   if (broken() || !stdout_sink_) return;
-  if (setup_.verbosity == Verbosity::kQuiet && result.ok) return;
+  if (setup_.verbosity == Verbosity::kQuiet && result.verdict.ok) return;
   stdout_sink_->Add(result);
 }
 

@@ -35,34 +35,35 @@ namespace {
 // libcurl's effective URL is normalised ("http://h" becomes "http://h/"): only a different
 // normal form means a redirect led somewhere.
 bool LedElsewhere(const Result& result) {
-  if (result.effective_url.empty() || result.effective_url == result.url) return false;
-  return NormalizedUrl(result.url) != NormalizedUrl(result.effective_url);
+  if (result.transfer.effective_url.empty() || result.transfer.effective_url == result.origin.url)
+    return false;
+  return NormalizedUrl(result.origin.url) != NormalizedUrl(result.transfer.effective_url);
 }
 
 void AppendDetails(std::string& out, const Result& result) {
   if (LedElsewhere(result)) {
     out += " -> ";
-    AppendEscaped(out, result.effective_url);
+    AppendEscaped(out, result.transfer.effective_url);
   }
-  if (!result.ip.empty()) {
+  if (!result.transfer.ip.empty()) {
     out += " [";
-    AppendEscaped(out, result.ip);
+    AppendEscaped(out, result.transfer.ip);
     out += ']';
   }
 }
 
 // --state: ", new" / ", failing since 2026-11-30, 3 runs" on failures, ", recovered" on oks.
 void AppendChange(std::string& out, const Result& result) {
-  switch (result.change) {
+  switch (result.state.change) {
     case Change::kNewFailure:
       out += ", new";
       break;
     case Change::kStillFailing: {
-      const std::time_t since = static_cast<std::time_t>(result.failing_since_ms / 1000);
+      const std::time_t since = static_cast<std::time_t>(result.state.failing_since_ms / 1000);
       std::tm utc{};
       gmtime_r(&since, &utc);
       fmt::format_to(std::back_inserter(out), ", failing since {:04}-{:02}-{:02}, {} runs",
-                     utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, result.fail_runs);
+                     utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, result.state.fail_runs);
       break;
     }
     case Change::kRecovered:
@@ -76,37 +77,37 @@ void AppendChange(std::string& out, const Result& result) {
 }  // namespace
 
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style) {
-  const char* tag = result.ok ? "[OK]" : result.warning ? "[WARN]" : "[FAIL]";
-  const char* pad = result.ok ? "   " : " ";
+  const char* tag = result.verdict.ok ? "[OK]" : result.verdict.warning ? "[WARN]" : "[FAIL]";
+  const char* pad = result.verdict.ok ? "   " : " ";
   if (style.color) {
-    out += result.ok ? "\x1b[32m" : result.warning ? "\x1b[33m" : "\x1b[31m";
+    out += result.verdict.ok ? "\x1b[32m" : result.verdict.warning ? "\x1b[33m" : "\x1b[31m";
     out += tag;
     out += "\x1b[0m";
   } else {
     out += tag;
   }
   out += pad;
-  AppendEscaped(out, result.url);
-  const auto ms = result.elapsed.count() / 1000;
-  if (result.skipped) {
+  AppendEscaped(out, result.origin.url);
+  const auto ms = result.transfer.elapsed.count() / 1000;
+  if (result.saved.skipped) {
     fmt::format_to(std::back_inserter(out), " (skipped: exists, {}ms", ms);
-  } else if (result.ok) {
-    fmt::format_to(std::back_inserter(out), " ({}, {}ms", FormatSize(result.bytes), ms);
+  } else if (result.verdict.ok) {
+    fmt::format_to(std::back_inserter(out), " ({}, {}ms", FormatSize(result.transfer.bytes), ms);
   } else {
     out += " (";
-    AppendEscaped(out, result.error);
+    AppendEscaped(out, result.verdict.error);
     fmt::format_to(std::back_inserter(out), ", {}ms", ms);
   }
-  if (result.attempts > 1) {
-    fmt::format_to(std::back_inserter(out), ", {} attempts", result.attempts);
+  if (result.transfer.attempts > 1) {
+    fmt::format_to(std::back_inserter(out), ", {} attempts", result.transfer.attempts);
   }
   AppendChange(out, result);
-  if (result.cached) out += ", cached";
+  if (result.state.cached) out += ", cached";
   out += ')';
-  if (style.verbose && !result.effective_url.empty()) AppendDetails(out, result);
-  if (!result.saved_path.empty()) {
+  if (style.verbose && !result.transfer.effective_url.empty()) AppendDetails(out, result);
+  if (!result.saved.path.empty()) {
     out += " -> ";
-    AppendEscaped(out, result.saved_path);
+    AppendEscaped(out, result.saved.path);
   }
   out += '\n';
 }

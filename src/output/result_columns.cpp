@@ -15,43 +15,46 @@ ColumnValue TextOrNull(const std::string& s) {
 ColumnValue Ms3(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 
 constexpr std::array kColumns = {
-    ResultColumn{"index", [](const Result& r) -> ColumnValue { return r.line; }},
-    ResultColumn{"url", [](const Result& r) -> ColumnValue { return std::string_view(r.url); }},
-    ResultColumn{"ok", [](const Result& r) -> ColumnValue { return r.ok; }},
+    ResultColumn{"index", [](const Result& r) -> ColumnValue { return r.origin.line; }},
+    ResultColumn{"url",
+                 [](const Result& r) -> ColumnValue { return std::string_view(r.origin.url); }},
+    ResultColumn{"ok", [](const Result& r) -> ColumnValue { return r.verdict.ok; }},
     ResultColumn{"status",
                  [](const Result& r) -> ColumnValue {
-                   if (r.http_status <= 0) return nullptr;
-                   return static_cast<std::int64_t>(r.http_status);
+                   if (r.transfer.http_status <= 0) return nullptr;
+                   return static_cast<std::int64_t>(r.transfer.http_status);
                  }},
-    ResultColumn{"bytes", [](const Result& r) -> ColumnValue { return r.bytes; }},
+    ResultColumn{"bytes", [](const Result& r) -> ColumnValue { return r.transfer.bytes; }},
     ResultColumn{"ms",
                  [](const Result& r) -> ColumnValue {
-                   return static_cast<std::int64_t>(r.elapsed.count() / 1000);
+                   return static_cast<std::int64_t>(r.transfer.elapsed.count() / 1000);
                  }},
     ResultColumn{"attempts",
-                 [](const Result& r) -> ColumnValue { return std::int64_t{r.attempts}; }},
-    ResultColumn{"error", [](const Result& r) { return TextOrNull(r.error); }},
+                 [](const Result& r) -> ColumnValue { return std::int64_t{r.transfer.attempts}; }},
+    ResultColumn{"error", [](const Result& r) { return TextOrNull(r.verdict.error); }},
     ResultColumn{"error_kind",
                  [](const Result& r) -> ColumnValue {
-                   if (r.ok) return nullptr;
-                   return std::string_view(ErrorKindName(r.error_kind));
+                   if (r.verdict.ok) return nullptr;
+                   return std::string_view(ErrorKindName(r.verdict.error_kind));
                  }},
-    ResultColumn{"effective_url", [](const Result& r) { return TextOrNull(r.effective_url); }},
-    ResultColumn{"ip", [](const Result& r) { return TextOrNull(r.ip); }},
-    ResultColumn{"dns_ms", [](const Result& r) { return Ms3(r.timings.dns_ms); }},
-    ResultColumn{"connect_ms", [](const Result& r) { return Ms3(r.timings.connect_ms); }},
-    ResultColumn{"tls_ms", [](const Result& r) { return Ms3(r.timings.tls_ms); }},
-    ResultColumn{"first_byte_ms", [](const Result& r) { return Ms3(r.timings.first_byte_ms); }},
-    ResultColumn{"total_ms", [](const Result& r) { return Ms3(r.timings.total_ms); }},
-    ResultColumn{"saved_to", [](const Result& r) { return TextOrNull(r.saved_path); }},
-    ResultColumn{"skipped", [](const Result& r) -> ColumnValue { return r.skipped; }},
-    ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.warning; }},
+    ResultColumn{"effective_url",
+                 [](const Result& r) { return TextOrNull(r.transfer.effective_url); }},
+    ResultColumn{"ip", [](const Result& r) { return TextOrNull(r.transfer.ip); }},
+    ResultColumn{"dns_ms", [](const Result& r) { return Ms3(r.transfer.timings.dns_ms); }},
+    ResultColumn{"connect_ms", [](const Result& r) { return Ms3(r.transfer.timings.connect_ms); }},
+    ResultColumn{"tls_ms", [](const Result& r) { return Ms3(r.transfer.timings.tls_ms); }},
+    ResultColumn{"first_byte_ms",
+                 [](const Result& r) { return Ms3(r.transfer.timings.first_byte_ms); }},
+    ResultColumn{"total_ms", [](const Result& r) { return Ms3(r.transfer.timings.total_ms); }},
+    ResultColumn{"saved_to", [](const Result& r) { return TextOrNull(r.saved.path); }},
+    ResultColumn{"skipped", [](const Result& r) -> ColumnValue { return r.saved.skipped; }},
+    ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.verdict.warning; }},
     // Last, so CSV readers that go by position keep working; "-" for stdin.
-    ResultColumn{"file", [](const Result& r) -> ColumnValue { return r.input; }},
-    ResultColumn{"cached", [](const Result& r) -> ColumnValue { return r.cached; }},
+    ResultColumn{"file", [](const Result& r) -> ColumnValue { return r.origin.input; }},
+    ResultColumn{"cached", [](const Result& r) -> ColumnValue { return r.state.cached; }},
     ResultColumn{"change",
                  [](const Result& r) -> ColumnValue {
-                   const char* name = ChangeName(r.change);
+                   const char* name = ChangeName(r.state.change);
                    if (name == nullptr) return nullptr;
                    return std::string_view(name);
                  }},

@@ -33,22 +33,22 @@ std::string RunStats::BucketLabel(std::size_t bucket) {
 }
 
 void RunStats::Add(const Result& r) {
-  ++buckets_[BucketOf(r.elapsed)];
-  if (r.http_status >= 100 && r.http_status <= 999) {
-    ++statuses_[static_cast<std::size_t>(r.http_status - 100)];
+  ++buckets_[BucketOf(r.transfer.elapsed)];
+  if (r.transfer.http_status >= 100 && r.transfer.http_status <= 999) {
+    ++statuses_[static_cast<std::size_t>(r.transfer.http_status - 100)];
   } else {
     ++no_status_;
   }
-  if (!r.ok) {
-    const int kind = std::clamp(static_cast<int>(r.error_kind), 0, kKinds - 1);
+  if (!r.verdict.ok) {
+    const int kind = std::clamp(static_cast<int>(r.verdict.error_kind), 0, kKinds - 1);
     ++kinds_[static_cast<std::size_t>(kind)];
   }
-  if (slowest_.size() == kSlowest && r.elapsed <= slowest_.front().elapsed) return;
+  if (slowest_.size() == kSlowest && r.transfer.elapsed <= slowest_.front().elapsed) return;
   if (slowest_.size() == kSlowest) {
     std::pop_heap(slowest_.begin(), slowest_.end(), SlowerFirst);
     slowest_.pop_back();
   }
-  slowest_.push_back({r.elapsed, r.url, r.ok});
+  slowest_.push_back({r.transfer.elapsed, r.origin.url, r.verdict.ok});
   std::push_heap(slowest_.begin(), slowest_.end(), SlowerFirst);
 }
 

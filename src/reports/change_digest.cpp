@@ -5,10 +5,10 @@ namespace fetchpool {
 void ChangeDigest::Add(const Result& r) {
   auto keep = [&](std::vector<Entry>& into, std::uint64_t& count) {
     if (++count > max_rows_) return;
-    into.push_back(
-        {std::string(r.input), r.line, r.url, r.ok ? std::string() : r.error, r.attempts});
+    into.push_back({std::string(r.origin.input), r.origin.line, r.origin.url,
+                    r.verdict.ok ? std::string() : r.verdict.error, r.transfer.attempts});
   };
-  switch (r.change) {
+  switch (r.state.change) {
     case Change::kNewFailure:
       keep(new_failures_, new_failure_count_);
       break;

@@ -37,10 +37,11 @@ void CodeQualitySink::AppendIssue(const std::string& issue) {
 }
 
 void CodeQualitySink::Add(const Result& r) {
-  if (r.ok || r.error_kind == ErrorKind::kAborted) return;
-  AppendIssue(Dump(Issue(FindingMessage(r), RuleFor(r.error_kind).id,
-                         FindingFingerprint(r.input, r.url, r.error_kind),
-                         r.warning ? "minor" : "major", ReportPath(r.input), r.line)));
+  if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
+  AppendIssue(Dump(Issue(FindingMessage(r), RuleFor(r.verdict.error_kind).id,
+                         FindingFingerprint(r.origin.input, r.origin.url, r.verdict.error_kind),
+                         r.verdict.warning ? "minor" : "major", ReportPath(r.origin.input),
+                         r.origin.line)));
 }
 
 Status CodeQualitySink::Finish(const RunTotals& totals) {

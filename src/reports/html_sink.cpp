@@ -167,10 +167,11 @@ std::string Fill(std::string_view text, const std::vector<std::pair<std::string,
 
 std::string HtmlRowJson(const Result& r) {
   using Json = nlohmann::json;
-  const int state = r.ok ? 0 : r.warning ? 1 : 2;
-  const double ms = std::round(static_cast<double>(r.elapsed.count()) / 100.0) / 10.0;
-  const Json row = Json::array({r.line, r.url, state, r.http_status, r.bytes, ms, r.attempts,
-                                r.error, r.ok ? "" : ErrorKindName(r.error_kind)});
+  const int state = r.verdict.ok ? 0 : r.verdict.warning ? 1 : 2;
+  const double ms = std::round(static_cast<double>(r.transfer.elapsed.count()) / 100.0) / 10.0;
+  const Json row = Json::array({r.origin.line, r.origin.url, state, r.transfer.http_status,
+                                r.transfer.bytes, ms, r.transfer.attempts, r.verdict.error,
+                                r.verdict.ok ? "" : ErrorKindName(r.verdict.error_kind)});
   const std::string text = row.dump(-1, ' ', true, Json::error_handler_t::replace);
   std::string out;
   out.reserve(text.size() + 16);
@@ -206,19 +207,19 @@ HtmlSink::HtmlSink(std::unique_ptr<StitchedFile> file, std::FILE* spill, int wor
 HtmlSink::~HtmlSink() { std::fclose(spill_); }
 
 void HtmlSink::Add(const Result& r) {
-  if (r.error_kind == ErrorKind::kAborted) return;
+  if (r.verdict.error_kind == ErrorKind::kAborted) return;
   ++urls_;
-  timeline_.Add(r.span, !r.ok && !r.warning);
+  timeline_.Add(r.span, !r.verdict.ok && !r.verdict.warning);
   changes_.Add(r);
   std::string row = HtmlRowJson(r);
   row += ",\n";
-  if (!r.ok) {
+  if (!r.verdict.ok) {
     ++problems_;
     file_->Append(row);
     return;
   }
   if (urls_ <= kFullTableLimit) std::fwrite(row.data(), 1, row.size(), spill_);
-  KeepIfSlow(r.elapsed, std::move(row));
+  KeepIfSlow(r.transfer.elapsed, std::move(row));
 }
 
 void HtmlSink::KeepIfSlow(std::chrono::microseconds elapsed, std::string row) {

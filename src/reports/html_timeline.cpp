@@ -31,7 +31,7 @@ double TickStep(double span) {
 
 }  // namespace
 
-void HtmlTimeline::Add(const Result::Span& span, bool failed) {
+void HtmlTimeline::Add(const Span& span, bool failed) {
   if (span.worker < 0 || span.worker > 4095) return;
   const auto worker = static_cast<std::size_t>(span.worker);
   if (lanes_.size() <= worker) lanes_.resize(worker + 1);

@@ -61,23 +61,24 @@ Status JUnitSink::Create(const std::string& path, std::unique_ptr<ResultSink>* o
 }
 
 void JUnitSink::Add(const Result& r) {
-  if (r.error_kind == ErrorKind::kAborted) return;
-  const double seconds = static_cast<double>(r.elapsed.count()) / 1e6;
+  if (r.verdict.error_kind == ErrorKind::kAborted) return;
+  const double seconds = static_cast<double>(r.transfer.elapsed.count()) / 1e6;
   std::string xml = fmt::format(R"(    <testcase name="{}" classname="fetchpool" time="{:.3f}")",
-                                XmlEscape(r.url), seconds);
-  if (r.ok) {
+                                XmlEscape(r.origin.url), seconds);
+  if (r.verdict.ok) {
     xml += "/>\n";
-  } else if (r.warning) {
+  } else if (r.verdict.warning) {
     // JUnit has no warning level: the case passes, and says why it was not ok.
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <system-out>warning ({}): {}: {}</system-out>\n    </testcase>\n",
-                   ErrorKindName(r.error_kind), XmlEscape(r.url), XmlEscape(r.error));
+                   ErrorKindName(r.verdict.error_kind), XmlEscape(r.origin.url),
+                   XmlEscape(r.verdict.error));
   } else {
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <failure message=\"{}\" type=\"{}\">{}: {}</failure>\n"
                    "    </testcase>\n",
-                   XmlEscape(r.error), ErrorKindName(r.error_kind), XmlEscape(r.url),
-                   XmlEscape(r.error));
+                   XmlEscape(r.verdict.error), ErrorKindName(r.verdict.error_kind),
+                   XmlEscape(r.origin.url), XmlEscape(r.verdict.error));
   }
   file_->Append(xml);
 }

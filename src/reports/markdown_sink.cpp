@@ -22,8 +22,9 @@ std::string Where(std::string_view input, std::uint64_t line) {
 }
 
 std::string Row(const Result& r) {
-  return fmt::format("| {} | {} | {} | {} |\n", Where(r.input, r.line), MarkdownCell(r.url),
-                     MarkdownCell(r.error), r.attempts);
+  return fmt::format("| {} | {} | {} | {} |\n", Where(r.origin.input, r.origin.line),
+                     MarkdownCell(r.origin.url), MarkdownCell(r.verdict.error),
+                     r.transfer.attempts);
 }
 
 std::string Plural(std::uint64_t n, std::string_view one, std::string_view many) {
@@ -150,11 +151,11 @@ Status MarkdownSink::Create(const std::string& path, std::unique_ptr<ResultSink>
 }
 
 void MarkdownSink::Add(const Result& r) {
-  if (r.error_kind == ErrorKind::kAborted) return;
+  if (r.verdict.error_kind == ErrorKind::kAborted) return;
   slowest_.Add(r);
   changes_.Add(r);
-  if (r.ok) return;
-  if (r.warning) {
+  if (r.verdict.ok) return;
+  if (r.verdict.warning) {
     if (++warnings_ <= kMaxRows) warning_rows_ += Row(r);
   } else if (++failures_ <= kMaxRows) {
     file_->Append(Row(r));

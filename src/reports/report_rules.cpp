@@ -37,9 +37,9 @@ std::string FindingFingerprint(std::string_view input, std::string_view url, Err
 }
 
 std::string FindingMessage(const Result& result) {
-  std::string text = result.url;
+  std::string text = result.origin.url;
   text += ": ";
-  text += result.error;
+  text += result.verdict.error;
   return text;
 }
 

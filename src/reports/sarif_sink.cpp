@@ -17,11 +17,11 @@ using Json = nlohmann::ordered_json;
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 Json Location(const Result& r) {
-  const std::string_view path = ReportPath(r.input);
+  const std::string_view path = ReportPath(r.origin.input);
   Json artifact = {{"uri", SarifArtifactUri(path)}};
   if (!path.starts_with('/')) artifact["uriBaseId"] = "%SRCROOT%";
   Json physical = {{"artifactLocation", std::move(artifact)}};
-  if (r.line > 0) physical["region"] = {{"startLine", r.line}};
+  if (r.origin.line > 0) physical["region"] = {{"startLine", r.origin.line}};
   return {{"physicalLocation", std::move(physical)}};
 }
 
@@ -67,17 +67,19 @@ std::size_t SarifSink::RuleIndex(ErrorKind kind) {
 }
 
 void SarifSink::Add(const Result& r) {
-  if (r.ok || r.error_kind == ErrorKind::kAborted) return;
-  Json properties = {{"url", r.url}, {"file", r.input}, {"attempts", r.attempts}};
-  if (r.http_status > 0) properties["httpStatus"] = r.http_status;
+  if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
+  Json properties = {
+      {"url", r.origin.url}, {"file", r.origin.input}, {"attempts", r.transfer.attempts}};
+  if (r.transfer.http_status > 0) properties["httpStatus"] = r.transfer.http_status;
   Json result = {
-      {"ruleId", RuleFor(r.error_kind).id},
-      {"ruleIndex", RuleIndex(r.error_kind)},
-      {"level", r.warning ? "warning" : "error"},
+      {"ruleId", RuleFor(r.verdict.error_kind).id},
+      {"ruleIndex", RuleIndex(r.verdict.error_kind)},
+      {"level", r.verdict.warning ? "warning" : "error"},
       {"message", {{"text", FindingMessage(r)}}},
       {"locations", Json::array({Location(r)})},
       {"partialFingerprints",
-       {{"fetchpoolFinding/v1", FindingFingerprint(r.input, r.url, r.error_kind)}}},
+       {{"fetchpoolFinding/v1",
+         FindingFingerprint(r.origin.input, r.origin.url, r.verdict.error_kind)}}},
       {"properties", std::move(properties)},
   };
   file_->Append((any_ ? ",\n" : "\n") + Dump(result));

@@ -19,15 +19,15 @@ std::string Capped(std::string_view text) {
 
 void SlowestUrls::Add(const Result& r) {
   if (capacity_ == 0) return;
-  Entry probe{.elapsed = r.elapsed, .seq = r.seq};
+  Entry probe{.elapsed = r.transfer.elapsed, .seq = r.origin.seq};
   // With Slower as "less", the heap's top is the entry every other one is slower than.
   if (heap_.size() == capacity_ && !Slower(probe, heap_.front())) return;
-  probe.input = r.input;
-  probe.line = r.line;
-  probe.url = Capped(r.url);
-  probe.reason = r.ok ? std::string() : Capped(r.error);
-  probe.ok = r.ok;
-  probe.warning = r.warning;
+  probe.input = r.origin.input;
+  probe.line = r.origin.line;
+  probe.url = Capped(r.origin.url);
+  probe.reason = r.verdict.ok ? std::string() : Capped(r.verdict.error);
+  probe.ok = r.verdict.ok;
+  probe.warning = r.verdict.warning;
   if (heap_.size() == capacity_) {
     std::pop_heap(heap_.begin(), heap_.end(), Slower);
     heap_.back() = std::move(probe);

@@ -50,20 +50,16 @@ std::string BodySaver::Display(const std::string& name) const {
   return dir_.Display(rel_dir_.empty() ? name : rel_dir_ + "/" + name);
 }
 
-void BodySaver::Fail(Result& result, std::string message) const {
-  result.ok = false;
-  result.skipped = false;
-  result.error_kind = ErrorKind::kSaveFailed;
-  result.error = std::move(message);
-  result.saved_path.clear();
+void BodySaver::Fail(Saved& saved, std::string message) const {
+  saved.skipped = false;
+  saved.error = std::move(message);
+  saved.path.clear();
 }
 
-void BodySaver::Skip(Result& result, const std::string& name) const {
-  result.ok = true;
-  result.skipped = true;
-  result.error_kind = ErrorKind::kNone;
-  result.error.clear();
-  result.saved_path = Display(name);
+void BodySaver::Skip(Saved& saved, const std::string& name) const {
+  saved.skipped = true;
+  saved.error.clear();
+  saved.path = Display(name);
 }
 
 void BodySaver::Reset(CURL* easy, const Expectations* expect) {
@@ -86,17 +82,17 @@ void BodySaver::EndTransfer() {
 }
 
 BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Expectations* expect,
-                                   Result& result) {
+                                   Saved& saved) {
   Reset(easy, expect);
 
   const SaveOptions& options = dir_.options();
   const std::optional<OutputPath> path = OutputPathFromUrl(url, options.mirror_paths);
   if (!path) {
-    Fail(result, "cannot name a file after this URL");
+    Fail(saved, "cannot name a file after this URL");
     return Plan::kDone;
   }
   if (Status s = dir_.OpenSubdir(path->dirs, &subdir_); !s.ok()) {
-    Fail(result, s.message());
+    Fail(saved, s.message());
     return Plan::kDone;
   }
   for (const std::string& d : path->dirs) rel_dir_ += rel_dir_.empty() ? d : "/" + d;
@@ -106,9 +102,9 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
 
   if (!ClaimName(url_name_)) {
     if (skipped_) {
-      Skip(result, existing_);
+      Skip(saved, existing_);
     } else {
-      Fail(result, error_);
+      Fail(saved, error_);
     }
     return Plan::kDone;
   }
@@ -116,7 +112,7 @@ BodySaver::Plan BodySaver::Prepare(CURL* easy, const std::string& url, const Exp
     // Hidden, and named so no final name (never starting with '.') can be mistaken for it.
     const std::string partial = "." + claim_.name() + ".part";
     if (Status s = BodyFile::OpenPartial(subdir_.get(), partial, file_); !s.ok()) {
-      Fail(result, fmt::format("cannot open '{}': {}", Display(partial), s.message()));
+      Fail(saved, fmt::format("cannot open '{}': {}", Display(partial), s.message()));
       return Plan::kDone;
     }
     if (file_.size() > 0) {
@@ -225,17 +221,19 @@ bool BodySaver::RestartWithoutRange(CURL* easy) {
   return true;
 }
 
-void BodySaver::Finish(CURL* easy, CURLcode code, Result& result) {
+void BodySaver::Finish(CURL* easy, CURLcode code, const Verdict& verdict, Saved& saved) {
   // An empty body never reached Write: decide now where it goes (and whether a skip applies).
-  if (result.ok && sink_ == Sink::kUndecided && error_.empty() && !skipped_) Begin(easy, nullptr);
-  if (result.error_kind != ErrorKind::kAborted) {
+  if (verdict.ok && sink_ == Sink::kUndecided && error_.empty() && !skipped_) Begin(easy, nullptr);
+  if (verdict.error_kind != ErrorKind::kAborted) {
     if (skipped_) {
-      Skip(result, existing_);
+      Skip(saved, existing_);
     } else if (!error_.empty()) {
-      Fail(result, error_);
+      Fail(saved, error_);
     }
   }
-  if (result.ok && !result.skipped && sink_ == Sink::kFile) return Commit(result);
+  if (verdict.ok && !saved.skipped && saved.error.empty() && sink_ == Sink::kFile) {
+    return Commit(saved);
+  }
 
   if (file_.is_open() && dir_.options().resume) {
     // Keep a partial only if it holds something and the transfer broke off: a complete body that
@@ -246,25 +244,25 @@ void BodySaver::Finish(CURL* easy, CURLcode code, Result& result) {
   EndTransfer();
 }
 
-void BodySaver::Commit(Result& result) {
+void BodySaver::Commit(Saved& saved) {
   const OnExists mode = dir_.options().on_exists;
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
     const Status s = file_.Commit(claim_.name(), mode == OnExists::kOverwrite);
     if (s.ok()) {
-      result.saved_path = Display(claim_.name());
+      saved.path = Display(claim_.name());
       claim_.Committed();
       return;
     }
     if (s.errno_code() != EEXIST) {
-      Fail(result, fmt::format("cannot save '{}': {}", Display(claim_.name()), s.message()));
+      Fail(saved, fmt::format("cannot save '{}': {}", Display(claim_.name()), s.message()));
       break;
     }
     // Something else created the name since we claimed it (another program): never clobber it.
     if (mode == OnExists::kRename && ClaimName(wanted_)) continue;
     if (mode == OnExists::kSkip) {
-      Skip(result, claim_.name());
+      Skip(saved, claim_.name());
     } else {
-      Fail(result, fmt::format("'{}' already exists", Display(claim_.name())));
+      Fail(saved, fmt::format("'{}' already exists", Display(claim_.name())));
     }
     break;
   }

@@ -64,7 +64,6 @@ void StateLookup::Renew() {
 Status StateLookup::Screen(Job& job, std::optional<Result>& ready) {
   Renew();
   job.history.tracked = true;
-  job.history.fail_after = options_.fail_after;
   if (run_.resumed) {
     if (Status s = FromResumedRun(job, ready); !s.ok() || ready) return s;
   }
@@ -74,35 +73,31 @@ Status StateLookup::Screen(Job& job, std::optional<Result>& ready) {
 
 Status StateLookup::FromResumedRun(const Job& job, std::optional<Result>& ready) {
   done_.BindInt(1, run_.id);
-  done_.BindInt(2, static_cast<std::int64_t>(job.seq));
+  done_.BindInt(2, static_cast<std::int64_t>(job.origin.seq));
   Status status;
   if (done_.Step() == SQLITE_ROW) {
-    if (done_.ColumnBytes(0) != job.url) {
+    if (done_.ColumnBytes(0) != job.origin.url) {
       status = Status::Error(fmt::format(
           "--resume: line {} differs from the unfinished run's list; run without --resume to "
           "start afresh",
-          job.line));
+          job.origin.line));
     } else {
-      Result r;
-      r.seq = job.seq;
-      r.line = job.line;
-      r.url = job.url;
-      r.cached = true;
-      r.ok = done_.ColumnInt(1) != 0;
-      r.warning = done_.ColumnInt(2) != 0;
-      r.http_status = static_cast<long>(done_.ColumnInt(3));
-      r.bytes = static_cast<std::uint64_t>(done_.ColumnInt(4));
-      r.elapsed = std::chrono::milliseconds(done_.ColumnInt(5));
-      r.attempts = static_cast<int>(done_.ColumnInt(6));
-      if (!r.ok) {
-        r.error = std::string(done_.ColumnBytes(7));
-        r.error_kind = ErrorKindNamed(done_.ColumnBytes(8));
-        r.fail_runs = static_cast<int>(done_.ColumnInt(10));
-        r.failing_since_ms = done_.ColumnInt(11);
+      Result r = MakeResult(job);
+      r.state.cached = true;
+      r.verdict.ok = done_.ColumnInt(1) != 0;
+      r.verdict.warning = done_.ColumnInt(2) != 0;
+      r.transfer.http_status = static_cast<long>(done_.ColumnInt(3));
+      r.transfer.bytes = static_cast<std::uint64_t>(done_.ColumnInt(4));
+      r.transfer.elapsed = std::chrono::milliseconds(done_.ColumnInt(5));
+      r.transfer.attempts = static_cast<int>(done_.ColumnInt(6));
+      if (!r.verdict.ok) {
+        r.verdict.error = std::string(done_.ColumnBytes(7));
+        r.verdict.error_kind = ErrorKindNamed(done_.ColumnBytes(8));
+        r.state.fail_runs = static_cast<int>(done_.ColumnInt(10));
+        r.state.failing_since_ms = done_.ColumnInt(11);
       }
-      r.change = ChangeNamed(done_.ColumnBytes(9));
-      r.state_url_id = done_.ColumnInt(12);
-      r.checks_digest = job.checks_digest;
+      r.state.change = ChangeNamed(done_.ColumnBytes(9));
+      r.state.url_id = done_.ColumnInt(12);
       ready = std::move(r);
     }
   }
@@ -111,13 +106,13 @@ Status StateLookup::FromResumedRun(const Job& job, std::optional<Result>& ready)
 }
 
 bool StateLookup::FindRow(const Job& job, UrlRow& row) {
-  const std::int64_t key = UrlKey(job.url);
-  if (const UrlRow* near = window_.Find(key, job.url)) {
+  const std::int64_t key = UrlKey(job.origin.url);
+  if (const UrlRow* near = window_.Find(key, job.origin.url)) {
     row = *near;
     return true;
   }
   history_.BindInt(1, key);
-  history_.BindBlob(2, job.url);
+  history_.BindBlob(2, job.origin.url);
   // A lookup that fails (an I/O error) only means the URL is fetched as if unseen.
   const bool found = history_.Step() == SQLITE_ROW;
   if (found) row = UrlRowFrom(history_);
@@ -136,19 +131,15 @@ void StateLookup::ReadHistory(Job& job, std::optional<Result>& ready) {
   h.fail_streak = row.fail_streak;
   h.failing_since_ms = row.failing_since_ms;
   const std::int64_t max_age_ms = options_.max_cache_age.count() * 1000;
-  if (max_age_ms > 0 && h.last_ok && job.invalid.empty() && row.checks == job.checks_digest &&
-      now_ms_ - row.last_checked < max_age_ms && row.last_checked <= now_ms_ + 1000) {
-    Result r;
-    r.seq = job.seq;
-    r.line = job.line;
-    r.url = std::move(job.url);  // answered: the job goes no further
-    r.ok = true;
-    r.cached = true;
-    r.attempts = 0;
-    r.http_status = row.status;
-    r.bytes = row.bytes;
-    r.state_url_id = row.id;
-    r.checks_digest = job.checks_digest;
+  if (max_age_ms > 0 && h.last_ok && job.target.invalid.empty() &&
+      row.checks == job.checks.digest && now_ms_ - row.last_checked < max_age_ms &&
+      row.last_checked <= now_ms_ + 1000) {
+    Result r = MakeResult(std::move(job));  // answered: the job goes no further
+    r.verdict.ok = true;
+    r.state.cached = true;
+    r.transfer.attempts = 0;
+    r.transfer.http_status = row.status;
+    r.transfer.bytes = row.bytes;
     ready = std::move(r);
   }
 }

@@ -56,7 +56,7 @@ class StateSink final : public ResultSink {
   }
 
   void Add(const Result& result) override {
-    if (result.error_kind == ErrorKind::kAborted || !store_.write_error().ok()) return;
+    if (result.verdict.error_kind == ErrorKind::kAborted || !store_.write_error().ok()) return;
     if (!in_batch_) {
       if (!db_.Exec("BEGIN").ok()) return Fail();
       in_batch_ = true;
@@ -101,36 +101,36 @@ class StateSink final : public ResultSink {
   // the reader's id the URL was new when it was read; only this run can have added it since (a
   // URL twice in the list: the file is locked), so it is looked up only if `added_` may hold it.
   bool UrlId(const Result& r, std::int64_t now, std::int64_t& id) {
-    id = r.state_url_id;
+    id = r.state.url_id;
     std::int64_t key = 0;
-    if (id == 0) key = UrlKey(r.url);
+    if (id == 0) key = UrlKey(r.origin.url);
     if (id == 0 && added_.MayContain(static_cast<std::uint64_t>(key))) {
       find_url_.BindInt(1, key);
-      find_url_.BindBlob(2, r.url);
+      find_url_.BindBlob(2, r.origin.url);
       const int rc = find_url_.Step();
       if (rc == SQLITE_ROW) id = find_url_.ColumnInt(0);
       find_url_.Reset();
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
     }
-    if (r.cached) return true;
+    if (r.state.cached) return true;
     Statement& stmt = id != 0 ? update_url_ : insert_url_;
     stmt.BindInt(1, id != 0 ? id : key);
-    stmt.BindBlob(2, r.url);
+    stmt.BindBlob(2, r.origin.url);
     stmt.BindInt(3, now);
-    stmt.BindInt(4, r.ok ? 1 : 0);
-    stmt.BindInt(5, r.fail_runs);
-    if (r.ok) {
+    stmt.BindInt(4, r.verdict.ok ? 1 : 0);
+    stmt.BindInt(5, r.state.fail_runs);
+    if (r.verdict.ok) {
       stmt.BindNull(6);
     } else {
-      stmt.BindInt(6, r.failing_since_ms != 0 ? r.failing_since_ms : now);
+      stmt.BindInt(6, r.state.failing_since_ms != 0 ? r.state.failing_since_ms : now);
     }
-    stmt.BindInt(7, static_cast<std::int64_t>(r.checks_digest));
-    if (r.http_status > 0) {
-      stmt.BindInt(8, r.http_status);
+    stmt.BindInt(7, static_cast<std::int64_t>(r.state.checks_digest));
+    if (r.transfer.http_status > 0) {
+      stmt.BindInt(8, r.transfer.http_status);
     } else {
       stmt.BindNull(8);
     }
-    stmt.BindInt(9, static_cast<std::int64_t>(r.bytes));
+    stmt.BindInt(9, static_cast<std::int64_t>(r.transfer.bytes));
     const int rc = stmt.Step();
     stmt.Reset();
     if (id == 0) {
@@ -143,29 +143,29 @@ class StateSink final : public ResultSink {
   bool InsertResult(const Result& r, std::int64_t url_id, std::int64_t now) {
     Statement& s = insert_result_;
     s.BindInt(1, store_.run().id);
-    s.BindInt(2, static_cast<std::int64_t>(r.seq));
+    s.BindInt(2, static_cast<std::int64_t>(r.origin.seq));
     s.BindInt(3, url_id);
-    s.BindInt(4, static_cast<std::int64_t>(r.line));
+    s.BindInt(4, static_cast<std::int64_t>(r.origin.line));
     s.BindInt(5, now);
-    s.BindInt(6, r.ok ? 1 : 0);
-    s.BindInt(7, r.warning ? 1 : 0);
-    s.BindInt(8, r.cached ? 1 : 0);
-    if (r.http_status > 0) {
-      s.BindInt(9, r.http_status);
+    s.BindInt(6, r.verdict.ok ? 1 : 0);
+    s.BindInt(7, r.verdict.warning ? 1 : 0);
+    s.BindInt(8, r.state.cached ? 1 : 0);
+    if (r.transfer.http_status > 0) {
+      s.BindInt(9, r.transfer.http_status);
     } else {
       s.BindNull(9);
     }
-    s.BindInt(10, static_cast<std::int64_t>(r.bytes));
-    s.BindInt(11, r.elapsed.count() / 1000);
-    s.BindInt(12, r.attempts);
-    if (r.ok) {
+    s.BindInt(10, static_cast<std::int64_t>(r.transfer.bytes));
+    s.BindInt(11, r.transfer.elapsed.count() / 1000);
+    s.BindInt(12, r.transfer.attempts);
+    if (r.verdict.ok) {
       s.BindNull(13);
       s.BindNull(14);
     } else {
-      s.BindText(13, r.error);
-      s.BindText(14, ErrorKindName(r.error_kind));
+      s.BindText(13, r.verdict.error);
+      s.BindText(14, ErrorKindName(r.verdict.error_kind));
     }
-    if (const char* change = ChangeName(r.change)) {
+    if (const char* change = ChangeName(r.state.change)) {
       s.BindText(15, change);
     } else {
       s.BindNull(15);

@@ -147,7 +147,8 @@ Status StateStore::StartRun(const StateOptions& options, const std::string& inpu
     return fail("starting a run");
   }
   insert.BindInt(1, UnixMillisNow());
-  insert.BindText(2, options.arguments);
+  insert.BindText(2, nlohmann::json(options.arguments)
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   insert.BindText(3, inputs_json);
   if (insert.Step() != SQLITE_DONE) return fail("starting a run");
   run_ = {.id = sqlite3_last_insert_rowid(db_.get()), .resumed = false};

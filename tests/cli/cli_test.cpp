@@ -95,7 +95,7 @@ TEST(CliTest, ResilienceDefaults) {
   EXPECT_TRUE(o.fetch.headers.empty());
   EXPECT_FALSE(o.fetch.user_agent);
   EXPECT_FALSE(o.fetch.head);
-  EXPECT_FALSE(o.fetch.accept);
+  EXPECT_FALSE(o.verdict.accept);
   EXPECT_TRUE(o.fetch.follow);
   EXPECT_FALSE(o.fetch.insecure);
   EXPECT_TRUE(o.fetch.proxy.empty());
@@ -129,9 +129,9 @@ TEST(CliTest, RequestOptionsInCurlSpelling) {
   EXPECT_EQ(o.fetch.user_agent, "bot/1");
   EXPECT_EQ(o.fetch.user, "me:secret");
   EXPECT_TRUE(o.fetch.head);
-  ASSERT_TRUE(o.fetch.accept);
-  EXPECT_TRUE(o.fetch.accept->Contains(304));
-  EXPECT_FALSE(o.fetch.accept->Contains(302));
+  ASSERT_TRUE(o.verdict.accept);
+  EXPECT_TRUE(o.verdict.accept->Contains(304));
+  EXPECT_FALSE(o.verdict.accept->Contains(302));
   EXPECT_FALSE(o.fetch.follow);
   EXPECT_TRUE(o.fetch.insecure);
   EXPECT_EQ(o.fetch.proxy, "http://127.0.0.1:3128");

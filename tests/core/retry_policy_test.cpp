@@ -7,36 +7,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Result Failed(ErrorKind kind, long status = 0, int attempts = 1) {
+// A failure the verdict called `transient` (or not), after `attempts` attempts.
+Result Failed(bool transient, int attempts = 1) {
   Result r;
-  r.error_kind = kind;
-  r.http_status = status;
-  r.attempts = attempts;
+  r.verdict.error_kind = ErrorKind::kHttpStatus;
+  r.verdict.transient = transient;
+  r.transfer.attempts = attempts;
   return r;
-}
-
-TEST(IsTransientTest, RetriesOnlyWhatMayGoBetter) {
-  for (ErrorKind kind : {ErrorKind::kConnect, ErrorKind::kTimeout, ErrorKind::kStalled,
-                         ErrorKind::kTruncated, ErrorKind::kReset, ErrorKind::kEmptyReply}) {
-    EXPECT_TRUE(IsTransient(Failed(kind))) << static_cast<int>(kind);
-  }
-  for (ErrorKind kind :
-       {ErrorKind::kNone, ErrorKind::kInvalidUrl, ErrorKind::kResolve, ErrorKind::kTooManyRedirects,
-        ErrorKind::kDisallowedRedirect, ErrorKind::kTls, ErrorKind::kTooLarge,
-        ErrorKind::kCheckFailed, ErrorKind::kAborted, ErrorKind::kOther}) {
-    EXPECT_FALSE(IsTransient(Failed(kind))) << static_cast<int>(kind);
-  }
-}
-
-TEST(IsTransientTest, OnlyTheTransientStatuses) {
-  for (long status : {408, 429, 500, 502, 503, 504}) {
-    EXPECT_TRUE(IsTransient(Failed(ErrorKind::kHttpStatus, status))) << status;
-  }
-  for (long status : {400, 401, 403, 404, 405, 410, 418, 451, 501, 505, 599}) {
-    EXPECT_FALSE(IsTransient(Failed(ErrorKind::kHttpStatus, status))) << status;
-  }
-  // A failed status= check on a 503 is the user's verdict, not a transient failure.
-  EXPECT_FALSE(IsTransient(Failed(ErrorKind::kCheckFailed, 503)));
 }
 
 TEST(ParseRetryAfterTest, DeltaSeconds) {
@@ -84,29 +61,28 @@ TEST(BackoffTest, CeilingDoublesUpToTheCap) {
 
 TEST(RetryDelayTest, StopsAfterTheLastRetry) {
   const RetryOptions options{.retries = 2, .wait_s = 1, .max_wait_s = 60};
-  EXPECT_TRUE(RetryDelay(options, Failed(ErrorKind::kConnect, 0, 1), 0.5));
-  EXPECT_TRUE(RetryDelay(options, Failed(ErrorKind::kConnect, 0, 2), 0.5));
-  EXPECT_FALSE(RetryDelay(options, Failed(ErrorKind::kConnect, 0, 3), 0.5));
-  EXPECT_FALSE(RetryDelay({}, Failed(ErrorKind::kConnect), 0.5)) << "default: no retries";
+  EXPECT_TRUE(RetryDelay(options, Failed(true, 1), 0.5));
+  EXPECT_TRUE(RetryDelay(options, Failed(true, 2), 0.5));
+  EXPECT_FALSE(RetryDelay(options, Failed(true, 3), 0.5));
+  EXPECT_FALSE(RetryDelay({}, Failed(true), 0.5)) << "default: no retries";
 }
 
-TEST(RetryDelayTest, NeverRetriesPermanentFailures) {
+TEST(RetryDelayTest, RetriesOnlyWhatTheVerdictCallsTransient) {
   const RetryOptions options{.retries = 5};
-  EXPECT_FALSE(RetryDelay(options, Failed(ErrorKind::kHttpStatus, 404), 0.5));
-  EXPECT_FALSE(RetryDelay(options, Failed(ErrorKind::kInvalidUrl), 0.5));
+  EXPECT_FALSE(RetryDelay(options, Failed(false), 0.5));
   Result ok;
-  ok.ok = true;
+  ok.verdict.ok = true;
   EXPECT_FALSE(RetryDelay(options, ok, 0.5));
 }
 
 TEST(RetryDelayTest, RetryAfterWinsOverBackoffButIsCapped) {
   const RetryOptions options{.retries = 3, .wait_s = 0.1, .max_wait_s = 5};
-  Result r = Failed(ErrorKind::kHttpStatus, 503);
-  r.retry_after = 2s;
+  Result r = Failed(true);
+  r.transfer.retry_after = 2s;
   EXPECT_EQ(RetryDelay(options, r, 0.0), 2000ms);
-  r.retry_after = 3600s;
+  r.transfer.retry_after = 3600s;
   EXPECT_EQ(RetryDelay(options, r, 0.0), 5000ms);
-  r.retry_after.reset();
+  r.transfer.retry_after.reset();
   EXPECT_EQ(RetryDelay(options, r, 0.5), 50ms);
 }
 

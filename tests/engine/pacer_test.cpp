@@ -3,45 +3,39 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <thread>
 #include <vector>
+
+#include "support/manual_clock.hpp"
 
 namespace fetchpool {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = Pacer::Clock;
-
-// A clock the test moves by hand.
-struct FakeClock {
-  std::atomic<Clock::rep> ticks{Clock::now().time_since_epoch().count()};
-  Clock::time_point now() const { return Clock::time_point(Clock::duration(ticks.load())); }
-  void advance(Clock::duration d) { ticks += d.count(); }
-};
+using testing::ManualClock;
 
 TEST(PacerTest, FirstStartAtOnceThenEvenlySpaced) {
-  FakeClock clock;
-  Pacer pacer(100ms, [&] { return clock.now(); });
-  const Clock::time_point t0 = clock.now();
+  ManualClock clock;
+  Pacer pacer(100ms, clock);
+  const Clock::time_point t0 = clock.Now();
   EXPECT_EQ(pacer.Reserve(), t0) << "no wait before the first request";
   EXPECT_EQ(pacer.Reserve(), t0 + 100ms);
   EXPECT_EQ(pacer.Reserve(), t0 + 200ms) << "no burst: each start takes the next slot";
 }
 
 TEST(PacerTest, IdleTimeEarnsNoBurst) {
-  FakeClock clock;
-  Pacer pacer(100ms, [&] { return clock.now(); });
+  ManualClock clock;
+  Pacer pacer(100ms, clock);
   pacer.Reserve();
-  clock.advance(10s);
-  const Clock::time_point later = clock.now();
+  clock.Advance(10s);
+  const Clock::time_point later = clock.Now();
   EXPECT_EQ(pacer.Reserve(), later);
   EXPECT_EQ(pacer.Reserve(), later + 100ms);
 }
 
 TEST(PacerTest, ConcurrentCallersGetDistinctSpacedSlots) {
-  FakeClock clock;
-  Pacer pacer(10ms, [&] { return clock.now(); });
+  ManualClock clock;
+  Pacer pacer(10ms, clock);
   std::vector<Clock::time_point> slots(64);
   std::vector<std::jthread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -54,28 +48,36 @@ TEST(PacerTest, ConcurrentCallersGetDistinctSpacedSlots) {
   for (std::size_t i = 1; i < slots.size(); ++i) EXPECT_EQ(slots[i] - slots[i - 1], 10ms);
 }
 
-TEST(PacerTest, WaitSleepsUntilTheSlot) {
-  Pacer pacer(50ms);
+TEST(PacerTest, WaitReturnsWhenItsSlotComesAndNotBefore) {
+  ManualClock clock;
+  Pacer pacer(50ms, clock);
   std::stop_source stop;
-  const Clock::time_point t0 = Clock::now();
-  ASSERT_TRUE(pacer.Wait(stop.get_token()));
-  ASSERT_TRUE(pacer.Wait(stop.get_token()));
-  ASSERT_TRUE(pacer.Wait(stop.get_token()));
-  EXPECT_GE(Clock::now() - t0, 100ms);
-  EXPECT_LT(Clock::now() - t0, 2s);
+  const Clock::time_point t0 = clock.Now();
+  ASSERT_TRUE(pacer.Wait(stop.get_token())) << "the first slot is now";
+  Clock::time_point woke{};
+  std::jthread worker([&] {
+    EXPECT_TRUE(pacer.Wait(stop.get_token()));  // the slot at t0 + 50 ms
+    woke = clock.Now();
+  });
+  clock.AwaitSleepers(1);
+  clock.Advance(49ms);
+  clock.Advance(1ms);
+  worker.join();
+  EXPECT_EQ(woke, t0 + 50ms) << "woken by the tick that reached its slot, not by the one before";
 }
 
-TEST(PacerTest, StopEndsAWaitPromptly) {
-  Pacer pacer(1h);
+TEST(PacerTest, AStopEndsAWait) {
+  ManualClock clock;
+  Pacer pacer(1h, clock);
   std::stop_source stop;
   ASSERT_TRUE(pacer.Wait(stop.get_token())) << "the first slot is now";
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(20ms);
-    stop.request_stop();
-  });
-  const Clock::time_point t0 = Clock::now();
-  EXPECT_FALSE(pacer.Wait(stop.get_token()));
-  EXPECT_LT(Clock::now() - t0, 2s);
+  const Clock::time_point start = clock.Now();
+  bool waited = true;
+  std::jthread worker([&] { waited = pacer.Wait(stop.get_token()); });  // an hour away
+  stop.request_stop();
+  worker.join();
+  EXPECT_FALSE(waited);
+  EXPECT_EQ(clock.Now(), start) << "no time passed: the stop, not the slot, ended it";
 }
 
 }  // namespace

@@ -25,6 +25,9 @@ using testing::ReadFile;
 using testing::SplitLines;
 using testing::TempDir;
 
+// The descriptor limit the runs may use (a common soft limit).
+constexpr std::size_t kOpenFiles = 1024;
+
 class PipelineTest : public ::testing::Test {
  protected:
   // Runs `urls` (one per line) through the pipeline; stdout and stderr go to files.
@@ -40,7 +43,8 @@ class PipelineTest : public ::testing::Test {
     const int out = ::open((dir_ / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int err = ::open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     PipelineIo io{.make_fetcher = network_.Factory(), .out_fd = out, .err_fd = err};
-    PipelineOutcome outcome = RunPipeline(options_, std::move(io), std::move(stop));
+    PipelineOutcome outcome =
+        RunPipeline(RunConfig(options_, kOpenFiles), std::move(io), std::move(stop));
     ::close(out);
     ::close(err);
     return outcome;
@@ -83,6 +87,41 @@ TEST_F(PipelineTest, EveryUrlIsReportedOnceAndCounted) {
   const std::vector<std::string> lines = OutLines();
   ASSERT_EQ(lines.size(), 352u);  // and the summary
   EXPECT_TRUE(lines.back().starts_with("Summary: 351 total, 300 ok, 51 failed")) << lines.back();
+}
+
+// The fetcher reports facts; the verdict decides with the run's --accept and --warn and each
+// line's checks, so a fake network exercises them as the real one would.
+TEST_F(PipelineTest, AcceptWarnAndLineChecksDecideWhatTheFactsMean) {
+  options_.verdict.accept = StatusSet::Parse("200,404");
+  options_.verdict.warn = *WarnSpec::Parse("500");
+  options_.output.ordered = true;
+  const std::string sha = "5796256367945ab0e8990f3b9b9ef23555a443f58244ac4ba1c705bdb2355cf7";
+  const PipelineOutcome o = Run({
+      "http://h/fail",                     // 404, accepted
+      "http://h/status/301",               // not accepted
+      "http://h/status/503 status=503",    // the line's check replaces --accept
+      "http://h/ok contains=fake%20body",  // in kFakeBody
+      "http://h/ok contains=nothing",      // not in it
+      "http://h/ok sha256=" + sha,         // kFakeBody's digest
+      "http://h/slow/30 max-ms=10",        // took 30 ms
+      "http://h/status/500",               // --warn 500
+  });
+  const std::vector<std::string> lines = OutLines();
+  ASSERT_EQ(lines.size(), 9u);
+  EXPECT_TRUE(lines[0].starts_with("[OK]   http://h/fail ")) << lines[0];
+  EXPECT_TRUE(lines[1].starts_with("[FAIL] http://h/status/301 (HTTP 301")) << lines[1];
+  EXPECT_TRUE(lines[2].starts_with("[OK]   http://h/status/503 ")) << lines[2];
+  EXPECT_TRUE(lines[3].starts_with("[OK]   http://h/ok ")) << lines[3];
+  EXPECT_TRUE(
+      lines[4].starts_with("[FAIL] http://h/ok (check contains=nothing failed: not in the body"))
+      << lines[4];
+  EXPECT_TRUE(lines[5].starts_with("[OK]   http://h/ok ")) << lines[5];
+  EXPECT_TRUE(lines[6].starts_with("[FAIL] http://h/slow/30 (check max-ms=10 failed: took 30ms"))
+      << lines[6];
+  EXPECT_TRUE(lines[7].starts_with("[WARN] http://h/status/500 (HTTP 500")) << lines[7];
+  EXPECT_EQ(o.summary.ok, 4u);
+  EXPECT_EQ(o.summary.failed, 3u);
+  EXPECT_EQ(o.summary.warned, 1u);
 }
 
 TEST_F(PipelineTest, WorkersStartAsJobsArriveUpToTheLimit) {
@@ -251,12 +290,9 @@ class EveryOtherJobCached final : public JobScreen {
  public:
   Status Screen(Job& job, std::optional<Result>& ready) override {
     if (++seen_ % 2 == 0) return Status::Ok();
-    ready.emplace();
-    ready->seq = job.seq;
-    ready->line = job.line;
-    ready->url = std::move(job.url);
-    ready->ok = true;
-    ready->cached = true;
+    ready = MakeResult(std::move(job));
+    ready->verdict.ok = true;
+    ready->state.cached = true;
     return Status::Ok();
   }
 
@@ -275,7 +311,7 @@ TEST_F(PipelineTest, AScreenedJobIsPrintedWithoutAFetch) {
   const int err = ::open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   PipelineIo io{.make_fetcher = network_.Factory(), .out_fd = out, .err_fd = err};
   io.screen = &screen;
-  const PipelineOutcome o = RunPipeline(options_, std::move(io), {});
+  const PipelineOutcome o = RunPipeline(RunConfig(options_, kOpenFiles), std::move(io), {});
   ::close(out);
   ::close(err);
   EXPECT_EQ(o.summary.total, 1000u);

@@ -72,10 +72,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace fetchpool;
   const std::vector<std::string> f = fuzz::Fields(fuzz::AsView(data, size), 3);
   Result r;
-  r.url = f[0];
-  r.error = f[1];
-  r.error_kind = ErrorKind::kOther;
-  r.input = f[2];
+  r.origin.url = f[0];
+  r.verdict.error = f[1];
+  r.verdict.error_kind = ErrorKind::kOther;
+  r.origin.input = f[2];
   SinkBuffers buffers;
   CsvSink sink(buffers);
   sink.Add(r);

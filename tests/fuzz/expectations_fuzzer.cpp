@@ -1,15 +1,18 @@
 // Per-line checks: ParseExpectations on the text after a URL, then BodyChecker on a body that
-// arrives in two chunks. Input: CHECKS '\0' CUT BODY, where the byte CUT splits BODY. A parsed
-// sha256 is 64 lower-case hex digits, max-ms is positive, and the streaming verdict agrees with
-// a plain search and a one-shot SHA-256 of the whole body, wherever the chunks split it.
+// arrives in two chunks, then the verdict on what it observed. Input: CHECKS '\0' CUT BODY, where
+// the byte CUT splits BODY. A parsed sha256 is 64 lower-case hex digits, max-ms is positive, and
+// the streamed facts and the verdict agree with a plain search and a one-shot SHA-256 of the
+// whole body, wherever the chunks split it.
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "fetchpool/core/expectations.hpp"
+#include "fetchpool/core/result.hpp"
+#include "fetchpool/verdict/verdict.hpp"
 #include "fuzz_check.hpp"
 
 namespace {
@@ -51,17 +54,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (expect.contains) FUZZ_CHECK(expect.contains->size() <= expect.contains_text.size());
 
+  auto job_checks = std::make_unique<fetchpool::Expectations>(expect);
   fetchpool::BodyChecker checker;
-  checker.Reset(&expect);
+  checker.Reset(job_checks.get());
   checker.Consume(body.substr(0, cut));
   checker.Consume(body.substr(cut));
-  const long status = expect.status ? 100 : 200;
-  const std::string verdict = checker.Verdict(status, std::chrono::microseconds(0));
-  const bool status_ok = !expect.status || expect.status->Contains(status);
+  fetchpool::Job job;
+  job.checks.expect = std::move(job_checks);
+  fetchpool::Result r = fetchpool::MakeResult(job);
+  checker.Observe(r.transfer.body);
   const bool contains_ok =
       !expect.contains || body.find(*expect.contains) != std::string_view::npos;
   const bool sha_ok = expect.sha256.empty() || expect.sha256 == Sha256Hex(body);
-  FUZZ_CHECK(verdict.empty() == (status_ok && contains_ok && sha_ok));
+  FUZZ_CHECK(r.transfer.body.contains_found == (expect.contains && contains_ok));
+  if (!expect.sha256.empty()) FUZZ_CHECK(r.transfer.body.sha256 == Sha256Hex(body));
+
+  // The verdict on those facts agrees with the plain search and the one-shot digest.
+  const long status = expect.status ? 100 : 200;
+  r.transfer.http_status = status;
+  const fetchpool::VerdictOptions options;
+  fetchpool::Judge(options).Decide(job, r);
+  const std::string& verdict = r.verdict.error;
+  const bool status_ok = !expect.status || expect.status->Contains(status);
+  FUZZ_CHECK(r.verdict.ok == (status_ok && contains_ok && sha_ok));
+  FUZZ_CHECK(verdict.empty() == r.verdict.ok);
   if (status_ok && !contains_ok) FUZZ_CHECK(verdict.starts_with("check contains="));
   if (status_ok && contains_ok && !sha_ok) FUZZ_CHECK(verdict.starts_with("check sha256="));
   return 0;

@@ -13,11 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace fetchpool;
   const std::vector<std::string> f = fuzz::Fields(fuzz::AsView(data, size), 4);
   Result r;
-  r.url = f[0];
-  r.error = f[1];
-  r.error_kind = ErrorKind::kOther;
-  r.input = f[2];
-  r.effective_url = f[3];
+  r.origin.url = f[0];
+  r.verdict.error = f[1];
+  r.verdict.error_kind = ErrorKind::kOther;
+  r.origin.input = f[2];
+  r.transfer.effective_url = f[3];
   SinkBuffers buffers;
   JsonLinesSink sink(buffers);
   sink.Add(r);

@@ -47,14 +47,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (IsUtf8(f[0]) && !HasControl(f[0])) FUZZ_CHECK(escaped == f[0]);
 
   Result r;
-  r.ok = (flags & 1) != 0;
-  r.warning = !r.ok && (flags & 2) != 0;
-  r.url = f[0];
-  r.error = r.ok ? "" : f[1];
-  r.error_kind = r.ok ? ErrorKind::kNone : ErrorKind::kOther;
-  r.effective_url = f[2];
-  r.ip = f[3];
-  r.saved_path = f[4];
+  r.verdict.ok = (flags & 1) != 0;
+  r.verdict.warning = !r.verdict.ok && (flags & 2) != 0;
+  r.origin.url = f[0];
+  r.verdict.error = r.verdict.ok ? "" : f[1];
+  r.verdict.error_kind = r.verdict.ok ? ErrorKind::kNone : ErrorKind::kOther;
+  r.transfer.effective_url = f[2];
+  r.transfer.ip = f[3];
+  r.saved.path = f[4];
   std::string line;
   AppendTextLine(line, r, {.color = (flags & 4) != 0, .verbose = (flags & 8) != 0});
   FUZZ_CHECK(!line.empty() && line.back() == '\n');

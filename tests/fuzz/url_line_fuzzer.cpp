@@ -1,5 +1,5 @@
 // The URL list: arbitrary bytes through ReadUrls (line splitting, the UTF-8 BOM, trimming, '#'
-// comments, the 64 KiB line cap) and ParseLine (curl_url validation, per-line checks). The jobs
+// comments, the 64 KiB line cap) and SplitLine and ValidateJob (curl_url validation, per-line checks). The jobs
 // must match a plain model of the documented rules line for line, and a job that is not marked
 // invalid holds an http(s) URL that curl_url accepts, with no whitespace or control bytes.
 // So that small inputs reach the line cap, the first byte 0xFE followed by K and C stands for
@@ -58,8 +58,9 @@ std::vector<Expected> Model(std::string_view input) {
       out.push_back({line, std::string(Trim(text)) + "...", "line too long (over 65536 bytes)"});
       continue;
     }
-    if (std::optional<fetchpool::Job> job = fetchpool::ParseLine(text)) {
-      out.push_back({line, job->url, job->invalid});
+    if (std::optional<fetchpool::Job> job = fetchpool::SplitLine(text)) {
+      fetchpool::ValidateJob(*job);
+      out.push_back({line, job->origin.url, job->target.invalid});
     }
   }
   return out;
@@ -81,16 +82,17 @@ std::string Expand(std::string_view input) {
 }
 
 void CheckJob(const fetchpool::Job& job) {
-  FUZZ_CHECK(!job.url.empty());
-  FUZZ_CHECK(job.url.size() <= fetchpool::kMaxLineBytes);
-  if (!job.invalid.empty()) return;
-  FUZZ_CHECK(job.url.find_first_of(kSpace) == std::string::npos);
-  for (unsigned char c : job.url) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
+  FUZZ_CHECK(!job.origin.url.empty());
+  FUZZ_CHECK(job.origin.url.size() <= fetchpool::kMaxLineBytes);
+  if (!job.target.invalid.empty()) return;
+  FUZZ_CHECK(job.origin.url.find_first_of(kSpace) == std::string::npos);
+  for (unsigned char c : job.origin.url) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
   // curl_url accepts one to three slashes ("http:/host/"), so only the scheme is certain.
-  FUZZ_CHECK(StartsWithNoCase(job.url, "http:") || StartsWithNoCase(job.url, "https:"));
+  FUZZ_CHECK(StartsWithNoCase(job.origin.url, "http:") ||
+             StartsWithNoCase(job.origin.url, "https:"));
   CURLU* u = curl_url();
   FUZZ_CHECK(u != nullptr);
-  FUZZ_CHECK(curl_url_set(u, CURLUPART_URL, job.url.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
+  FUZZ_CHECK(curl_url_set(u, CURLUPART_URL, job.origin.url.c_str(), CURLU_NON_SUPPORT_SCHEME) ==
              CURLUE_OK);
   curl_url_cleanup(u);
 }
@@ -117,6 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto outcome = fetchpool::ReadUrls(options,
                                            {.submit =
                                                 [&jobs](fetchpool::Job job) {
+                                                  fetchpool::ValidateJob(job);
                                                   jobs.push_back(std::move(job));
                                                   return true;
                                                 }},
@@ -131,10 +134,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const Expected& want = expected[i];
     const fetchpool::Job& job = jobs[i];
-    FUZZ_CHECK(job.seq == seq++);
-    FUZZ_CHECK(job.line == want.line);
-    FUZZ_CHECK(job.invalid == want.invalid);
-    FUZZ_CHECK(job.url == want.url);
+    FUZZ_CHECK(job.origin.seq == seq++);
+    FUZZ_CHECK(job.origin.line == want.line);
+    FUZZ_CHECK(job.target.invalid == want.invalid);
+    FUZZ_CHECK(job.origin.url == want.url);
     CheckJob(job);
   }
   return 0;

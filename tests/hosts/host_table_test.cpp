@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fetchpool/hosts/host_key.hpp"
+#include "fetchpool/input/url_reader.hpp"
 
 namespace fetchpool {
 namespace {
@@ -27,6 +28,14 @@ HostRules Rules(int max_at_once, std::chrono::nanoseconds interval = 0ns) {
 HostAnswer Answer(long status, Clock::time_point started = t0,
                   std::optional<std::chrono::seconds> retry_after = std::nullopt) {
   return {.started = started, .http_status = status, .retry_after = retry_after};
+}
+
+// The host key the reader gives a job for `url` (ValidateJob); "" for a line it refuses.
+std::string HostKey(const std::string& url) {
+  Job job;
+  job.origin.url = url;
+  ValidateJob(job);
+  return job.target.host;
 }
 
 TEST(HostKeyTest, HostNameLowerCasedWithoutPort) {

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -18,31 +20,44 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Why `url` cannot be fetched ("" when it can).
+std::string Why(const std::string& url) {
+  Target target;
+  return ValidateUrl(url, target);
+}
+
+// A line as the pipeline turns it into a job: split, then validated.
+std::optional<Job> ParseLine(std::string_view line) {
+  std::optional<Job> job = SplitLine(line);
+  if (job) ValidateJob(*job);
+  return job;
+}
+
 TEST(ValidateUrlTest, AcceptsHttpAndHttps) {
-  EXPECT_EQ(ValidateUrl("http://example.com"), "");
-  EXPECT_EQ(ValidateUrl("https://example.com/a/b?c=d#e"), "");
-  EXPECT_EQ(ValidateUrl("HTTPS://EXAMPLE.COM/"), "");
-  EXPECT_EQ(ValidateUrl("http://127.0.0.1:8080/x"), "");
-  EXPECT_EQ(ValidateUrl("http://[::1]:80/"), "");
-  EXPECT_EQ(ValidateUrl("http://user:pw@host/"), "");
+  EXPECT_EQ(Why("http://example.com"), "");
+  EXPECT_EQ(Why("https://example.com/a/b?c=d#e"), "");
+  EXPECT_EQ(Why("HTTPS://EXAMPLE.COM/"), "");
+  EXPECT_EQ(Why("http://127.0.0.1:8080/x"), "");
+  EXPECT_EQ(Why("http://[::1]:80/"), "");
+  EXPECT_EQ(Why("http://user:pw@host/"), "");
 }
 
 TEST(ValidateUrlTest, RejectsOtherSchemes) {
-  EXPECT_EQ(ValidateUrl("ftp://example.com/"), "unsupported scheme 'ftp' (only http and https)");
-  EXPECT_EQ(ValidateUrl("file:///etc/passwd"), "unsupported scheme 'file' (only http and https)");
-  EXPECT_NE(ValidateUrl("gopher://x/"), "");
-  EXPECT_NE(ValidateUrl("javascript:alert(1)"), "");
+  EXPECT_EQ(Why("ftp://example.com/"), "unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(Why("file:///etc/passwd"), "unsupported scheme 'file' (only http and https)");
+  EXPECT_NE(Why("gopher://x/"), "");
+  EXPECT_NE(Why("javascript:alert(1)"), "");
 }
 
 TEST(ValidateUrlTest, RejectsMalformedInput) {
-  EXPECT_EQ(ValidateUrl("example.com"), "no scheme (expected http:// or https://)");
-  EXPECT_EQ(ValidateUrl(""), "empty URL");
-  EXPECT_NE(ValidateUrl("http://"), "");
-  EXPECT_NE(ValidateUrl("http://exa mple.com/"), "");
-  EXPECT_NE(ValidateUrl("http://[::1/"), "");
-  EXPECT_NE(ValidateUrl("http://host:99999/"), "");
-  EXPECT_EQ(ValidateUrl(std::string("http://a/\0b", 11)), "control character in URL");
-  EXPECT_EQ(ValidateUrl("http://a/\x1b[31m"), "control character in URL");
+  EXPECT_EQ(Why("example.com"), "no scheme (expected http:// or https://)");
+  EXPECT_EQ(Why(""), "empty URL");
+  EXPECT_NE(Why("http://"), "");
+  EXPECT_NE(Why("http://exa mple.com/"), "");
+  EXPECT_NE(Why("http://[::1/"), "");
+  EXPECT_NE(Why("http://host:99999/"), "");
+  EXPECT_EQ(Why(std::string("http://a/\0b", 11)), "control character in URL");
+  EXPECT_EQ(Why("http://a/\x1b[31m"), "control character in URL");
 }
 
 TEST(ParseLineTest, SkipsBlankAndCommentLines) {
@@ -56,84 +71,88 @@ TEST(ParseLineTest, SkipsBlankAndCommentLines) {
 TEST(ParseLineTest, TrimsWhitespaceAndCarriageReturn) {
   std::optional<Job> job = ParseLine("  \thttp://example.com/x \r");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->url, "http://example.com/x");
-  EXPECT_EQ(job->invalid, "");
+  EXPECT_EQ(job->origin.url, "http://example.com/x");
+  EXPECT_EQ(job->target.invalid, "");
 }
 
 TEST(ParseLineTest, InvalidUrlsBecomeJobsThatSayWhy) {
   std::optional<Job> job = ParseLine("ftp://x/");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->url, "ftp://x/");
-  EXPECT_EQ(job->invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(job->origin.url, "ftp://x/");
+  EXPECT_EQ(job->target.invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
 }
 
 TEST(ParseLineTest, ValidUrlsCarryTheirHostFromTheOneParse) {
   const std::optional<Job> name = ParseLine("http://WWW.Example.COM.:8080/a");
   ASSERT_TRUE(name.has_value());
-  EXPECT_EQ(name->host, "www.example.com");
-  EXPECT_FALSE(name->ip_literal);
+  EXPECT_EQ(name->target.host, "www.example.com");
+  EXPECT_FALSE(name->target.ip_literal);
   const std::optional<Job> v4 = ParseLine("http://127.3.2.1:9/");
   ASSERT_TRUE(v4.has_value());
-  EXPECT_EQ(v4->host, "127.3.2.1");
-  EXPECT_TRUE(v4->ip_literal);
+  EXPECT_EQ(v4->target.host, "127.3.2.1");
+  EXPECT_TRUE(v4->target.ip_literal);
   const std::optional<Job> v6 = ParseLine("http://[::1]:80/x");
   ASSERT_TRUE(v6.has_value());
-  EXPECT_TRUE(v6->ip_literal);
+  EXPECT_TRUE(v6->target.ip_literal);
   const std::optional<Job> bad = ParseLine("ftp://127.0.0.1/");
   ASSERT_TRUE(bad.has_value());
-  EXPECT_EQ(bad->host, "") << "an invalid line has no host to key";
-  EXPECT_FALSE(bad->ip_literal);
+  EXPECT_EQ(bad->target.host, "") << "an invalid line has no host to key";
+  EXPECT_FALSE(bad->target.ip_literal);
 }
 
 TEST(ParseLineTest, TextAfterTheUrlMustBeChecks) {
   std::optional<Job> job = ParseLine("http://a/ what");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->url, "http://a/");
-  EXPECT_EQ(job->invalid,
+  EXPECT_EQ(job->origin.url, "http://a/");
+  EXPECT_EQ(job->target.invalid,
             "'what' is not a check (expected status=, max-ms=, contains= or sha256=)");
 }
 
 TEST(ParseLineTest, ChecksAfterTheUrlAreParsed) {
   std::optional<Job> job = ParseLine("http://a/ status=200,301\tmax-ms=500  contains=a%20b ");
   ASSERT_TRUE(job);
-  EXPECT_EQ(job->invalid, "");
-  ASSERT_TRUE(job->expect);
-  ASSERT_TRUE(job->expect->status);
-  EXPECT_TRUE(job->expect->status->Contains(301));
-  EXPECT_EQ(job->expect->max_ms, 500);
-  EXPECT_EQ(job->expect->contains, "a b");
+  EXPECT_EQ(job->target.invalid, "");
+  ASSERT_TRUE(job->checks.expect);
+  ASSERT_TRUE(job->checks.expect->status);
+  EXPECT_TRUE(job->checks.expect->status->Contains(301));
+  EXPECT_EQ(job->checks.expect->max_ms, 500);
+  EXPECT_EQ(job->checks.expect->contains, "a b");
 }
 
 TEST(ParseLineTest, InTwoStepsTheUrlIsJudgedBeforeTheChecksAndOnlyOnce) {
   std::optional<Job> job = SplitLine("ftp://a/ what");
   ASSERT_TRUE(job);
-  EXPECT_FALSE(job->url_checked);
-  EXPECT_EQ(job->host, "") << "not parsed yet";
-  EXPECT_NE(job->invalid, "");  // the checks' complaint, until the URL is judged
+  EXPECT_FALSE(job->target.checked);
+  EXPECT_EQ(job->target.host, "") << "not parsed yet";
+  EXPECT_NE(job->target.invalid, "");  // the checks' complaint, until the URL is judged
   ValidateJob(*job);
-  EXPECT_EQ(job->invalid, ParseLine("ftp://a/ what")->invalid);
-  EXPECT_EQ(job->invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
-  EXPECT_EQ(job->checks_digest, 0u);
+  EXPECT_EQ(job->target.invalid, ParseLine("ftp://a/ what")->target.invalid);
+  EXPECT_EQ(job->target.invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(job->checks.digest, 0u);
   std::optional<Job> fine = SplitLine("http://Host:1/ status=200");
   ASSERT_TRUE(fine);
   ValidateJob(*fine);
-  EXPECT_EQ(fine->host, "host");
-  EXPECT_NE(fine->checks_digest, 0u);
-  fine->host = "kept";
+  EXPECT_EQ(fine->target.host, "host");
+  EXPECT_NE(fine->checks.digest, 0u);
+  fine->target.host = "kept";
   ValidateJob(*fine);
-  EXPECT_EQ(fine->host, "kept") << "a second ValidateJob parses nothing";
+  EXPECT_EQ(fine->target.host, "kept") << "a second ValidateJob parses nothing";
 }
 
-// Reads `files` into `q`, which stands in for the dispatcher (it blocks when full, too).
+// Reads `files` into `q`, which stands in for the dispatcher (it blocks when full, too), each
+// job validated as the pipeline validates it.
 ReadOutcome Read(std::vector<std::string> files, BoundedQueue<Job>& q, std::stop_token stop) {
-  const ReadTarget target{.submit = [&q, stop](Job job) { return q.push(std::move(job), stop); }};
+  const ReadTarget target{.submit = [&q, stop](Job job) {
+    ValidateJob(job);
+    return q.push(std::move(job), stop);
+  }};
   return ReadUrls({.files = std::move(files)}, target, stop);
 }
 
 std::vector<Job> Drain(BoundedQueue<Job>& q) {
-  std::vector<Job> out;
-  while (std::optional<Job> j = q.try_pop()) out.push_back(std::move(*j));
-  return out;
+  std::deque<Job> taken;
+  q.try_take_all(taken);
+  return {std::make_move_iterator(taken.begin()), std::make_move_iterator(taken.end())};
 }
 
 // A list file in a directory removed when the test program ends.
@@ -143,25 +162,23 @@ std::string TempFile(const std::string& content) {
   return dir.Write("list-" + std::to_string(++files), content);
 }
 
-TEST(ReadUrlsTest, WithoutValidateJobsArriveUnparsedButOverlongLinesStayRefused) {
+TEST(ReadUrlsTest, JobsArriveUnparsedButOverlongLinesStayRefused) {
   const std::string path =
       TempFile("ftp://a/\n" + std::string(kMaxLineBytes + 1, 'x') + "\nhttp://b/\n");
   std::vector<Job> jobs;
-  const ReadTarget target{.submit =
-                              [&jobs](Job job) {
-                                jobs.push_back(std::move(job));
-                                return true;
-                              },
-                          .validate = false};
+  const ReadTarget target{.submit = [&jobs](Job job) {
+    jobs.push_back(std::move(job));
+    return true;
+  }};
   EXPECT_EQ(ReadUrls({.files = {path}}, target, {}).error.message(), "");
   ASSERT_EQ(jobs.size(), 3u);
-  EXPECT_EQ(jobs[0].invalid, "");
-  EXPECT_FALSE(jobs[0].url_checked);
+  EXPECT_EQ(jobs[0].target.invalid, "");
+  EXPECT_FALSE(jobs[0].target.checked);
   for (Job& job : jobs) ValidateJob(job);
-  EXPECT_EQ(jobs[0].invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
-  EXPECT_EQ(jobs[1].invalid, "line too long (over 65536 bytes)");
-  EXPECT_EQ(jobs[2].invalid, "");
-  EXPECT_EQ(jobs[2].host, "b");
+  EXPECT_EQ(jobs[0].target.invalid, "invalid URL: unsupported scheme 'ftp' (only http and https)");
+  EXPECT_EQ(jobs[1].target.invalid, "line too long (over 65536 bytes)");
+  EXPECT_EQ(jobs[2].target.invalid, "");
+  EXPECT_EQ(jobs[2].target.host, "b");
   std::remove(path.c_str());
 }
 
@@ -172,14 +189,14 @@ TEST(ReadUrlsTest, ReadsFilesInOrderWithLineNumbersAndSequence) {
   EXPECT_EQ(Read({a, b}, q, {}).error.message(), "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 3u);
-  EXPECT_EQ(jobs[0].url, "http://a/1");
-  EXPECT_EQ(jobs[0].invalid, "") << "a UTF-8 byte order mark is not part of the URL";
-  EXPECT_EQ(jobs[0].line, 1u);
-  EXPECT_EQ(jobs[1].url, "http://a/2");
-  EXPECT_EQ(jobs[1].line, 4u);
-  EXPECT_EQ(jobs[2].url, "http://b/1");
-  EXPECT_EQ(jobs[2].line, 1u);
-  for (std::size_t i = 0; i < jobs.size(); ++i) EXPECT_EQ(jobs[i].seq, i);
+  EXPECT_EQ(jobs[0].origin.url, "http://a/1");
+  EXPECT_EQ(jobs[0].target.invalid, "") << "a UTF-8 byte order mark is not part of the URL";
+  EXPECT_EQ(jobs[0].origin.line, 1u);
+  EXPECT_EQ(jobs[1].origin.url, "http://a/2");
+  EXPECT_EQ(jobs[1].origin.line, 4u);
+  EXPECT_EQ(jobs[2].origin.url, "http://b/1");
+  EXPECT_EQ(jobs[2].origin.line, 1u);
+  for (std::size_t i = 0; i < jobs.size(); ++i) EXPECT_EQ(jobs[i].origin.seq, i);
   std::remove(a.c_str());
   std::remove(b.c_str());
 }
@@ -191,10 +208,10 @@ TEST(ReadUrlsTest, OverlongLineBecomesOneFailedJobAndReadingGoesOn) {
   EXPECT_EQ(Read({path}, q, {}).error.message(), "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 2u);
-  EXPECT_EQ(jobs[0].invalid, "line too long (over 65536 bytes)");
-  EXPECT_LT(jobs[0].url.size(), 300u);
-  EXPECT_EQ(jobs[1].url, "http://b/");
-  EXPECT_EQ(jobs[1].line, 2u);
+  EXPECT_EQ(jobs[0].target.invalid, "line too long (over 65536 bytes)");
+  EXPECT_LT(jobs[0].origin.url.size(), 300u);
+  EXPECT_EQ(jobs[1].origin.url, "http://b/");
+  EXPECT_EQ(jobs[1].origin.line, 2u);
   std::remove(path.c_str());
 }
 
@@ -218,8 +235,8 @@ TEST(ReadUrlsTest, LinesSplitAcrossReadsAreJoined) {
   EXPECT_EQ(error, "");
   std::vector<Job> jobs = Drain(q);
   ASSERT_EQ(jobs.size(), 2u);
-  EXPECT_EQ(jobs[0].url, "http://example.com/a");
-  EXPECT_EQ(jobs[1].url, "http://b/");
+  EXPECT_EQ(jobs[0].origin.url, "http://example.com/a");
+  EXPECT_EQ(jobs[1].origin.url, "http://b/");
 }
 
 TEST(ReadUrlsTest, StopWakesAReaderWaitingForInput) {

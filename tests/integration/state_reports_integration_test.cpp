@@ -4,12 +4,14 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "ci_report_checks.hpp"
 #include "state_test_util.hpp"
 #include "support/python.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
+#include "support/text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -67,6 +69,79 @@ TEST(StateReportsTest, MarkdownAndHtmlSayWhatChangedSinceTheLastRun) {
   EXPECT_EQ(t["host-stats"]["rows"][0][0], "127.0.0.1");
   EXPECT_EQ(t["host-stats"]["rows"][0][1], "3") << "requests";
   EXPECT_EQ(t["host-stats"]["rows"][0][3], "1") << "failed";
+}
+
+// The SARIF result and the Code Quality issue for `url`'s failure, as one JSON object to compare.
+Json FindingFor(const std::string& sarif_path, const std::string& codequality_path,
+                const std::string& url) {
+  Json finding;
+  const Json sarif = Json::parse(testing::ReadFile(sarif_path));
+  for (const Json& r : sarif["runs"][0]["results"]) {
+    if (r.value("properties", Json::object()).value("url", "") != url) continue;
+    finding["sarif_location"] = r["locations"];
+    finding["sarif_fingerprints"] = r["partialFingerprints"];
+    finding["sarif_file"] = r["properties"]["file"];
+  }
+  const Json issues = Json::parse(testing::ReadFile(codequality_path));
+  for (const Json& issue : issues) {
+    if (issue.value("description", "").find(url) == std::string::npos) continue;
+    finding["codequality_location"] = issue["location"];
+    finding["codequality_fingerprint"] = issue["fingerprint"];
+  }
+  return finding;
+}
+
+// A result answered from the state (resumed or cached) names the file and line its URL came
+// from, as the same result fetched does: same JSON "file", same report locations and
+// fingerprints, so a CI tool sees one finding, not a new one.
+TEST(StateReportsTest, ResultsAnsweredFromTheStateKeepTheirFileAndLine) {
+  TestServer server;
+  TempDir dir;
+  const std::string state = dir / "state.db", list = dir / "urls.txt";
+  const std::string gone = server.url("/status/404"), fine = server.url("/size/10");
+  std::string input = "# checked daily\n" + gone + "\n" + fine + "\n";
+  for (int i = 0; i < 20; ++i) input += server.url("/delay/20?n=" + std::to_string(i)) + "\n";
+  testing::WriteFile(list, input);
+  auto reports = [&](const std::string& tag) {
+    return std::vector<std::string>{"--sarif", dir / (tag + ".sarif"), "--codequality",
+                                    dir / (tag + ".cq.json"), "--json"};
+  };
+  // --max-failures 1 stops the first run at the 404, unfinished, so --resume answers it.
+  std::vector<std::string> args{"--state", state, "-w", "1", "--max-failures", "1", list};
+  for (const std::string& a : reports("fetched")) args.push_back(a);
+  const ProcessResult fetched = RunWithState(args, "");
+  ASSERT_EQ(fetched.exit_code, 1) << fetched.out << fetched.err;
+  args = {"--state", state, "--resume", list};
+  for (const std::string& a : reports("resumed")) args.push_back(a);
+  const ProcessResult resumed = RunWithState(args, "");
+  ASSERT_EQ(resumed.exit_code, 1) << resumed.out << resumed.err;
+
+  auto record = [](const std::string& out, const std::string& url) {
+    for (const std::string& line : testing::SplitLines(out)) {
+      const Json j = Json::parse(line);
+      if (j.value("url", "") == url) return j;
+    }
+    return Json();
+  };
+  const Json first = record(fetched.out, gone), again = record(resumed.out, gone);
+  ASSERT_TRUE(again.value("cached", false)) << resumed.out;
+  EXPECT_EQ(again["file"], list);
+  EXPECT_EQ(again["index"], 2) << "its line in the list";
+  for (const char* key : {"file", "index", "ok", "status", "error", "error_kind"}) {
+    EXPECT_EQ(again[key], first[key]) << key;
+  }
+  const Json finding = FindingFor(dir / "fetched.sarif", dir / "fetched.cq.json", gone);
+  ASSERT_TRUE(finding.contains("sarif_location") && finding.contains("codequality_location"))
+      << finding;
+  EXPECT_EQ(FindingFor(dir / "resumed.sarif", dir / "resumed.cq.json", gone), finding);
+
+  // Cached by --max-cache-age: the ok URL keeps its file and line too.
+  const ProcessResult cached =
+      RunWithState({"--state", state, "--max-cache-age", "1h", "--json", list}, "");
+  const Json ok = record(cached.out, fine);
+  ASSERT_TRUE(ok.value("cached", false)) << cached.out;
+  EXPECT_EQ(ok["file"], list);
+  EXPECT_EQ(ok["index"], 3);
 }
 
 }  // namespace

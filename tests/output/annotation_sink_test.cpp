@@ -13,7 +13,7 @@ TEST(GithubAnnotationTest, OneWorkflowCommandPerFailedOrWarnedUrl) {
   EXPECT_EQ(
       GithubAnnotation(fail),
       "::error file=docs/urls.txt,line=7,title=fetchpool::http://h/missing \u2014 HTTP 404\n");
-  fail.warning = true;
+  fail.verdict.warning = true;
   EXPECT_EQ(GithubAnnotation(fail),
             "::warning file=docs/urls.txt,line=7,title=fetchpool::"
             "http://h/missing \u2014 HTTP 404\n");

@@ -25,11 +25,11 @@ TEST(FormatSizeTest, MovesToMegabytesAndGigabytes) {
 
 Result Ok(std::string url, std::uint64_t bytes, std::chrono::microseconds elapsed) {
   Result r;
-  r.url = std::move(url);
-  r.ok = true;
-  r.http_status = 200;
-  r.bytes = bytes;
-  r.elapsed = elapsed;
+  r.origin.url = std::move(url);
+  r.verdict.ok = true;
+  r.transfer.http_status = 200;
+  r.transfer.bytes = bytes;
+  r.transfer.elapsed = elapsed;
   return r;
 }
 
@@ -41,10 +41,10 @@ TEST(TextLineTest, OkLineMatchesTheContract) {
 
 TEST(TextLineTest, FailLineGivesTheReasonInsteadOfTheSize) {
   Result r;
-  r.url = "http://h/x";
-  r.error = "HTTP 404";
-  r.error_kind = ErrorKind::kHttpStatus;
-  r.elapsed = 12'000us;
+  r.origin.url = "http://h/x";
+  r.verdict.error = "HTTP 404";
+  r.verdict.error_kind = ErrorKind::kHttpStatus;
+  r.transfer.elapsed = 12'000us;
   std::string out;
   AppendTextLine(out, r, {});
   EXPECT_EQ(out, "[FAIL] http://h/x (HTTP 404, 12ms)\n");
@@ -52,19 +52,19 @@ TEST(TextLineTest, FailLineGivesTheReasonInsteadOfTheSize) {
 
 TEST(TextLineTest, SaysHowManyAttemptsWhenMoreThanOne) {
   Result ok = Ok("http://h/", 1229, 201'000us);
-  ok.attempts = 3;
+  ok.transfer.attempts = 3;
   std::string out;
   AppendTextLine(out, ok, {});
   EXPECT_EQ(out, "[OK]   http://h/ (1.2KB, 201ms, 3 attempts)\n");
   Result fail;
-  fail.url = "http://h/";
-  fail.error = "HTTP 503";
-  fail.elapsed = 12'000us;
-  fail.attempts = 2;
+  fail.origin.url = "http://h/";
+  fail.verdict.error = "HTTP 503";
+  fail.transfer.elapsed = 12'000us;
+  fail.transfer.attempts = 2;
   out.clear();
   AppendTextLine(out, fail, {});
   EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms, 2 attempts)\n");
-  fail.attempts = 1;
+  fail.transfer.attempts = 1;
   out.clear();
   AppendTextLine(out, fail, {});
   EXPECT_EQ(out, "[FAIL] http://h/ (HTTP 503, 12ms)\n") << "one attempt goes unsaid";
@@ -75,8 +75,8 @@ TEST(TextLineTest, ColourWrapsOnlyTheTagAndKeepsTheColumns) {
   AppendTextLine(ok, Ok("u", 1, 0us), {.color = true});
   EXPECT_EQ(ok, "\x1b[32m[OK]\x1b[0m   u (0.0KB, 0ms)\n");
   Result fail;
-  fail.url = "u";
-  fail.error = "x";
+  fail.origin.url = "u";
+  fail.verdict.error = "x";
   std::string out;
   AppendTextLine(out, fail, {.color = true});
   EXPECT_EQ(out, "\x1b[31m[FAIL]\x1b[0m u (x, 0ms)\n");
@@ -84,8 +84,8 @@ TEST(TextLineTest, ColourWrapsOnlyTheTagAndKeepsTheColumns) {
 
 TEST(TextLineTest, ControlBytesInUrlsCannotReachTheTerminal) {
   Result r;
-  r.url = std::string("http://a/\x1b[2J\0z", 15);
-  r.error = "invalid URL: control character in URL";
+  r.origin.url = std::string("http://a/\x1b[2J\0z", 15);
+  r.verdict.error = "invalid URL: control character in URL";
   std::string out;
   AppendTextLine(out, r, {});
   EXPECT_EQ(out, "[FAIL] http://a/\\x1b[2J\\x00z (invalid URL: control character in URL, 0ms)\n");
@@ -102,8 +102,8 @@ TEST(TextLineTest, C1ControlsAreShownAsBytes) {
 
 TEST(TextLineTest, MalformedUtf8IsShownAsBytesButValidUtf8Passes) {
   Result r;
-  r.url = "http://a/caf\xc3\xa9/\xff\xfe";
-  r.error = "x";
+  r.origin.url = "http://a/caf\xc3\xa9/\xff\xfe";
+  r.verdict.error = "x";
   std::string out;
   AppendTextLine(out, r, {});
   EXPECT_EQ(out, "[FAIL] http://a/caf\xc3\xa9/\\xff\\xfe (x, 0ms)\n");
@@ -128,9 +128,9 @@ TEST(SummaryTest, MatchesTheContract) {
 
 TEST(TextLineTest, AWarningIsTaggedAsOne) {
   Result r;
-  r.url = "http://a/";
-  r.warning = true;
-  r.error = "HTTP 429";
+  r.origin.url = "http://a/";
+  r.verdict.warning = true;
+  r.verdict.error = "HTTP 429";
   std::string out;
   AppendTextLine(out, r, {});
   EXPECT_EQ(out, "[WARN] http://a/ (HTTP 429, 0ms)\n");

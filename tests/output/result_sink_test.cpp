@@ -21,21 +21,21 @@ const std::string kHostileUrl = std::string("http://h/\"q\",\\b\x1b[31m\n\0\xff\
 
 Result Sample(bool ok) {
   Result r;
-  r.seq = 2;
-  r.line = 3;
-  r.url = "http://example.com/a";
-  r.ok = ok;
-  r.http_status = ok ? 200 : 503;
-  r.bytes = 1229;
-  r.elapsed = 201'500us;
-  r.attempts = ok ? 1 : 3;
+  r.origin.seq = 2;
+  r.origin.line = 3;
+  r.origin.url = "http://example.com/a";
+  r.verdict.ok = ok;
+  r.transfer.http_status = ok ? 200 : 503;
+  r.transfer.bytes = 1229;
+  r.transfer.elapsed = 201'500us;
+  r.transfer.attempts = ok ? 1 : 3;
   if (!ok) {
-    r.error = "HTTP 503";
-    r.error_kind = ErrorKind::kHttpStatus;
+    r.verdict.error = "HTTP 503";
+    r.verdict.error_kind = ErrorKind::kHttpStatus;
   }
-  r.effective_url = "http://example.com/b";
-  r.ip = "127.0.0.1";
-  r.timings = {
+  r.transfer.effective_url = "http://example.com/b";
+  r.transfer.ip = "127.0.0.1";
+  r.transfer.timings = {
       .dns_ms = 1.5, .connect_ms = 2.25, .tls_ms = 0, .first_byte_ms = 10, .total_ms = 201.5};
   return r;
 }
@@ -142,8 +142,8 @@ TEST(JsonLinesSinkTest, RecordsAndSummaryCarryEveryField) {
 
 TEST(JsonLinesSinkTest, HostileUrlStillParsesAsOneLine) {
   Result r = Sample(false);
-  r.url = kHostileUrl;
-  r.error = "invalid URL: control character in URL";
+  r.origin.url = kHostileUrl;
+  r.verdict.error = "invalid URL: control character in URL";
   const std::string out = Lines(kJson, {r});
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
   const std::vector<nlohmann::json> lines = ParseLines(out);
@@ -156,9 +156,9 @@ TEST(JsonLinesSinkTest, HostileUrlStillParsesAsOneLine) {
 
 TEST(CsvSinkTest, HeaderRowsAndRfc4180Quoting) {
   Result hostile = Sample(false);
-  hostile.url = "http://h/a,\"b\"\nc";
-  hostile.effective_url.clear();
-  hostile.ip.clear();
+  hostile.origin.url = "http://h/a,\"b\"\nc";
+  hostile.transfer.effective_url.clear();
+  hostile.transfer.ip.clear();
   const SinkBuffers buffers = Render(kCsv, {Sample(true), hostile}, SampleSummary());
   EXPECT_EQ(
       buffers.out,
@@ -174,7 +174,7 @@ TEST(CsvSinkTest, HeaderRowsAndRfc4180Quoting) {
 
 TEST(CsvSinkTest, PythonsCsvModuleReadsHostileRowsBack) {
   Result r = Sample(false);
-  r.url = kHostileUrl;
+  r.origin.url = kHostileUrl;
   const std::string out = Lines(kCsv, {r});
   // Parse properly: read bytes, decode losslessly, then let csv split the records.
   const testing::ProcessResult check = testing::RunPythonScript("csv_url_hex.py", {"22"}, out, 10s);
@@ -186,7 +186,7 @@ TEST(CsvSinkTest, PythonsCsvModuleReadsHostileRowsBack) {
 
 TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
   Result r = Sample(true);
-  r.saved_path = "out/a,b";
+  r.saved.path = "out/a,b";
   const std::string csv = Lines(kCsv, {r});
   EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\",false,false,-,false,\r\n")) << csv;
 
@@ -201,7 +201,7 @@ TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
 
 TEST(SavedPathTest, VerboseDetailsComeBeforeTheSavedFile) {
   Result r = Sample(true);
-  r.saved_path = "out/a";
+  r.saved.path = "out/a";
   EXPECT_EQ(Lines(kVerbose, {r}),
             "[OK]   http://example.com/a (1.2KB, 201ms) -> http://example.com/b [127.0.0.1] -> "
             "out/a\n");
@@ -209,9 +209,9 @@ TEST(SavedPathTest, VerboseDetailsComeBeforeTheSavedFile) {
 
 TEST(SavedPathTest, SkippedUrlSaysSo) {
   Result r = Sample(true);
-  r.skipped = true;
-  r.saved_path = "out/a";
-  r.elapsed = 0us;
+  r.saved.skipped = true;
+  r.saved.path = "out/a";
+  r.transfer.elapsed = 0us;
   EXPECT_EQ(Lines(kText, {r}), "[OK]   http://example.com/a (skipped: exists, 0ms) -> out/a\n");
   EXPECT_EQ(ParseLines(Lines(kJson, {r})).at(0)["skipped"], true);
   EXPECT_TRUE(Lines(kCsv, {r}).ends_with(",out/a,true,false,-,false,\r\n"));
@@ -221,10 +221,10 @@ TEST(SavedPathTest, SkippedUrlSaysSo) {
 // redirect, and -v must not print an arrow for it.
 TEST(TextSinkTest, VerboseShowsNoArrowWhenOnlyNormalisationDiffers) {
   Result r = Sample(true);
-  r.url = "http://Example.com";
-  r.effective_url = "http://example.com/";
+  r.origin.url = "http://Example.com";
+  r.transfer.effective_url = "http://example.com/";
   EXPECT_EQ(Lines(kVerbose, {r}), "[OK]   http://Example.com (1.2KB, 201ms) [127.0.0.1]\n");
-  r.effective_url = "http://example.com/elsewhere";
+  r.transfer.effective_url = "http://example.com/elsewhere";
   EXPECT_EQ(Lines(kVerbose, {r}),
             "[OK]   http://Example.com (1.2KB, 201ms) -> http://example.com/elsewhere "
             "[127.0.0.1]\n");

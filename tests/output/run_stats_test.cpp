@@ -13,11 +13,11 @@ using std::chrono::milliseconds;
 Result Make(std::string url, milliseconds elapsed, long status, bool ok = true,
             ErrorKind kind = ErrorKind::kNone) {
   Result r;
-  r.url = std::move(url);
-  r.elapsed = elapsed;
-  r.http_status = status;
-  r.ok = ok;
-  r.error_kind = kind;
+  r.origin.url = std::move(url);
+  r.transfer.elapsed = elapsed;
+  r.transfer.http_status = status;
+  r.verdict.ok = ok;
+  r.verdict.error_kind = kind;
   return r;
 }
 

@@ -7,10 +7,10 @@ namespace {
 
 Result WithChange(std::string url, Change change, bool ok) {
   Result r;
-  r.url = std::move(url);
-  r.ok = ok;
-  r.error = ok ? "" : "HTTP 500";
-  r.change = change;
+  r.origin.url = std::move(url);
+  r.verdict.ok = ok;
+  r.verdict.error = ok ? "" : "HTTP 500";
+  r.state.change = change;
   return r;
 }
 

@@ -41,7 +41,7 @@ TEST_F(CodeQualitySinkTest, CodeQualityIsValidWithSeveritiesAndStableFingerprint
 
   // Another run where the lines moved: the same fingerprints.
   std::vector<Result> moved = Findings();
-  for (Result& r : moved) r.line += 10;
+  for (Result& r : moved) r.origin.line += 10;
   ASSERT_TRUE(CodeQualitySink::Create(Path("cq2.json"), {"urls.txt"}, &sink).ok());
   ASSERT_TRUE(WriteReport(*sink, moved, false).ok());
   const Json again = testing::ValidatedJson(Path("cq2.json"), testing::kCodeQualitySchema);

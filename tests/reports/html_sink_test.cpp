@@ -44,13 +44,13 @@ nlohmann::json Rows(const std::string& page) {
 
 Result Make(std::uint64_t line, std::string url, milliseconds elapsed, bool ok) {
   Result r;
-  r.line = line;
-  r.url = std::move(url);
-  r.ok = ok;
-  r.http_status = ok ? 200 : 500;
-  r.error = ok ? "" : "HTTP 500 <b>bold</b>";
-  r.error_kind = ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
-  r.elapsed = elapsed;
+  r.origin.line = line;
+  r.origin.url = std::move(url);
+  r.verdict.ok = ok;
+  r.transfer.http_status = ok ? 200 : 500;
+  r.verdict.error = ok ? "" : "HTTP 500 <b>bold</b>";
+  r.verdict.error_kind = ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
+  r.transfer.elapsed = elapsed;
   r.span = {.start = microseconds(line * 1000),
             .took = elapsed,
             .waited = milliseconds(2),
@@ -152,12 +152,12 @@ TEST(HtmlSinkTest, WithStateAndHostStatsShowsWhatChangedAndEveryHost) {
   std::unique_ptr<ResultSink> sink;
   ASSERT_TRUE(HtmlSink::Create(path, 2, &sink).ok());
   Result fresh = Make(1, kHostile[1], milliseconds(3), false);
-  fresh.input = "urls.txt";
-  fresh.change = Change::kNewFailure;
+  fresh.origin.input = "urls.txt";
+  fresh.state.change = Change::kNewFailure;
   Result still = Make(2, "http://h/still", milliseconds(3), false);
-  still.change = Change::kStillFailing;
+  still.state.change = Change::kStillFailing;
   Result back = Make(3, kHostile[0], milliseconds(3), true);
-  back.change = Change::kRecovered;
+  back.state.change = Change::kRecovered;
   for (const Result& r : {fresh, still, back, Make(4, "http://h/same", milliseconds(3), true)}) {
     sink->Add(r);
   }
@@ -232,7 +232,7 @@ TEST(HtmlTimelineTest, BinsWidenSoMemoryStaysFixed) {
 
 TEST(HtmlRowJsonTest, CannotCloseTheScriptElement) {
   Result r;
-  r.url = "http://h/</script>\xff";
+  r.origin.url = "http://h/</script>\xff";
   const std::string row = HtmlRowJson(r);
   EXPECT_EQ(row.find('<'), std::string::npos) << row;
   EXPECT_NE(row.find("\\u003c/script\\u003e"), std::string::npos) << row;

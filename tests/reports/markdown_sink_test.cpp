@@ -33,12 +33,12 @@ TEST_F(MarkdownSinkTest, MarkdownTablesParseWithBothRenderersAndCapAt1000Rows) {
   for (int i = 0; i < 1004; ++i) {
     Result r = Failure("http://h/" + std::to_string(i), ErrorKind::kHttpStatus, "HTTP 404",
                        static_cast<std::uint64_t>(i + 2));
-    r.attempts = 2;
+    r.transfer.attempts = 2;
     sink->Add(r);
   }
   Result warned = Failure("http://h/w", ErrorKind::kTimeout, "timed out after 1s", 9, kStdinName);
-  warned.warning = true;
-  warned.elapsed = 2s;
+  warned.verdict.warning = true;
+  warned.transfer.elapsed = 2s;
   sink->Add(warned);
   sink->Add(Ok("http://h/slow", 3s, 3000));
   s.total = 1007;
@@ -115,11 +115,11 @@ TEST_F(MarkdownSinkTest, WithStateListsNewFailuresThenRecoveredUrls) {
   std::unique_ptr<ResultSink> sink;
   ASSERT_TRUE(MarkdownSink::Create(Path("r.md"), &sink).ok());
   Result fresh = Failure(kHostileUrl, ErrorKind::kHttpStatus, "HTTP 500 |x|", 4);
-  fresh.change = Change::kNewFailure;
+  fresh.state.change = Change::kNewFailure;
   Result still = Failure("http://h/still", ErrorKind::kTimeout, "timed out", 5);
-  still.change = Change::kStillFailing;
+  still.state.change = Change::kStillFailing;
   Result back = Ok("http://h/back", 1ms);
-  back.change = Change::kRecovered;
+  back.state.change = Change::kRecovered;
   for (const Result& r : {fresh, still, back, Ok("http://h/same", 1ms)}) sink->Add(r);
   Summary s;
   s.total = 4;

@@ -9,45 +9,70 @@
 #include <utility>
 
 #include "fetchpool/engine/dispatcher.hpp"
+#include "fetchpool/input/url_reader.hpp"
+#include "fetchpool/verdict/verdict.hpp"
 
 namespace fetchpool::dispatch_test {
 
+// A job as the reader hands it over: validated, so its host is keyed.
 inline Job MakeJob(std::uint64_t seq, std::string url) {
   Job job;
-  job.seq = seq;
-  job.url = std::move(url);
+  job.origin.seq = seq;
+  job.origin.url = std::move(url);
+  ValidateJob(job);
   return job;
 }
 
-// What a worker's Fetcher would return for `task`.
-inline Result Outcome(const Task& task, bool ok, long status = 200) {
-  Result r;
-  r.seq = task.job.seq;
-  r.url = task.job.url;
-  r.attempts = task.job.attempts + 1;
-  r.ok = ok;
-  r.http_status = status;
-  if (!ok) {
-    r.error_kind = ErrorKind::kHttpStatus;
-    r.error = "HTTP " + std::to_string(status);
-  }
+// What a worker hands back for `task`: a response with `status`, judged as the pipeline judges
+// it (default options: below 400 is ok; 408, 429 and 5xx but 501 are worth a retry).
+inline Result Answered(const Task& task, long status,
+                       std::optional<std::chrono::seconds> retry_after = std::nullopt) {
+  static const VerdictOptions kDefaults;
+  Result r = MakeResult(task.job);
+  r.transfer.http_status = status;
+  r.transfer.retry_after = retry_after;
+  Judge(kDefaults).Decide(task.job, r);
   return r;
 }
 
+// A 503 with Retry-After.
 inline Result Transient(const Task& task, std::chrono::seconds retry_after) {
-  Result r = Outcome(task, false, 503);
-  r.retry_after = retry_after;
-  return r;
+  return Answered(task, 503, retry_after);
 }
 
-inline Result Ok(const Task& task) { return Outcome(task, true); }
+inline Result Ok(const Task& task) { return Answered(task, 200); }
 
-// Finish with the outcome `make` gives for the task (computed before the task moves).
-template <typename Make>
-std::optional<Result> Report(Dispatcher& d, std::optional<Task>& task, Make make) {
-  Result r = make(*task);
-  return d.Finish(*std::move(task), std::move(r));
-}
+// Drives a Dispatcher as one worker of the pool does (WorkerPool::Work): it reports each task
+// with FinishAndTake, which may hand it its next task at once, and asks Next (which waits) only
+// when none could start.
+class TestWorker {
+ public:
+  explicit TestWorker(Dispatcher& d, int index = -1) : d_(d), index_(index) {}
+
+  // The task this worker runs next: the one FinishAndTake handed it, else Next's.
+  std::optional<Task> Next() {
+    if (handed_) return std::exchange(handed_, std::nullopt);
+    return d_.Next(index_);
+  }
+
+  // Whether the last report came back with a task that may start at once.
+  bool handed() const { return handed_.has_value(); }
+
+  // Reports `task` with the outcome `make` gives for it (made before the task moves): the
+  // result to print, or nullopt when the job is kept for a retry.
+  template <typename Make>
+  std::optional<Result> Report(std::optional<Task>& task, Make make) {
+    Result r = make(*task);
+    std::optional<Result> done;
+    handed_ = d_.FinishAndTake(*std::move(task), std::move(r), done, index_);
+    return done;
+  }
+
+ private:
+  Dispatcher& d_;
+  const int index_;
+  std::optional<Task> handed_;
+};
 
 inline DispatchOptions Options(int retries = 0, int per_host = 0, int max_failures = 0) {
   DispatchOptions o;

@@ -13,7 +13,9 @@ class FakeFetcher final : public Fetcher {
  public:
   FakeFetcher(FakeNetwork& network, std::stop_token stop)
       : network_(network), stop_(std::move(stop)) {}
-  Result Fetch(const Job& job, Method) override;
+  void Fetch(const Job& job, Method, TransferFacts& facts, Saved&) override {
+    network_.Answer(job, stop_, facts);
+  }
 
  private:
   FakeNetwork& network_;
@@ -27,8 +29,6 @@ std::uint64_t Number(std::string_view url, std::string_view prefix) {
 }
 
 }  // namespace
-
-Result FakeFetcher::Fetch(const Job& job, Method) { return network_.Answer(job, stop_); }
 
 FetcherFactory FakeNetwork::Factory() {
   return [this](std::stop_token stop) -> std::unique_ptr<Fetcher> {
@@ -45,52 +45,42 @@ void FakeNetwork::Release() {
   released_cv_.notify_all();
 }
 
-Result FakeNetwork::Answer(const Job& job, const std::stop_token& stop) {
-  Result r;
-  r.seq = job.seq;
-  r.line = job.line;
-  r.url = job.url;
-  r.attempts = job.attempts + 1;
-  if (!job.invalid.empty()) {
-    r.error_kind = ErrorKind::kInvalidUrl;
-    r.error = job.invalid;
-    return r;
-  }
+void FakeNetwork::Answer(const Job& job, const std::stop_token& stop, TransferFacts& facts) {
   fetches_.fetch_add(1);
   const int now = in_flight_.fetch_add(1) + 1;
   int peak = peak_.load();
   while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
   }
-  const std::string_view url = job.url;
+  const std::string_view url = job.origin.url;
   bool aborted = false;
   if (url.find("/slow/") != std::string_view::npos) {
-    const auto until =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(Number(url, "/slow/"));
-    aborted = !SleepUnlessStopped(until, stop);
+    const auto took = std::chrono::milliseconds(Number(url, "/slow/"));
+    aborted = !SleepUnlessStopped(std::chrono::steady_clock::now() + took, stop);
+    facts.took = took;
   } else if (url.find("/block") != std::string_view::npos) {
     std::unique_lock lock(mutex_);
     aborted = !WaitUnlessStopped(lock, released_cv_, stop, std::nullopt, [&] { return released_; });
   }
   in_flight_.fetch_sub(1);
   if (aborted) {
-    r.error_kind = ErrorKind::kAborted;
-    r.error = "aborted";
+    facts.failure = ErrorKind::kAborted;
+    facts.failure_detail = "aborted";
   } else if (url.find("/fail") != std::string_view::npos) {
-    r.http_status = 404;
-    r.error_kind = ErrorKind::kHttpStatus;
-    r.error = "HTTP 404";
+    facts.http_status = 404;
+  } else if (url.find("/status/") != std::string_view::npos) {
+    facts.http_status = static_cast<long>(Number(url, "/status/"));
   } else if (url.find("/flaky/") != std::string_view::npos &&
-             static_cast<std::uint64_t>(job.attempts) < Number(url, "/flaky/")) {
-    r.http_status = 503;
-    r.error_kind = ErrorKind::kHttpStatus;
-    r.error = "HTTP 503";
-    r.retry_after = std::chrono::seconds(0);
+             static_cast<std::uint64_t>(job.progress.attempts) < Number(url, "/flaky/")) {
+    facts.http_status = 503;
+    facts.retry_after = std::chrono::seconds(0);
   } else {
-    r.http_status = 200;
-    r.ok = true;
-    r.bytes = 100;
+    facts.http_status = 200;
+    facts.bytes = kFakeBody.size();
+    BodyChecker checker;  // as the real fetcher streams a body through its checker
+    checker.Reset(job.checks.expect.get());
+    checker.Consume(kFakeBody);
+    checker.Observe(facts.body);
   }
-  return r;
 }
 
 }  // namespace fetchpool::testing

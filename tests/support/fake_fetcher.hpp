@@ -1,9 +1,12 @@
 // A Fetcher that answers from the URL instead of the network, so the whole pipeline runs
-// in-process (and under TSan) without sockets. The path says what happens:
+// in-process (and under TSan) without sockets. Like the real one it reports facts only: the
+// verdict, --accept and the per-line checks decide what they mean. The path says what happens:
 //   /ok            200 at once           /fail        HTTP 404
+//   /status/N      HTTP N
 //   /slow/MS       200 after MS ms, or aborted as soon as the run stops
 //   /flaky/N       503 (with Retry-After: 0) for the first N attempts, then 200
 //   /block         waits until Release() (or a stop), then 200
+// Every 200 carries kFakeBody, which the line's checks (contains=, sha256=) see.
 #pragma once
 
 #include <atomic>
@@ -14,10 +17,13 @@
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <string_view>
 
 #include "fetchpool/core/fetcher.hpp"
 
 namespace fetchpool::testing {
+
+inline constexpr std::string_view kFakeBody = "fetchpool fake body\n";
 
 // Shared by every worker's FakeFetcher. Thread-safe.
 class FakeNetwork {
@@ -29,8 +35,8 @@ class FakeNetwork {
   // Fetchers made: one per worker thread that started.
   int fetchers() const { return fetchers_.load(); }
   int in_flight_peak() const { return peak_.load(); }
-  // What the network says to one attempt; `stop` is the asking worker's.
-  Result Answer(const Job& job, const std::stop_token& stop);
+  // What the network shows one attempt; `stop` is the asking worker's.
+  void Answer(const Job& job, const std::stop_token& stop, TransferFacts& facts);
 
  private:
   std::atomic<std::uint64_t> fetches_{0};

@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "fetchpool/core/retry_policy.hpp"
-#include "fetchpool/core/warn_spec.hpp"
 
 namespace fetchpool {
 
@@ -12,7 +11,6 @@ struct DispatchOptions {
   RetryOptions retry;
   int per_host = 0;      // 0: no limit beyond the number of workers
   int max_failures = 0;  // 0: never stop early
-  WarnSpec warn;         // --warn: failures that count as warnings (decided on the final result)
   bool adaptive = true;  // a host's limit halves on 429 and grows back (off: --no-adaptive)
   std::chrono::nanoseconds per_host_interval{0};  // --per-host-rate, between starts; 0: none
   bool host_stats = false;  // --host-stats: keep totals per host for the whole run

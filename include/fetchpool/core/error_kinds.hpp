@@ -3,7 +3,7 @@
 #include <optional>
 #include <string_view>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/error_kind.hpp"
 
 namespace fetchpool {
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,8 +26,11 @@ struct Expectations {
 // Parses the text after the URL. Returns an empty string, or why the checks are not valid.
 std::string ParseExpectations(std::string_view text, Expectations& out);
 
-// Evaluates the body checks of one transfer as the body streams through it, without keeping the
-// body. Thread-compatible: one per worker, reset for every transfer.
+struct BodyFacts;
+
+// Gathers what the body checks need (contains=, sha256=) as the body streams through it, without
+// keeping the body; the verdict judges the checks from those facts. Thread-compatible: one per
+// worker, reset for every transfer.
 class BodyChecker {
  public:
   BodyChecker();
@@ -41,9 +43,8 @@ class BodyChecker {
   // Drops what was consumed so far (a retry or a redirect body starts over).
   void Restart();
   void Consume(std::string_view data);
-  // The first failed check as "check NAME failed: why", or an empty string when all pass.
-  // `status` and `elapsed` are the transfer's; body checks use what was consumed.
-  std::string Verdict(long status, std::chrono::microseconds elapsed);
+  // What the consumed body showed: whether contains= occurred, and its sha256= digest.
+  void Observe(BodyFacts& facts);
 
  private:
   struct Digest;

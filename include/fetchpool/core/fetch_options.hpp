@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/util/status_set.hpp"
-
 namespace fetchpool {
 
 enum class HttpVersion { kDefault, kHttp11, kHttp2 };
@@ -27,7 +25,6 @@ struct FetchOptions {
   bool location_trusted = false;    // --location-trusted: send them on after any redirect
   bool netrc = false;               // --netrc / --netrc-file: per-host credentials, as curl reads
   std::string netrc_file;           // --netrc-file; "" with --netrc: libcurl's ~/.netrc
-  std::optional<StatusSet> accept;  // statuses that count as ok; nullopt: below 400
   bool follow = true;               // follow redirects
   bool insecure = false;            // skip TLS certificate and host name verification
   std::string cacert;               // CA bundle file; empty: libcurl's default
@@ -35,8 +32,6 @@ struct FetchOptions {
   HttpVersion http_version = HttpVersion::kDefault;
   std::uint64_t max_size = 0;  // largest body accepted; 0: no limit
   bool head = false;           // --head: HEAD first, GET when the server refuses it
-  // Not a flag: the run sets it when the output shows effective URL, IP and phase timings.
-  bool collect_details = false;
 };
 
 }  // namespace fetchpool

@@ -5,21 +5,28 @@
 #include <stop_token>
 
 #include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 
 enum class Method { kGet, kHead };
 
-// Performs one attempt at a job and says how it went; expected failures are values in the
-// Result, never exceptions. The pipeline sees only this, so tests can run reader, dispatcher,
-// pool and printer in-process with a fake in place of libcurl (as ninja does with
-// DiskInterface).
+// Performs one attempt at a job and reports what it observed: facts only, never whether that is
+// ok (the verdict decides, verdict/verdict.hpp). Expected failures are facts too, never
+// exceptions. The pipeline sees only this, so tests run reader, dispatcher, pool, verdict and
+// printer in-process with a fake in place of libcurl (as ninja does with DiskInterface).
 // Thread-compatible: each worker owns one.
 class Fetcher {
  public:
   virtual ~Fetcher() = default;
-  // One attempt at `job`. Its elapsed time counts from job.first_start when that is set.
-  virtual Result Fetch(const Job& job, Method method) = 0;
+  // One attempt at `job`: what the transfer observed goes to `facts` (which holds the attempt
+  // number already), and with -o what became of the body so far to `saved`. Its elapsed time
+  // counts from job.progress.first_start when that is set.
+  virtual void Fetch(const Job& job, Method method, TransferFacts& facts, Saved& saved) = 0;
+  // After the verdict on the last Fetch: -o keeps the body only when `verdict` is ok, and says
+  // in `saved` where it went or why it could not be kept. True when it did anything (the verdict
+  // is then decided again).
+  virtual bool Keep(const Verdict& /*verdict*/, Saved& /*saved*/) { return false; }
 };
 
 // Makes a worker's Fetcher; `stop` is the run's, and must abort a transfer in progress.

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/util/status.hpp"
 
 namespace fetchpool {

@@ -9,6 +9,7 @@
 #include "fetchpool/core/output_options.hpp"
 #include "fetchpool/core/save_options.hpp"
 #include "fetchpool/core/state_options.hpp"
+#include "fetchpool/core/verdict_options.hpp"
 #include "fetchpool/util/redact.hpp"
 
 namespace fetchpool {
@@ -23,6 +24,7 @@ struct Options {
   PoolOptions pool;
   OutputOptions output;
   StateOptions state;
+  VerdictOptions verdict;
   ConfigOptions config;
   double max_time_s = 0;  // whole run; 0: no deadline
   // Not a flag: every secret value the command line and the config gave (-u, -H, --proxy's

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 
@@ -16,12 +16,6 @@ struct RetryOptions {
   double max_wait_s = 60.0;  // cap for the backoff and for a server's Retry-After
 };
 
-// Whether a failure is worth another attempt: connect failures, timeouts, stalls, resets,
-// truncated bodies, empty replies and HTTP 408, 429, 500, 502, 503, 504. Never other statuses,
-// invalid URLs, failed checks, refused redirects, TLS problems, oversized bodies or aborts: trying
-// again would only give the same answer (or ignore the user's stop).
-bool IsTransient(const Result& result);
-
 // A Retry-After header value: delta-seconds ("120") or an HTTP date, as a wait from `now`. A date
 // in the past means no wait. nullopt when the value is neither.
 std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, std::time_t now);
@@ -31,9 +25,10 @@ std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, std:
 std::chrono::milliseconds Backoff(int retry, std::chrono::milliseconds base,
                                   std::chrono::milliseconds cap, double unit);
 
-// How long to wait before retrying after `result` (attempt number result.attempts), or nullopt
-// when it must not be retried. A Retry-After from the server wins over the backoff; both are
-// capped by max_wait_s.
+// How long to wait before retrying after `result` (attempt number transfer.attempts), or nullopt
+// when it must not be retried: its verdict is not transient (verdict.hpp says what is), or the
+// retries are used up. A Retry-After from the server wins over the backoff; both are capped by
+// max_wait_s.
 std::optional<std::chrono::milliseconds> RetryDelay(const RetryOptions& options,
                                                     const Result& result, double unit);
 

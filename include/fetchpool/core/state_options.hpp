@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace fetchpool {
 
@@ -9,9 +10,8 @@ namespace fetchpool {
 struct StateOptions {
   std::string path;                       // --state FILE; empty: no state at all
   std::chrono::seconds max_cache_age{0};  // --max-cache-age; 0: nothing is answered from cache
-  int fail_after = 1;                     // --fail-after N; 1: every failure fails the run
   bool resume = false;                    // --resume: continue the last run if it did not finish
-  std::string arguments;                  // the command line as a JSON array, recorded per run
+  std::vector<std::string> arguments;     // the command line as given, recorded per run
 };
 
 }  // namespace fetchpool

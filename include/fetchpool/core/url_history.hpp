@@ -4,9 +4,6 @@
 
 namespace fetchpool {
 
-struct Job;
-struct Result;
-
 // What --state remembered about a URL before this run, carried on its Job. A plain value.
 struct UrlHistory {
   bool tracked = false;               // --state is in use (otherwise nothing below means anything)
@@ -14,7 +11,6 @@ struct UrlHistory {
   bool last_ok = false;               // its last check was ok
   int fail_streak = 0;                // runs in a row it has failed, up to its last check
   std::int64_t failing_since_ms = 0;  // unix ms of the first failure of that streak
-  int fail_after = 1;                 // --fail-after N
   std::int64_t url_id = 0;            // seen: its row, so the writer need not look it up again
 };
 
@@ -23,14 +19,5 @@ enum class Change { kNone, kNewFailure, kStillFailing, kRecovered };
 
 // "new_failure", "still_failing", "recovered", or nullptr for kNone.
 const char* ChangeName(Change change);
-
-// The one place a failure becomes a warning because of --fail-after: it has failed `fail_runs`
-// runs in a row, this one included, and the run fails only from the Nth on. (--warn, issue 13,
-// decides its own warnings next to this one.)
-bool ForgivenByFailAfter(int fail_runs, int fail_after);
-
-// The final verdict's history part, applied once a job's last attempt is in (after retries):
-// change, the failure streak and --fail-after. Leaves untracked and aborted results alone.
-void ApplyHistory(const Job& job, Result& result);
 
 }  // namespace fetchpool

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/error_kind.hpp"
 #include "fetchpool/util/status_set.hpp"
 
 namespace fetchpool {
@@ -21,18 +21,15 @@ class WarnSpec {
   static std::optional<WarnSpec> Parse(std::string_view text);
 
   bool empty() const { return !statuses_ && kinds_.empty(); }
-  // Whether the final result `r` of a URL is a warning: it failed with a listed error kind, or
-  // with an HTTP status in the list. Statuses only ever match a kHttpStatus failure: with a
-  // status= check on its line the URL fails as check_failed, so the line's own check wins.
-  // Ok and aborted results are never warnings.
-  bool Applies(const Result& r) const;
+  // Whether a failure of `kind` with `http_status` is listed: its kind is, or it is a kHttpStatus
+  // failure with a listed status. Statuses only ever match kHttpStatus: with a status= check on
+  // its line the URL fails as check_failed, so the line's own check wins. (The verdict's --warn
+  // rule asks this of failures only.)
+  bool Lists(ErrorKind kind, long http_status) const;
 
  private:
   std::optional<StatusSet> statuses_;
   std::vector<ErrorKind> kinds_;
 };
-
-// Marks `result` as a warning when `spec` says so; the one place --warn is decided.
-void ApplyWarnSpec(const WarnSpec& spec, Result& result);
 
 }  // namespace fetchpool

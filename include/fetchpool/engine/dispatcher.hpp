@@ -15,10 +15,10 @@
 #include "fetchpool/core/dispatch_options.hpp"
 #include "fetchpool/core/job.hpp"
 #include "fetchpool/engine/connection_book.hpp"
-#include "fetchpool/hosts/host_key.hpp"
 #include "fetchpool/hosts/host_notes.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
 #include "fetchpool/hosts/host_table.hpp"
+#include "fetchpool/util/clock.hpp"
 #include "fetchpool/util/delay_queue.hpp"
 
 namespace fetchpool {
@@ -63,13 +63,12 @@ struct Task {
 // Thread-safe: every member may be called from any thread.
 class Dispatcher {
  public:
-  using Clock = std::chrono::steady_clock;
-
-  // `stop` is the whole run's. `notes` (-v), if given, is told when a host is paused.
-  // `policies`, if given, has per-host --per-host, --per-host-rate and --warn (it must outlive
-  // the dispatcher); without, every host has `options`' own.
+  // `stop` is the whole run's. `notes` (-v; null without it) is told when a host is paused.
+  // Retries, pauses and rate slots go by `clock`, which must outlive the dispatcher.
+  // `policies`, if given, has per-host --per-host and --per-host-rate (it must outlive the
+  // dispatcher); without, every host has `options`' own.
   Dispatcher(const DispatchOptions& options, DispatchCapacity capacity, std::stop_token stop,
-             HostNotes* notes = nullptr, const HostPolicies* policies = nullptr);
+             HostNotes* notes, Clock& clock, const HostPolicies* policies = nullptr);
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
@@ -77,8 +76,8 @@ class Dispatcher {
   // blocked on input (or on the --ordered window) gives up once no more input is wanted.
   std::stop_token input_token() const { return input_stop_.get_token(); }
 
-  // Hands a job over, blocking while the dispatcher is full. False (the job is dropped) once no
-  // more input is wanted.
+  // Hands a validated job over (ValidateJob: its host keyed, none for an invalid line), blocking
+  // while the dispatcher is full. False (the job is dropped) once no more input is wanted.
   bool Submit(Job job);
   // The reader is done: once everything submitted is reported, Next tells workers to leave.
   void CloseInput();
@@ -86,17 +85,15 @@ class Dispatcher {
   // Blocks until a job may start now; nullopt when the worker should leave. `worker` (0-based,
   // -1: none) is who asks: a job for a host that worker is still connected to goes first, after
   // due retries, and a new connection goes to a host nobody is connected to.
-  std::optional<Task> Next(int worker = -1);
+  std::optional<Task> Next(int worker);
 
-  // Reports how a task from Next went. Returns the result to print, or nullopt when the job will
-  // be retried (the dispatcher keeps it until its time comes).
-  std::optional<Result> Finish(Task task, Result result);
-  // Finish, and under the same lock the next task if one may start right now (nullopt: call
-  // Next, which waits), so a busy worker takes one lock and makes no wake-up per job. `done` is
-  // Finish's answer. `worker` is as for Next, so the worker's open connections are reused
-  // instead of another worker opening its own.
+  // Reports how a task from Next went, and under the same lock takes the next task if one may
+  // start right now (nullopt: call Next, which waits), so a busy worker takes one lock and makes
+  // no wake-up per job. `done` is the result to print, or nullopt when the job will be retried
+  // (the dispatcher keeps it until its time comes). `worker` is as for Next, so the worker's
+  // open connections are reused instead of another worker opening its own.
   std::optional<Task> FinishAndTake(Task task, Result result, std::optional<Result>& done,
-                                    int worker = -1);
+                                    int worker);
 
   // For a task from Next that never started (a stop came first): its previous attempt's result,
   // if it had one, is its final word.
@@ -152,11 +149,7 @@ class Dispatcher {
   bool RoomForBatch() const;
   bool ReaderShouldWake() const { return reader_waiting_ && RoomForBatch(); }
 
-  // The --warn of the job's listed host.
-  const WarnSpec& WarnFor(const Task& task) const;
-
   const DispatchOptions options_;
-  const HostPolicies* const policies_;
   const DispatchCapacity capacity_;
   const std::size_t half_batch_;
   const std::size_t affinity_window_;
@@ -183,7 +176,11 @@ class Dispatcher {
   bool abandoned_all_ = false;
   std::mt19937_64 random_;
 
+  Clock& clock_;
   std::stop_callback<std::function<void()>> link_;  // run stop -> input stop
+  // A virtual clock's jumps wake idle workers, as the passing of real time does; last, so it is
+  // gone before anything its callback touches.
+  std::shared_ptr<void> clock_watch_;
 };
 
 }  // namespace fetchpool

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <chrono>
-#include <functional>
 #include <mutex>
 #include <stop_token>
+
+#include "fetchpool/util/clock.hpp"
 
 namespace fetchpool {
 
@@ -13,10 +13,8 @@ namespace fetchpool {
 // Thread-safe: every member may be called from any thread.
 class Pacer {
  public:
-  using Clock = std::chrono::steady_clock;
-
-  // `now` is injectable for tests.
-  explicit Pacer(Clock::duration interval, std::function<Clock::time_point()> now = &Clock::now);
+  // Slots go by `clock`, which must outlive the pacer.
+  Pacer(Clock::duration interval, Clock& clock);
 
   // Takes the next slot and returns its time (without waiting for it).
   Clock::time_point Reserve();
@@ -24,11 +22,9 @@ class Pacer {
   // Takes the next slot and sleeps until it. False when `stop` came first.
   bool Wait(const std::stop_token& stop);
 
-  Clock::duration interval() const { return interval_; }
-
  private:
   const Clock::duration interval_;
-  const std::function<Clock::time_point()> now_;
+  Clock& clock_;
   std::mutex mutex_;
   bool started_ = false;
   Clock::time_point last_{};

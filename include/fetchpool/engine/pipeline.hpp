@@ -3,11 +3,13 @@
 #include <chrono>
 #include <memory>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "fetchpool/core/fetcher.hpp"
 #include "fetchpool/core/job_screen.hpp"
 #include "fetchpool/core/options.hpp"
+#include "fetchpool/engine/run_config.hpp"
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/output/result_sink.hpp"
 #include "fetchpool/util/status.hpp"
@@ -30,8 +32,6 @@ struct PipelineIo {
   // Per-host --per-host, --per-host-rate and --warn; null: the options' own, for every host.
   const HostPolicies* policies = nullptr;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  // Connections each worker's fetcher keeps open (see DispatchCapacity::held_connections).
-  std::size_t held_connections = 5;
 };
 
 // How a pipeline run ended, for the exit status and the closing notes on stderr.
@@ -44,10 +44,14 @@ struct PipelineOutcome {
   bool out_of_time = false;    // --max-time stopped it
   bool stopped_early = false;  // --max-failures stopped it
   bool no_workers = false;     // not one worker thread could be started
+  // An unexpected exception stopped the run ("unexpected error in the printer: ..."): the one
+  // thing to report, with exit status 2. Empty when none did.
+  std::string fault;
 };
 
 // reader -> dispatcher -> worker pool -> printer -> sinks, until the input is done and every
-// result printed, or `stop` is requested (a signal, --max-time, a broken stdout).
-PipelineOutcome RunPipeline(const Options& options, PipelineIo io, std::stop_source stop);
+// result printed, or `stop` is requested (a signal, --max-time, a broken stdout, an unexpected
+// exception in any thread).
+PipelineOutcome RunPipeline(const RunConfig& config, PipelineIo io, std::stop_source stop);
 
 }  // namespace fetchpool

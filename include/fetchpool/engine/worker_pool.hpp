@@ -8,22 +8,30 @@
 #include <vector>
 
 #include "fetchpool/core/fetcher.hpp"
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/engine/dispatcher.hpp"
+#include "fetchpool/engine/fault.hpp"
 #include "fetchpool/engine/pacer.hpp"
 #include "fetchpool/util/bounded_queue.hpp"
 #include "fetchpool/util/status.hpp"
+#include "fetchpool/verdict/verdict.hpp"
 
 namespace fetchpool {
 
 // What the pool needs besides its workers' fetchers, copied from the options by RunPipeline
 // (their defaults live in PoolOptions and FetchOptions).
 struct WorkerPoolSetup {
-  int workers = 1;         // -w
-  bool head = false;       // --head: try HEAD first, GET when the server refuses it
-  Pacer* pacer = nullptr;  // --rate; null for none
+  int workers = 1;               // -w
+  bool head = false;             // --head: try HEAD first, GET when the server refuses it
+  Pacer* pacer = nullptr;        // --rate; null for none
+  const Judge* judge = nullptr;  // decides every attempt's verdict
+  Fault* fault = nullptr;        // notes an exception a worker throws, which stops the run
   std::chrono::steady_clock::time_point start{};  // the run's, for Result::span
 };
+
+// One request for `job` and its verdict: the facts `fetcher` reports, judged, and judged again
+// once -o kept (or could not keep) the body. What every worker does per request.
+Result FetchAndJudge(Fetcher& fetcher, const Judge& judge, const Job& job, Method method);
 
 // A fixed set of std::jthread workers, started as work arrives: Grow(n) starts workers until n
 // run (at most `workers`), so a one-URL run starts one thread, and from then on the pool stays

@@ -7,14 +7,11 @@
 
 namespace fetchpool {
 
-// What counts as one host (for --per-host, --per-host-rate, pauses and --host-stats): the URL's
-// host name, lower-cased, an IDN in its ASCII (punycode) form, without a trailing dot; the port
-// does not matter. Empty when curl_url cannot find one.
-std::string HostKey(std::string_view url);
-// The same for a URL curl_url has already parsed (the reader validates every URL with one).
-std::string HostKeyOf(CURLU* url);
-// A host name as HostKey keys it: UTF-8 names go through libidn2 (UTS #46 non-transitional,
-// as libcurl converts them); a name libidn2 rejects stays as given, ASCII letters lower-cased.
+// What counts as one host (for --per-host, --per-host-rate, pauses and --host-stats), given the
+// host name curl_url found in the URL (the reader keys every job as it validates it): the name
+// lower-cased, an IDN in its ASCII (punycode) form through libidn2 (UTS #46 non-transitional, as
+// libcurl converts them), without a trailing dot; the port does not matter. A name libidn2
+// rejects stays as given, ASCII letters lower-cased.
 std::string HostKeyOfName(std::string_view host);
 // `url` with an international host name in its ASCII form, as libcurl must be given it (7.88
 // cannot convert a name itself in the "C" locale); "" when the URL needs no change (its host is

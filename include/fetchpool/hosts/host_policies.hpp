@@ -35,8 +35,7 @@ struct HostPolicy {
   double connect_timeout_s = 10.0;
   double timeout_s = 0.0;
   double stall_timeout_s = 30.0;
-  std::optional<StatusSet> accept;  // --accept; nullopt: below 400
-  WarnSpec warn;
+  VerdictOptions verdict;  // its --accept and --warn (the verdict asks for them by host)
   int per_host = 0;  // 0: no limit beyond --workers
   std::chrono::nanoseconds per_host_interval{0};
 };

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "fetchpool/core/error_kind.hpp"
 #include "fetchpool/core/fetch_options.hpp"
-#include "fetchpool/core/job.hpp"
 
 namespace fetchpool {
 

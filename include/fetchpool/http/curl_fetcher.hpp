@@ -15,12 +15,13 @@
 #include "fetchpool/core/expectations.hpp"
 #include "fetchpool/core/fetch_options.hpp"
 #include "fetchpool/core/fetcher.hpp"
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/http/curl_handles.hpp"
 #include "fetchpool/http/host_resolver.hpp"
 #include "fetchpool/http/redirect_target.hpp"
 #include "fetchpool/http/request_settings.hpp"
+#include "fetchpool/http/socket_performer.hpp"
 #include "fetchpool/http/trust_store.hpp"
 #include "fetchpool/save/body_saver.hpp"
 #include "fetchpool/save/output_dir.hpp"
@@ -31,9 +32,9 @@ namespace fetchpool {
 // from). It follows redirects itself, request by request on the same handle, so that each
 // request carries the headers, credentials and TLS settings of the host it goes to
 // (RequestSettings) and the run's own -H and -u never reach another host; each redirect is
-// recorded in Result::redirects. Thread-compatible: one per worker thread. The stop token may be
-// triggered from any thread; that aborts the transfer in progress promptly and every later
-// Fetch at once.
+// recorded in TransferFacts::redirects. Thread-compatible: one per worker thread. The stop token
+// may be triggered from any thread; that aborts the transfer in progress promptly and every
+// later Fetch at once.
 class CurlFetcher final : public Fetcher {
  public:
   // What a worker's fetcher shares with the others. Each must outlive it; each may be null.
@@ -48,15 +49,17 @@ class CurlFetcher final : public Fetcher {
     const OutputDir* output_dir = nullptr;  // null: bodies are discarded
     long max_connections = 5;               // kept open per handle (CURLOPT_MAXCONNECTS)
   };
-  CurlFetcher(const FetchOptions& options, const Shared& shared, std::stop_token stop);
+  // `collect_details`: also note the effective URL, the IP and libcurl's phase times (when the
+  // output shows them).
+  CurlFetcher(const FetchOptions& options, bool collect_details, const Shared& shared,
+              std::stop_token stop);
   ~CurlFetcher() override;
   CurlFetcher(const CurlFetcher&) = delete;
   CurlFetcher& operator=(const CurlFetcher&) = delete;
 
-  // Whether the handle could be created and configured; Fetch fails every job otherwise.
-  bool ok() const { return static_cast<bool>(easy_); }
-
-  Result Fetch(const Job& job, Method method) override;
+  // Without a handle (it could not be created or configured) every Fetch fails.
+  void Fetch(const Job& job, Method method, TransferFacts& facts, Saved& saved) override;
+  bool Keep(const Verdict& verdict, Saved& saved) override;
 
  private:
   static curl_socket_t OpenSocket(void* self, curlsocktype purpose, curl_sockaddr* address);
@@ -66,36 +69,38 @@ class CurlFetcher final : public Fetcher {
   static size_t OnHeader(char* data, size_t size, size_t count, void* self);
   void Configure(CURLSH* share, bool own_trust);
   void ShutdownSockets();
+  // curl_easy_perform, through the worker's own multi handle; the stall guard runs while idle.
+  CURLcode Perform();
+  // The stall guard: true (and the transfer is to end) once nothing has moved for too long.
+  bool Stalled(std::chrono::steady_clock::time_point now);
   // Forgets what the last perform saw; before every curl_easy_perform.
   void ResetTransfer(std::chrono::steady_clock::time_point now);
   // The settings of the job's listed host: method, follow, timeouts, the checks' limits.
   void SetMethod(const Job& job, Method method);
   // Requests `job`'s URL and follows its redirects; nullopt when a request could not start
-  // (its host did not resolve, its time ran out), with `result` saying why.
+  // (its host did not resolve, its time ran out), with `facts` saying why.
   std::optional<CURLcode> PerformChain(const Job& job, std::chrono::steady_clock::time_point start,
-                                       Result& result);
+                                       TransferFacts& facts);
   // One request of the chain; nullopt as for PerformChain.
   std::optional<CURLcode> PerformOne(const RequestTarget& target, bool carry,
-                                     std::chrono::steady_clock::time_point start, Result& result);
+                                     std::chrono::steady_clock::time_point start,
+                                     TransferFacts& facts);
   // Where the response just received redirects to, when it is to be followed; "" when not.
   std::string RedirectTarget() const;
   // An IP-literal host is not kept in the DNS cache (timeout 0); a name is, for 60 s.
   void ChooseDnsCache(bool literal);
   // Resolves the target's host name in this thread's turn (through the run's resolver) and pins
-  // libcurl to the answer; false when the name does not resolve, with `result` saying why.
-  bool PinAddresses(const RequestTarget& target, Result& result);
+  // libcurl to the answer; false when the name does not resolve, with `facts` saying why.
+  bool PinAddresses(const RequestTarget& target, TransferFacts& facts);
   // The phase times of the request just made, added to the chain's.
   void AddPhaseTimes();
-  // Settles a performed transfer into `result`.
-  void Conclude(const Job& job, CURLcode code, std::chrono::microseconds attempt_elapsed,
-                Result& result);
-  // `status_for_checks` is what status= sees; max-ms= sees `attempt_elapsed`.
-  void Judge(const Job& job, Result& result, long status_for_checks,
-             std::chrono::microseconds attempt_elapsed);
-  void Describe(CURLcode code, Result& result) const;
-  void CollectDetails(Result& result) const;
+  // What a performed transfer observed, into `facts`.
+  void Observe(CURLcode code, TransferFacts& facts);
+  void Describe(CURLcode code, TransferFacts& facts) const;
+  void CollectDetails(TransferFacts& facts) const;
 
   FetchOptions options_;  // without headers and credentials: those come from the policies
+  const bool collect_details_;
   std::string user_agent_;
   std::stop_token stop_;
   std::unique_ptr<HostPolicies> own_policies_;  // when Shared::policies is null
@@ -103,11 +108,13 @@ class CurlFetcher final : public Fetcher {
   const HostPolicy* origin_ = nullptr;  // the policy of the job being fetched
   RequestSettings request_;             // declared before easy_, which points at its lists
   EasyHandle easy_;
+  // Destroyed before easy_: its kept connections close through this fetcher's callbacks.
+  std::unique_ptr<SocketPerformer> performer_;
   NameResolver* resolver_ = nullptr;
   Slist resolve_;              // the CURLOPT_RESOLVE entry last given to libcurl
   std::string resolve_entry_;  // its text
   std::chrono::steady_clock::time_point resolve_set_at_{};
-  std::chrono::microseconds lookup_took_{0};  // this attempt's own name lookup
+  std::chrono::microseconds lookup_took_{0};  // this attempt's own name lookups
   bool literal_host_ = false;  // the last URL's host was an IP literal (DNS cache timeout 0)
   char error_buffer_[CURL_ERROR_SIZE] = {};
 
@@ -133,6 +140,9 @@ class CurlFetcher final : public Fetcher {
   } times_;
   BodyChecker checker_;
   std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
+  // -o: the last Fetch left a body for Keep to commit or discard, and how its transfer ended.
+  bool keep_pending_ = false;
+  CURLcode last_code_ = CURLE_OK;
 
   // Sockets libcurl has open, so a stop request from another thread can shut them down and wake
   // a transfer that is blocked waiting for the network.

@@ -17,17 +17,15 @@
 namespace fetchpool {
 
 // Returns an empty string when `url` is an absolute http(s) URL with a host that libcurl's
-// curl_url parser accepts; otherwise the reason, e.g. "unsupported scheme 'ftp'". When it is
-// valid and `job` is given, fills in the job's host facts (Job::host, Job::ip_literal).
-std::string ValidateUrl(const std::string& url, Job* job = nullptr);
+// curl_url parser accepts, and fills in `target`'s host facts (its key, port, whether it is an
+// IP address); otherwise the reason, e.g. "unsupported scheme 'ftp'".
+std::string ValidateUrl(const std::string& url, Target& target);
 
-// Turns one input line (without its '\n') into a Job, or nullopt for blank and '#' lines.
-// Strips surrounding whitespace and a trailing '\r'. Invalid lines come back as jobs with
-// `invalid` set, so every URL in the input is reported exactly once.
-std::optional<Job> ParseLine(std::string_view line);
-
-// ParseLine in two steps: the line's URL and per-line checks, then the URL's validation (and its
-// host facts). ValidateJob does nothing to a job it has already seen.
+// One input line (without its '\n') to a Job in two steps: the line's URL and per-line checks,
+// then the URL's validation (and its host facts). SplitLine strips surrounding whitespace and a
+// trailing '\r', and gives nullopt for blank and '#' lines. An invalid line is a job with
+// Target::invalid set, so every URL in the input is reported exactly once. ValidateJob does
+// nothing to a job it has already seen.
 std::optional<Job> SplitLine(std::string_view line);
 void ValidateJob(Job& job);
 
@@ -47,12 +45,11 @@ struct ReadOutcome {
 
 // Where the reader hands jobs: `submit` blocks while the pipeline is full (back-pressure) and
 // returns false once no more input is wanted. With --ordered, a `window` slot is taken first.
-// Without `validate`, jobs arrive as SplitLine leaves them and `submit` calls ValidateJob on
-// those it does not answer otherwise (the pipeline: --state answers a cached URL unparsed).
+// Jobs arrive as SplitLine leaves them, and `submit` calls ValidateJob on those it does not
+// answer otherwise (--state answers a cached URL without parsing it again).
 struct ReadTarget {
   std::function<bool(Job)> submit;
   ReorderWindow* window = nullptr;
-  bool validate = true;
 };
 
 // Reads the inputs in order ("-" is stdin), submitting one Job per URL line of this shard.

@@ -9,8 +9,8 @@
 #include <stop_token>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
 #include "fetchpool/core/output_options.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/hosts/host_notes.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
 #include "fetchpool/output/output_fd.hpp"
@@ -67,7 +67,7 @@ class Printer {
 
   // Writes the summary, flushes, and completes every report. Returns the first report's
   // failure, or ok. `interrupted`: the run was cut short (RunTotals::interrupted).
-  Status Finish(bool interrupted = false);
+  Status Finish(bool interrupted);
 
   const Summary& summary() const { return summary_; }
   // Why stdout could not be written (ok while it can).

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/util/units.hpp"  // FormatSize, for the report formats
 
 namespace fetchpool {
@@ -15,7 +15,7 @@ struct Summary {
   std::uint64_t total = 0;
   std::uint64_t ok = 0;
   std::uint64_t failed = 0;
-  std::uint64_t warned = 0;  // not ok, but not failures either (Result::warning)
+  std::uint64_t warned = 0;  // not ok, but not failures either (Verdict::warning)
   std::uint64_t aborted = 0;
   std::uint64_t retries = 0;  // attempts beyond the first, over all URLs
   bool show_changes = false;  // --state: new failures and recoveries are counted and shown

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <variant>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
 #include "fetchpool/core/output_options.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/output/run_stats.hpp"

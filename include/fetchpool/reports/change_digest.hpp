@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 

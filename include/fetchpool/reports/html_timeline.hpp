@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 
@@ -19,7 +19,7 @@ class HtmlTimeline {
  public:
   static constexpr std::size_t kBins = 240;
 
-  void Add(const Result::Span& span, bool failed);
+  void Add(const Span& span, bool failed);
   // An inline <svg>: one row per worker, a bin darker the busier it was, red when a transfer in
   // it failed, an orange strip above for waiting; a <title> on each says what it holds.
   std::string Svg() const;

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "fetchpool/core/error_kinds.hpp"
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 

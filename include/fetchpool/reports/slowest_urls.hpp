@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 
 namespace fetchpool {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fetchpool/core/expectations.hpp"
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/save/body_file.hpp"
 #include "fetchpool/save/output_dir.hpp"
 #include "fetchpool/util/unique_fd.hpp"
@@ -24,8 +24,8 @@ class BodySaver {
   enum class Plan { kFetch, kDone };
   // Before a transfer of `url` on `easy`: picks and claims the name (unless the server's name is
   // awaited), and with --continue opens the partial and asks for the rest of it. kDone means do
-  // not fetch: `result` is complete then (skipped because the file exists, or failed).
-  Plan Prepare(CURL* easy, const std::string& url, const Expectations* expect, Result& result);
+  // not fetch: `saved` says why (skipped because the file exists, or the error).
+  Plan Prepare(CURL* easy, const std::string& url, const Expectations* expect, Saved& saved);
 
   // For every body chunk, from the write callback. False when the transfer must stop: the body
   // cannot be saved, or --on-exists skip/fail met the server's name already taken. May throw
@@ -40,10 +40,11 @@ class BodySaver {
   // A 206 continuing the partial was accepted (checks then treat the status as 200).
   bool resumed() const { return resumed_; }
 
-  // After the transfer, with `result` judged: commits the file when the result is ok, otherwise
-  // removes it (a partial with a valid prefix stays for a later --continue). May turn the result
-  // into a failure (the file could not be linked) or into a skip, and sets result.saved_path.
-  void Finish(CURL* easy, CURLcode code, Result& result);
+  // After the transfer, with its `verdict`: commits the file when the URL is ok, otherwise
+  // removes it (a partial with a valid prefix stays for a later --continue). Says in `saved`
+  // where the file is, that it was skipped, or why it could not be saved (the verdict then
+  // fails the URL).
+  void Finish(CURL* easy, CURLcode code, const Verdict& verdict, Saved& saved);
 
  private:
   enum class Sink { kUndecided, kNone, kFile };
@@ -51,14 +52,14 @@ class BodySaver {
   void Reset(CURL* easy, const Expectations* expect);
   // Closes the file (removing a temporary one) and gives the name back.
   void EndTransfer();
-  // Makes `result` the ok "skipped: exists" answer for the file `name`.
-  void Skip(Result& result, const std::string& name) const;
+  // Notes in `saved` that the file `name` was there, so nothing was downloaded.
+  void Skip(Saved& saved, const std::string& name) const;
   bool Begin(CURL* easy, BodyChecker* checker);
   bool ClaimName(const std::string& wanted);
   bool FeedPartial(BodyChecker& checker);
-  void Commit(Result& result);
+  void Commit(Saved& saved);
   std::string Display(const std::string& name) const;
-  void Fail(Result& result, std::string message) const;
+  void Fail(Saved& saved, std::string message) const;
 
   const OutputDir& dir_;
   const Expectations* expect_ = nullptr;

@@ -1,0 +1,28 @@
+#pragma once
+
+namespace fetchpool {
+
+// Why a URL failed; retry policy and output formats key off this, not off message text. Every
+// spelling of a kind comes from one table (error_kinds.hpp).
+enum class ErrorKind {
+  kNone,
+  kInvalidUrl,
+  kHttpStatus,
+  kResolve,
+  kConnect,
+  kTimeout,
+  kStalled,
+  kTruncated,
+  kReset,
+  kEmptyReply,
+  kTooManyRedirects,
+  kDisallowedRedirect,
+  kTls,
+  kTooLarge,
+  kCheckFailed,  // a per-line check (status=, max-ms=, contains=, sha256=) did not hold
+  kAborted,      // cancelled by a stop request; not a verdict on the URL
+  kSaveFailed,   // -o: the body could not be saved (disk full, no permission, name taken...)
+  kOther,
+};
+
+}  // namespace fetchpool

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fetchpool/core/error_kind.hpp"
+#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/url_history.hpp"
+
+namespace fetchpool {
+
+// libcurl's phase times of the last attempt, each measured from its start, in milliseconds.
+struct PhaseTimings {
+  double dns_ms = 0;
+  double connect_ms = 0;
+  double tls_ms = 0;
+  double first_byte_ms = 0;
+  double total_ms = 0;
+};
+
+// What the body checks need from the body, gathered as it streams by (BodyChecker): the body
+// itself is never kept.
+struct BodyFacts {
+  bool contains_found = false;  // contains=: the text occurred in the body
+  std::string sha256;  // sha256=: the body's digest, 64 hex digits; empty when not asked for
+};
+
+// A response header the verdict looks at (a bot wall's markers), as the server sent it.
+struct HeaderNote {
+  std::string name;  // lower case
+  std::string value;
+};
+
+// One response of a redirect chain, before the final one.
+struct RedirectHop {
+  long http_status = 0;
+  std::string location;
+};
+
+// The peer's leaf certificate.
+struct CertificateFacts {
+  std::chrono::system_clock::time_point not_after{};
+  std::string subject;
+};
+
+// What the transfers of one URL observed: the fetcher's part. Facts only, never a judgement: a
+// 404, a failed check or a slow answer are for the verdict to call.
+struct TransferFacts {
+  // Why no whole response arrived (resolve, connect, timeout, TLS, a body over --max-size, a
+  // stop...); kNone when one did, whatever its status.
+  ErrorKind failure = ErrorKind::kNone;
+  std::string failure_detail;  // what went wrong, for people ("connection refused")
+  long http_status = 0;        // final status after redirects; 0 when no response arrived
+  bool resumed = false;        // -c: the body completes a partial file, so its 206 stands for a 200
+  std::uint64_t bytes = 0;
+  // From the start of the first attempt to this outcome: a retried URL's waits are included.
+  std::chrono::microseconds elapsed{0};
+  std::chrono::microseconds took{0};  // this attempt alone (what max-ms= judges)
+  int attempts = 1;
+  // The server's Retry-After (either form), as a wait from when the response arrived.
+  std::optional<std::chrono::seconds> retry_after;
+  BodyFacts body;  // only what the line's checks ask for
+  // Filled only when the output shows them (they cost allocations per URL).
+  std::string effective_url;  // after redirects
+  std::string ip;             // of the last connection
+  PhaseTimings timings;
+  // Room for the verdict rules to come, each filled by the fetcher only when a rule needs it
+  // (see verdict.hpp); empty until then, and free to move.
+  std::vector<HeaderNote> headers;              // response headers of note
+  std::vector<RedirectHop> redirects;           // the chain before the final response
+  std::optional<CertificateFacts> certificate;  // https only
+};
+
+// Whether the URL is ok, and if not why: the verdict's part.
+struct Verdict {
+  bool ok = false;
+  // Not ok, but it must not fail the run (--warn, --fail-after): counted as warned, shown as
+  // [WARN], ignored by the exit status and by --max-failures.
+  bool warning = false;
+  ErrorKind error_kind = ErrorKind::kNone;
+  std::string error;  // human-readable reason, empty when ok
+  // Another attempt may answer differently (a connection failure, a timeout, a 503...): what
+  // the retry policy asks, so retries follow the same reading of the facts.
+  bool transient = false;
+};
+
+// -o: what became of the body.
+struct Saved {
+  std::string path;      // where the body is now ("DIR/name"), empty when not saved
+  bool skipped = false;  // --on-exists skip: ok without downloading, the file was there
+  std::string error;     // why the body could not be saved; empty when it was (or need not be)
+};
+
+// --state (see url_history.hpp): the state's part.
+struct StateNote {
+  // Answered from the state without a fetch (--max-cache-age, or a URL the resumed run had
+  // already done).
+  bool cached = false;
+  Change change = Change::kNone;      // what changed since the last check
+  int fail_runs = 0;                  // the failure streak this result makes (0 when ok)
+  std::int64_t failing_since_ms = 0;  // and since when (unix ms)
+  std::uint64_t checks_digest = 0;    // the job's, so the state knows what this was judged by
+  std::int64_t url_id = 0;            // the URL's row if it has one, so the writer need not find it
+};
+
+// The last attempt, as the worker pool saw it (for --html's timeline). No allocation.
+struct Span {
+  std::chrono::microseconds start{0};   // from the run's start
+  std::chrono::microseconds took{0};    // the attempt (a refused HEAD and its GET together)
+  std::chrono::microseconds waited{0};  // before it, since JobProgress::ready_at
+  int worker = -1;                      // 0-based; -1 when no worker ran it
+};
+
+// The outcome of one Job, in the parts the stages that fill them own. Expected failures are
+// values here, never exceptions. Moved through three queues per URL, so it holds no heap
+// memory beyond its strings.
+struct Result {
+  Origin origin;  // the job's (MakeResult)
+  TransferFacts transfer;
+  Verdict verdict;
+  Saved saved;
+  StateNote state;
+  Span span;
+};
+
+// The one place a result is made from its job: its origin (which input, line and URL), the
+// attempt it stands for, and what the state knows of the URL. The rvalue form takes the job's
+// URL (a job answered without a fetch goes no further).
+Result MakeResult(const Job& job);
+Result MakeResult(Job&& job);
+
+}  // namespace fetchpool

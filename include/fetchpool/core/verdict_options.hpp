@@ -1,0 +1,18 @@
+#pragma once
+
+#include <optional>
+
+#include "fetchpool/core/warn_spec.hpp"
+#include "fetchpool/util/status_set.hpp"
+
+namespace fetchpool {
+
+// What the verdict decides by: which answers are ok, and which failures only warn. A plain
+// value; a new verdict rule adds its setting here (see verdict/verdict.hpp).
+struct VerdictOptions {
+  std::optional<StatusSet> accept;  // --accept: statuses that count as ok; nullopt: below 400
+  WarnSpec warn;                    // --warn: failures that count as warnings
+  int fail_after = 1;  // --fail-after N (with --state): a failure warns until its Nth run in a row
+};
+
+}  // namespace fetchpool

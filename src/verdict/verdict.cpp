@@ -1,0 +1,25 @@
+#include "fetchpool/verdict/verdict.hpp"
+
+#include "rules.hpp"
+
+namespace fetchpool {
+
+void Judge::Decide(const Job& job, Result& result) const {
+  const VerdictOptions& options = per_host_ ? per_host_(job.target.host) : options_;
+  const verdict::Evidence evidence{job, result.transfer, result.saved, options};
+  Verdict& v = result.verdict;
+  v = Verdict{};
+  bool settled = false;
+  for (const verdict::OutcomeRule& rule : verdict::OutcomeRules()) {
+    if (rule.settle(evidence, v)) {
+      settled = true;
+      break;
+    }
+  }
+  if (!settled) v.ok = true;
+  for (const verdict::PolicyRule& rule : verdict::PolicyRules()) {
+    rule.amend(evidence, v, result.state);
+  }
+}
+
+}  // namespace fetchpool
