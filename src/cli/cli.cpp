@@ -321,10 +321,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     problem = CompleteOptions(
         [&app](std::string_view flag) { return app.count(std::string(flag)) > 0; }, o);
   }
-  if (!o.state.path.empty()) {
-    o.state.arguments = nlohmann::json(redacted.args)
-                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
+  o.state.arguments = redacted.args;
   if (!problem.ok()) {
     fmt::print(stderr, "fetchpool: {}\n", o.secrets.Scrubbed(problem.message()));
     return {std::nullopt, 2};

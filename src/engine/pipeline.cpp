@@ -155,10 +155,8 @@ class Pipeline {
         return Grow(++submitted);
       };
       // The dispatcher's input token also stops the reader once --max-failures wants no more.
-      read_ =
-          ReadUrls(options_.input,
-                   {.submit = submit, .window = window_ ? &*window_ : nullptr},
-                   dispatcher_.input_token());
+      read_ = ReadUrls(options_.input, {.submit = submit, .window = window_ ? &*window_ : nullptr},
+                       dispatcher_.input_token());
       if (!screen_error.ok() && read_.error.ok()) read_.error = std::move(screen_error);
       input_total_.store(static_cast<std::int64_t>(read_.urls), std::memory_order_relaxed);
     });

@@ -10,10 +10,15 @@ void RedactInPlace(std::string& url) {
 }  // namespace
 
 void RedactResult(Result& result, const SecretSet& secrets) {
-  RedactInPlace(result.url);
-  RedactInPlace(result.effective_url);
-  for (Result::Redirect& hop : result.redirects) RedactInPlace(hop.url);
-  if (!result.error.empty() && !secrets.empty()) secrets.Scrub(result.error);
+  RedactInPlace(result.origin.url);
+  RedactInPlace(result.transfer.effective_url);
+  for (RedirectHop& hop : result.transfer.redirects) RedactInPlace(hop.location);
+  if (secrets.empty()) return;
+  for (std::string* text :
+       {&result.verdict.error, &result.transfer.failure_detail, &result.saved.error}) {
+    if (!text->empty()) secrets.Scrub(*text);
+  }
+  for (HeaderNote& header : result.transfer.headers) secrets.Scrub(header.value);
 }
 
 }  // namespace fetchpool

@@ -22,13 +22,13 @@ struct FetchOptions {
   // HostPolicies), unless location_trusted.
   std::vector<std::string> headers;
   std::string user;
-  bool location_trusted = false;    // --location-trusted: send them on after any redirect
-  bool netrc = false;               // --netrc / --netrc-file: per-host credentials, as curl reads
-  std::string netrc_file;           // --netrc-file; "" with --netrc: libcurl's ~/.netrc
-  bool follow = true;               // follow redirects
-  bool insecure = false;            // skip TLS certificate and host name verification
-  std::string cacert;               // CA bundle file; empty: libcurl's default
-  std::string proxy;                // empty: libcurl's default (the *_proxy environment)
+  bool location_trusted = false;  // --location-trusted: send them on after any redirect
+  bool netrc = false;             // --netrc / --netrc-file: per-host credentials, as curl reads
+  std::string netrc_file;         // --netrc-file; "" with --netrc: libcurl's ~/.netrc
+  bool follow = true;             // follow redirects
+  bool insecure = false;          // skip TLS certificate and host name verification
+  std::string cacert;             // CA bundle file; empty: libcurl's default
+  std::string proxy;              // empty: libcurl's default (the *_proxy environment)
   HttpVersion http_version = HttpVersion::kDefault;
   std::uint64_t max_size = 0;  // largest body accepted; 0: no limit
   bool head = false;           // --head: HEAD first, GET when the server refuses it

@@ -36,7 +36,7 @@ struct HostPolicy {
   double timeout_s = 0.0;
   double stall_timeout_s = 30.0;
   VerdictOptions verdict;  // its --accept and --warn (the verdict asks for them by host)
-  int per_host = 0;  // 0: no limit beyond --workers
+  int per_host = 0;        // 0: no limit beyond --workers
   std::chrono::nanoseconds per_host_interval{0};
 };
 

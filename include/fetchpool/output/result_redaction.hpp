@@ -1,6 +1,6 @@
 #pragma once
 
-#include "fetchpool/core/job.hpp"
+#include "fetchpool/core/result.hpp"
 #include "fetchpool/util/redact.hpp"
 
 namespace fetchpool {
