@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fetchpool/cli/cli_checks.hpp"
+#include "fetchpool/cli/cli_inputs.hpp"
 #include "fetchpool/cli/cli_option_helpers.hpp"
 #include "fetchpool/cli/config_merge.hpp"
 #include "fetchpool/cli/help_text.hpp"
@@ -25,8 +26,7 @@ CLI::Validator Between(int low, int high) { return CLI::Range(low, high).descrip
 
 // What is transferred and how long it may take.
 void AddTransferOptions(CLI::App& app, Options& o) {
-  app.add_option("FILE", o.input.files, "Files with one URL per line ('-' for stdin)")
-      ->type_name("");
+  app.add_option("FILE", o.input.files, "Files to read URLs from ('-' for stdin)")->type_name("");
   app.add_option("-w,--workers", o.pool.workers, "Concurrent transfers (1-1024)")
       ->capture_default_str()
       ->type_name("N")
@@ -264,11 +264,14 @@ Status CheckLibcurlFeatures(const FetchOptions& f) {
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   Options o;
   bool json = false;
+  bool extract = false;
   bool version = false;
   CLI::App app{
       "Download many URLs concurrently and report one line per URL.\n"
       "Reads URLs one per line from FILEs, or from standard input when none is given "
-      "('-' also means standard input). Blank lines and lines starting with '#' are skipped.\n",
+      "('-' also means standard input). Blank lines and lines starting with '#' are skipped. "
+      "--extract, --input grep|diff and --sitemap find URLs in documents, grep output, diffs "
+      "and sitemaps instead.\n",
       "fetchpool"};
   app.formatter_fn([](const CLI::App* self, const std::string&, CLI::AppFormatMode) {
     return HelpText(*self, HelpWidth());
@@ -280,6 +283,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   AddTransferOptions(app, o);
   AddOutputOptions(app, o.output, json);
   AddShardOption(app, o.input);
+  AddInputOptions(app, o.input, extract);
   CLI::Option* output_dir = AddSaveOptions(app, o.save);
   app.add_flag("-V,--version", version, "Print version information and exit");
   AddRetryOptions(app, o);
@@ -314,6 +318,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
     fmt::print("{}\n", VersionText());
     return {std::nullopt, 0};
   }
+  if (problem.ok()) problem = ResolveExtractAlias(o.input, extract);
   if (problem.ok()) problem = CheckAnnotate(o.output);
   if (problem.ok()) problem = CheckLibcurlFeatures(o.fetch);
   o.secrets = redacted.secrets;

@@ -14,7 +14,9 @@
 #include "fetchpool/hosts/host_policies.hpp"
 #include "fetchpool/http/curl_fetcher.hpp"
 #include "fetchpool/http/curl_handles.hpp"
+#include "fetchpool/http/document_fetcher.hpp"
 #include "fetchpool/http/trust_store.hpp"
+#include "fetchpool/input/baseline.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/save/output_dir.hpp"
 #include "fetchpool/state/state_lookup.hpp"
@@ -28,6 +30,7 @@ namespace {
 // What must exist before anything is fetched; any failure here is the user's to fix.
 struct Prepared {
   std::vector<std::unique_ptr<ResultSink>> reports;
+  std::unique_ptr<UrlKeySet> baseline;  // --baseline
   std::unique_ptr<OutputDir> output_dir;
   std::unique_ptr<StateStore> state;  // --state: the lock and the writer connection
   std::unique_ptr<StateLookup> state_lookup;
@@ -58,8 +61,21 @@ bool Completed(const PipelineOutcome& o, int signal) {
          o.write_error.ok() && o.summary.aborted == 0;
 }
 
+// The inputs and sitemaps named as files, and the baseline: readable before anything is fetched.
+Status PrepareInputs(const InputOptions& input, Prepared& out) {
+  std::vector<std::string> files = input.files;
+  for (const std::string& sitemap : input.sitemaps) {
+    const bool url = sitemap.find("://") != std::string::npos && !sitemap.starts_with("file://");
+    if (!url) files.push_back(sitemap.starts_with("file://") ? sitemap.substr(7) : sitemap);
+  }
+  if (Status s = CheckInputsReadable(files); !s.ok()) return s;
+  if (input.baseline.empty()) return Status::Ok();
+  out.baseline = std::make_unique<UrlKeySet>();
+  return LoadBaseline(input, *out.baseline);
+}
+
 Status Prepare(const Options& options, Prepared& out) {
-  if (Status s = CheckInputsReadable(options.input.files); !s.ok()) return s;
+  if (Status s = PrepareInputs(options.input, out); !s.ok()) return s;
   if (Status s = AddReportSinks(options, out.reports); !s.ok()) return s;
   // An unusable DIR is the user's mistake: say so before anything is fetched.
   if (!options.save.dir.empty()) {
@@ -155,6 +171,17 @@ int Run(const Options& options) {
       .output_dir = prepared.output_dir.get(),
       .max_connections = static_cast<long>(config.held_connections),
   };
+  // --sitemap URLs: fetched on the reader thread with the same options and shared state.
+  // A config's sections judge their hosts' sitemaps too (--accept, --warn).
+  Judge::PerHost per_host;
+  if (policies.size() > 1) {
+    per_host = [&policies](std::string_view host) -> const VerdictOptions& {
+      return policies.For(host).verdict;
+    };
+  }
+  auto documents =
+      std::make_shared<DocumentFetcher>(options.fetch, options.verdict, shared,
+                                        options.dispatch.retry, stop.get_token(), per_host);
   PipelineIo io{
       .make_fetcher = [&config, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
         return std::make_unique<CurlFetcher>(config.options.fetch, config.collect_details, shared,
@@ -167,6 +194,8 @@ int Run(const Options& options) {
       .reports = std::move(prepared.reports),
       .screen = prepared.state_lookup.get(),
       .policies = &policies,
+      .baseline = prepared.baseline.get(),
+      .fetch_sitemap = [documents](const Job& job, int fd) { return documents->Fetch(job, fd); },
       .start = start,
   };
   PipelineOutcome outcome = RunPipeline(config, std::move(io), stop);

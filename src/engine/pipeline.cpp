@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -34,7 +35,9 @@ TermStyle StatsStyle(const OutputOptions& o, const PipelineIo& io) {
           .width = TerminalWidth(text ? io.out_fd : io.err_fd)};
 }
 
-PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, ReorderWindow* window) {
+PrinterSetup MakePrinterSetup(const RunConfig& config, const PipelineIo& io, ReorderWindow* window,
+                              ReorderWindow* duplicates) {
+  const OutputOptions& o = config.options.output;
   return {
       .out_fd = io.out_fd,
       .err_fd = io.err_fd,
@@ -52,16 +55,19 @@ PrinterSetup MakePrinterSetup(const OutputOptions& o, const PipelineIo& io, Reor
       .window = window,
       .progress_style = {.unicode = io.err_is_terminal && LocaleIsUtf8(),
                          .width = TerminalWidth(io.err_fd)},
+      .track_changes = config.track_changes,
+      .dedup = config.options.input.dedup,
+      .duplicates_window = duplicates,
   };
 }
 
 // For the progress line: a total from the start when the inputs are regular files. The
 // reader's own count (at the end of the input) wins over this one.
-std::jthread CountInBackground(const InputOptions& input, std::atomic<std::int64_t>& total,
-                               Fault& fault) {
-  return std::jthread([&input, &total, &fault](const std::stop_token& counting) {
+std::jthread CountInBackground(const InputOptions& input, const UrlKeySet* baseline,
+                               std::atomic<std::int64_t>& total, Fault& fault) {
+  return std::jthread([&input, baseline, &total, &fault](const std::stop_token& counting) {
     fault.Guard("the progress counter", [&] {
-      if (const std::optional<std::uint64_t> n = CountUrls(input, counting)) {
+      if (const std::optional<std::uint64_t> n = CountUrls(input, baseline, counting)) {
         std::int64_t unknown = -1;
         total.compare_exchange_strong(unknown, static_cast<std::int64_t>(*n),
                                       std::memory_order_relaxed);
@@ -105,13 +111,13 @@ class Pipeline {
 
   PipelineOutcome Run() {
     reader_ = std::jthread([this] { Read(); });
-    PrinterSetup setup = MakePrinterSetup(options_.output, io_, window_ ? &*window_ : nullptr);
+    PrinterSetup setup = MakePrinterSetup(config_, io_, window_ ? &*window_ : nullptr,
+                                          duplicates_ ? &*duplicates_ : nullptr);
     setup.notes = notes_ ? &*notes_ : nullptr;
-    setup.track_changes = config_.track_changes;
     setup.secrets = &options_.secrets;
     std::optional<Printer> printer;
     try {
-      if (setup.progress) counter_ = CountInBackground(options_.input, input_total_, fault_);
+      if (setup.progress) counter_ = CountInBackground(options_.input, io_.baseline, input_total_, fault_);
       printer.emplace(setup, std::move(io_.reports), stop_.get_token());
       printer->Drain(results_, stop_, input_total_);
     } catch (...) {
@@ -155,13 +161,30 @@ class Pipeline {
         return Grow(++submitted);
       };
       // The dispatcher's input token also stops the reader once --max-failures wants no more.
-      read_ = ReadUrls(options_.input, {.submit = submit, .window = window_ ? &*window_ : nullptr},
+      read_ = ReadUrls(options_.input,
+                       {.submit = submit,
+                        .deliver = Deliver(),
+                        .window = window_ ? &*window_ : nullptr,
+                        .names = &names_,
+                        .baseline = io_.baseline,
+                        .fetch_sitemap = io_.fetch_sitemap},
                        dispatcher_.input_token());
       if (!screen_error.ok() && read_.error.ok()) read_.error = std::move(screen_error);
       input_total_.store(static_cast<std::int64_t>(read_.urls), std::memory_order_relaxed);
     });
     dispatcher_.CloseInput();
     pool_.StopGrowing();
+  }
+
+  // Results the reader makes itself (--dedup duplicates, sitemaps' own fetches) skip the
+  // dispatcher; like the screen's, they precede the pool's closing of `results_`. A duplicate
+  // takes a `duplicates_` slot first, given back once the printer has printed it.
+  std::function<bool(Result)> Deliver() {
+    return [this](Result result) {
+      const std::stop_token input = dispatcher_.input_token();
+      if (result.duplicate_of && duplicates_ && !duplicates_->Acquire(input)) return false;
+      return results_.push(std::move(result), input);
+    };
   }
 
   // Starts workers up to `wanted`; false when none could start (nothing would ever fetch).
@@ -216,6 +239,12 @@ class Pipeline {
       config_.reorder_capacity > 0
           ? std::optional<ReorderWindow>(std::in_place, config_.reorder_capacity)
           : std::nullopt;
+  // --dedup without --ordered: duplicates wait at the printer for their first, this many at most.
+  std::optional<ReorderWindow> duplicates_ =
+      config_.duplicates_capacity > 0
+          ? std::optional<ReorderWindow>(std::in_place, config_.duplicates_capacity)
+          : std::nullopt;
+  OriginNames names_;  // the documents jobs came from (grep, diff, sitemaps): results view them
   std::optional<HostNotes> notes_;
   const Judge judge_{options_.verdict, PerHostVerdict(io_.policies)};
   Dispatcher dispatcher_;

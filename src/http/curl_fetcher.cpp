@@ -243,6 +243,13 @@ void CurlFetcher::Fetch(const Job& job, Method method, TransferFacts& facts, Sav
   keep_pending_ = saver_ != nullptr;
 }
 
+void CurlFetcher::FetchInto(const Job& job, int fd, TransferFacts& facts) {
+  body_fd_ = fd;
+  Saved unused;  // never -o here
+  Fetch(job, Method::kGet, facts, unused);
+  body_fd_ = -1;
+}
+
 bool CurlFetcher::Keep(const Verdict& verdict, Saved& saved) {
   if (!keep_pending_) return false;
   keep_pending_ = false;

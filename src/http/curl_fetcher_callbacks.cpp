@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <ctime>
 
 #include "fetchpool/core/retry_policy.hpp"
@@ -75,6 +76,12 @@ size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {
   if (fetcher->options_.max_size > 0 && fetcher->bytes_ > fetcher->options_.max_size) {
     fetcher->too_large_ = true;  // also ends a body that never ends
     return 0;
+  }
+  for (std::size_t done = 0; fetcher->body_fd_ >= 0 && done < n;) {
+    const ssize_t wrote = ::write(fetcher->body_fd_, data + done, n - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) return 0;  // CURLE_WRITE_ERROR: the body could not be kept
+    done += static_cast<std::size_t>(wrote);
   }
   try {
     // A short count aborts the transfer with CURLE_WRITE_ERROR; the saver keeps the real reason.

@@ -13,6 +13,9 @@
 #include <memory>
 
 #include "fetchpool/hosts/host_key.hpp"
+#include "fetchpool/input/job_gate.hpp"
+#include "fetchpool/input/sitemap_reader.hpp"
+#include "fetchpool/input/text_urls.hpp"
 #include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/stop_wakeup.hpp"
 #include "fetchpool/util/text.hpp"
@@ -79,17 +82,21 @@ std::string ValidateUrl(const std::string& url, Target& target) {
   return {};
 }
 
+void SetJobUrl(Job& job, std::string_view url) {
+  if (UrlHasSecret(url)) {
+    job.target.fetch_url = std::string(url);
+    job.origin.url = RedactUrl(url);
+  } else {
+    job.origin.url = std::string(url);
+  }
+}
+
 std::optional<Job> SplitLine(std::string_view text) {
   const std::optional<std::string_view> line = UrlLine(text);
   if (!line) return std::nullopt;
   Job job;
   const std::string_view word = UrlWord(*line);
-  if (UrlHasSecret(word)) {
-    job.target.fetch_url = std::string(word);
-    job.origin.url = RedactUrl(word);
-  } else {
-    job.origin.url = std::string(word);
-  }
+  SetJobUrl(job, word);
   if (const std::string_view checks = line->substr(word.size()); !checks.empty()) {
     job.checks.digest = ChecksDigest(checks);
     job.checks.expect = std::make_unique<Expectations>();
@@ -132,28 +139,35 @@ Status CheckInputsReadable(const std::vector<std::string>& inputs) {
   return Status::Ok();
 }
 
+std::vector<std::string> InputFiles(const InputOptions& input) {
+  if (!input.files.empty()) return input.files;
+  if (!input.sitemaps.empty()) return {};
+  return {"-"};
+}
+
 namespace {
 
-// Splits one source into lines and pushes their jobs. Returns false when the queue refused a job
-// (stop requested), with `error` set only for genuine read failures.
+// Splits one source into lines and offers their jobs to the gate. Returns false when no more
+// input is wanted (stop requested), with `error` set only for genuine read failures.
 // Thread-safety: none; one per source, on the reader thread.
 class SourceReader {
  public:
-  SourceReader(const ReadTarget& target, std::stop_token stop, int wake_fd, std::uint64_t& seq,
-               const std::optional<Shard>& shard, std::string_view input)
-      : target_(target),
-        stop_(std::move(stop)),
+  SourceReader(JobGate& gate, const ReadTarget& target, int wake_fd, InputMode mode,
+               std::string_view input)
+      : gate_(gate),
+        target_(target),
         wake_fd_(wake_fd),
-        seq_(seq),
-        shard_(shard),
-        input_(input) {}
+        input_(input),
+        lines_(mode == InputMode::kLines ? kMaxLineBytes : kMaxTextLineBytes) {
+    if (mode != InputMode::kLines) text_.emplace(mode, target.names);
+  }
 
   bool Read(int fd, const std::string& name, Status& error) {
     auto on_line = [this](const LineCutter::Line& line) { return EndLine(line); };
     char buf[64 * 1024];
     pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
     for (;;) {
-      if (stop_.stop_requested()) return false;
+      if (gate_.stop().stop_requested()) return false;
       if (::poll(fds, 2, -1) < 0) {
         if (errno == EINTR) continue;
         error = Status::FromErrno(fmt::format("cannot read '{}'", name), errno);
@@ -174,6 +188,9 @@ class SourceReader {
 
  private:
   bool EndLine(const LineCutter::Line& line) {
+    if (text_) {
+      return text_->Line(line, [this](LineUrl&& url) { return OfferText(std::move(url)); });
+    }
     std::optional<Job> job;
     if (line.overlong) {
       job.emplace();
@@ -184,41 +201,64 @@ class SourceReader {
       job = SplitLine(line.text);
     }
     if (!job) return true;
-    if (shard_ && !shard_->Takes(job->origin.url)) return true;
-    if (target_.window != nullptr && !target_.window->Acquire(stop_)) return false;
-    job->origin.seq = seq_++;
     job->origin.line = line.number;
     job->origin.input = input_;
-    return target_.submit(std::move(*job));
+    return gate_.Offer(std::move(*job));
   }
 
+  bool OfferText(LineUrl&& found) {
+    Job job;
+    SetJobUrl(job, found.url);
+    job.origin.input = found.file.empty() ? input_ : found.file;
+    job.origin.line = found.line;
+    job.origin.column = found.column;
+    if (found.overlong) {
+      job.target.invalid =
+          fmt::format("line too long (over {} bytes): its URLs were not read", kMaxTextLineBytes);
+      job.target.checked = true;
+    }
+    return gate_.Offer(std::move(job));
+  }
+
+  JobGate& gate_;
   const ReadTarget& target_;
-  std::stop_token stop_;
   int wake_fd_;
-  std::uint64_t& seq_;
-  const std::optional<Shard>& shard_;
   std::string_view input_;  // Job::input
   LineCutter lines_;
+  std::optional<TextUrls> text_;  // the text modes
 };
 
 }  // namespace
 
-ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target,
+ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& given,
                      const std::stop_token& stop) {
   StopWakeup wakeup(stop);
   ReadOutcome outcome;
-  const std::vector<std::string> stdin_only{"-"};
-  for (const std::string& name : input.files.empty() ? stdin_only : input.files) {
+  ReadTarget target = given;
+  if (target.names == nullptr) {
+    outcome.names = std::make_unique<OriginNames>();
+    target.names = outcome.names.get();
+  }
+  JobGate gate(input, target, stop);
+  bool more = true;
+  for (const std::string& name : InputFiles(input)) {
     InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) {
       outcome.error = Status::FromErrno(fmt::format("cannot open '{}'", name), errno);
+      more = false;
       break;
     }
     // Jobs view the name where `input` keeps it; stdin's is a literal.
     const std::string_view source = name == "-" ? kStdinName : std::string_view(name);
-    SourceReader reader(target, stop, wakeup.fd(), outcome.urls, input.shard, source);
-    if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error)) break;
+    SourceReader reader(gate, target, wakeup.fd(), input.mode, source);
+    more = reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error);
+    if (!more) break;
   }
+  if (more && !input.sitemaps.empty()) {
+    ReadSitemaps(input.sitemaps, {.gate = gate, .target = target, .wake_fd = wakeup.fd()},
+                 outcome.error);
+  }
+  outcome.urls = gate.submitted();
   return outcome;
 }
 

@@ -69,15 +69,17 @@ std::string GithubAnnotation(const Result& result) {
     // The name exactly as given (GitHub undoes the escaping); it is the user's, not the list's.
     fmt::format_to(std::back_inserter(out), "file={},", EscapeGithubProperty(result.origin.input));
   }
-  if (result.origin.line > 0)
-    fmt::format_to(std::back_inserter(out), "line={},", result.origin.line);
+  if (result.origin.line > 0) fmt::format_to(std::back_inserter(out), "line={},", result.origin.line);
+  if (result.origin.line > 0 && result.origin.column > 0) {
+    fmt::format_to(std::back_inserter(out), "col={},", result.origin.column);
+  }
   out += "title=fetchpool::";
   // The URL and the reason come from the list and from servers: control bytes become visible
   // \xNN first, as on the text lines, so nothing reaches the log that could drive a terminal.
   std::string data;
   AppendEscaped(data, result.origin.url);
   data += " \u2014 ";
-  AppendEscaped(data, result.verdict.error);
+  AppendEscaped(data, FullReason(result));
   out += EscapeGithubData(data);
   out += '\n';
   return out;

@@ -51,7 +51,8 @@ void CsvSink::Add(const Result& result) {
             out += v ? "true" : "false";
           } else if constexpr (std::is_same_v<V, double>) {
             fmt::format_to(std::back_inserter(out), "{:.3f}", v);
-          } else if constexpr (std::is_same_v<V, std::string_view>) {
+          } else if constexpr (std::is_same_v<V, std::string_view> ||
+                               std::is_same_v<V, std::string>) {
             AppendCsvField(out, v);
           } else {
             fmt::format_to(std::back_inserter(out), "{}", v);

@@ -29,6 +29,7 @@ Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSi
     stdout_sink_ = MakeStdoutSink(setup_.stdout_sink, buffers_);
   }
   summary_.show_changes = setup_.track_changes;
+  if (setup_.dedup) duplicates_.emplace();
   for (const std::unique_ptr<ResultSink>& report : reports_)
     ticks_ = ticks_ || report->wants_ticks();
 }
@@ -65,6 +66,10 @@ void Printer::Drain(BoundedQueue<Result>& results, std::stop_source& stop,
   // After a stop some earlier results never come; print the rest in order anyway.
   for (auto& [seq, waiting] : waiting_) Emit(waiting);
   waiting_.clear();
+  if (duplicates_) {
+    const std::size_t dropped = duplicates_->DropWaiting();
+    if (setup_.duplicates_window != nullptr) setup_.duplicates_window->Release(dropped);
+  }
   Flush();
   if (broken()) stop.request_stop();
 }
@@ -99,7 +104,22 @@ void Printer::Accept(Result result) {
   setup_.window->Release(released);
 }
 
-void Printer::Emit(const Result& result) {
+void Printer::Emit(Result& result) {
+  if (!duplicates_) return Record(result);
+  if (result.duplicate_of) {
+    if (!duplicates_->Complete(result)) return;  // it waits for its first
+    Record(result);
+    if (setup_.duplicates_window != nullptr) setup_.duplicates_window->Release(1);
+    return;
+  }
+  Record(result);
+  duplicates_->First(result, completed_);
+  for (const Result& duplicate : completed_) Record(duplicate);
+  if (setup_.duplicates_window != nullptr) setup_.duplicates_window->Release(completed_.size());
+  completed_.clear();
+}
+
+void Printer::Record(const Result& result) {
   if (result.verdict.error_kind == ErrorKind::kAborted) {
     ++summary_.aborted;
     return;
@@ -108,10 +128,13 @@ void Printer::Emit(const Result& result) {
   ++(result.verdict.ok ? summary_.ok : result.verdict.warning ? summary_.warned : summary_.failed);
   if (result.state.change == Change::kNewFailure) ++summary_.new_failures;
   if (result.state.change == Change::kRecovered) ++summary_.recovered;
-  if (result.transfer.attempts > 1)
-    summary_.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
-  latency_.Add(result.transfer.elapsed);
-  stats_.Add(result);
+  if (result.transfer.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
+  if (result.duplicate_of) {
+    ++summary_.duplicates;  // no transfer of its own: not in the latency or the --stats figures
+  } else {
+    latency_.Add(result.transfer.elapsed);
+    stats_.Add(result);
+  }
   for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);
   if (broken() || !stdout_sink_) return;
   if (setup_.verbosity == Verbosity::kQuiet && result.verdict.ok) return;

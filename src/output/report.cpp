@@ -76,6 +76,22 @@ void AppendChange(std::string& out, const Result& result) {
 
 }  // namespace
 
+std::string FormatOrigin(std::string_view input, std::uint64_t line, std::uint32_t column) {
+  const std::string_view name = input == kStdinName ? "(stdin)" : input;
+  if (column > 0) return fmt::format("{}:{}:{}", name, line, column);
+  return fmt::format("{}:{}", name, line);
+}
+
+std::string FullReason(const Result& result) {
+  std::string reason = result.verdict.error;
+  if (result.duplicate_of) {
+    const Duplicate& d = *result.duplicate_of;
+    reason += " (duplicate of " + FormatOrigin(d.input, d.line, d.column) + ")";
+  }
+  if (result.origin.in_baseline && !result.verdict.ok) reason += " (already in the baseline)";
+  return reason;
+}
+
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style) {
   const char* tag = result.verdict.ok ? "[OK]" : result.verdict.warning ? "[WARN]" : "[FAIL]";
   const char* pad = result.verdict.ok ? "   " : " ";
@@ -89,7 +105,18 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   out += pad;
   AppendEscaped(out, result.origin.url);
   const auto ms = result.transfer.elapsed.count() / 1000;
-  if (result.saved.skipped) {
+  if (result.duplicate_of) {
+    // No transfer of its own: the first's verdict, and where that line is.
+    const Duplicate& d = *result.duplicate_of;
+    out += " (";
+    if (result.verdict.ok) {
+      out += FormatSize(result.transfer.bytes);
+    } else {
+      AppendEscaped(out, result.verdict.error);
+    }
+    out += ", duplicate of ";
+    AppendEscaped(out, FormatOrigin(d.input, d.line, d.column));
+  } else if (result.saved.skipped) {
     fmt::format_to(std::back_inserter(out), " (skipped: exists, {}ms", ms);
   } else if (result.verdict.ok) {
     fmt::format_to(std::back_inserter(out), " ({}, {}ms", FormatSize(result.transfer.bytes), ms);
@@ -103,11 +130,16 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   }
   AppendChange(out, result);
   if (result.state.cached) out += ", cached";
+  if (result.origin.in_baseline && !result.verdict.ok) out += ", already in the baseline";
   out += ')';
   if (style.verbose && !result.transfer.effective_url.empty()) AppendDetails(out, result);
   if (!result.saved.path.empty()) {
     out += " -> ";
     AppendEscaped(out, result.saved.path);
+  }
+  if (style.verbose && result.origin.line > 0) {
+    out += " at ";
+    AppendEscaped(out, FormatOrigin(result.origin.input, result.origin.line, result.origin.column));
   }
   out += '\n';
 }
@@ -115,6 +147,10 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
 std::string FormatSummary(const Summary& s) {
   std::string out = fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
   if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
+  if (s.duplicates > 0) {
+    fmt::format_to(std::back_inserter(out), ", {} duplicate{}", s.duplicates,
+                   s.duplicates == 1 ? "" : "s");
+  }
   if (s.show_changes) {
     fmt::format_to(std::back_inserter(out), ", {} new failure{}, {} recovered", s.new_failures,
                    s.new_failures == 1 ? "" : "s", s.recovered);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "fetchpool/core/error_kinds.hpp"
+#include "fetchpool/output/report.hpp"
 
 namespace fetchpool {
 namespace {
@@ -58,6 +59,20 @@ constexpr std::array kColumns = {
                    if (name == nullptr) return nullptr;
                    return std::string_view(name);
                  }},
+    // Where the URL starts in its line (1-based, characters); null when it is the whole line.
+    ResultColumn{"column",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.origin.column == 0) return nullptr;
+                   return std::uint64_t{r.origin.column};
+                 }},
+    // --dedup: "FILE:LINE[:COLUMN]" of the line whose fetch this result copies.
+    ResultColumn{"duplicate_of",
+                 [](const Result& r) -> ColumnValue {
+                   if (!r.duplicate_of) return nullptr;
+                   const Duplicate& d = *r.duplicate_of;
+                   return FormatOrigin(d.input, d.line, d.column);
+                 }},
+    ResultColumn{"baseline", [](const Result& r) -> ColumnValue { return r.origin.in_baseline; }},
 };
 
 }  // namespace

@@ -12,13 +12,23 @@ using Json = nlohmann::ordered_json;
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// GitLab reads a line (location.lines.begin) or a position (location.positions.begin.line and
+// .column): a URL found within a line has a column, so it gets the position.
 Json Issue(std::string description, std::string_view check, std::string fingerprint,
-           std::string_view severity, std::string_view path, std::uint64_t line) {
+           std::string_view severity, std::string_view path, std::uint64_t line,
+           std::uint32_t column = 0) {
+  const std::uint64_t begin = std::max<std::uint64_t>(line, 1);
+  Json location = {{"path", path}};
+  if (column > 0) {
+    location["positions"] = {{"begin", {{"line", begin}, {"column", column}}}};
+  } else {
+    location["lines"] = {{"begin", begin}};
+  }
   return {{"description", std::move(description)},
           {"check_name", check},
           {"fingerprint", std::move(fingerprint)},
           {"severity", severity},
-          {"location", {{"path", path}, {"lines", {{"begin", std::max<std::uint64_t>(line, 1)}}}}}};
+          {"location", std::move(location)}};
 }
 
 }  // namespace
@@ -40,8 +50,7 @@ void CodeQualitySink::Add(const Result& r) {
   if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
   AppendIssue(Dump(Issue(FindingMessage(r), RuleFor(r.verdict.error_kind).id,
                          FindingFingerprint(r.origin.input, r.origin.url, r.verdict.error_kind),
-                         r.verdict.warning ? "minor" : "major", ReportPath(r.origin.input),
-                         r.origin.line)));
+                         r.verdict.warning ? "minor" : "major", ReportPath(r.origin.input), r.origin.line, r.origin.column)));
 }
 
 Status CodeQualitySink::Finish(const RunTotals& totals) {

@@ -11,7 +11,7 @@ namespace fetchpool {
 namespace {
 
 std::string Where(const ChangeDigest::Entry& e) {
-  return XmlEscape(fmt::format("{}:{}", e.input == kStdinName ? "(stdin)" : e.input, e.line));
+  return XmlEscape(FormatOrigin(e.input, e.line, e.column));
 }
 
 // "…and 12 more" below a table cut at its cap.

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetchpool/core/error_kinds.hpp"
+#include "fetchpool/output/report.hpp"
 #include "fetchpool/reports/html_sections.hpp"
 #include "fetchpool/reports/junit_sink.hpp"  // XmlEscape: HTML text and attributes need the same
 #include "fetchpool/version.hpp"
@@ -169,9 +170,10 @@ std::string HtmlRowJson(const Result& r) {
   using Json = nlohmann::json;
   const int state = r.verdict.ok ? 0 : r.verdict.warning ? 1 : 2;
   const double ms = std::round(static_cast<double>(r.transfer.elapsed.count()) / 100.0) / 10.0;
-  const Json row = Json::array({r.origin.line, r.origin.url, state, r.transfer.http_status,
-                                r.transfer.bytes, ms, r.transfer.attempts, r.verdict.error,
-                                r.verdict.ok ? "" : ErrorKindName(r.verdict.error_kind)});
+  const Json row =
+      Json::array({r.origin.line, r.origin.url, state, r.transfer.http_status, r.transfer.bytes, ms, r.transfer.attempts,
+                   r.verdict.ok ? std::string() : FullReason(r), r.verdict.ok ? "" : ErrorKindName(r.verdict.error_kind),
+                   FormatOrigin(r.origin.input, r.origin.line, r.origin.column)});
   const std::string text = row.dump(-1, ' ', true, Json::error_handler_t::replace);
   std::string out;
   out.reserve(text.size() + 16);

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "fetchpool/core/error_kinds.hpp"
+#include "fetchpool/output/report.hpp"
 #include "fetchpool/util/utf8.hpp"
 
 namespace fetchpool {
@@ -65,20 +66,24 @@ void JUnitSink::Add(const Result& r) {
   const double seconds = static_cast<double>(r.transfer.elapsed.count()) / 1e6;
   std::string xml = fmt::format(R"(    <testcase name="{}" classname="fetchpool" time="{:.3f}")",
                                 XmlEscape(r.origin.url), seconds);
+  // Where the URL is, as pytest and others write it (GitLab shows the file).
+  if (r.origin.input != kStdinName)
+    fmt::format_to(std::back_inserter(xml), R"( file="{}")", XmlEscape(r.origin.input));
+  if (r.origin.line > 0) fmt::format_to(std::back_inserter(xml), R"( line="{}")", r.origin.line);
+  const std::string reason = r.verdict.ok ? std::string() : FullReason(r);
   if (r.verdict.ok) {
     xml += "/>\n";
   } else if (r.verdict.warning) {
     // JUnit has no warning level: the case passes, and says why it was not ok.
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <system-out>warning ({}): {}: {}</system-out>\n    </testcase>\n",
-                   ErrorKindName(r.verdict.error_kind), XmlEscape(r.origin.url),
-                   XmlEscape(r.verdict.error));
+                   ErrorKindName(r.verdict.error_kind), XmlEscape(r.origin.url), XmlEscape(reason));
   } else {
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <failure message=\"{}\" type=\"{}\">{}: {}</failure>\n"
                    "    </testcase>\n",
-                   XmlEscape(r.verdict.error), ErrorKindName(r.verdict.error_kind),
-                   XmlEscape(r.origin.url), XmlEscape(r.verdict.error));
+                   XmlEscape(reason), ErrorKindName(r.verdict.error_kind), XmlEscape(r.origin.url),
+                   XmlEscape(reason));
   }
   file_->Append(xml);
 }

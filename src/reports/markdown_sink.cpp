@@ -15,16 +15,14 @@ constexpr std::string_view kRowsHeader =
     "| Input | URL | Reason | Attempts |\n"
     "|---|---|---|---:|\n";
 
-// "urls.txt:12", "(stdin):3".
-std::string Where(std::string_view input, std::uint64_t line) {
-  const std::string name = input == kStdinName ? "(stdin)" : std::string(input);
-  return MarkdownCell(fmt::format("{}:{}", name, line));
+// "urls.txt:12", "docs/guide.md:12:5", "(stdin):3".
+std::string Where(std::string_view input, std::uint64_t line, std::uint32_t column = 0) {
+  return MarkdownCell(FormatOrigin(input, line, column));
 }
 
 std::string Row(const Result& r) {
-  return fmt::format("| {} | {} | {} | {} |\n", Where(r.origin.input, r.origin.line),
-                     MarkdownCell(r.origin.url), MarkdownCell(r.verdict.error),
-                     r.transfer.attempts);
+  return fmt::format("| {} | {} | {} | {} |\n", Where(r.origin.input, r.origin.line, r.origin.column),
+                     MarkdownCell(r.origin.url), MarkdownCell(FullReason(r)), r.transfer.attempts);
 }
 
 std::string Plural(std::uint64_t n, std::string_view one, std::string_view many) {
@@ -49,8 +47,9 @@ void AppendSlowest(std::string& out, const SlowestUrls& slowest) {
     const std::string result = e.ok        ? std::string("ok")
                                : e.warning ? "warning: " + MarkdownCell(e.reason)
                                            : "failed: " + MarkdownCell(e.reason);
-    fmt::format_to(std::back_inserter(out), "| {} | {} | {}ms | {} |\n", Where(e.input, e.line),
-                   MarkdownCell(e.url), e.elapsed.count() / 1000, result);
+    fmt::format_to(std::back_inserter(out), "| {} | {} | {}ms | {} |\n",
+                   Where(e.input, e.line, e.column), MarkdownCell(e.url), e.elapsed.count() / 1000,
+                   result);
   }
 }
 
@@ -70,15 +69,16 @@ void AppendChanges(std::string& out, const ChangeDigest& changes) {
     out += "\n#### New failures\n\n";
     out += kRowsHeader;
     for (const ChangeDigest::Entry& e : changes.new_failures()) {
-      fmt::format_to(std::back_inserter(out), "| {} | {} | {} | {} |\n", Where(e.input, e.line),
-                     MarkdownCell(e.url), MarkdownCell(e.reason), e.attempts);
+      fmt::format_to(std::back_inserter(out), "| {} | {} | {} | {} |\n",
+                     Where(e.input, e.line, e.column), MarkdownCell(e.url), MarkdownCell(e.reason),
+                     e.attempts);
     }
     out += MoreLine(fresh, "new failure", "new failures");
   }
   if (back > 0) {
     out += "\n#### Recovered\n\n| Input | URL |\n|---|---|\n";
     for (const ChangeDigest::Entry& e : changes.recovered()) {
-      fmt::format_to(std::back_inserter(out), "| {} | {} |\n", Where(e.input, e.line),
+      fmt::format_to(std::back_inserter(out), "| {} | {} |\n", Where(e.input, e.line, e.column),
                      MarkdownCell(e.url));
     }
     out += MoreLine(back, "recovered URL", "recovered URLs");

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "fetchpool/output/report.hpp"
+
 namespace fetchpool {
 
 std::string_view ReportPath(std::string_view input) {
@@ -39,7 +41,7 @@ std::string FindingFingerprint(std::string_view input, std::string_view url, Err
 std::string FindingMessage(const Result& result) {
   std::string text = result.origin.url;
   text += ": ";
-  text += result.verdict.error;
+  text += FullReason(result);
   return text;
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetchpool/core/error_kinds.hpp"
+#include "fetchpool/output/report.hpp"
 #include "fetchpool/reports/report_rules.hpp"
 #include "fetchpool/version.hpp"
 
@@ -21,7 +22,10 @@ Json Location(const Result& r) {
   Json artifact = {{"uri", SarifArtifactUri(path)}};
   if (!path.starts_with('/')) artifact["uriBaseId"] = "%SRCROOT%";
   Json physical = {{"artifactLocation", std::move(artifact)}};
-  if (r.origin.line > 0) physical["region"] = {{"startLine", r.origin.line}};
+  if (r.origin.line > 0) {
+    physical["region"] = {{"startLine", r.origin.line}};
+    if (r.origin.column > 0) physical["region"]["startColumn"] = r.origin.column;  // code points: see the run
+  }
   return {{"physicalLocation", std::move(physical)}};
 }
 
@@ -68,9 +72,13 @@ std::size_t SarifSink::RuleIndex(ErrorKind kind) {
 
 void SarifSink::Add(const Result& r) {
   if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
-  Json properties = {
-      {"url", r.origin.url}, {"file", r.origin.input}, {"attempts", r.transfer.attempts}};
+  Json properties = {{"url", r.origin.url}, {"file", r.origin.input}, {"attempts", r.transfer.attempts}};
   if (r.transfer.http_status > 0) properties["httpStatus"] = r.transfer.http_status;
+  if (r.duplicate_of) {
+    const Duplicate& d = *r.duplicate_of;
+    properties["duplicateOf"] = FormatOrigin(d.input, d.line, d.column);
+  }
+  if (r.origin.in_baseline) properties["inBaseline"] = true;
   Json result = {
       {"ruleId", RuleFor(r.verdict.error_kind).id},
       {"ruleIndex", RuleIndex(r.verdict.error_kind)},
@@ -105,6 +113,8 @@ Status SarifSink::Finish(const RunTotals& totals) {
           {"version", kVersion},
           {"rules", std::move(rules)}}}}},
       {"invocations", Json::array({std::move(invocation)})},
+      // Columns count characters (ColumnOf), not UTF-16 code units, SARIF's default.
+      {"columnKind", "unicodeCodePoints"},
       {"properties",
        {{"interrupted", totals.interrupted},
         {"total", s.total},

@@ -24,6 +24,7 @@ void SlowestUrls::Add(const Result& r) {
   if (heap_.size() == capacity_ && !Slower(probe, heap_.front())) return;
   probe.input = r.origin.input;
   probe.line = r.origin.line;
+  probe.column = r.origin.column;
   probe.url = Capped(r.origin.url);
   probe.reason = r.verdict.ok ? std::string() : Capped(r.verdict.error);
   probe.ok = r.verdict.ok;

@@ -93,6 +93,15 @@ CREATE INDEX results_failed_by_url ON results(url_id, run_id) WHERE NOT ok;
 )sql",
     // 4 -> 5: no secrets at rest (state_scrub.hpp).
     kScrubSecretsSql,
+    // 5 -> 6: each result's origin in full (the document it was found in, with --extract, grep,
+    // a diff or a sitemap, and the column) and the --dedup and --baseline marks. Rows of older
+    // runs keep NULL file and column (their file was the run's input) and 0 marks.
+    R"sql(
+ALTER TABLE results ADD COLUMN file TEXT;
+ALTER TABLE results ADD COLUMN col INTEGER;
+ALTER TABLE results ADD COLUMN duplicate_of INTEGER;
+ALTER TABLE results ADD COLUMN baseline INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // fetchpool_url_key(url) for the 2 -> 3 migration; registered only on the connection migrating.

@@ -37,8 +37,9 @@ constexpr const char* kFindUrl = "SELECT id FROM urls WHERE url_key = ?1 AND url
 
 constexpr const char* kInsertResult = R"sql(
 INSERT OR IGNORE INTO results(run_id, seq, url_id, line, checked_at, ok, warning, cached, status,
-                              bytes, ms, attempts, error, error_kind, change)
-VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))sql";
+                              bytes, ms, attempts, error, error_kind, change, file, col,
+                              duplicate_of, baseline)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19))sql";
 
 constexpr const char* kEndRun = R"sql(
 UPDATE runs SET ended_at = ?2, total = ?3, ok = ?4, failed = ?5, warned = ?6 WHERE id = ?1)sql";
@@ -104,7 +105,8 @@ class StateSink final : public ResultSink {
     id = r.state.url_id;
     std::int64_t key = 0;
     if (id == 0) key = UrlKey(r.origin.url);
-    if (id == 0 && added_.MayContain(static_cast<std::uint64_t>(key))) {
+    // A duplicate's URL has a row (its first's), from this run or an earlier one.
+    if (id == 0 && (r.duplicate_of || added_.MayContain(static_cast<std::uint64_t>(key)))) {
       find_url_.BindInt(1, key);
       find_url_.BindBlob(2, r.origin.url);
       const int rc = find_url_.Step();
@@ -112,7 +114,8 @@ class StateSink final : public ResultSink {
       find_url_.Reset();
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
     }
-    if (r.state.cached) return true;
+    // Answered without a fetch of its own: the URL's history is not this result's to move.
+    if (r.state.cached || r.duplicate_of) return true;
     Statement& stmt = id != 0 ? update_url_ : insert_url_;
     stmt.BindInt(1, id != 0 ? id : key);
     stmt.BindBlob(2, r.origin.url);
@@ -170,6 +173,18 @@ class StateSink final : public ResultSink {
     } else {
       s.BindNull(15);
     }
+    s.BindText(16, r.origin.input);
+    if (r.origin.column > 0) {
+      s.BindInt(17, r.origin.column);
+    } else {
+      s.BindNull(17);
+    }
+    if (r.duplicate_of) {
+      s.BindInt(18, static_cast<std::int64_t>(r.duplicate_of->seq));
+    } else {
+      s.BindNull(18);
+    }
+    s.BindInt(19, r.origin.in_baseline ? 1 : 0);
     const int rc = s.Step();
     s.Reset();
     return rc == SQLITE_DONE;

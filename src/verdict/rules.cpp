@@ -162,6 +162,12 @@ void History(const Evidence& e, Verdict& v, StateNote& state) {
   if (state.fail_runs < e.options.fail_after) v.warning = true;
 }
 
+// --baseline: a URL the baseline already held cannot fail the run; its failure only warns
+// ("already in the baseline"). After --fail-after, so a streak is still counted in the state.
+void Baseline(const Evidence& e, Verdict& v, StateNote&) {
+  if (e.job.origin.in_baseline && Failed(v)) v.warning = true;
+}
+
 constexpr std::array kOutcomeRules = {
     OutcomeRule{"invalid", InvalidLine}, OutcomeRule{"aborted", Aborted},
     OutcomeRule{"saving", Saving},       OutcomeRule{"transfer", TransferFailed},
@@ -171,6 +177,7 @@ constexpr std::array kOutcomeRules = {
 constexpr std::array kPolicyRules = {
     PolicyRule{"warn", Warn},
     PolicyRule{"history", History},
+    PolicyRule{"baseline", Baseline},
 };
 
 }  // namespace

@@ -17,7 +17,7 @@ TEST(InputCountTest, CountsWhatTheReaderWouldSubmit) {
       dir.Write("a.txt",
                 "\xEF\xBB\xBF# comment\nhttp://a/\n\n   \r\nnot a url\n  http://b/ status=200\n"),
       dir.Write("b.txt", "http://c/")};  // no final newline
-  EXPECT_EQ(CountUrls(in, {}), std::optional<std::uint64_t>(4));
+  EXPECT_EQ(CountUrls(in, nullptr, {}), std::optional<std::uint64_t>(4));
 }
 
 TEST(InputCountTest, HonoursTheShard) {
@@ -33,7 +33,7 @@ TEST(InputCountTest, HonoursTheShard) {
   InputOptions in;
   in.files = {dir.Write("a.txt", list)};
   in.shard = shard;
-  EXPECT_EQ(CountUrls(in, {}), std::optional<std::uint64_t>(taken));
+  EXPECT_EQ(CountUrls(in, nullptr, {}), std::optional<std::uint64_t>(taken));
 }
 
 // Lines at the edges of the reader's rules: an over-long comment is still a (failed) job, and
@@ -54,7 +54,7 @@ TEST(InputCountTest, AgreesWithTheReaderOnOverlongAndOddLines) {
     in.shard = *shard ? Shard::Parse(shard) : std::nullopt;
     std::uint64_t read = 0;
     ReadUrls(in, {.submit = [&](Job) { return ++read, true; }}, {});
-    EXPECT_EQ(CountUrls(in, {}), std::optional<std::uint64_t>(read)) << shard;
+    EXPECT_EQ(CountUrls(in, nullptr, {}), std::optional<std::uint64_t>(read)) << shard;
     if (!*shard) {
       EXPECT_EQ(read, 2u + 60 * 2 + 1);
     }
@@ -66,7 +66,7 @@ TEST(InputCountTest, APipeHasNoCountUpFront) {
   ASSERT_EQ(::pipe(fds), 0);
   InputOptions in;
   in.files = {"/dev/fd/" + std::to_string(fds[0])};
-  EXPECT_EQ(CountUrls(in, {}), std::nullopt);
+  EXPECT_EQ(CountUrls(in, nullptr, {}), std::nullopt);
   ::close(fds[0]);
   ::close(fds[1]);
 }

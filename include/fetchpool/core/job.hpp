@@ -18,9 +18,16 @@ inline constexpr std::string_view kStdinName = "-";
 struct Origin {
   std::uint64_t seq = 0;   // 0-based position among the input's URLs
   std::uint64_t line = 0;  // 1-based line number within its source
-  // The source as named on the command line, kStdinName for stdin. It views the name in
-  // InputOptions::files (or a literal), which outlives every job and result of the run.
+  // The source as named on the command line, kStdinName for stdin; or the document the line is
+  // from (grep's PATH, a diff's new file, a sitemap). It views the name in InputOptions or in the
+  // run's OriginNames (or a literal), which outlive every job and result of the run.
   std::string_view input = kStdinName;
+  // Where the URL starts in its line, 1-based, in characters; 0 when the URL is the whole line
+  // (one URL per line) or its place is unknown.
+  std::uint32_t column = 0;
+  // --baseline: the URL was in the baseline already (the reader looks it up), so the verdict's
+  // baseline rule makes its failure a warning.
+  bool in_baseline = false;
   // As given (trimmed), with a password or token in it redacted (RedactUrl): what every output,
   // report and --state sees. The URL to request, when that differs, is Target::fetch_url.
   std::string url;

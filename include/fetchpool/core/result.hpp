@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fetchpool/core/error_kind.hpp"
@@ -114,6 +115,16 @@ struct Span {
   int worker = -1;                      // 0-based; -1 when no worker ran it
 };
 
+// --dedup: the line whose fetch this result shares (its URL came first there). The reader names
+// the first by its seq; the printer, which holds the first's result, fills in its origin and
+// copies its verdict.
+struct Duplicate {
+  std::uint64_t seq = 0;  // the first's
+  std::string_view input;
+  std::uint64_t line = 0;
+  std::uint32_t column = 0;
+};
+
 // The outcome of one Job, in the parts the stages that fill them own. Expected failures are
 // values here, never exceptions. Moved through three queues per URL, so it holds no heap
 // memory beyond its strings.
@@ -124,6 +135,7 @@ struct Result {
   Saved saved;
   StateNote state;
   Span span;
+  std::optional<Duplicate> duplicate_of;  // --dedup: set by the reader, completed by the printer
 };
 
 // The one place a result is made from its job: its origin (which input, line and URL), the

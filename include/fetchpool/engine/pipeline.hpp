@@ -10,6 +10,8 @@
 #include "fetchpool/core/job_screen.hpp"
 #include "fetchpool/core/options.hpp"
 #include "fetchpool/engine/run_config.hpp"
+#include "fetchpool/input/read_target.hpp"
+#include "fetchpool/input/url_keys.hpp"
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/output/result_sink.hpp"
 #include "fetchpool/util/status.hpp"
@@ -31,6 +33,8 @@ struct PipelineIo {
   JobScreen* screen = nullptr;
   // Per-host --per-host, --per-host-rate and --warn; null: the options' own, for every host.
   const HostPolicies* policies = nullptr;
+  const UrlKeySet* baseline = nullptr;  // --baseline, loaded at setup
+  SitemapFetch fetch_sitemap;           // --sitemap URL: called on the reader thread
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 

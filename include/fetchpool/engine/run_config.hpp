@@ -26,6 +26,9 @@ struct RunConfig {
   DispatchCapacity capacity;         // what the dispatcher holds before the reader waits
   std::size_t results_capacity = 0;  // results queued for the printer before workers wait
   std::size_t reorder_capacity = 0;  // --ordered: how far work may run ahead; 0 without it
+  // --dedup without --ordered: how many duplicates may wait at the printer for their first; 0
+  // otherwise (--ordered's window holds them).
+  std::size_t duplicates_capacity = 0;
   std::optional<std::chrono::steady_clock::duration> max_time;  // --max-time
   bool host_notes = false;     // -v: pauses and limit cuts noted on stderr as they happen
   bool track_changes = false;  // --state: the summary counts new failures and recoveries

@@ -60,6 +60,9 @@ class CurlFetcher final : public Fetcher {
   // Without a handle (it could not be created or configured) every Fetch fails.
   void Fetch(const Job& job, Method method, TransferFacts& facts, Saved& saved) override;
   bool Keep(const Verdict& verdict, Saved& saved) override;
+  // A GET whose body is also written to `fd` (a sitemap the reader parses afterwards). A body
+  // that cannot be written fails the transfer.
+  void FetchInto(const Job& job, int fd, TransferFacts& facts);
 
  private:
   static curl_socket_t OpenSocket(void* self, curlsocktype purpose, curl_sockaddr* address);
@@ -143,6 +146,7 @@ class CurlFetcher final : public Fetcher {
   // -o: the last Fetch left a body for Keep to commit or discard, and how its transfer ended.
   bool keep_pending_ = false;
   CURLcode last_code_ = CURLE_OK;
+  int body_fd_ = -1;  // FetchInto's descriptor, -1 otherwise
 
   // Sockets libcurl has open, so a stop request from another thread can shut them down and wake
   // a transfer that is blocked waiting for the network.

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -10,8 +11,8 @@
 
 #include "fetchpool/core/input_options.hpp"
 #include "fetchpool/core/job.hpp"
+#include "fetchpool/input/read_target.hpp"
 #include "fetchpool/util/line_cutter.hpp"
-#include "fetchpool/util/reorder_window.hpp"
 #include "fetchpool/util/status.hpp"
 
 namespace fetchpool {
@@ -27,6 +28,9 @@ std::string ValidateUrl(const std::string& url, Target& target);
 // Target::invalid set, so every URL in the input is reported exactly once. ValidateJob does
 // nothing to a job it has already seen.
 std::optional<Job> SplitLine(std::string_view line);
+// A job's URL as the input gives it: with a password or token in it, Origin::url is redacted
+// (what every output sees) and Target::fetch_url keeps the URL to request.
+void SetJobUrl(Job& job, std::string_view url);
 void ValidateJob(Job& job);
 
 // The URL a line's job carries, which --shard hashes: the line's first word, or for a line over
@@ -38,22 +42,20 @@ std::optional<std::string> UrlOfLine(const LineCutter::Line& line);
 // Checks up front that every input can be opened for reading (not a directory).
 Status CheckInputsReadable(const std::vector<std::string>& inputs);
 
+// The input files ReadUrls reads, in order: `files`, or stdin ("-") when there are neither files
+// nor sitemaps.
+std::vector<std::string> InputFiles(const InputOptions& input);
+
 struct ReadOutcome {
   Status error;            // ok, or why reading stopped short
-  std::uint64_t urls = 0;  // jobs submitted
+  std::uint64_t urls = 0;  // jobs submitted and results delivered
+  // The origins' names, when the target brought no OriginNames: jobs view them.
+  std::unique_ptr<OriginNames> names;
 };
 
-// Where the reader hands jobs: `submit` blocks while the pipeline is full (back-pressure) and
-// returns false once no more input is wanted. With --ordered, a `window` slot is taken first.
-// Jobs arrive as SplitLine leaves them, and `submit` calls ValidateJob on those it does not
-// answer otherwise (--state answers a cached URL without parsing it again).
-struct ReadTarget {
-  std::function<bool(Job)> submit;
-  ReorderWindow* window = nullptr;
-};
-
-// Reads the inputs in order ("-" is stdin), submitting one Job per URL line of this shard.
-// Each job's `input` views its name in `input.files`, so `input` must outlive the jobs.
+// Reads the inputs in order ("-" is stdin), then the sitemaps, submitting one Job per URL of
+// this shard: per line, or per URL found in a line in the text modes (InputMode). Each job's
+// `input` views its name in `input.files` or in the origin names, so both must outlive the jobs.
 // Returns promptly once `stop` is requested, even while waiting for input on a terminal or
 // pipe.
 // Thread-compatible: run it on one thread (the reader).

@@ -13,6 +13,7 @@
 #include "fetchpool/core/result.hpp"
 #include "fetchpool/hosts/host_notes.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
+#include "fetchpool/output/duplicate_book.hpp"
 #include "fetchpool/output/output_fd.hpp"
 #include "fetchpool/output/progress_line.hpp"
 #include "fetchpool/output/report.hpp"
@@ -41,6 +42,10 @@ struct PrinterSetup {
   HostNotes* notes = nullptr;          // -v: notes about hosts, written to stderr as they come
   bool track_changes = false;          // --state: the summary counts new failures and recoveries
   const SecretSet* secrets = nullptr;  // scrubbed from every result's message (RedactResult)
+  bool dedup = false;                  // --dedup: duplicates come with no verdict; copy the first's
+  // --dedup without --ordered: the reader takes a slot per duplicate; one is given back as each
+  // is printed (or dropped), so duplicates waiting for their first stay bounded.
+  ReorderWindow* duplicates_window = nullptr;
 };
 
 // The single writer of stdout and the one result fan-out: it redacts (RedactResult), orders
@@ -76,7 +81,9 @@ class Printer {
  private:
   void Accept(Result result);
   void TakeNotes();
-  void Emit(const Result& result);
+  // Counts and fans out a result in its turn; with --dedup, completes duplicates first.
+  void Emit(Result& result);
+  void Record(const Result& result);
   void Flush();
   void Tick();
   void Write(OutputFd& fd, std::string& text);
@@ -95,6 +102,8 @@ class Printer {
   std::optional<std::vector<HostStatsRow>> hosts_;  // --host-stats, once the run is over
   std::map<std::uint64_t, Result> waiting_;         // --ordered: finished, but earlier ones are not
   std::uint64_t next_seq_ = 0;
+  std::optional<DuplicateBook> duplicates_;  // --dedup
+  std::vector<Result> completed_;            // duplicates their first just completed
   Status write_error_;
   bool ticks_ = false;  // a report wants Tick()
 };

@@ -17,8 +17,9 @@ struct Summary {
   std::uint64_t failed = 0;
   std::uint64_t warned = 0;  // not ok, but not failures either (Verdict::warning)
   std::uint64_t aborted = 0;
-  std::uint64_t retries = 0;  // attempts beyond the first, over all URLs
-  bool show_changes = false;  // --state: new failures and recoveries are counted and shown
+  std::uint64_t retries = 0;     // attempts beyond the first, over all URLs
+  std::uint64_t duplicates = 0;  // --dedup: results copied from an earlier line's (in total)
+  bool show_changes = false;     // --state: new failures and recoveries are counted and shown
   std::uint64_t new_failures = 0;
   std::uint64_t recovered = 0;
   double elapsed_s = 0;
@@ -28,6 +29,14 @@ struct Summary {
 // UTF-8 as the visible text \xNN, so a hostile line cannot drive (or garble) the terminal.
 void AppendEscaped(std::string& out, std::string_view text);
 
+// Where a URL stands: "docs/guide.md:12:5" (FILE:LINE:COLUMN), "urls.txt:3" when the URL is the
+// whole line, "(stdin):3" for standard input.
+std::string FormatOrigin(std::string_view input, std::uint64_t line, std::uint32_t column);
+
+// A failed or warned result's reason for the reports and annotations: its error, then
+// " (duplicate of ORIGIN)" for a --dedup duplicate and " (already in the baseline)".
+std::string FullReason(const Result& result);
+
 struct TextStyle {
   bool color = false;    // green and red tags
   bool verbose = false;  // where a redirect led, and the IP
@@ -36,12 +45,14 @@ struct TextStyle {
 // Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n"; with -o, " -> PATH"
 // before the newline says where the body went, and a skip reads "(skipped: exists, 0ms)". A URL
 // that took more than one attempt gets ", N attempts" before the ")"; TIME then counts from the
-// start of the first attempt. Verbose lines read URL (...) -> WHERE IT LED [IP] -> PATH, the
-// first arrow only when a redirect went somewhere else.
+// start of the first attempt. Verbose lines read URL (...) -> WHERE IT LED [IP] -> PATH at
+// ORIGIN, the first arrow only when a redirect went somewhere else. A --dedup duplicate reads
+// "(REASON or SIZE, duplicate of ORIGIN)"; a failure already in --baseline adds ", already in the
+// baseline".
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style);
 
-// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", with ", N warned" after the failures and
-// ", N retries" at the end when there were any.
+// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", with ", N warned" and ", N duplicates"
+// after the failures and ", N retries" at the end when there were any.
 std::string FormatSummary(const Summary& summary);
 
 }  // namespace fetchpool

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -9,9 +10,10 @@
 
 namespace fetchpool {
 
-// One cell of a result record; null where the result has no such value.
-using ColumnValue =
-    std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string_view>;
+// One cell of a result record; null where the result has no such value. A std::string only for
+// a value made for the record (duplicate_of's origin).
+using ColumnValue = std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double,
+                                 std::string_view, std::string>;
 
 // The columns of a result record, defined once for JSON Lines and CSV (in this order).
 struct ResultColumn {

@@ -17,6 +17,7 @@ class ChangeDigest {
   struct Entry {
     std::string input;
     std::uint64_t line = 0;
+    std::uint32_t column = 0;
     std::string url;
     std::string reason;  // empty for a recovered URL
     int attempts = 1;

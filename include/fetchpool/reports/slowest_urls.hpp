@@ -21,6 +21,7 @@ class SlowestUrls {
     std::uint64_t seq = 0;
     std::string_view input;
     std::uint64_t line = 0;
+    std::uint32_t column = 0;
     std::string url;     // at most kKeptBytes of it
     std::string reason;  // empty when ok; at most kKeptBytes
     bool ok = false;

@@ -10,7 +10,7 @@ namespace fetchpool {
 
 // The state file's layout version (PRAGMA user_version) and its mark (PRAGMA application_id,
 // "FPst"), so another program's SQLite database is never mistaken for ours.
-inline constexpr std::int64_t kStateSchemaVersion = 5;
+inline constexpr std::int64_t kStateSchemaVersion = 6;
 inline constexpr std::int64_t kStateApplicationId = 0x46507374;
 
 // Makes `db` (just opened read-write, nothing written yet) a current fetchpool state: an empty

@@ -12,14 +12,19 @@ namespace fetchpool {
 // kShownPrefix bytes of it are kept to show.
 inline constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kShownPrefix = 200;
+// Text read for the URLs in it (--extract, --input grep|diff) may hold long lines (minified HTML):
+// they are cut at this length instead.
+inline constexpr std::size_t kMaxTextLineBytes = std::size_t{1024} * 1024;
 
 // Cuts input bytes into lines, the one way the reader and the progress line's counter both
 // read them: '\n' ends a line (a last line without one still counts), a UTF-8 BOM before the
-// first line is dropped, and a line over kMaxLineBytes is kept only as its first kShownPrefix
-// bytes and marked overlong, so memory stays bounded whatever the input holds.
+// first line is dropped, and a line over the limit (kMaxLineBytes by default) is kept only as its
+// first kShownPrefix bytes and marked overlong, so memory stays bounded whatever the input holds.
 // Thread-safety: none; one per source, used by one thread.
 class LineCutter {
  public:
+  explicit LineCutter(std::size_t max_bytes = kMaxLineBytes) : max_bytes_(max_bytes) {}
+
   struct Line {
     std::string_view text;  // without the '\n'; valid during the callback only
     bool overlong = false;
@@ -49,7 +54,7 @@ class LineCutter {
  private:
   void Append(std::string_view piece) {
     if (overlong_) return;
-    if (pending_.size() + piece.size() <= kMaxLineBytes) {
+    if (pending_.size() + piece.size() <= max_bytes_) {
       pending_.append(piece);
       return;
     }
@@ -69,6 +74,7 @@ class LineCutter {
     return go_on;
   }
 
+  std::size_t max_bytes_;
   std::string pending_;
   bool overlong_ = false;
   std::uint64_t line_ = 0;

@@ -22,8 +22,8 @@ namespace fetchpool {
 //                  wins, and when none does the URL is ok. In order: invalid line, aborted,
 //                  saving (-o), transfer failure, status (--accept), per-line checks.
 //   policy rules   what the run makes of that outcome, each in turn, every time: a failure may
-//                  become a warning (--warn, --fail-after), and an ok may become a warning or a
-//                  failure.
+//                  become a warning (--warn, --fail-after, --baseline), and an ok may become a
+//                  warning or a failure.
 //
 // How to add a rule (a new verdict kind):
 //   1. Its error kind: an ErrorKind value and its row in error_kinds.cpp (name, label, report

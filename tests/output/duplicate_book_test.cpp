@@ -1,0 +1,80 @@
+#include "fetchpool/output/duplicate_book.hpp"
+
+#include <gtest/gtest.h>
+
+namespace fetchpool {
+namespace {
+
+Result Fetched(std::uint64_t seq, bool ok) {
+  Result r;
+  r.seq = seq;
+  r.input = "docs/a.md";
+  r.line = 3;
+  r.column = 7;
+  r.url = "https://x.example/";
+  r.ok = ok;
+  r.http_status = ok ? 200 : 404;
+  r.error_kind = ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
+  r.error = ok ? "" : "HTTP 404";
+  r.bytes = 10;
+  r.attempts = 2;
+  r.elapsed = std::chrono::milliseconds(300);
+  return r;
+}
+
+Result DuplicateOf(std::uint64_t seq, std::uint64_t first) {
+  Result r;
+  r.seq = seq;
+  r.input = "docs/b.md";
+  r.line = 9;
+  r.url = "https://x.example/#frag";
+  r.duplicate_of = Result::Duplicate{.seq = first};
+  return r;
+}
+
+TEST(DuplicateBookTest, ADuplicateCopiesItsFirstsVerdict) {
+  DuplicateBook book;
+  std::vector<Result> ready;
+  book.First(Fetched(0, false), ready);
+  EXPECT_TRUE(ready.empty());
+  Result d = DuplicateOf(5, 0);
+  ASSERT_TRUE(book.Complete(d));
+  EXPECT_FALSE(d.ok);
+  EXPECT_EQ(d.error, "HTTP 404");
+  EXPECT_EQ(d.error_kind, ErrorKind::kHttpStatus);
+  EXPECT_EQ(d.http_status, 404);
+  EXPECT_EQ(d.attempts, 0) << "no transfer of its own";
+  EXPECT_EQ(d.elapsed.count(), 0);
+  EXPECT_EQ(d.input, "docs/b.md") << "its own origin stays";
+  EXPECT_EQ(d.line, 9u);
+  EXPECT_EQ(d.duplicate_of->input, "docs/a.md");
+  EXPECT_EQ(d.duplicate_of->line, 3u);
+  EXPECT_EQ(d.duplicate_of->column, 7u);
+}
+
+TEST(DuplicateBookTest, ADuplicateBeforeItsFirstWaitsForIt) {
+  DuplicateBook book;
+  Result d = DuplicateOf(4, 1);
+  EXPECT_FALSE(book.Complete(d));
+  std::vector<Result> ready;
+  book.First(Fetched(0, true), ready);
+  EXPECT_TRUE(ready.empty()) << "another first";
+  book.First(Fetched(1, true), ready);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].seq, 4u);
+  EXPECT_TRUE(ready[0].ok);
+  EXPECT_EQ(ready[0].bytes, 10u);
+  EXPECT_EQ(book.DropWaiting(), 0u);
+}
+
+TEST(DuplicateBookTest, DuplicatesOfAFirstThatNeverCameAreDropped) {
+  DuplicateBook book;
+  Result a = DuplicateOf(4, 1);
+  Result b = DuplicateOf(6, 1);
+  book.Complete(a);
+  book.Complete(b);
+  EXPECT_EQ(book.DropWaiting(), 2u);
+}
+
+}  // namespace
+}  // namespace fetchpool
