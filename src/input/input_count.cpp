@@ -61,7 +61,8 @@ std::optional<std::uint64_t> CountUrls(const InputOptions& input, const UrlKeySe
   // A sitemap's URLs are known only once it is fetched and read.
   if (!input.sitemaps.empty()) return std::nullopt;
   std::uint64_t total = 0;
-  for (const std::string& name : InputFiles(input)) {
+  for (const std::string_view source : InputFiles(input)) {
+    const std::string name(source);
     InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
     const std::optional<std::uint64_t> n = CountOne(in.fd, input, baseline, stop);
     if (!n) return std::nullopt;

@@ -139,10 +139,10 @@ Status CheckInputsReadable(const std::vector<std::string>& inputs) {
   return Status::Ok();
 }
 
-std::vector<std::string> InputFiles(const InputOptions& input) {
-  if (!input.files.empty()) return input.files;
+std::vector<std::string_view> InputFiles(const InputOptions& input) {
+  if (!input.files.empty()) return {input.files.begin(), input.files.end()};
   if (!input.sitemaps.empty()) return {};
-  return {"-"};
+  return {kStdinName};
 }
 
 namespace {
@@ -241,15 +241,15 @@ ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& given,
   }
   JobGate gate(input, target, stop);
   bool more = true;
-  for (const std::string& name : InputFiles(input)) {
+  // Jobs view each name where `input` keeps it; stdin's is a literal.
+  for (const std::string_view source : InputFiles(input)) {
+    const std::string name(source);
     InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) {
       outcome.error = Status::FromErrno(fmt::format("cannot open '{}'", name), errno);
       more = false;
       break;
     }
-    // Jobs view the name where `input` keeps it; stdin's is a literal.
-    const std::string_view source = name == "-" ? kStdinName : std::string_view(name);
     SourceReader reader(gate, target, wakeup.fd(), input.mode, source);
     more = reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error);
     if (!more) break;

@@ -11,20 +11,24 @@ void DuplicateBook::Copy(const FirstOutcome& from, std::uint64_t seq, Result& to
   to.verdict.error = from.error;
   to.transfer.http_status = from.http_status;
   to.transfer.bytes = from.bytes;
+  to.state.fail_runs = from.fail_runs;
+  to.state.failing_since_ms = from.failing_since_ms;
   to.transfer.attempts = 0;
   to.transfer.elapsed = std::chrono::microseconds(0);
 }
 
 void DuplicateBook::First(const Result& first, std::vector<Result>& ready) {
   FirstOutcome v{.input = first.origin.input,
-            .line = first.origin.line,
-            .column = first.origin.column,
-            .error_kind = first.verdict.error_kind,
-            .ok = first.verdict.ok,
-            .warning = first.verdict.warning,
-            .http_status = first.transfer.http_status,
-            .bytes = first.transfer.bytes,
-            .error = first.verdict.ok ? std::string() : first.verdict.error};
+                 .line = first.origin.line,
+                 .column = first.origin.column,
+                 .error_kind = first.verdict.error_kind,
+                 .ok = first.verdict.ok,
+                 .warning = first.verdict.warning,
+                 .http_status = first.transfer.http_status,
+                 .bytes = first.transfer.bytes,
+                 .fail_runs = first.state.fail_runs,
+                 .failing_since_ms = first.state.failing_since_ms,
+                 .error = first.verdict.ok ? std::string() : first.verdict.error};
   const auto [begin, end] = waiting_.equal_range(first.origin.seq);
   for (auto it = begin; it != end; ++it) {
     Copy(v, first.origin.seq, it->second);

@@ -114,8 +114,9 @@ class StateSink final : public ResultSink {
       find_url_.Reset();
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) return false;
     }
-    // Answered without a fetch of its own: the URL's history is not this result's to move.
-    if (r.state.cached || r.duplicate_of) return true;
+    // Answered without a fetch of its own: the URL's history is not this result's to move. A
+    // duplicate written otherwise (another #fragment) has no row yet: it gets one.
+    if (r.state.cached || (r.duplicate_of && id != 0)) return true;
     Statement& stmt = id != 0 ? update_url_ : insert_url_;
     stmt.BindInt(1, id != 0 ? id : key);
     stmt.BindBlob(2, r.origin.url);

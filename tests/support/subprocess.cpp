@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -333,10 +334,12 @@ ProcessResult Subprocess::Wait(milliseconds timeout) {
       // waitpid only under mu, so Signal() never hits a reaped (reusable) pid.
       std::lock_guard<std::mutex> lock(s.mu);
       int status = 0;
-      pid_t r = ::waitpid(s.pid, &status, WNOHANG);
+      rusage usage{};
+      pid_t r = ::wait4(s.pid, &status, WNOHANG, &usage);
       if (r == s.pid || (r < 0 && errno == ECHILD)) {
         s.reaped = true;
         s.wait_status = status;
+        if (r == s.pid) result.max_rss_kb = usage.ru_maxrss;
         break;
       }
       if (!result.timed_out && Clock::now() >= deadline) {

@@ -20,6 +20,7 @@ struct ProcessResult {
   int exit_code = -1;      // WEXITSTATUS, or -1 if the child did not exit normally.
   int term_signal = 0;     // Signal that killed the child, or 0.
   bool timed_out = false;  // Wait() gave up and sent SIGKILL.
+  long max_rss_kb = 0;     // The child's peak resident memory (wait4's ru_maxrss).
   std::string out, err;
 };
 

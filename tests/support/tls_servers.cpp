@@ -191,7 +191,7 @@ TestPki TestPki::Generate(const fs::path& dir) {
   return pki;
 }
 
-NginxServer::NginxServer(const std::string& nginx, const TestPki& pki) {
+NginxServer::NginxServer(const std::string& nginx, const TestPki& pki, const fs::path& files) {
   const fs::path d = dir_.path();
   fs::create_directories(d / "tmp");
   ::chmod(d.c_str(), 0755);
@@ -200,9 +200,12 @@ NginxServer::NginxServer(const std::string& nginx, const TestPki& pki) {
     tls_port_ = UnusedLoopbackPort();
     wrong_name_port_ = UnusedLoopbackPort();
     plain_port_ = UnusedLoopbackPort();
-    const std::string response =
+    std::string response =
         "add_header X-Protocol $server_protocol always; "
         "return 200 \"protocol $server_protocol\\n\";";
+    if (!files.empty()) {
+      response += " } location /files/ { alias " + files.string() + "/;";
+    }
     std::ostringstream conf;
     conf << "master_process off;\ndaemon off;\npid " << (d / "nginx.pid").string() << ";\n"
          << "error_log " << (d / "error.log").string() << " warn;\n"

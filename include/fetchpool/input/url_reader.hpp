@@ -42,9 +42,9 @@ std::optional<std::string> UrlOfLine(const LineCutter::Line& line);
 // Checks up front that every input can be opened for reading (not a directory).
 Status CheckInputsReadable(const std::vector<std::string>& inputs);
 
-// The input files ReadUrls reads, in order: `files`, or stdin ("-") when there are neither files
-// nor sitemaps.
-std::vector<std::string> InputFiles(const InputOptions& input);
+// The input files ReadUrls reads, in order: views of `input.files`, or of kStdinName when there
+// are neither files nor sitemaps. Jobs keep these views, so they live as long as `input`.
+std::vector<std::string_view> InputFiles(const InputOptions& input);
 
 struct ReadOutcome {
   Status error;            // ok, or why reading stopped short

@@ -37,6 +37,8 @@ class DuplicateBook {
     bool warning = false;
     long http_status = 0;
     std::uint64_t bytes = 0;
+    int fail_runs = 0;  // --state: a duplicate whose URL has no row yet gets the first's streak
+    std::int64_t failing_since_ms = 0;
     std::string error;
   };
   static void Copy(const FirstOutcome& from, std::uint64_t seq, Result& to);
