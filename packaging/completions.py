@@ -52,6 +52,8 @@ VALUE_KINDS = {
     "--per-host-rate": "none",  # N[/s|/m]
     "--warn": "none",  # SPEC
     "--max-cache-age": "none",  # DURATION
+    "--input": "enum",
+    "--sitemap": "file",  # FILE|URL: a file is what can be completed
 }
 
 # Options that exclude one another: once one is on the line, zsh stops offering the others.

@@ -83,8 +83,8 @@ const std::vector<std::string> kGuideFailures = {"docs/guide.md:3:21", "docs/gui
 TEST_F(InputsIntegrationTest, ExtractPutsEveryReportOnTheDocumentsLines) {
   WriteGuide();
   const ProcessResult r =
-      Shell(Fetchpool({"--extract", "docs/guide.md", "--annotate", "github", "-v", "--sarif",
-                       "out.sarif", "--codequality", "cq.json", "--junit", "junit.xml",
+      Shell(Fetchpool({"--extract", "docs/guide.md", "--ordered", "--annotate", "github", "-v",
+                       "--sarif", "out.sarif", "--codequality", "cq.json", "--junit", "junit.xml",
                        "--markdown", "summary.md", "--html", "report.html", "--state", "s.db"}));
   ASSERT_EQ(r.exit_code, 1) << r.err;
   const std::vector<std::string> lines = SplitLines(r.out);

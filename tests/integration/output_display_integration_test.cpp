@@ -82,10 +82,11 @@ TEST_F(OutputIntegrationTest, VerboseAddsDetailsAndALatencyLine) {
   EXPECT_TRUE(std::regex_match(
       lines[0],
       std::regex(R"(^\[OK\]   )" + RegexEscape(U("/redirect/2")) + R"( \(0\.0KB, \d+ms\) -> )" +
-                 RegexEscape(U("/redirect/0")) + R"( \[127\.0\.0\.1\]$)")))
+                 RegexEscape(U("/redirect/0")) + R"( \[127\.0\.0\.1\] at \(stdin\):\d$)")))
       << lines[0];
-  EXPECT_TRUE(std::regex_match(lines[1], std::regex(R"(^\[OK\]   )" + RegexEscape(U("/size/10")) +
-                                                    R"( \(0\.0KB, \d+ms\) \[127\.0\.0\.1\]$)")))
+  EXPECT_TRUE(std::regex_match(
+      lines[1], std::regex(R"(^\[OK\]   )" + RegexEscape(U("/size/10")) +
+                           R"( \(0\.0KB, \d+ms\) \[127\.0\.0\.1\] at \(stdin\):\d$)")))
       << lines[1];
   EXPECT_TRUE(lines[2].starts_with("[FAIL] " + U("/status/404") + " (HTTP 404, ")) << lines[2];
   EXPECT_TRUE(lines[3].starts_with("[FAIL] ftp://127.0.0.1/ (invalid URL:")) << lines[3];

@@ -387,7 +387,8 @@ TEST_F(SaveIntegrationTest, JsonAndCsvSayWhereTheFileWent) {
   ProcessResult csv = Fetchpool({"-o", Dir(), "--format", "csv"}, {server_.url("/size/4")});
   const std::vector<std::string> rows = SplitLines(csv.out);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_TRUE(rows[0].ends_with(",saved_to,skipped,warning,file,cached,change\r"));
+  EXPECT_TRUE(rows[0].ends_with(
+      ",saved_to,skipped,warning,file,cached,change,column,duplicate_of,baseline\r"));
   EXPECT_TRUE(rows[1].ends_with("," + Out("4") + ",false,false,-,false,,,,false\r"));
 }
 
