@@ -36,7 +36,7 @@ class UrlKeySet {
   std::unordered_set<UrlKey128, UrlKey128Hash> keys_;
 };
 
-// --dedup: the first job of every distinct URL in the run. About 60 bytes per distinct URL.
+// --dedup: the first job of every distinct URL in the run. 48 bytes per distinct URL.
 // Thread-compatible: the reader's.
 class FirstSeen {
  public:

@@ -14,7 +14,7 @@ namespace fetchpool {
 // line's URL straight here as a duplicate (Result::duplicate_of names its first). Its verdict is a
 // copy of the first's (ok, warning, error, status, bytes), with no transfer of its own: no time,
 // no attempts. A duplicate that arrives before its first waits here.
-// Memory: the verdict of every first, about 120 bytes a distinct URL (a failure's reason more).
+// Memory: the verdict of every first, 128 bytes a distinct URL (a failure's reason more).
 // Thread-compatible: the printer's.
 class DuplicateBook {
  public:
