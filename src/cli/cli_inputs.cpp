@@ -10,36 +10,29 @@ namespace fetchpool {
 // against --input after parsing.
 void AddInputOptions(CLI::App& app, InputOptions& o, bool& extract) {
   const std::string group = "Inputs";
-  AddEnum(app, "--input", o.mode, kInputModeNames, "How each line of the FILEs is read")
+  AddEnum(app, "--input", o.mode, kInputModeNames, "How to read each input line")
       ->type_name("MODE")
       ->group(group);
-  app.add_flag("--extract", extract,
-               "Same as --input extract: check every http(s) URL found anywhere in the FILEs "
-               "(Markdown, HTML, man pages, text)")
-      ->group(group);
+  app.add_flag("--extract", extract, "Same as --input extract")->group(group);
   app.add_option("--sitemap", o.sitemaps,
-                 "Also check the URLs of this sitemap (urlset or sitemapindex, .xml or .xml.gz; "
-                 "repeatable); with no FILE, stdin is not read")
+                 "Also check the URLs of this sitemap or sitemap index (gzipped or not)")
       ->type_name("FILE|URL")
       ->check([](const std::string& text) {
         return text.empty() ? std::string("the sitemap must not be empty") : std::string();
       })
       ->group(group);
   app.add_flag("--dedup", o.dedup,
-               "Fetch each distinct URL once; its other places get a copy of its result, marked "
-               "as duplicates")
+               "Fetch each distinct URL once; its other places are marked as duplicates")
       ->group(group);
   auto* baseline =
-      app.add_option("--baseline", o.baseline,
-                     "URLs also found in FILE (read like the inputs) are checked, "
-                     "but their failures are only warnings")
+      app.add_option("--baseline", o.baseline, "Only warn when a URL also found in FILE fails")
           ->type_name("FILE")
           ->check([](const std::string& text) {
             return text.empty() ? std::string("the file name must not be empty") : std::string();
           })
           ->group(group);
   app.add_flag("--baseline-skip", o.baseline_skip,
-               "Do not fetch the URLs found in the --baseline FILE at all")
+               "Do not fetch the URLs found in the --baseline FILE")
       ->needs(baseline)
       ->group(group);
 }

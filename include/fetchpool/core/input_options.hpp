@@ -18,9 +18,9 @@ enum class InputMode {
 };
 inline const EnumNames<InputMode> kInputModeNames = {
     {"lines", InputMode::kLines, "one URL per line"},
-    {"extract", InputMode::kExtract, "URLs anywhere in each line"},
-    {"grep", InputMode::kGrep, "grep -n/rg -n output"},
-    {"diff", InputMode::kDiff, "URLs in a unified diff's added lines"}};
+    {"extract", InputMode::kExtract, "URLs anywhere"},
+    {"grep", InputMode::kGrep, "grep -n or rg output"},
+    {"diff", InputMode::kDiff, "a diff's added lines"}};
 
 // Where the URLs come from and which of them this process takes. A plain value.
 struct InputOptions {
