@@ -23,6 +23,7 @@
 #include "fetchpool/state/state_sink.hpp"
 #include "fetchpool/state/state_store.hpp"
 #include "fetchpool/util/fd_limit.hpp"
+#include "fetchpool/util/text.hpp"
 
 namespace fetchpool {
 namespace {
@@ -65,8 +66,17 @@ bool Completed(const PipelineOutcome& o, int signal) {
 Status PrepareInputs(const InputOptions& input, Prepared& out) {
   std::vector<std::string> files = input.files;
   for (const std::string& sitemap : input.sitemaps) {
-    const bool url = sitemap.find("://") != std::string::npos && !sitemap.starts_with("file://");
-    if (!url) files.push_back(sitemap.starts_with("file://") ? sitemap.substr(7) : sitemap);
+    const bool http =
+        StartsWithIgnoreCase(sitemap, "http://") || StartsWithIgnoreCase(sitemap, "https://");
+    if (http) continue;
+    if (StartsWithIgnoreCase(sitemap, "file://")) {
+      files.push_back(sitemap.substr(7));
+    } else if (sitemap.find("://") != std::string::npos) {
+      return Status::Error(
+          fmt::format("--sitemap: '{}' is neither a file nor an http(s) URL", sitemap));
+    } else {
+      files.push_back(sitemap);
+    }
   }
   if (Status s = CheckInputsReadable(files); !s.ok()) return s;
   if (input.baseline.empty()) return Status::Ok();

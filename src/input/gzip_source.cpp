@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "fetchpool/util/status.hpp"
+
 namespace fetchpool {
 
 GzipSource::~GzipSource() {
@@ -25,7 +27,7 @@ bool GzipSource::Fill() {
   for (;;) {
     if (::poll(fds, wake_fd_ >= 0 ? 2 : 1, -1) < 0) {
       if (errno == EINTR) continue;
-      Fail(std::strerror(errno));
+      Fail(ErrnoText(errno));
       return false;
     }
     if (wake_fd_ >= 0 && fds[1].revents != 0) {
@@ -35,7 +37,7 @@ bool GzipSource::Fill() {
     const ssize_t n = ::read(fd_, raw_.data(), raw_.size());
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) {
-      Fail(std::strerror(errno));
+      Fail(ErrnoText(errno));
       return false;
     }
     raw_begin_ = 0;

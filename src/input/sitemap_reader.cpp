@@ -98,7 +98,7 @@ bool SitemapWalker::Fetch(const Listing& at, UniqueFd& fd, Result& result) {
   if (!fd) {
     result = MakeResult(job);
     result.verdict.error_kind = ErrorKind::kOther;
-    result.verdict.error = fmt::format("no temporary file for the sitemap: {}", std::strerror(errno));
+    result.verdict.error = fmt::format("no temporary file for the sitemap: {}", ErrnoText(errno));
     return false;
   }
   result = read_.target.fetch_sitemap(job, fd.get());
@@ -133,7 +133,7 @@ bool SitemapWalker::Visit(const Listing& at) {
   if (at.depth > 0 && !path.starts_with('/')) path = at.directory + path;
   InputFd in{path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (in.fd < 0) {
-    const std::string why = fmt::format("cannot open sitemap '{}': {}", path, std::strerror(errno));
+    const std::string why = fmt::format("cannot open sitemap '{}': {}", path, ErrnoText(errno));
     if (at.depth > 0) return Report(at, false, why);
     error_ = Status::Error(why);
     return false;

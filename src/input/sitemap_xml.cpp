@@ -34,10 +34,14 @@ SitemapXml::SitemapXml(int fd, int wake_fd) : source_(fd, wake_fd) {
 
 int SitemapXml::ReadInput(void* self, char* buffer, int size) {
   auto* xml = static_cast<SitemapXml*>(self);
-  const int n = xml->source_.Read(buffer, size);
-  if (n < 0 && xml->error_.empty()) xml->error_ = xml->source_.error();
-  if (n > 0) xml->bytes_ += static_cast<std::uint64_t>(n);
-  return n;
+  try {
+    const int n = xml->source_.Read(buffer, size);
+    if (n < 0 && xml->error_.empty()) xml->error_ = xml->source_.error();
+    if (n > 0) xml->bytes_ += static_cast<std::uint64_t>(n);
+    return n;
+  } catch (...) {
+    return -1;  // no exception may cross libxml2: the reader stops with an error
+  }
 }
 
 void SitemapXml::OnError(void* self, xmlErrorPtr error) {

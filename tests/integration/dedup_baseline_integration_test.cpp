@@ -123,6 +123,12 @@ TEST_F(DedupBaselineTest, BadInputOptionsAreSetupErrors) {
   r = RunFetchpool({"--sitemap", dir_ / "nope.xml"}, "");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(Has(r.err, "nope.xml")) << r.err;
+  r = RunFetchpool({"--sitemap", "ftp://127.0.0.1/sitemap.xml"}, "");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(Has(r.err,
+                  "--sitemap: 'ftp://127.0.0.1/sitemap.xml' is neither a file nor an "
+                  "http(s) URL"))
+      << r.err;
   EXPECT_EQ(server_.request_count(), 0u);
 }
 

@@ -33,7 +33,7 @@ class GzipSource {
 
   int fd_;
   int wake_fd_;
-  std::array<unsigned char, 64 * 1024> raw_{};
+  std::array<unsigned char, std::size_t{64} * 1024> raw_{};
   std::size_t raw_begin_ = 0;
   std::size_t raw_end_ = 0;
   bool eof_ = false;
