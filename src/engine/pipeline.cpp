@@ -117,7 +117,8 @@ class Pipeline {
     setup.secrets = &options_.secrets;
     std::optional<Printer> printer;
     try {
-      if (setup.progress) counter_ = CountInBackground(options_.input, io_.baseline, input_total_, fault_);
+      if (setup.progress)
+        counter_ = CountInBackground(options_.input, io_.baseline, input_total_, fault_);
       printer.emplace(setup, std::move(io_.reports), stop_.get_token());
       printer->Drain(results_, stop_, input_total_);
     } catch (...) {

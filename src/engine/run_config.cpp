@@ -21,7 +21,8 @@ RunConfig::RunConfig(const Options& o, std::size_t open_files)
   // (one per full queue) is worth a large batch. About 300 KB of results of ordinary URLs.
   results_capacity = std::max<std::size_t>(1024, capacity.max_fresh);
   if (o.output.ordered) reorder_capacity = std::max<std::size_t>(256, 16 * workers);
-  if (o.input.dedup && !o.output.ordered) duplicates_capacity = std::max<std::size_t>(256, 16 * workers);
+  if (o.input.dedup && !o.output.ordered)
+    duplicates_capacity = std::max<std::size_t>(256, 16 * workers);
   if (o.max_time_s > 0) {
     max_time = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(o.max_time_s));

@@ -69,7 +69,8 @@ std::string GithubAnnotation(const Result& result) {
     // The name exactly as given (GitHub undoes the escaping); it is the user's, not the list's.
     fmt::format_to(std::back_inserter(out), "file={},", EscapeGithubProperty(result.origin.input));
   }
-  if (result.origin.line > 0) fmt::format_to(std::back_inserter(out), "line={},", result.origin.line);
+  if (result.origin.line > 0)
+    fmt::format_to(std::back_inserter(out), "line={},", result.origin.line);
   if (result.origin.line > 0 && result.origin.column > 0) {
     fmt::format_to(std::back_inserter(out), "col={},", result.origin.column);
   }

@@ -128,7 +128,8 @@ void Printer::Record(const Result& result) {
   ++(result.verdict.ok ? summary_.ok : result.verdict.warning ? summary_.warned : summary_.failed);
   if (result.state.change == Change::kNewFailure) ++summary_.new_failures;
   if (result.state.change == Change::kRecovered) ++summary_.recovered;
-  if (result.transfer.attempts > 1) summary_.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
+  if (result.transfer.attempts > 1)
+    summary_.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
   if (result.duplicate_of) {
     ++summary_.duplicates;  // no transfer of its own: not in the latency or the --stats figures
   } else {

@@ -5,8 +5,8 @@ namespace fetchpool {
 void ChangeDigest::Add(const Result& r) {
   auto keep = [&](std::vector<Entry>& into, std::uint64_t& count) {
     if (++count > max_rows_) return;
-    into.push_back({std::string(r.origin.input), r.origin.line, r.origin.column, r.origin.url, r.verdict.ok ? std::string() : r.verdict.error,
-                    r.transfer.attempts});
+    into.push_back({std::string(r.origin.input), r.origin.line, r.origin.column, r.origin.url,
+                    r.verdict.ok ? std::string() : r.verdict.error, r.transfer.attempts});
   };
   switch (r.state.change) {
     case Change::kNewFailure:

@@ -50,7 +50,8 @@ void CodeQualitySink::Add(const Result& r) {
   if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
   AppendIssue(Dump(Issue(FindingMessage(r), RuleFor(r.verdict.error_kind).id,
                          FindingFingerprint(r.origin.input, r.origin.url, r.verdict.error_kind),
-                         r.verdict.warning ? "minor" : "major", ReportPath(r.origin.input), r.origin.line, r.origin.column)));
+                         r.verdict.warning ? "minor" : "major", ReportPath(r.origin.input),
+                         r.origin.line, r.origin.column)));
 }
 
 Status CodeQualitySink::Finish(const RunTotals& totals) {

@@ -171,8 +171,9 @@ std::string HtmlRowJson(const Result& r) {
   const int state = r.verdict.ok ? 0 : r.verdict.warning ? 1 : 2;
   const double ms = std::round(static_cast<double>(r.transfer.elapsed.count()) / 100.0) / 10.0;
   const Json row =
-      Json::array({r.origin.line, r.origin.url, state, r.transfer.http_status, r.transfer.bytes, ms, r.transfer.attempts,
-                   r.verdict.ok ? std::string() : FullReason(r), r.verdict.ok ? "" : ErrorKindName(r.verdict.error_kind),
+      Json::array({r.origin.line, r.origin.url, state, r.transfer.http_status, r.transfer.bytes, ms,
+                   r.transfer.attempts, r.verdict.ok ? std::string() : FullReason(r),
+                   r.verdict.ok ? "" : ErrorKindName(r.verdict.error_kind),
                    FormatOrigin(r.origin.input, r.origin.line, r.origin.column)});
   const std::string text = row.dump(-1, ' ', true, Json::error_handler_t::replace);
   std::string out;

@@ -21,7 +21,8 @@ std::string Where(std::string_view input, std::uint64_t line, std::uint32_t colu
 }
 
 std::string Row(const Result& r) {
-  return fmt::format("| {} | {} | {} | {} |\n", Where(r.origin.input, r.origin.line, r.origin.column),
+  return fmt::format("| {} | {} | {} | {} |\n",
+                     Where(r.origin.input, r.origin.line, r.origin.column),
                      MarkdownCell(r.origin.url), MarkdownCell(FullReason(r)), r.transfer.attempts);
 }
 

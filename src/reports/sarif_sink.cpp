@@ -24,7 +24,8 @@ Json Location(const Result& r) {
   Json physical = {{"artifactLocation", std::move(artifact)}};
   if (r.origin.line > 0) {
     physical["region"] = {{"startLine", r.origin.line}};
-    if (r.origin.column > 0) physical["region"]["startColumn"] = r.origin.column;  // code points: see the run
+    if (r.origin.column > 0)
+      physical["region"]["startColumn"] = r.origin.column;  // code points: see the run
   }
   return {{"physicalLocation", std::move(physical)}};
 }
@@ -72,7 +73,8 @@ std::size_t SarifSink::RuleIndex(ErrorKind kind) {
 
 void SarifSink::Add(const Result& r) {
   if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
-  Json properties = {{"url", r.origin.url}, {"file", r.origin.input}, {"attempts", r.transfer.attempts}};
+  Json properties = {
+      {"url", r.origin.url}, {"file", r.origin.input}, {"attempts", r.transfer.attempts}};
   if (r.transfer.http_status > 0) properties["httpStatus"] = r.transfer.http_status;
   if (r.duplicate_of) {
     const Duplicate& d = *r.duplicate_of;

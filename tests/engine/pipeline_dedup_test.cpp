@@ -24,6 +24,8 @@ using testing::ReadFile;
 using testing::SplitLines;
 using testing::TempDir;
 
+constexpr std::size_t kOpenFiles = 1024;
+
 class PipelineDedupTest : public ::testing::Test {
  protected:
   void SetUp() override { options_.input.dedup = true; }
@@ -36,7 +38,8 @@ class PipelineDedupTest : public ::testing::Test {
     const int out = ::open((dir_ / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int err = ::open((dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     PipelineIo io{.make_fetcher = network_.Factory(), .out_fd = out, .err_fd = err};
-    PipelineOutcome outcome = RunPipeline(options_, std::move(io), std::move(stop));
+    PipelineOutcome outcome =
+        RunPipeline(RunConfig(options_, kOpenFiles), std::move(io), std::move(stop));
     ::close(out);
     ::close(err);
     return outcome;

@@ -28,8 +28,8 @@ struct Gate {
 
 Job JobFor(std::string url, std::uint64_t line) {
   Job job;
-  job.url = std::move(url);
-  job.line = line;
+  job.origin.url = std::move(url);
+  job.origin.line = line;
   return job;
 }
 
@@ -44,9 +44,9 @@ TEST(JobGateTest, DedupFetchesEachUrlOnceAndDeliversTheRestAsDuplicates) {
   EXPECT_TRUE(gate.Offer(JobFor("https://a.example/x", 4)));
   ASSERT_EQ(g.jobs.size(), 2u);
   ASSERT_EQ(g.delivered.size(), 2u);
-  EXPECT_EQ(g.delivered[0].seq, 2u);
-  EXPECT_EQ(g.delivered[0].line, 3u);
-  EXPECT_EQ(g.delivered[0].url, "https://a.example/x#section");
+  EXPECT_EQ(g.delivered[0].origin.seq, 2u);
+  EXPECT_EQ(g.delivered[0].origin.line, 3u);
+  EXPECT_EQ(g.delivered[0].origin.url, "https://a.example/x#section");
   ASSERT_TRUE(g.delivered[0].duplicate_of);
   EXPECT_EQ(g.delivered[0].duplicate_of->seq, 0u);
   EXPECT_EQ(g.delivered[1].duplicate_of->seq, 0u);
@@ -59,12 +59,12 @@ TEST(JobGateTest, DifferentChecksOrARefusedLineAreNoDuplicates) {
   in.dedup = true;
   JobGate gate(in, g.target, {});
   Job a = JobFor("https://a.example/", 1);
-  a.checks_digest = 7;
+  a.checks.digest = 7;
   Job b = JobFor("https://a.example/", 2);
-  b.checks_digest = 8;
+  b.checks.digest = 8;
   Job c = JobFor("https://a.example/", 3);
-  c.checks_digest = 8;
-  c.invalid = "bad check";
+  c.checks.digest = 8;
+  c.target.invalid = "bad check";
   gate.Offer(std::move(a));
   gate.Offer(std::move(b));
   gate.Offer(std::move(c));
@@ -96,16 +96,16 @@ TEST(JobGateTest, BaselineMarksOrSkips) {
     gate.Offer(JobFor("https://new.example/", 2));
   }
   ASSERT_EQ(g.jobs.size(), 2u);
-  EXPECT_TRUE(g.jobs[0].in_baseline);
-  EXPECT_FALSE(g.jobs[1].in_baseline);
+  EXPECT_TRUE(g.jobs[0].origin.in_baseline);
+  EXPECT_FALSE(g.jobs[1].origin.in_baseline);
   in.baseline_skip = true;
   g.jobs.clear();
   JobGate gate(in, g.target, {});
   gate.Offer(JobFor("https://old.example/a", 1));
   gate.Offer(JobFor("https://new.example/", 2));
   ASSERT_EQ(g.jobs.size(), 1u);
-  EXPECT_EQ(g.jobs[0].url, "https://new.example/");
-  EXPECT_EQ(g.jobs[0].seq, 0u) << "a skipped URL takes no seq";
+  EXPECT_EQ(g.jobs[0].origin.url, "https://new.example/");
+  EXPECT_EQ(g.jobs[0].origin.seq, 0u) << "a skipped URL takes no seq";
 }
 
 TEST(JobGateTest, ABaselineOfDocumentsIsReadForItsUrls) {

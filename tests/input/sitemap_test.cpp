@@ -143,26 +143,26 @@ Read ReadSitemapsOf(std::vector<std::string> sitemaps,
                 .names = &names,
                 .fetch_sitemap =
                     [&](const Job& job, int fd) {
-                      r.fetched.push_back(job.url);
-                      Result res = ResultFor(job);
-                      const auto it = site.find(job.url);
+                      r.fetched.push_back(job.origin.url);
+                      Result res = MakeResult(job);
+                      const auto it = site.find(job.origin.url);
                       if (it == site.end()) {
-                        res.http_status = 404;
-                        res.error_kind = ErrorKind::kHttpStatus;
-                        res.error = "HTTP 404";
+                        res.transfer.http_status = 404;
+                        res.verdict.error_kind = ErrorKind::kHttpStatus;
+                        res.verdict.error = "HTTP 404";
                         return res;
                       }
                       EXPECT_EQ(::write(fd, it->second.data(), it->second.size()),
                                 static_cast<ssize_t>(it->second.size()));
-                      res.ok = true;
-                      res.http_status = 200;
+                      res.verdict.ok = true;
+                      res.transfer.http_status = 200;
                       return res;
                     }},
                {});
   r.error = out.error;
   EXPECT_EQ(out.urls, r.jobs.size() + r.results.size());
-  for (Job& job : r.jobs) job.input = std::string_view();  // `names` ends here
-  for (Result& res : r.results) res.input = std::string_view();
+  for (Job& job : r.jobs) job.origin.input = std::string_view();  // `names` ends here
+  for (Result& res : r.results) res.origin.input = std::string_view();
   return r;
 }
 
@@ -177,18 +177,18 @@ TEST(SitemapReaderTest, AnIndexIsFollowedDepthFirstAndFetchedSitemapsReport) {
       {{"https://s.example/a.xml", Urlset({"https://a.example/1", "https://a.example/2"})}});
   EXPECT_TRUE(r.error.ok()) << r.error.message();
   ASSERT_EQ(r.jobs.size(), 3u);
-  EXPECT_EQ(r.jobs[0].url, "https://a.example/1");
-  EXPECT_EQ(r.jobs[0].line, 5u);
-  EXPECT_EQ(r.jobs[2].url, "https://b.example/1");
+  EXPECT_EQ(r.jobs[0].origin.url, "https://a.example/1");
+  EXPECT_EQ(r.jobs[0].origin.line, 5u);
+  EXPECT_EQ(r.jobs[2].origin.url, "https://b.example/1");
   EXPECT_EQ(r.fetched,
             (std::vector<std::string>{"https://s.example/a.xml", "https://s.example/404.xml"}));
   ASSERT_EQ(r.results.size(), 2u);
-  EXPECT_TRUE(r.results[0].ok);
-  EXPECT_EQ(r.results[0].url, "https://s.example/a.xml");
-  EXPECT_EQ(r.results[0].line, 2u) << "at its <loc> in the index";
-  EXPECT_GT(r.results[0].seq, r.jobs[1].seq) << "after its URLs";
-  EXPECT_FALSE(r.results[1].ok);
-  EXPECT_EQ(r.results[1].error, "HTTP 404");
+  EXPECT_TRUE(r.results[0].verdict.ok);
+  EXPECT_EQ(r.results[0].origin.url, "https://s.example/a.xml");
+  EXPECT_EQ(r.results[0].origin.line, 2u) << "at its <loc> in the index";
+  EXPECT_GT(r.results[0].origin.seq, r.jobs[1].origin.seq) << "after its URLs";
+  EXPECT_FALSE(r.results[1].verdict.ok);
+  EXPECT_EQ(r.results[1].verdict.error, "HTTP 404");
 }
 
 TEST(SitemapReaderTest, ALoopOfIndexesIsCutOffWithAWarning) {
@@ -201,7 +201,7 @@ TEST(SitemapReaderTest, ALoopOfIndexesIsCutOffWithAWarning) {
   ASSERT_EQ(r.jobs.size(), 1u);
   std::vector<std::string> warnings;
   for (const Result& res : r.results) {
-    if (res.warning) warnings.push_back(res.url + ": " + res.error);
+    if (res.verdict.warning) warnings.push_back(res.origin.url + ": " + res.verdict.error);
   }
   EXPECT_EQ(warnings, (std::vector<std::string>{
                           "https://s.example/index.xml: sitemap index loop: this index is "
@@ -213,18 +213,19 @@ TEST(SitemapReaderTest, AFetchedPageThatIsNoSitemapFails) {
   const Read r = ReadSitemapsOf({"https://s.example/sitemap.xml"},
                                 {{"https://s.example/sitemap.xml", "<html>soft 404</html>"}});
   ASSERT_EQ(r.results.size(), 1u);
-  EXPECT_FALSE(r.results[0].ok);
-  EXPECT_EQ(r.results[0].http_status, 200);
-  EXPECT_EQ(r.results[0].error, "not a sitemap: not a sitemap (the root element is <html>)");
+  EXPECT_FALSE(r.results[0].verdict.ok);
+  EXPECT_EQ(r.results[0].transfer.http_status, 200);
+  EXPECT_EQ(r.results[0].verdict.error,
+            "not a sitemap: not a sitemap (the root element is <html>)");
 }
 
 TEST(SitemapReaderTest, AFetchedIndexMayNotPointAtLocalFiles) {
   const Read r = ReadSitemapsOf({"https://s.example/i.xml"},
                                 {{"https://s.example/i.xml", Index({"/etc/passwd"})}});
   ASSERT_EQ(r.results.size(), 2u);
-  EXPECT_FALSE(r.results[0].ok);
-  EXPECT_EQ(r.results[0].url, "/etc/passwd");
-  EXPECT_EQ(r.results[0].error, "not an http(s) URL: a fetched index may only list URLs");
+  EXPECT_FALSE(r.results[0].verdict.ok);
+  EXPECT_EQ(r.results[0].origin.url, "/etc/passwd");
+  EXPECT_EQ(r.results[0].verdict.error, "not an http(s) URL: a fetched index may only list URLs");
 }
 
 TEST(SitemapReaderTest, ABrokenLocalSitemapIsAReadError) {

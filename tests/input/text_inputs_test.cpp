@@ -31,7 +31,8 @@ std::vector<Seen> Read(const InputOptions& in, OriginNames& names,
       ReadUrls(in,
                {.submit =
                     [&](Job job) {
-                      seen.push_back({std::string(job.input), job.line, job.column, job.url});
+                      seen.push_back({std::string(job.origin.input), job.origin.line,
+                                      job.origin.column, job.origin.url});
                       return true;
                     },
                 .names = &names,
@@ -111,11 +112,11 @@ TEST(TextInputsTest, AnOverlongLineIsOneFailedJob) {
             .names = &names},
            {});
   ASSERT_EQ(jobs.size(), 2u);
-  EXPECT_TRUE(jobs[0].url.starts_with("https://a.example/ xxx"));
-  EXPECT_TRUE(jobs[0].url.ends_with("..."));
-  EXPECT_EQ(jobs[0].invalid, "line too long (over 1048576 bytes): its URLs were not read");
-  EXPECT_EQ(jobs[1].url, "https://b.example/");
-  EXPECT_EQ(jobs[1].line, 2u);
+  EXPECT_TRUE(jobs[0].origin.url.starts_with("https://a.example/ xxx"));
+  EXPECT_TRUE(jobs[0].origin.url.ends_with("..."));
+  EXPECT_EQ(jobs[0].target.invalid, "line too long (over 1048576 bytes): its URLs were not read");
+  EXPECT_EQ(jobs[1].origin.url, "https://b.example/");
+  EXPECT_EQ(jobs[1].origin.line, 2u);
 }
 
 // The progress line's total must be what the reader submits, in every mode, sharded or not,

@@ -31,10 +31,10 @@ std::vector<std::string> Extracted(const std::string& name) {
       ReadUrls(in,
                {.submit =
                     [&](Job job) {
-                      EXPECT_EQ(job.input, in.files[0]);
-                      EXPECT_EQ(job.invalid, "") << job.url;
-                      found.push_back(std::to_string(job.line) + ":" + std::to_string(job.column) +
-                                      " " + job.url);
+                      EXPECT_EQ(job.origin.input, in.files[0]);
+                      EXPECT_EQ(job.target.invalid, "") << job.origin.url;
+                      found.push_back(std::to_string(job.origin.line) + ":" +
+                                      std::to_string(job.origin.column) + " " + job.origin.url);
                       return true;
                     },
                 .names = &names},

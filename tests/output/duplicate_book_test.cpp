@@ -7,28 +7,28 @@ namespace {
 
 Result Fetched(std::uint64_t seq, bool ok) {
   Result r;
-  r.seq = seq;
-  r.input = "docs/a.md";
-  r.line = 3;
-  r.column = 7;
-  r.url = "https://x.example/";
-  r.ok = ok;
-  r.http_status = ok ? 200 : 404;
-  r.error_kind = ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
-  r.error = ok ? "" : "HTTP 404";
-  r.bytes = 10;
-  r.attempts = 2;
-  r.elapsed = std::chrono::milliseconds(300);
+  r.origin.seq = seq;
+  r.origin.input = "docs/a.md";
+  r.origin.line = 3;
+  r.origin.column = 7;
+  r.origin.url = "https://x.example/";
+  r.verdict.ok = ok;
+  r.transfer.http_status = ok ? 200 : 404;
+  r.verdict.error_kind = ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
+  r.verdict.error = ok ? "" : "HTTP 404";
+  r.transfer.bytes = 10;
+  r.transfer.attempts = 2;
+  r.transfer.elapsed = std::chrono::milliseconds(300);
   return r;
 }
 
 Result DuplicateOf(std::uint64_t seq, std::uint64_t first) {
   Result r;
-  r.seq = seq;
-  r.input = "docs/b.md";
-  r.line = 9;
-  r.url = "https://x.example/#frag";
-  r.duplicate_of = Result::Duplicate{.seq = first};
+  r.origin.seq = seq;
+  r.origin.input = "docs/b.md";
+  r.origin.line = 9;
+  r.origin.url = "https://x.example/#frag";
+  r.duplicate_of = Duplicate{.seq = first};
   return r;
 }
 
@@ -39,14 +39,14 @@ TEST(DuplicateBookTest, ADuplicateCopiesItsFirstsVerdict) {
   EXPECT_TRUE(ready.empty());
   Result d = DuplicateOf(5, 0);
   ASSERT_TRUE(book.Complete(d));
-  EXPECT_FALSE(d.ok);
-  EXPECT_EQ(d.error, "HTTP 404");
-  EXPECT_EQ(d.error_kind, ErrorKind::kHttpStatus);
-  EXPECT_EQ(d.http_status, 404);
-  EXPECT_EQ(d.attempts, 0) << "no transfer of its own";
-  EXPECT_EQ(d.elapsed.count(), 0);
-  EXPECT_EQ(d.input, "docs/b.md") << "its own origin stays";
-  EXPECT_EQ(d.line, 9u);
+  EXPECT_FALSE(d.verdict.ok);
+  EXPECT_EQ(d.verdict.error, "HTTP 404");
+  EXPECT_EQ(d.verdict.error_kind, ErrorKind::kHttpStatus);
+  EXPECT_EQ(d.transfer.http_status, 404);
+  EXPECT_EQ(d.transfer.attempts, 0) << "no transfer of its own";
+  EXPECT_EQ(d.transfer.elapsed.count(), 0);
+  EXPECT_EQ(d.origin.input, "docs/b.md") << "its own origin stays";
+  EXPECT_EQ(d.origin.line, 9u);
   EXPECT_EQ(d.duplicate_of->input, "docs/a.md");
   EXPECT_EQ(d.duplicate_of->line, 3u);
   EXPECT_EQ(d.duplicate_of->column, 7u);
@@ -61,9 +61,9 @@ TEST(DuplicateBookTest, ADuplicateBeforeItsFirstWaitsForIt) {
   EXPECT_TRUE(ready.empty()) << "another first";
   book.First(Fetched(1, true), ready);
   ASSERT_EQ(ready.size(), 1u);
-  EXPECT_EQ(ready[0].seq, 4u);
-  EXPECT_TRUE(ready[0].ok);
-  EXPECT_EQ(ready[0].bytes, 10u);
+  EXPECT_EQ(ready[0].origin.seq, 4u);
+  EXPECT_TRUE(ready[0].verdict.ok);
+  EXPECT_EQ(ready[0].transfer.bytes, 10u);
   EXPECT_EQ(book.DropWaiting(), 0u);
 }
 

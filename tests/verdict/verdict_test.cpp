@@ -22,6 +22,7 @@ class VerdictTest : public ::testing::Test {
       EXPECT_EQ(ParseExpectations(checks, *job.checks.expect), "");
     }
     job.history = history_;
+    job.origin.in_baseline = in_baseline_;
     Result r = MakeResult(job);
     r.transfer = facts;
     r.saved = saved_;
@@ -45,6 +46,7 @@ class VerdictTest : public ::testing::Test {
   VerdictOptions options_;
   UrlHistory history_;
   Saved saved_;
+  bool in_baseline_ = false;  // --baseline: the reader found the URL there
 };
 
 TEST_F(VerdictTest, BelowFourHundredIsOkByDefault) {
@@ -232,6 +234,31 @@ TEST_F(VerdictTest, AStopIsNoVerdictOnTheHistory) {
   EXPECT_EQ(r.verdict.error_kind, ErrorKind::kAborted);
   EXPECT_EQ(r.state.change, Change::kNone);
   EXPECT_FALSE(r.verdict.warning);
+}
+
+TEST_F(VerdictTest, AFailureAlreadyInTheBaselineOnlyWarns) {
+  in_baseline_ = true;
+  Result r = Decide(Status(404));
+  EXPECT_FALSE(r.verdict.ok);
+  EXPECT_TRUE(r.verdict.warning);
+  EXPECT_EQ(r.verdict.error_kind, ErrorKind::kHttpStatus);
+  EXPECT_EQ(r.verdict.error, "HTTP 404");
+  EXPECT_TRUE(Decide(Status(503)).verdict.transient) << "still retried like any failure";
+  EXPECT_TRUE(Decide(Failure(ErrorKind::kConnect)).verdict.warning);
+  EXPECT_TRUE(Decide(Status(200), "status=201").verdict.warning) << "its line's checks too";
+  EXPECT_TRUE(Decide(Status(200)).verdict.ok);
+  EXPECT_FALSE(Decide(Status(200)).verdict.warning);
+  EXPECT_FALSE(Decide(Failure(ErrorKind::kAborted, "aborted")).verdict.warning)
+      << "a stop is no verdict";
+  // --state still counts its streak, and --fail-after has nothing left to forgive.
+  options_.fail_after = 3;
+  history_ = {.tracked = true, .seen = true, .fail_streak = 4};
+  r = Decide(Status(404));
+  EXPECT_TRUE(r.verdict.warning);
+  EXPECT_EQ(r.state.fail_runs, 5);
+  EXPECT_EQ(r.state.change, Change::kStillFailing);
+  in_baseline_ = false;
+  EXPECT_FALSE(Decide(Status(404)).verdict.warning) << "a URL new to this change fails";
 }
 
 TEST_F(VerdictTest, DecidingAgainStartsAfresh) {
