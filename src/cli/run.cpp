@@ -189,9 +189,8 @@ int Run(const Options& options) {
       return policies.For(host).verdict;
     };
   }
-  auto documents =
-      std::make_shared<DocumentFetcher>(options.fetch, options.verdict, shared,
-                                        options.dispatch.retry, stop.get_token(), per_host);
+  auto documents = std::make_shared<DocumentFetcher>(
+      options.fetch, options.verdict, shared, options.dispatch.retry, stop.get_token(), per_host);
   PipelineIo io{
       .make_fetcher = [&config, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {
         return std::make_unique<CurlFetcher>(config.options.fetch, config.collect_details, shared,
