@@ -8,8 +8,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libcurl4-openssl-dev libcli11-dev libfmt-dev
-  libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
-  python3 curl libsqlite3-dev sqlite3 libidn2-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev rapidjson-dev libbenchmark-dev
+  libssl-dev python3 curl libsqlite3-dev sqlite3 libidn2-dev libtomlplusplus-dev
   scdoc dpkg-dev file lintian man-db bash-completion zsh fish
   clang libclang-rt-dev clang-tidy clang-format  # scripts/fuzz.sh (libFuzzer) and scripts/lint.sh
   nginx tinyproxy openssl strace                 # TLS, HTTP/2 and proxy integration tests

@@ -140,13 +140,14 @@ namespace {
 class SourceReader {
  public:
   SourceReader(const ReadTarget& target, std::stop_token stop, int wake_fd, std::uint64_t& seq,
-               const std::optional<Shard>& shard, std::string_view input)
+               const std::optional<Shard>& shard, std::string_view input, ListDigest& list)
       : target_(target),
         stop_(std::move(stop)),
         wake_fd_(wake_fd),
         seq_(seq),
         shard_(shard),
-        input_(input) {}
+        input_(input),
+        list_(list) {}
 
   bool Read(int fd, const std::string& name, Status& error) {
     auto on_line = [this](const LineCutter::Line& line) { return EndLine(line); };
@@ -184,6 +185,8 @@ class SourceReader {
       job = SplitLine(line.text);
     }
     if (!job) return true;
+    // Every shard's lines: the list's identity must not depend on K.
+    list_.Add(line.overlong ? std::string_view(job->origin.url) : TrimAsciiSpace(line.text));
     if (shard_ && !shard_->Takes(job->origin.url)) return true;
     if (target_.window != nullptr && !target_.window->Acquire(stop_)) return false;
     job->origin.seq = seq_++;
@@ -198,6 +201,7 @@ class SourceReader {
   std::uint64_t& seq_;
   const std::optional<Shard>& shard_;
   std::string_view input_;  // Job::input
+  ListDigest& list_;
   LineCutter lines_;
 };
 
@@ -207,18 +211,25 @@ ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& target,
                      const std::stop_token& stop) {
   StopWakeup wakeup(stop);
   ReadOutcome outcome;
+  ListDigest list;
+  bool whole = true;
   const std::vector<std::string> stdin_only{"-"};
   for (const std::string& name : input.files.empty() ? stdin_only : input.files) {
     InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) {
       outcome.error = Status::FromErrno(fmt::format("cannot open '{}'", name), errno);
+      whole = false;
       break;
     }
     // Jobs view the name where `input` keeps it; stdin's is a literal.
     const std::string_view source = name == "-" ? kStdinName : std::string_view(name);
-    SourceReader reader(target, stop, wakeup.fd(), outcome.urls, input.shard, source);
-    if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error)) break;
+    SourceReader reader(target, stop, wakeup.fd(), outcome.urls, input.shard, source, list);
+    if (!reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error)) {
+      whole = false;
+      break;
+    }
   }
+  if (whole) outcome.list = list.Finish();
   return outcome;
 }
 

@@ -118,15 +118,17 @@ void Printer::Emit(const Result& result) {
   stdout_sink_->Add(result);
 }
 
-Status Printer::Finish(bool interrupted) {
-  summary_.elapsed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count();
+Status Printer::Finish(const RunEnding& ending) {
+  summary_.elapsed_s = ending.elapsed_s.value_or(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count());
+  summary_.show_changes = ending.show_changes.value_or(summary_.show_changes);
   progress_.Clear();
   const RunTotals totals{.summary = summary_,
                          .latency = latency_,
                          .stats = stats_,
                          .hosts = hosts_ ? &*hosts_ : nullptr,
-                         .interrupted = interrupted};
+                         .interrupted = ending.interrupted,
+                         .end = ending.end};
   if (stdout_sink_ && !broken()) static_cast<void>(stdout_sink_->Finish(totals));
   Flush();
   Status first_failure;

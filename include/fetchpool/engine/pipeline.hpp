@@ -10,6 +10,7 @@
 #include "fetchpool/core/job_screen.hpp"
 #include "fetchpool/core/options.hpp"
 #include "fetchpool/engine/run_config.hpp"
+#include "fetchpool/core/run_record.hpp"
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/output/result_sink.hpp"
 #include "fetchpool/util/status.hpp"
@@ -32,6 +33,8 @@ struct PipelineIo {
   // Per-host --per-host, --per-host-rate and --warn; null: the options' own, for every host.
   const HostPolicies* policies = nullptr;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  // JSON Lines' run record, and the id of its end record; null: neither is written.
+  const RunHeader* run = nullptr;
 };
 
 // How a pipeline run ended, for the exit status and the closing notes on stderr.

@@ -10,6 +10,7 @@
 
 #include "fetchpool/core/input_options.hpp"
 #include "fetchpool/core/job.hpp"
+#include "fetchpool/input/list_digest.hpp"
 #include "fetchpool/util/line_cutter.hpp"
 #include "fetchpool/util/reorder_window.hpp"
 #include "fetchpool/util/status.hpp"
@@ -41,6 +42,7 @@ Status CheckInputsReadable(const std::vector<std::string>& inputs);
 struct ReadOutcome {
   Status error;            // ok, or why reading stopped short
   std::uint64_t urls = 0;  // jobs submitted
+  ListIdentity list;       // of every input line, every shard's; no digest unless read to the end
 };
 
 // Where the reader hands jobs: `submit` blocks while the pipeline is full (back-pressure) and
