@@ -275,7 +275,7 @@ TEST_F(SaveIntegrationTest, ResumeWithAndWithoutRangeSupport) {
   ProcessResult ranged =
       Fetchpool({"-o", Dir(), "-c", "--format", "jsonl"}, {server_.url("/range/5000")});
   EXPECT_EQ(ranged.exit_code, 0) << ranged.out << ranged.err;
-  const auto record = nlohmann::json::parse(SplitLines(ranged.out).at(0));
+  const auto record = nlohmann::json::parse(SplitLines(ranged.out).at(1));  // after "run"
   EXPECT_EQ(record["status"], 206);
   EXPECT_EQ(record["bytes"], 2000);  // only the rest travelled
   EXPECT_EQ(record["saved_to"], Out("5000"));
