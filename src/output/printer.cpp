@@ -100,16 +100,8 @@ void Printer::Accept(Result result) {
 }
 
 void Printer::Emit(const Result& result) {
-  if (result.verdict.error_kind == ErrorKind::kAborted) {
-    ++summary_.aborted;
-    return;
-  }
-  ++summary_.total;
-  ++(result.verdict.ok ? summary_.ok : result.verdict.warning ? summary_.warned : summary_.failed);
-  if (result.state.change == Change::kNewFailure) ++summary_.new_failures;
-  if (result.state.change == Change::kRecovered) ++summary_.recovered;
-  if (result.transfer.attempts > 1)
-    summary_.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
+  CountResult(result, summary_);
+  if (result.verdict.error_kind == ErrorKind::kAborted) return;
   latency_.Add(result.transfer.elapsed);
   stats_.Add(result);
   for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);
@@ -128,7 +120,8 @@ Status Printer::Finish(const RunEnding& ending) {
                          .stats = stats_,
                          .hosts = hosts_ ? &*hosts_ : nullptr,
                          .interrupted = ending.interrupted,
-                         .end = ending.end};
+                         .end = ending.end,
+                         .missing = ending.missing};
   if (stdout_sink_ && !broken()) static_cast<void>(stdout_sink_->Finish(totals));
   Flush();
   Status first_failure;

@@ -52,6 +52,7 @@ struct RunEnding {
   std::optional<double> elapsed_s;
   // The summary counts new failures and recoveries; default: PrinterSetup::track_changes.
   std::optional<bool> show_changes;
+  const std::vector<std::string>* missing = nullptr;  // RunTotals::missing
 };
 
 // The single writer of stdout and the one result fan-out: it redacts (RedactResult), orders

@@ -29,6 +29,9 @@ struct RunTotals {
   // For JSON Lines' end record (run_records.hpp): how the run ended and which list it read;
   // null when there is none to write.
   const RunEnd* end = nullptr;
+  // `fetchpool report --allow-partial`: what the merged runs lack (interrupted is set too);
+  // null otherwise.
+  const std::vector<std::string>* missing = nullptr;
 };
 
 // One destination for results: a format on stdout, or a report file. The printer counts, orders
