@@ -24,6 +24,11 @@ std::string ListName(const LedgerRun& r) {
   return fmt::format("list {} ({} URLs)", Short(r.end->list.digest), r.end->list.urls);
 }
 
+// "sha256:3cd8e1940f7a, 2000 URLs", in parentheses after "another list".
+std::string ListBrief(const LedgerRun& r) {
+  return fmt::format("{}, {} URLs", Short(r.end->list.digest), r.end->list.urls);
+}
+
 std::string StoppedByText(const std::string& by) {
   if (by == "max-time" || by == "max-failures") return "--" + by;
   if (by == "stopped") return "a signal or a closed stdout";
@@ -156,7 +161,7 @@ void CheckMissing(const std::string& digest, const Members& members, const Lists
     for (const LedgerRun* r : members) mine.push_back(r->header.shard);
     v.missing.push_back(fmt::format(
         "{}: shard {}/{} is of another list ({}) than the other shards ({})", first.where,
-        ShardList(mine), n, ListName(first), ListName(*other->front())));
+        ShardList(mine), n, ListBrief(first), ListBrief(*other->front())));
     return;
   }
   v.missing.push_back(fmt::format("shard{} {}/{} of {} {} missing", missing.size() == 1 ? "" : "s",
@@ -196,10 +201,13 @@ void CheckList(const std::string& digest, const Members& members, const Lists& l
   }
   std::map<std::uint64_t, Members> by_shard;
   for (const LedgerRun* r : members) by_shard[r->header.shard].push_back(r);
-  const std::size_t before = v.missing.size() + v.contradictions.size();
   CheckDoubles(by_shard, lists.unplaced, v);
   CheckMissing(digest, members, lists, by_shard, v);
-  if (v.missing.size() + v.contradictions.size() == before) CheckSum(members, v);
+  const std::uint64_t n = members.front()->header.shards;
+  const bool whole = by_shard.size() == n && members.size() == n &&
+                     std::all_of(members.begin(), members.end(),
+                                 [](const LedgerRun* r) { return r->end->finished; });
+  if (whole) CheckSum(members, v);
 }
 
 }  // namespace
