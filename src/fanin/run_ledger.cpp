@@ -164,9 +164,19 @@ void CheckMissing(const std::string& digest, const Members& members, const Lists
         ShardList(mine), n, ListBrief(first), ListBrief(*other->front())));
     return;
   }
-  v.missing.push_back(fmt::format("shard{} {}/{} of {} {} missing", missing.size() == 1 ? "" : "s",
-                                  ShardList(missing), n, ListName(first),
-                                  missing.size() == 1 ? "is" : "are"));
+  std::string others;  // where the slots are taken by shards of another list
+  for (const auto& [d, runs] : lists.by_digest) {
+    if (d == digest) continue;
+    for (const std::uint64_t k : missing) {
+      if (const LedgerRun* r = FindShard(runs, k, n)) {
+        others += fmt::format("; {} holds shard {}/{} of another list ({})", r->where, k, n,
+                              ListBrief(*r));
+      }
+    }
+  }
+  v.missing.push_back(fmt::format("shard{} {}/{} of {} {} missing{}",
+                                  missing.size() == 1 ? "" : "s", ShardList(missing), n,
+                                  ListName(first), missing.size() == 1 ? "is" : "are", others));
 }
 
 // Every URL line of the list in exactly one shard: the shards' URLs add up to the list's.
