@@ -15,6 +15,7 @@ packages=(
   nginx tinyproxy openssl strace                 # TLS, HTTP/2 and proxy integration tests
   python3-jsonschema python3-markdown cmark-gfm  # tests validate the CI reports with them
   chromium python3-websocket  # the HTML report's browser test and scripts/report-screenshot.sh
+  parallel slurm-wlm munge    # fetchpool report on real engines (tests/integration/engines_*)
 )
 
 missing=()
