@@ -11,7 +11,7 @@
 #include "fetchpool/cli/report_sinks.hpp"
 #include "fetchpool/engine/signals.hpp"
 #include "fetchpool/fanin/run_preview.hpp"
-#include "fetchpool/fanin/run_stream.hpp"
+#include "fetchpool/fanin/merge_reading.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/output/printer_setup.hpp"
 #include "fetchpool/output/run_records.hpp"
@@ -22,8 +22,12 @@
 namespace fetchpool {
 namespace {
 
-// Results between the reading thread and the printer: enough for large batches.
+// Results between the reading threads and the printer: enough for large batches.
 constexpr std::size_t kQueued = 4096;
+
+// Parsing is most of a merge's work and files are read independently: as many readers as
+// cores (the printer's share is small), at most four.
+unsigned ReadingThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 4u); }
 
 void Complain(std::string_view what, const std::string& message) {
   fmt::print(stderr, "fetchpool report: {}{}\n", what, message);
@@ -48,20 +52,6 @@ RunHeader MergedHeader(const std::vector<RunPreview>& previews) {
     merged.state = merged.state || h.state;
   }
   return merged;
-}
-
-// The reading thread: every source in order, each result into `results`.
-Status ReadAll(const ReportOptions& o, MergeBook& book, BoundedQueue<Result>& results,
-               const std::stop_token& stop) {
-  const std::vector<std::string> stdin_only{"-"};
-  auto emit = [&](Result r) { return results.push(std::move(r), stop); };
-  for (const std::string& name : o.files.empty() ? stdin_only : o.files) {
-    InputFd in{name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (in.fd < 0) return Status::FromErrno(fmt::format("cannot open '{}'", name), errno);
-    if (Status s = ReadRuns(in.fd, name, book, emit, stop); !s.ok()) return s;
-    if (stop.stop_requested()) break;
-  }
-  return Status::Ok();
 }
 
 // --host-stats: the runs that did not record theirs are left out, and the user is told.
@@ -131,11 +121,12 @@ int RunReport(const ReportOptions& o) {
                                         nullptr, start);
   setup.stdout_sink.run = &header;
   setup.track_changes = header.state;
-  MergeBook book;
+  MergeReading reading;
   BoundedQueue<Result> results(kQueued);
-  Status read_error;
   std::jthread reader([&] {
-    read_error = ReadAll(o, book, results, stop.get_token());
+    const std::stop_token token = stop.get_token();
+    reading.Read(o.files, ReadingThreads(),
+                 [&](Result r) { return results.push(std::move(r), token); }, token);
     results.close();
   });
   Printer printer(setup, std::move(reports), stop.get_token());
@@ -144,10 +135,11 @@ int RunReport(const ReportOptions& o) {
   reader.join();
 
   if (const int signal = signals.received(); signal != 0) return 128 + signal;
-  if (!read_error.ok()) {
-    Complain("", read_error.message());
+  if (!reading.error.ok()) {
+    Complain("", reading.error.message());
     return 2;
   }
+  const MergeBook& book = reading.all;
   const LedgerVerdict verdict = book.ledger.Check();
   if (const int status = Verdict(verdict, o.allow_partial); status >= 0) return status;
   const bool partial = !verdict.missing.empty();

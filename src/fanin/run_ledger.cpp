@@ -232,6 +232,13 @@ void RunLedger::Orphan(const std::string& where) {
   if (orphans_++ == 0) first_orphan_ = where;
 }
 
+void RunLedger::Append(const RunLedger& other) {
+  runs_.insert(runs_.end(), other.runs_.begin(), other.runs_.end());
+  if (orphans_ == 0) first_orphan_ = other.first_orphan_;
+  orphans_ += other.orphans_;
+  open_ = false;
+}
+
 LedgerVerdict RunLedger::Check(bool counts) const {
   LedgerVerdict v;
   if (orphans_ > 0) {

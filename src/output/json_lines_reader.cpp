@@ -118,6 +118,16 @@ bool ReadHostKey(std::string_view key, const ColumnValue& v, HostStatsRow& r) {
   return true;
 }
 
+// The columns' names as string_views, measured once (not a strlen per key).
+const std::vector<std::string_view>& ColumnNames() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const ResultColumn& c : ResultColumns()) out.emplace_back(c.name);
+    return out;
+  }();
+  return names;
+}
+
 // RapidJSON's SAX events for one line. Top-level scalars go to the record of the line's type;
 // those that come before "type" wait for it. Of the nested values only the run record's
 // "files" and the host record's "latency_us" pairs are read.
@@ -247,11 +257,11 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   // Columns usually come in their own order, so the next one is tried first.
   bool ReadColumn(std::string_view key, const ColumnValue& v) {
     const std::span<const ResultColumn> columns = ResultColumns();
-    std::size_t at = next_column_ < columns.size() && key == columns[next_column_].name
-                         ? next_column_
-                         : columns.size();
-    for (std::size_t i = 0; at == columns.size() && i < columns.size(); ++i) {
-      if (key == columns[i].name) at = i;
+    const std::vector<std::string_view>& names = ColumnNames();
+    std::size_t at =
+        next_column_ < names.size() && key == names[next_column_] ? next_column_ : names.size();
+    for (std::size_t i = 0; at == names.size() && i < names.size(); ++i) {
+      if (key == names[i]) at = i;
     }
     if (at == columns.size()) return true;  // a newer column
     next_column_ = at + 1;

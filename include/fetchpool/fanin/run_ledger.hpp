@@ -44,6 +44,8 @@ class RunLedger {
   void End() { open_ = false; }
   // Results that came with no run record around them (older fetchpool, or not fetchpool).
   void Orphan(const std::string& where);
+  // Another source's runs (and results without a run), after these.
+  void Append(const RunLedger& other);
 
   // `counts`: also check each run's results against its own end and summary records (off for
   // runs known only from a glance at their files: run_preview.hpp).
