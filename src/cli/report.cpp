@@ -10,8 +10,8 @@
 
 #include "fetchpool/cli/report_sinks.hpp"
 #include "fetchpool/engine/signals.hpp"
-#include "fetchpool/fanin/run_preview.hpp"
 #include "fetchpool/fanin/merge_reading.hpp"
+#include "fetchpool/fanin/run_preview.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/output/printer_setup.hpp"
 #include "fetchpool/output/run_records.hpp"
@@ -125,8 +125,9 @@ int RunReport(const ReportOptions& o) {
   BoundedQueue<Result> results(kQueued);
   std::jthread reader([&] {
     const std::stop_token token = stop.get_token();
-    reading.Read(o.files, ReadingThreads(),
-                 [&](Result r) { return results.push(std::move(r), token); }, token);
+    reading.Read(
+        o.files, ReadingThreads(), [&](Result r) { return results.push(std::move(r), token); },
+        token);
     results.close();
   });
   Printer printer(setup, std::move(reports), stop.get_token());

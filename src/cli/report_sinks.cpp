@@ -43,9 +43,7 @@ Status AddReportSinks(const OutputOptions& o, const std::vector<std::string>& in
   if (s.ok()) {
     s = AddIfAsked(
         o.html_path,
-        [&](const std::string& path, Sink* sink) {
-          return HtmlSink::Create(path, workers, sink);
-        },
+        [&](const std::string& path, Sink* sink) { return HtmlSink::Create(path, workers, sink); },
         reports);
   }
   return s;

@@ -51,17 +51,17 @@ void CheckCounts(const LedgerRun& r, LedgerVerdict& v) {
   const std::uint64_t n = r.counted.total;
   const RunEnd& end = *r.end;
   if (n != end.results) {
-    v.contradictions.push_back(fmt::format(
-        "{}: its end record counts {} result records, but {} came before it", Who(r),
-        end.results, n));
+    v.contradictions.push_back(
+        fmt::format("{}: its end record counts {} result records, but {} came before it", Who(r),
+                    end.results, n));
   } else if (n > end.urls) {
     v.contradictions.push_back(fmt::format("{}: {} results for {} URLs", Who(r), n, end.urls));
   } else if (n < end.urls) {
-    v.missing.push_back(fmt::format("{} holds {} of its {} results (written with -q or -s?)",
-                                    Who(r), n, end.urls));
-  } else if (r.summary && (r.summary->total != n || r.summary->ok != r.counted.ok ||
-                           r.summary->failed != r.counted.failed ||
-                           r.summary->warned != r.counted.warned)) {
+    v.missing.push_back(
+        fmt::format("{} holds {} of its {} results (written with -q or -s?)", Who(r), n, end.urls));
+  } else if (r.summary &&
+             (r.summary->total != n || r.summary->ok != r.counted.ok ||
+              r.summary->failed != r.counted.failed || r.summary->warned != r.counted.warned)) {
     const Summary& s = *r.summary;
     v.contradictions.push_back(fmt::format(
         "{}: its results add up to {} ok, {} failed, {} warned, but its summary says {} ok, {} "
@@ -73,8 +73,7 @@ void CheckCounts(const LedgerRun& r, LedgerVerdict& v) {
 void CheckRun(const LedgerRun& r, bool counts, LedgerVerdict& v) {
   if (!r.end) {
     v.missing.push_back(fmt::format(
-        "{} did not finish: no end record (the run was killed, or the file is cut short)",
-        Who(r)));
+        "{} did not finish: no end record (the run was killed, or the file is cut short)", Who(r)));
   } else if (!r.end->finished) {
     v.missing.push_back(
         fmt::format("{} did not finish: stopped by {}", Who(r), StoppedByText(r.end->stopped_by)));
@@ -124,20 +123,20 @@ void CheckDoubles(const std::map<std::uint64_t, Members>& by_shard, const Member
                   LedgerVerdict& v) {
   for (const auto& [k, rs] : by_shard) {
     if (const LedgerRun* cut = FindShard(unplaced, k, rs.front()->header.shards)) {
-      v.contradictions.push_back(fmt::format(
-          "shard {}/{} is doubled: {} and {}, which did not finish", k, cut->header.shards,
-          rs.front()->where, cut->where));
+      v.contradictions.push_back(
+          fmt::format("shard {}/{} is doubled: {} and {}, which did not finish", k,
+                      cut->header.shards, rs.front()->where, cut->where));
     }
     if (rs.size() < 2) continue;
     const LedgerRun& a = *rs[0];
     const LedgerRun& b = *rs[1];
     v.contradictions.push_back(
         a.header.id == b.header.id
-            ? (a.where == b.where ? fmt::format("{} (shard {}/{}) is given twice", a.where, k,
-                                                a.header.shards)
-                                  : fmt::format("{} and {} are the same run (shard {}/{}) given "
-                                                "twice",
-                                                a.where, b.where, k, a.header.shards))
+            ? (a.where == b.where
+                   ? fmt::format("{} (shard {}/{}) is given twice", a.where, k, a.header.shards)
+                   : fmt::format("{} and {} are the same run (shard {}/{}) given "
+                                 "twice",
+                                 a.where, b.where, k, a.header.shards))
             : fmt::format("shard {}/{} of {} is doubled: {} and {}", k, a.header.shards,
                           ListName(a), a.where, b.where));
   }
@@ -159,9 +158,9 @@ void CheckMissing(const std::string& digest, const Members& members, const Lists
   if (stray) {
     std::vector<std::uint64_t> mine;
     for (const LedgerRun* r : members) mine.push_back(r->header.shard);
-    v.missing.push_back(fmt::format(
-        "{}: shard {}/{} is of another list ({}) than the other shards ({})", first.where,
-        ShardList(mine), n, ListBrief(first), ListBrief(*other->front())));
+    v.missing.push_back(
+        fmt::format("{}: shard {}/{} is of another list ({}) than the other shards ({})",
+                    first.where, ShardList(mine), n, ListBrief(first), ListBrief(*other->front())));
     return;
   }
   std::string others;  // where the slots are taken by shards of another list
@@ -191,9 +190,9 @@ void CheckSum(const Members& members, LedgerVerdict& v) {
   if (urls == first.end->list.urls) return;
   v.contradictions.push_back(fmt::format(
       "the shards of {} hold {} URLs in all{}", ListName(first), urls,
-      versions.size() > 1 ? fmt::format(": fetchpool {} split it differently",
-                                        fmt::join(versions, " and "))
-                          : std::string()));
+      versions.size() > 1
+          ? fmt::format(": fetchpool {} split it differently", fmt::join(versions, " and "))
+          : std::string()));
 }
 
 void CheckList(const std::string& digest, const Members& members, const Lists& lists,
@@ -205,8 +204,9 @@ void CheckList(const std::string& digest, const Members& members, const Lists& l
   std::set<std::uint64_t> counts;
   for (const LedgerRun* r : members) counts.insert(r->header.shards);
   if (counts.size() > 1) {
-    v.contradictions.push_back(fmt::format("{} is split more than one way ({}): those shards overlap",
-                                           ListName(*members.front()), fmt::join(splits, ", ")));
+    v.contradictions.push_back(
+        fmt::format("{} is split more than one way ({}): those shards overlap",
+                    ListName(*members.front()), fmt::join(splits, ", ")));
     return;
   }
   std::map<std::uint64_t, Members> by_shard;
@@ -247,7 +247,8 @@ LedgerVerdict RunLedger::Check(bool counts) const {
         "whether they are a whole list",
         first_orphan_, orphans_, orphans_ == 1 ? "" : "s"));
   }
-  if (runs_.empty() && orphans_ == 0) v.missing.emplace_back("no fetchpool JSON Lines runs in the input");
+  if (runs_.empty() && orphans_ == 0)
+    v.missing.emplace_back("no fetchpool JSON Lines runs in the input");
   for (const LedgerRun& r : runs_) CheckRun(r, counts, v);
   const Lists lists = GroupByList(runs_);
   for (const auto& [digest, members] : lists.by_digest) CheckList(digest, members, lists, v);

@@ -48,7 +48,7 @@ class RunStream {
   std::string pending_;  // a line not yet ended
   std::string line_;     // the line being parsed (in place)
   std::uint64_t number_ = 0;
-  bool stopped_ = false;  // emit refused
+  bool stopped_ = false;            // emit refused
   std::vector<std::string> twice_;  // the current run's files named more than once
 };
 
@@ -80,8 +80,8 @@ Status RunStream::Read(int fd, const std::stop_token& stop) {
     pending_ += data;
     if (pending_.size() > kMaxRecordBytes) {
       ++number_;
-      return Fail(fmt::format("a line over {} MiB: not fetchpool's JSON Lines",
-                              kMaxRecordBytes >> 20));
+      return Fail(
+          fmt::format("a line over {} MiB: not fetchpool's JSON Lines", kMaxRecordBytes >> 20));
     }
   }
   return pending_.empty() ? Status::Ok() : Line(pending_, false);
@@ -167,7 +167,8 @@ Status RunStream::Result(ReadResult& read) {
     book_.ledger.Orphan(Here());
   }
   const bool checkable = std::find(twice_.begin(), twice_.end(), read.input) == twice_.end();
-  if (checkable && !book_.origins.Insert(run != nullptr ? run->header.id : "", read.input, r.origin.line)) {
+  if (checkable &&
+      !book_.origins.Insert(run != nullptr ? run->header.id : "", read.input, r.origin.line)) {
     return Fail(fmt::format(
         "line {} of '{}' ({}) has a result already: overlapping results are never merged",
         r.origin.line, read.input, r.origin.url));

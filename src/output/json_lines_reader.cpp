@@ -165,7 +165,9 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (depth_ == 0) return Fail("not an object");
     ++depth_;
     if (depth_ == 2) {
-      array_ = key_ == "files" ? Array::kFiles : key_ == "latency_us" ? Array::kLatency : Array::kNone;
+      array_ = key_ == "files"        ? Array::kFiles
+               : key_ == "latency_us" ? Array::kLatency
+                                      : Array::kNone;
       if (array_ == Array::kFiles) out_.run.files.clear();
     }
     if (depth_ == 3 && array_ == Array::kLatency) pair_.clear();
@@ -296,7 +298,8 @@ Status CheckRequired(std::uint64_t seen) {
   const std::span<const ResultColumn> columns = ResultColumns();
   for (std::size_t i = 0; i < columns.size() && i < 64; ++i) {
     const std::string_view name = columns[i].name;
-    if ((name == "index" || name == "url" || name == "ok") && (seen & (std::uint64_t{1} << i)) == 0) {
+    if ((name == "index" || name == "url" || name == "ok") &&
+        (seen & (std::uint64_t{1} << i)) == 0) {
       return Status::Error(fmt::format("a result record without \"{}\"", name));
     }
   }

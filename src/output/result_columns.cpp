@@ -86,12 +86,15 @@ ColumnValue NameOrNull(const char* name) {
 }
 
 constexpr std::array kColumns = {
-    ResultColumn{"index", [](const Result& r) -> ColumnValue { return r.origin.line; },
-                 [](const ColumnValue& v, ReadResult& o) { return Set(v, o.result.origin.line, Unsigned); }},
-    ResultColumn{"url", [](const Result& r) -> ColumnValue { return std::string_view(r.origin.url); },
-                 [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.origin.url); }},
-    ResultColumn{"ok", [](const Result& r) -> ColumnValue { return r.verdict.ok; },
-                 [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.verdict.ok); }},
+    ResultColumn{
+        "index", [](const Result& r) -> ColumnValue { return r.origin.line; },
+        [](const ColumnValue& v, ReadResult& o) { return Set(v, o.result.origin.line, Unsigned); }},
+    ResultColumn{
+        "url", [](const Result& r) -> ColumnValue { return std::string_view(r.origin.url); },
+        [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.origin.url); }},
+    ResultColumn{
+        "ok", [](const Result& r) -> ColumnValue { return r.verdict.ok; },
+        [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.verdict.ok); }},
     ResultColumn{"status",
                  [](const Result& r) -> ColumnValue {
                    if (r.transfer.http_status <= 0) return nullptr;
@@ -101,7 +104,9 @@ constexpr std::array kColumns = {
                    return SetNumberOrNull(v, o.result.transfer.http_status);
                  }},
     ResultColumn{"bytes", [](const Result& r) -> ColumnValue { return r.transfer.bytes; },
-                 [](const ColumnValue& v, ReadResult& o) { return Set(v, o.result.transfer.bytes, Unsigned); }},
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return Set(v, o.result.transfer.bytes, Unsigned);
+                 }},
     // Whole milliseconds; elapsed_us (below) has the microseconds.
     ResultColumn{"ms",
                  [](const Result& r) -> ColumnValue {
@@ -116,9 +121,12 @@ constexpr std::array kColumns = {
                  }},
     ResultColumn{"attempts",
                  [](const Result& r) -> ColumnValue { return std::int64_t{r.transfer.attempts}; },
-                 [](const ColumnValue& v, ReadResult& o) { return Set(v, o.result.transfer.attempts, Int); }},
-    ResultColumn{"error", [](const Result& r) { return TextOrNull(r.verdict.error); },
-                 [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.verdict.error); }},
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return Set(v, o.result.transfer.attempts, Int);
+                 }},
+    ResultColumn{
+        "error", [](const Result& r) { return TextOrNull(r.verdict.error); },
+        [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.verdict.error); }},
     ResultColumn{"error_kind",
                  [](const Result& r) -> ColumnValue {
                    if (r.verdict.ok) return nullptr;
@@ -127,15 +135,18 @@ constexpr std::array kColumns = {
                  [](const ColumnValue& v, ReadResult& o) {
                    std::string name;
                    if (!SetText(v, name)) return false;
-                   o.result.verdict.error_kind = name.empty() ? ErrorKind::kNone : ErrorKindNamed(name);
+                   o.result.verdict.error_kind =
+                       name.empty() ? ErrorKind::kNone : ErrorKindNamed(name);
                    return true;
                  }},
-    ResultColumn{"effective_url", [](const Result& r) { return TextOrNull(r.transfer.effective_url); },
+    ResultColumn{"effective_url",
+                 [](const Result& r) { return TextOrNull(r.transfer.effective_url); },
                  [](const ColumnValue& v, ReadResult& o) {
                    return SetText(v, o.result.transfer.effective_url);
                  }},
-    ResultColumn{"ip", [](const Result& r) { return TextOrNull(r.transfer.ip); },
-                 [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.transfer.ip); }},
+    ResultColumn{
+        "ip", [](const Result& r) { return TextOrNull(r.transfer.ip); },
+        [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.transfer.ip); }},
     ResultColumn{"dns_ms", [](const Result& r) { return Ms3(r.transfer.timings.dns_ms); },
                  [](const ColumnValue& v, ReadResult& o) {
                    return Set(v, o.result.transfer.timings.dns_ms, Double);
@@ -148,7 +159,8 @@ constexpr std::array kColumns = {
                  [](const ColumnValue& v, ReadResult& o) {
                    return Set(v, o.result.transfer.timings.tls_ms, Double);
                  }},
-    ResultColumn{"first_byte_ms", [](const Result& r) { return Ms3(r.transfer.timings.first_byte_ms); },
+    ResultColumn{"first_byte_ms",
+                 [](const Result& r) { return Ms3(r.transfer.timings.first_byte_ms); },
                  [](const ColumnValue& v, ReadResult& o) {
                    return Set(v, o.result.transfer.timings.first_byte_ms, Double);
                  }},
@@ -156,17 +168,21 @@ constexpr std::array kColumns = {
                  [](const ColumnValue& v, ReadResult& o) {
                    return Set(v, o.result.transfer.timings.total_ms, Double);
                  }},
-    ResultColumn{"saved_to", [](const Result& r) { return TextOrNull(r.saved.path); },
-                 [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.saved.path); }},
-    ResultColumn{"skipped", [](const Result& r) -> ColumnValue { return r.saved.skipped; },
-                 [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.saved.skipped); }},
-    ResultColumn{"warning", [](const Result& r) -> ColumnValue { return r.verdict.warning; },
-                 [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.verdict.warning); }},
+    ResultColumn{
+        "saved_to", [](const Result& r) { return TextOrNull(r.saved.path); },
+        [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.saved.path); }},
+    ResultColumn{
+        "skipped", [](const Result& r) -> ColumnValue { return r.saved.skipped; },
+        [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.saved.skipped); }},
+    ResultColumn{
+        "warning", [](const Result& r) -> ColumnValue { return r.verdict.warning; },
+        [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.verdict.warning); }},
     // Last of the first set, so CSV readers that go by position keep working; "-" for stdin.
     ResultColumn{"file", [](const Result& r) -> ColumnValue { return r.origin.input; },
                  [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.input); }},
-    ResultColumn{"cached", [](const Result& r) -> ColumnValue { return r.state.cached; },
-                 [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.state.cached); }},
+    ResultColumn{
+        "cached", [](const Result& r) -> ColumnValue { return r.state.cached; },
+        [](const ColumnValue& v, ReadResult& o) { return SetBool(v, o.result.state.cached); }},
     ResultColumn{"change", [](const Result& r) { return NameOrNull(ChangeName(r.state.change)); },
                  [](const ColumnValue& v, ReadResult& o) {
                    std::string name;
@@ -186,8 +202,9 @@ constexpr std::array kColumns = {
                    if (us) o.result.transfer.elapsed = std::chrono::microseconds(*us);
                    return us.has_value();
                  }},
-    ResultColumn{"fail_runs", [](const Result& r) -> ColumnValue { return std::int64_t{r.state.fail_runs}; },
-                 [](const ColumnValue& v, ReadResult& o) { return Set(v, o.result.state.fail_runs, Int); }},
+    ResultColumn{
+        "fail_runs", [](const Result& r) -> ColumnValue { return std::int64_t{r.state.fail_runs}; },
+        [](const ColumnValue& v, ReadResult& o) { return Set(v, o.result.state.fail_runs, Int); }},
     ResultColumn{"failing_since_ms",
                  [](const Result& r) -> ColumnValue {
                    if (r.state.failing_since_ms == 0) return nullptr;

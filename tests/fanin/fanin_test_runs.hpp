@@ -33,10 +33,10 @@ inline ListIdentity IdentityOf(const std::vector<std::string>& urls) {
 struct FakeRun {
   std::uint64_t shard = 1;
   std::uint64_t shards = 1;
-  bool end = true;        // write the end and summary records
+  bool end = true;  // write the end and summary records
   bool finished = true;
-  bool quiet = false;     // only the failures' result records, as -q writes them
-  std::string id;         // default: a new one
+  bool quiet = false;  // only the failures' result records, as -q writes them
+  std::string id;      // default: a new one
 };
 
 // The JSON Lines a run of shard K/N over `urls` (read from "urls.txt") would write.

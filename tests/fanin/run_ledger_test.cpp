@@ -36,8 +36,8 @@ const std::vector<std::string> kList = ListOf(200);
 std::vector<std::string> Shards(int n, const std::vector<std::string>& urls = kList) {
   std::vector<std::string> texts;
   for (int k = 1; k <= n; ++k) {
-    texts.push_back(RunText(urls, {.shard = static_cast<std::uint64_t>(k),
-                                   .shards = static_cast<std::uint64_t>(n)}));
+    texts.push_back(RunText(
+        urls, {.shard = static_cast<std::uint64_t>(k), .shards = static_cast<std::uint64_t>(n)}));
   }
   return texts;
 }
@@ -81,8 +81,7 @@ TEST(RunLedgerTest, AShardOfAnotherListIsNamedAsSuch) {
   EXPECT_TRUE(v.contradictions.empty()) << ::testing::PrintToString(v.contradictions);
   ASSERT_EQ(v.missing.size(), 2u) << ::testing::PrintToString(v.missing);
   EXPECT_TRUE(Says(v.missing, "s3.jsonl:1: shard 3/4 is of another list")) << v.missing[0];
-  EXPECT_TRUE(Says(v.missing, ", 201 URLs) than the other shards (sha256:"))
-      << v.missing[0];
+  EXPECT_TRUE(Says(v.missing, ", 201 URLs) than the other shards (sha256:")) << v.missing[0];
   EXPECT_TRUE(Says(v.missing, "shard 3/4 of list")) << v.missing[1];
 }
 
@@ -120,15 +119,13 @@ TEST(RunLedgerTest, ShardsOfDifferentSplitsOverlap) {
 }
 
 TEST(RunLedgerTest, WholeRunsOfDifferentListsMerge) {
-  const LedgerVerdict v =
-      VerdictOf({RunText(kList, {}), RunText(ListOf(50, "http://other/"), {})});
+  const LedgerVerdict v = VerdictOf({RunText(kList, {}), RunText(ListOf(50, "http://other/"), {})});
   EXPECT_TRUE(v.whole()) << ::testing::PrintToString(v.missing);
 }
 
 TEST(RunLedgerTest, ResultsWithoutARunRecordCannotBeVouchedFor) {
-  const std::string text =
-      R"({"type":"result","index":1,"url":"http://h/","ok":true,"file":"-"})"
-      "\n";
+  const std::string text = R"({"type":"result","index":1,"url":"http://h/","ok":true,"file":"-"})"
+                           "\n";
   MergeBook book;
   std::vector<Result> results;
   ASSERT_TRUE(ReadText(text, book, &results).ok());

@@ -105,11 +105,12 @@ TEST(RunStreamTest, AnUnreadableLineInTheMiddleIsAnError) {
 TEST(RunStreamTest, HostRecordsOfEveryRunAddUp) {
   std::string text;
   for (int k = 0; k < 2; ++k) {
-    text += R"({"type":"run","run":"r)" + std::to_string(k) +
-            R"(","shard":1,"shards":1,"files":["-"]})"
-            "\n"
-            R"({"type":"host","host":"h","requests":2,"ok":2,"failed":0,"http_429":1,"http_503":0,"paused_s":0.5,"p50_ms":1,"p95_ms":2,"bytes":10,"latency_us":[[1023,1],[2047,1]],"max_us":2000})"
-            "\n";
+    text +=
+        R"({"type":"run","run":"r)" + std::to_string(k) +
+        R"(","shard":1,"shards":1,"files":["-"]})"
+        "\n"
+        R"({"type":"host","host":"h","requests":2,"ok":2,"failed":0,"http_429":1,"http_503":0,"paused_s":0.5,"p50_ms":1,"p95_ms":2,"bytes":10,"latency_us":[[1023,1],[2047,1]],"max_us":2000})"
+        "\n";
   }
   MergeBook book;
   ASSERT_TRUE(ReadText(text, book, nullptr).ok());

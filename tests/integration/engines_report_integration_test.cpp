@@ -79,7 +79,8 @@ TEST_F(EnginesReportTest, GnuParallelShardsReportExactlyOneRunsTotals) {
   // parallel's default --group keeps each job's output together: one file, four runs.
   const ProcessResult shards = Sh("parallel --will-cite -j 4 " + fp +
                                   " --json -w 8 --shard {}/4 urls.txt ::: 1 2 3 4 > all.jsonl");
-  ASSERT_EQ(shards.exit_code, 4) << "parallel counts the shards that exited non-zero: " << shards.err;
+  ASSERT_EQ(shards.exit_code, 4) << "parallel counts the shards that exited non-zero: "
+                                 << shards.err;
   ExpectEachUrlFetchedOnce(2000);
 
   const ProcessResult merged = Sh(fp + " report --json all.jsonl");
@@ -98,8 +99,8 @@ TEST_F(EnginesReportTest, GnuParallelShardsReportExactlyOneRunsTotals) {
 // One test: the cluster's start-up is most of its time.
 TEST_F(EnginesReportTest, SlurmArrayJobAndADependentReportJob) {
   WriteList(400);
-  const ProcessResult r = RunPythonScript(
-      "slurm_fanin.py", {FETCHPOOL_BINARY, dir_.path(), "4"}, "", std::chrono::seconds(150));
+  const ProcessResult r = RunPythonScript("slurm_fanin.py", {FETCHPOOL_BINARY, dir_.path(), "4"},
+                                          "", std::chrono::seconds(150));
   if (r.exit_code == 77) GTEST_SKIP() << r.err;
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const Json out = Json::parse(r.out);

@@ -45,7 +45,7 @@ class ReportIntegrationTest : public ::testing::Test {
   void WriteList() {
     std::string list = "# the list\n";
     for (int i = 0; i < 40; ++i) {
-      const std::string path = i % 7 == 0   ? "/status/404"
+      const std::string path = i % 7 == 0    ? "/status/404"
                                : i % 11 == 0 ? "/status/503"
                                              : "/size/" + std::to_string(i);
       list += U(path + "?i=" + std::to_string(i)) + "\n";
@@ -57,7 +57,12 @@ class ReportIntegrationTest : public ::testing::Test {
   // Shards 1..n of urls.txt, each to shard-K.jsonl, with `extra` flags.
   void RunShards(int n, const std::vector<std::string>& extra = {}) {
     for (int k = 1; k <= n; ++k) {
-      std::vector<std::string> args = {"--json", "--warn", "503", "-w", "4", "--shard",
+      std::vector<std::string> args = {"--json",
+                                       "--warn",
+                                       "503",
+                                       "-w",
+                                       "4",
+                                       "--shard",
                                        std::to_string(k) + "/" + std::to_string(n)};
       args.insert(args.end(), extra.begin(), extra.end());
       args.push_back("urls.txt");
@@ -109,10 +114,10 @@ TEST_F(ReportIntegrationTest, ShardsMergeIntoWhatOneRunPrintsAndWrites) {
                 "--codequality", "one-cq.json", "--junit", "one.xml", "urls.txt"});
   ASSERT_EQ(single.exit_code, 1) << single.err;
   RunShards(3);
-  std::vector<std::string> args = {"report",        "-q",         "--stats",  "--annotate",
-                                   "github",        "--sarif",    "m.sarif",  "--codequality",
-                                   "m-cq.json",     "--junit",    "m.xml",    "--markdown",
-                                   "m.md",          "--html",     "m.html"};
+  std::vector<std::string> args = {"report",    "-q",      "--stats", "--annotate",
+                                   "github",    "--sarif", "m.sarif", "--codequality",
+                                   "m-cq.json", "--junit", "m.xml",   "--markdown",
+                                   "m.md",      "--html",  "m.html"};
   for (const std::string& f : Shards(3)) args.push_back(f);
   const ProcessResult merged = RunInDir(args);
   EXPECT_EQ(merged.exit_code, 1) << "some failed, as in one run: " << merged.err;
@@ -157,9 +162,8 @@ TEST_F(ReportIntegrationTest, ShardsMergeIntoWhatOneRunPrintsAndWrites) {
 TEST_F(ReportIntegrationTest, AMissingShardIsAnErrorAndNothingIsWritten) {
   WriteList();
   RunShards(3);
-  const ProcessResult r =
-      RunInDir({"report", "--markdown", "m.md", "--sarif", "m.sarif", "shard-1.jsonl",
-                "shard-3.jsonl"});
+  const ProcessResult r = RunInDir(
+      {"report", "--markdown", "m.md", "--sarif", "m.sarif", "shard-1.jsonl", "shard-3.jsonl"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "") << "known from the files' ends, before anything is printed";
   EXPECT_TRUE(Has(r.err, "shard 2/3 of list sha256:"));
@@ -263,9 +267,8 @@ TEST_F(ReportIntegrationTest, StatePerShardShowsWhatChangedAcrossTheList) {
     if (round == 1) vanishing.reset();  // its URLs now fail: new failures
     for (int k = 1; k <= 2; ++k) {
       const std::string shard = std::to_string(k);
-      const ProcessResult r =
-          RunInDir({"--json", "--shard", shard + "/2", "--state", "shard-" + shard + ".db",
-                    "-w", "4", "urls.txt"});
+      const ProcessResult r = RunInDir({"--json", "--shard", shard + "/2", "--state",
+                                        "shard-" + shard + ".db", "-w", "4", "urls.txt"});
       ASSERT_LE(r.exit_code, 1) << r.err;
       dir_.Write("shard-" + shard + ".jsonl", r.out);
     }

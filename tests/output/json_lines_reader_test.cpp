@@ -32,7 +32,10 @@ Result Full() {
   r.skipped = true;
   r.effective_url = "http://example.com/b";
   r.ip = "::1";
-  r.timings = {.dns_ms = 1.5, .connect_ms = 2.25, .tls_ms = 3.125, .first_byte_ms = 10.5,
+  r.timings = {.dns_ms = 1.5,
+               .connect_ms = 2.25,
+               .tls_ms = 3.125,
+               .first_byte_ms = 10.5,
                .total_ms = 1234.567};
   r.input = "urls.txt";
   r.cached = true;
@@ -47,7 +50,8 @@ std::vector<std::string> Written(const std::vector<Result>& results) {
   JsonLinesSink sink(buffers);
   for (const Result& r : results) sink.Add(r);
   std::vector<std::string> lines;
-  for (std::size_t at = 0, nl; (nl = buffers.out.find('\n', at)) != std::string::npos; at = nl + 1) {
+  for (std::size_t at = 0, nl; (nl = buffers.out.find('\n', at)) != std::string::npos;
+       at = nl + 1) {
     lines.push_back(buffers.out.substr(at, nl - at));
   }
   return lines;
@@ -146,9 +150,16 @@ TEST(JsonLineReaderTest, RunEndHostAndSummaryRecords) {
   EXPECT_EQ(back.end.urls, 498u);
   EXPECT_EQ(back.end.results, 12u);
 
-  HostStatsRow row{.host = "example.com", .requests = 5, .ok = 3, .failed = 1, .http_429 = 2,
-                   .http_503 = 1, .paused_s = 1.5, .bytes = 99};
-  for (int us : {10, 900, 15'000, 15'100, 2'000'000}) row.latency.Add(std::chrono::microseconds(us));
+  HostStatsRow row{.host = "example.com",
+                   .requests = 5,
+                   .ok = 3,
+                   .failed = 1,
+                   .http_429 = 2,
+                   .http_503 = 1,
+                   .paused_s = 1.5,
+                   .bytes = 99};
+  for (int us : {10, 900, 15'000, 15'100, 2'000'000})
+    row.latency.Add(std::chrono::microseconds(us));
   row.p50_ms = row.latency.PercentileMs(0.5);
   row.p95_ms = row.latency.PercentileMs(0.95);
   out.clear();
@@ -166,8 +177,8 @@ TEST(JsonLineReaderTest, RunEndHostAndSummaryRecords) {
     EXPECT_DOUBLE_EQ(host.host.latency.PercentileMs(f), row.latency.PercentileMs(f)) << f;
   }
 
-  const JsonLineRecord summary =
-      Read(R"({"type":"summary","total":3,"ok":1,"failed":1,"warned":1,"retries":2,"elapsed_s":1.25})");
+  const JsonLineRecord summary = Read(
+      R"({"type":"summary","total":3,"ok":1,"failed":1,"warned":1,"retries":2,"elapsed_s":1.25})");
   ASSERT_EQ(summary.type, Type::kSummary);
   EXPECT_EQ(summary.summary.total, 3u);
   EXPECT_EQ(summary.summary.warned, 1u);

@@ -1,12 +1,11 @@
 #include "fetchpool/output/result_sink.hpp"
 
-#include "fetchpool/output/result_columns.hpp"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "fetchpool/output/result_columns.hpp"
 #include "support/python.hpp"
 #include "support/subprocess.hpp"
 #include "support/text.hpp"
@@ -162,15 +161,14 @@ TEST(CsvSinkTest, HeaderRowsAndRfc4180Quoting) {
   hostile.transfer.effective_url.clear();
   hostile.transfer.ip.clear();
   const SinkBuffers buffers = Render(kCsv, {Sample(true), hostile}, SampleSummary());
-  EXPECT_EQ(
-      buffers.out,
-      "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
-      "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to,skipped,warning,file,cached,change,"
-      "elapsed_us,fail_runs,failing_since_ms\r\n"
-      "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
-      "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,\r\n"
-      "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
-      "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,\r\n")
+  EXPECT_EQ(buffers.out,
+            "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
+            "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to,skipped,warning,file,cached,change,"
+            "elapsed_us,fail_runs,failing_since_ms\r\n"
+            "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
+            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,\r\n"
+            "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
+            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,\r\n")
       << "no summary row: stdout stays pure CSV";
   EXPECT_EQ(buffers.err, "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
 }

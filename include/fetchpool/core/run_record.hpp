@@ -32,9 +32,9 @@ struct RunEnd {
   // Every URL of the shard has its result: nothing stopped the run, nothing was aborted, the
   // input was read to its end.
   bool finished = false;
-  std::string stopped_by;  // when not finished: "signal", "max-time", "max-failures", "input"...
-  ListIdentity list;       // of the whole list, every shard's lines
-  std::uint64_t urls = 0;  // this shard's URLs
+  std::string stopped_by;     // when not finished: "signal", "max-time", "max-failures", "input"...
+  ListIdentity list;          // of the whole list, every shard's lines
+  std::uint64_t urls = 0;     // this shard's URLs
   std::uint64_t results = 0;  // result records written (fewer than urls with -q)
 };
 

@@ -9,11 +9,11 @@
 
 namespace fetchpool {
 
-// A list's identity (ListIdentity): SHA-256 of its URL lines in order, each trimmed and ended by '\n': blank lines,
-// comments, line endings and surrounding blanks do not change it; a URL, a per-line check or
-// their order does. The reader feeds it every URL line, its shard's or not, so every shard of a
-// list computes the same one. Lines are buffered so the digest is updated in large pieces.
-// Thread-compatible: one per reader.
+// A list's identity (ListIdentity): SHA-256 of its URL lines in order, each trimmed and ended by
+// '\n': blank lines, comments, line endings and surrounding blanks do not change it; a URL, a
+// per-line check or their order does. The reader feeds it every URL line, its shard's or not, so
+// every shard of a list computes the same one. Lines are buffered so the digest is updated in large
+// pieces. Thread-compatible: one per reader.
 class ListDigest {
  public:
   ListDigest();
