@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "ci_report_checks.hpp"
 #include "support/cli_runner.hpp"
 #include "support/python.hpp"
 #include "support/temp_dir.hpp"
@@ -113,6 +115,33 @@ TEST_F(EnginesReportTest, SlurmArrayJobAndADependentReportJob) {
       << out["report_out"];
   ExpectEachUrlFetchedOnce(400);
   EXPECT_TRUE(Has(ReadFile(dir_ / "report.md"), "## fetchpool: 40 failed, 0 warned, 360 ok"));
+}
+
+// docs/scaling-out.md's GitHub Actions workflow: its YAML parsed, its shell steps run with bash.
+TEST_F(EnginesReportTest, GithubMatrixWorkflowRunsLocally) {
+  WriteList(100);
+  const std::string doc = std::string(FETCHPOOL_SOURCE_DIR) + "/docs/scaling-out.md";
+  const ProcessResult r =
+      RunPythonScript("github_matrix_check.py", {doc, FETCHPOOL_BINARY, dir_.path()}, "", 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const Json out = Json::parse(r.out);
+  std::map<std::string, int> rc;
+  for (const Json& step : out["steps"]) {
+    rc[step["cwd"].get<std::string>() + ": " + step["name"].get<std::string>()] = step["rc"];
+  }
+  for (int k = 1; k <= 4; ++k) {
+    const std::string name =
+        "shard-job-" + std::to_string(k) + ": Check shard " + std::to_string(k) + " of 4";
+    EXPECT_EQ(rc[name], 0) << name << ": URLs failed, and that is the report's to say";
+  }
+  EXPECT_EQ(rc["report: Merge the shards"], 1) << "some URLs failed: the job fails";
+  EXPECT_EQ(rc["report: Job summary"], 0);
+  EXPECT_TRUE(Has(out["summary"].get<std::string>(), "## fetchpool: 10 failed, 0 warned, 90 ok"))
+      << out["summary"];
+  const Json sarif = ValidatedJson(out["sarif"], kSarifSchema);
+  ASSERT_FALSE(sarif.is_null());
+  EXPECT_EQ(sarif["runs"][0]["results"].size(), 10u);
+  ExpectEachUrlFetchedOnce(100);
 }
 
 }  // namespace
