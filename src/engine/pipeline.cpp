@@ -165,12 +165,7 @@ class Pipeline {
     if (!outcome.fault.empty() || !printer) return outcome;
     fault_.Guard("the printer", [&] {
       if (options_.dispatch.host_stats) printer->AddHostStats(dispatcher_.HostStats());
-      RunEnd end{.id = io_.run != nullptr ? io_.run->id : std::string(),
-                 .list = std::move(read_.list),
-                 .urls = read_.urls};
-      end.stopped_by = StoppedBy(outcome.out_of_time, dispatcher_.stopped_early(),
-                                 stop_.stop_requested(), read_.error, printer->summary());
-      end.finished = end.stopped_by.empty();
+      const RunEnd end = EndOf(outcome.out_of_time, printer->summary());
       outcome.report_error =
           printer->Finish({.interrupted = stop_.stop_requested() || dispatcher_.stopped_early(),
                            .end = io_.run != nullptr ? &end : nullptr});
@@ -183,6 +178,17 @@ class Pipeline {
     outcome.no_workers = !pool_error_.ok() && pool_.size() == 0;
     outcome.pool_error = std::move(pool_error_);
     return outcome;
+  }
+
+  // JSON Lines' end record: how the run ended and which list it read (the reader's digest).
+  RunEnd EndOf(bool out_of_time, const Summary& summary) {
+    RunEnd end{.id = io_.run != nullptr ? io_.run->id : std::string(),
+               .list = std::move(read_.list),
+               .urls = read_.urls};
+    end.stopped_by = StoppedBy(out_of_time, dispatcher_.stopped_early(), stop_.stop_requested(),
+                               read_.error, summary);
+    end.finished = end.stopped_by.empty();
+    return end;
   }
 
   const RunConfig& config_;
