@@ -124,7 +124,10 @@ Status RunStream::File(JsonLineRecord& record) {
 }
 
 Status RunStream::Begin(RunHeader& header) {
-  if (header.shards == 0 || header.shard == 0 || header.shard > header.shards) {
+  // No run splits a list more ways than --shard allows; the ledger walks every K of an N, so a
+  // hostile N must not get that far.
+  if (header.shards == 0 || header.shard == 0 || header.shard > header.shards ||
+      header.shards > Shard::kMaxCount) {
     return Fail(fmt::format("a run record with shard {}/{}", header.shard, header.shards));
   }
   twice_.clear();

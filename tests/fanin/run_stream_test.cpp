@@ -102,6 +102,16 @@ TEST(RunStreamTest, AnUnreadableLineInTheMiddleIsAnError) {
   EXPECT_TRUE(Has(s, "x.jsonl:2: not JSON")) << s.message();
 }
 
+TEST(RunStreamTest, ARunRecordWithAShardNoRunCouldHaveIsRefused) {
+  for (const char* shard : {R"("shard":0,"shards":4)", R"("shard":5,"shards":4)",
+                            R"("shard":1,"shards":1000000000000)"}) {
+    MergeBook book;
+    const Status s = ReadText(std::string(R"({"type":"run","run":"r",)") + shard + "}\n", book,
+                              nullptr);
+    EXPECT_TRUE(Has(s, "runs.jsonl:1: a run record with shard")) << shard << ": " << s.message();
+  }
+}
+
 TEST(RunStreamTest, HostRecordsOfEveryRunAddUp) {
   std::string text;
   for (int k = 0; k < 2; ++k) {
