@@ -58,17 +58,16 @@ inline std::string RunText(const std::vector<std::string>& urls, const FakeRun& 
     if (!shard.Takes(urls[i])) continue;
     ++urls_in_shard;
     Result r;
-    r.line = i + 1;
-    r.url = urls[i];
-    r.input = "urls.txt";
-    r.ok = i % 10 != 0;
-    r.http_status = r.ok ? 200 : 404;
-    r.error = r.ok ? "" : "HTTP 404";
-    r.error_kind = r.ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
-    r.elapsed = std::chrono::microseconds(1000 + i);
-    ++summary.total;
-    ++(r.ok ? summary.ok : summary.failed);
-    if (!f.quiet || !r.ok) sink.Add(r);
+    r.origin.line = i + 1;
+    r.origin.url = urls[i];
+    r.origin.input = "urls.txt";
+    r.verdict.ok = i % 10 != 0;
+    r.transfer.http_status = r.verdict.ok ? 200 : 404;
+    r.verdict.error = r.verdict.ok ? "" : "HTTP 404";
+    r.verdict.error_kind = r.verdict.ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
+    r.transfer.elapsed = std::chrono::microseconds(1000 + i);
+    CountResult(r, summary);
+    if (!f.quiet || !r.verdict.ok) sink.Add(r);
   }
   if (!f.end) return buffers.out;
   const RunEnd end{.id = header.id,

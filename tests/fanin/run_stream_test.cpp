@@ -26,8 +26,8 @@ TEST(RunStreamTest, ConcatenatedRunsAreReadOneAfterAnother) {
   EXPECT_EQ(results.size(), kList.size());
   std::set<std::string> urls;
   for (const Result& r : results) {
-    urls.insert(r.url);
-    EXPECT_EQ(r.input, "urls.txt");
+    urls.insert(r.origin.url);
+    EXPECT_EQ(r.origin.input, "urls.txt");
   }
   EXPECT_EQ(urls.size(), kList.size()) << "each URL once";
   ASSERT_EQ(book.ledger.runs().size(), 3u);
@@ -89,7 +89,7 @@ TEST(RunStreamTest, AHalfWrittenLastLineIsARunCutShort) {
   text += R"({"type":"result","index":99,"url":"http://h/)";
   MergeBook book;
   ASSERT_TRUE(ReadText(text, book, nullptr).ok());
-  const LedgerVerdict v = book.ledger.Check();
+  const LedgerFindings v = book.ledger.Check();
   ASSERT_EQ(v.missing.size(), 1u);
   EXPECT_NE(v.missing[0].find("did not finish: no end record"), std::string::npos);
 }

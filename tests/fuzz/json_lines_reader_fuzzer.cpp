@@ -13,7 +13,7 @@ namespace {
 
 std::string Written(const fetchpool::ReadResult& read) {
   fetchpool::Result r = read.result;
-  r.input = read.input;
+  r.origin.input = read.input;
   fetchpool::SinkBuffers buffers;
   fetchpool::JsonLinesSink sink(buffers);
   sink.Add(r);

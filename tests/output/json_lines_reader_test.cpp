@@ -18,30 +18,30 @@ using Type = JsonLineRecord::Type;
 // A result with every column away from its default, so a column that does not come back shows.
 Result Full() {
   Result r;
-  r.line = 17;
-  r.url = "http://example.com/a?q=\"x\"\\y";
-  r.ok = false;
-  r.warning = true;
-  r.error_kind = ErrorKind::kTimeout;
-  r.error = "timed out after 0.5s";
-  r.http_status = 503;
-  r.bytes = 123456789012ULL;
-  r.elapsed = 1'234'567us;
-  r.attempts = 3;
-  r.saved_path = "out/a";
-  r.skipped = true;
-  r.effective_url = "http://example.com/b";
-  r.ip = "::1";
-  r.timings = {.dns_ms = 1.5,
+  r.origin.line = 17;
+  r.origin.url = "http://example.com/a?q=\"x\"\\y";
+  r.verdict.ok = false;
+  r.verdict.warning = true;
+  r.verdict.error_kind = ErrorKind::kTimeout;
+  r.verdict.error = "timed out after 0.5s";
+  r.transfer.http_status = 503;
+  r.transfer.bytes = 123456789012ULL;
+  r.transfer.elapsed = 1'234'567us;
+  r.transfer.attempts = 3;
+  r.saved.path = "out/a";
+  r.saved.skipped = true;
+  r.transfer.effective_url = "http://example.com/b";
+  r.transfer.ip = "::1";
+  r.transfer.timings = {.dns_ms = 1.5,
                .connect_ms = 2.25,
                .tls_ms = 3.125,
                .first_byte_ms = 10.5,
                .total_ms = 1234.567};
-  r.input = "urls.txt";
-  r.cached = true;
-  r.change = Change::kStillFailing;
-  r.fail_runs = 4;
-  r.failing_since_ms = 1'796'554'335'123;
+  r.origin.input = "urls.txt";
+  r.state.cached = true;
+  r.state.change = Change::kStillFailing;
+  r.state.fail_runs = 4;
+  r.state.failing_since_ms = 1'796'554'335'123;
   return r;
 }
 
@@ -77,35 +77,35 @@ TEST(JsonLineReaderTest, EveryResultColumnComesBackAsWritten) {
   ASSERT_EQ(record.type, Type::kResult);
   Result back = record.result.result;
   EXPECT_EQ(record.result.input, "urls.txt");
-  back.input = record.result.input;
+  back.origin.input = record.result.input;
   for (const ResultColumn& column : ResultColumns()) {
     EXPECT_EQ(column.value(back), column.value(original)) << column.name;
   }
-  EXPECT_EQ(back.elapsed, original.elapsed) << "microseconds, not the rounded ms";
+  EXPECT_EQ(back.transfer.elapsed, original.transfer.elapsed) << "microseconds, not the rounded ms";
   EXPECT_EQ(Written({back}), lines) << "and written again, byte for byte";
 }
 
 TEST(JsonLineReaderTest, DefaultsAndNullsComeBackAsDefaults) {
   Result ok;
-  ok.line = 1;
-  ok.url = "http://h/";
-  ok.ok = true;
+  ok.origin.line = 1;
+  ok.origin.url = "http://h/";
+  ok.verdict.ok = true;
   const JsonLineRecord record = Read(Written({ok}).at(0));
   const Result& back = record.result.result;
-  EXPECT_EQ(back.http_status, 0);
-  EXPECT_EQ(back.error_kind, ErrorKind::kNone);
-  EXPECT_EQ(back.change, Change::kNone);
-  EXPECT_EQ(back.failing_since_ms, 0);
-  EXPECT_TRUE(back.error.empty() && back.effective_url.empty() && back.saved_path.empty());
+  EXPECT_EQ(back.transfer.http_status, 0);
+  EXPECT_EQ(back.verdict.error_kind, ErrorKind::kNone);
+  EXPECT_EQ(back.state.change, Change::kNone);
+  EXPECT_EQ(back.state.failing_since_ms, 0);
+  EXPECT_TRUE(back.verdict.error.empty() && back.transfer.effective_url.empty() && back.saved.path.empty());
   EXPECT_EQ(record.result.input, "-");
 }
 
 TEST(JsonLineReaderTest, HostileBytesSurviveTheRoundTripAsTheWriterReplacedThem) {
   Result r = Full();
-  r.url = std::string("http://h/\x01\"\\\n\t\xff\xc3", 16);
+  r.origin.url = std::string("http://h/\x01\"\\\n\t\xff\xc3", 16);
   const std::string line = Written({r}).at(0);
   const JsonLineRecord record = Read(line);
-  EXPECT_EQ(record.result.result.url, "http://h/\x01\"\\\n\t\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(record.result.result.origin.url, "http://h/\x01\"\\\n\t\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 TEST(JsonLineReaderTest, RunEndHostAndSummaryRecords) {
@@ -189,9 +189,9 @@ TEST(JsonLineReaderTest, KeysInAnyOrderAndNewKeysOrTypesAreFine) {
   const JsonLineRecord r = Read(
       R"({"url":"http://h/","later":{"x":[1,2]},"ok":true,"index":4,"type":"result","file":"a"})");
   ASSERT_EQ(r.type, Type::kResult);
-  EXPECT_EQ(r.result.result.url, "http://h/");
-  EXPECT_EQ(r.result.result.line, 4u);
-  EXPECT_TRUE(r.result.result.ok);
+  EXPECT_EQ(r.result.result.origin.url, "http://h/");
+  EXPECT_EQ(r.result.result.origin.line, 4u);
+  EXPECT_TRUE(r.result.result.verdict.ok);
   EXPECT_EQ(Read(R"({"type":"progress","n":1})").type, Type::kOther);
 }
 
