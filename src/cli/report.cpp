@@ -71,7 +71,7 @@ void AddHostStats(const MergeBook& book, Printer& printer) {
 
 // After the reading: whether the runs make whole lists. Returns the exit status when they
 // must not be reported (2), else -1.
-int Verdict(const LedgerVerdict& v, bool allow_partial) {
+int RefuseIncomplete(const LedgerFindings& v, bool allow_partial) {
   for (const std::string& c : v.contradictions) Complain("", c);
   if (!v.contradictions.empty()) return 2;
   if (v.missing.empty() || allow_partial) return -1;
@@ -101,7 +101,7 @@ int RunReport(const ReportOptions& o) {
   const std::vector<RunPreview> previews = PreviewRuns(o.files);
   if (const std::optional<RunLedger> glance = LedgerOfPreviews(o.files, previews)) {
     // Files of one run each: a shard missing, doubled or of another list is known already.
-    if (const int status = Verdict(glance->Check(/*counts=*/false), o.allow_partial); status >= 0) {
+    if (const int status = RefuseIncomplete(glance->Check(/*counts=*/false), o.allow_partial); status >= 0) {
       return status;
     }
   }
@@ -141,9 +141,9 @@ int RunReport(const ReportOptions& o) {
     return 2;
   }
   const MergeBook& book = reading.all;
-  const LedgerVerdict verdict = book.ledger.Check();
-  if (const int status = Verdict(verdict, o.allow_partial); status >= 0) return status;
-  const bool partial = !verdict.missing.empty();
+  const LedgerFindings findings = book.ledger.Check();
+  if (const int status = RefuseIncomplete(findings, o.allow_partial); status >= 0) return status;
+  const bool partial = !findings.missing.empty();
   if (o.host_stats) AddHostStats(book, printer);
   RunEnd end{.id = header.id,
              .finished = !partial,
@@ -154,8 +154,8 @@ int RunReport(const ReportOptions& o) {
                                               .end = &end,
                                               .elapsed_s = book.ledger.ElapsedS(),
                                               .show_changes = book.ledger.AnyState(),
-                                              .missing = partial ? &verdict.missing : nullptr});
-  for (const std::string& m : verdict.missing) Complain("partial: ", m);
+                                              .missing = partial ? &findings.missing : nullptr});
+  for (const std::string& m : findings.missing) Complain("partial: ", m);
   return Conclude(printer.summary(), printer.write_error(), report_error, partial);
 }
 

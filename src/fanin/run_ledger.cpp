@@ -47,7 +47,7 @@ std::string ShardList(const std::vector<std::uint64_t>& shards) {
   return out;
 }
 
-void CheckCounts(const LedgerRun& r, LedgerVerdict& v) {
+void CheckCounts(const LedgerRun& r, LedgerFindings& v) {
   const std::uint64_t n = r.counted.total;
   const RunEnd& end = *r.end;
   if (n != end.results) {
@@ -70,7 +70,7 @@ void CheckCounts(const LedgerRun& r, LedgerVerdict& v) {
   }
 }
 
-void CheckRun(const LedgerRun& r, bool counts, LedgerVerdict& v) {
+void CheckRun(const LedgerRun& r, bool counts, LedgerFindings& v) {
   if (!r.end) {
     v.missing.push_back(fmt::format(
         "{} did not finish: no end record (the run was killed, or the file is cut short)", Who(r)));
@@ -120,7 +120,7 @@ const Members* BiggestOther(const Lists& lists, const std::string& digest, std::
 // Two runs of one shard: both finished, or one of them cut short (which cannot say what list
 // it read, but whose results would overlap all the same).
 void CheckDoubles(const std::map<std::uint64_t, Members>& by_shard, const Members& unplaced,
-                  LedgerVerdict& v) {
+                  LedgerFindings& v) {
   for (const auto& [k, rs] : by_shard) {
     if (const LedgerRun* cut = FindShard(unplaced, k, rs.front()->header.shards)) {
       v.contradictions.push_back(
@@ -143,7 +143,7 @@ void CheckDoubles(const std::map<std::uint64_t, Members>& by_shard, const Member
 }
 
 void CheckMissing(const std::string& digest, const Members& members, const Lists& lists,
-                  const std::map<std::uint64_t, Members>& by_shard, LedgerVerdict& v) {
+                  const std::map<std::uint64_t, Members>& by_shard, LedgerFindings& v) {
   const LedgerRun& first = *members.front();
   const std::uint64_t n = first.header.shards;
   std::vector<std::uint64_t> missing;
@@ -179,7 +179,7 @@ void CheckMissing(const std::string& digest, const Members& members, const Lists
 }
 
 // Every URL line of the list in exactly one shard: the shards' URLs add up to the list's.
-void CheckSum(const Members& members, LedgerVerdict& v) {
+void CheckSum(const Members& members, LedgerFindings& v) {
   std::uint64_t urls = 0;
   std::set<std::string> versions;
   for (const LedgerRun* r : members) {
@@ -196,7 +196,7 @@ void CheckSum(const Members& members, LedgerVerdict& v) {
 }
 
 void CheckList(const std::string& digest, const Members& members, const Lists& lists,
-               LedgerVerdict& v) {
+               LedgerFindings& v) {
   std::set<std::string> splits;
   for (const LedgerRun* r : members) {
     splits.insert(fmt::format("{}/{}", r->header.shard, r->header.shards));
@@ -239,8 +239,8 @@ void RunLedger::Append(const RunLedger& other) {
   open_ = false;
 }
 
-LedgerVerdict RunLedger::Check(bool counts) const {
-  LedgerVerdict v;
+LedgerFindings RunLedger::Check(bool counts) const {
+  LedgerFindings v;
   if (orphans_ > 0) {
     v.missing.push_back(fmt::format(
         "{}: {} result{} with no run record (written by an older fetchpool?): nothing tells "

@@ -18,7 +18,7 @@ bool Says(const std::vector<std::string>& lines, const std::string& what) {
 }
 
 // The verdict on `texts`, each read as a file of its own.
-LedgerVerdict VerdictOf(const std::vector<std::string>& texts, MergeBook& book) {
+LedgerFindings VerdictOf(const std::vector<std::string>& texts, MergeBook& book) {
   for (std::size_t i = 0; i < texts.size(); ++i) {
     const Status s = ReadText(texts[i], book, nullptr, "s" + std::to_string(i + 1) + ".jsonl");
     EXPECT_TRUE(s.ok()) << s.message();
@@ -26,7 +26,7 @@ LedgerVerdict VerdictOf(const std::vector<std::string>& texts, MergeBook& book) 
   return book.ledger.Check();
 }
 
-LedgerVerdict VerdictOf(const std::vector<std::string>& texts) {
+LedgerFindings VerdictOf(const std::vector<std::string>& texts) {
   MergeBook book;
   return VerdictOf(texts, book);
 }
@@ -44,7 +44,7 @@ std::vector<std::string> Shards(int n, const std::vector<std::string>& urls = kL
 
 TEST(RunLedgerTest, EveryShardOnceIsAWholeList) {
   MergeBook book;
-  const LedgerVerdict v = VerdictOf(Shards(4), book);
+  const LedgerFindings v = VerdictOf(Shards(4), book);
   EXPECT_TRUE(v.whole()) << ::testing::PrintToString(v.missing)
                          << ::testing::PrintToString(v.contradictions);
   EXPECT_EQ(book.results, 200u);
@@ -55,7 +55,7 @@ TEST(RunLedgerTest, EveryShardOnceIsAWholeList) {
 TEST(RunLedgerTest, AMissingShardIsNamed) {
   std::vector<std::string> texts = Shards(4);
   texts.erase(texts.begin() + 2);
-  const LedgerVerdict v = VerdictOf(texts);
+  const LedgerFindings v = VerdictOf(texts);
   EXPECT_TRUE(v.contradictions.empty());
   ASSERT_EQ(v.missing.size(), 1u) << ::testing::PrintToString(v.missing);
   EXPECT_TRUE(Says(v.missing, "shard 3/4 of list sha256:")) << v.missing[0];
@@ -77,7 +77,7 @@ TEST(RunLedgerTest, AShardOfAnotherListIsNamedAsSuch) {
   std::vector<std::string> edited = kList;
   edited.push_back("http://h/new");
   texts[2] = RunText(edited, {.shard = 3, .shards = 4});
-  const LedgerVerdict v = VerdictOf(texts);
+  const LedgerFindings v = VerdictOf(texts);
   EXPECT_TRUE(v.contradictions.empty()) << ::testing::PrintToString(v.contradictions);
   ASSERT_EQ(v.missing.size(), 2u) << ::testing::PrintToString(v.missing);
   EXPECT_TRUE(Says(v.missing, "s3.jsonl:1: shard 3/4 is of another list")) << v.missing[0];
@@ -89,7 +89,7 @@ TEST(RunLedgerTest, UnfinishedRunsAreMissingWhatTheyDidNotDo) {
   std::vector<std::string> texts = Shards(3);
   texts[0] = RunText(kList, {.shard = 1, .shards = 3, .finished = false});
   texts[1] = RunText(kList, {.shard = 2, .shards = 3, .end = false});
-  const LedgerVerdict v = VerdictOf(texts);
+  const LedgerFindings v = VerdictOf(texts);
   EXPECT_TRUE(v.contradictions.empty()) << ::testing::PrintToString(v.contradictions);
   EXPECT_TRUE(Says(v.missing, "shard 1/3 (s1.jsonl:1) did not finish: stopped by --max-time"))
       << ::testing::PrintToString(v.missing);
@@ -100,7 +100,7 @@ TEST(RunLedgerTest, UnfinishedRunsAreMissingWhatTheyDidNotDo) {
 TEST(RunLedgerTest, QuietRunsHoldTooFewResults) {
   std::vector<std::string> texts = Shards(2);
   texts[1] = RunText(kList, {.shard = 2, .shards = 2, .quiet = true});
-  const LedgerVerdict v = VerdictOf(texts);
+  const LedgerFindings v = VerdictOf(texts);
   EXPECT_TRUE(Says(v.missing, "written with -q or -s?")) << ::testing::PrintToString(v.missing);
 }
 
@@ -119,7 +119,7 @@ TEST(RunLedgerTest, ShardsOfDifferentSplitsOverlap) {
 }
 
 TEST(RunLedgerTest, WholeRunsOfDifferentListsMerge) {
-  const LedgerVerdict v = VerdictOf({RunText(kList, {}), RunText(ListOf(50, "http://other/"), {})});
+  const LedgerFindings v = VerdictOf({RunText(kList, {}), RunText(ListOf(50, "http://other/"), {})});
   EXPECT_TRUE(v.whole()) << ::testing::PrintToString(v.missing);
 }
 

@@ -22,7 +22,7 @@ struct LedgerRun {
 
 // Why the runs are not one whole list. `missing` is what --allow-partial reports without;
 // `contradictions` are never merged (two results for one URL, counts that disagree).
-struct LedgerVerdict {
+struct LedgerFindings {
   std::vector<std::string> missing;
   std::vector<std::string> contradictions;
   bool whole() const { return missing.empty() && contradictions.empty(); }
@@ -49,7 +49,7 @@ class RunLedger {
 
   // `counts`: also check each run's results against its own end and summary records (off for
   // runs known only from a glance at their files: run_preview.hpp).
-  LedgerVerdict Check(bool counts = true) const;
+  LedgerFindings Check(bool counts = true) const;
 
   const std::vector<LedgerRun>& runs() const { return runs_; }
 
