@@ -101,7 +101,8 @@ int RunReport(const ReportOptions& o) {
   const std::vector<RunPreview> previews = PreviewRuns(o.files);
   if (const std::optional<RunLedger> glance = LedgerOfPreviews(o.files, previews)) {
     // Files of one run each: a shard missing, doubled or of another list is known already.
-    if (const int status = RefuseIncomplete(glance->Check(/*counts=*/false), o.allow_partial); status >= 0) {
+    if (const int status = RefuseIncomplete(glance->Check(/*counts=*/false), o.allow_partial);
+        status >= 0) {
       return status;
     }
   }

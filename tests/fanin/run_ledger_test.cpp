@@ -119,7 +119,8 @@ TEST(RunLedgerTest, ShardsOfDifferentSplitsOverlap) {
 }
 
 TEST(RunLedgerTest, WholeRunsOfDifferentListsMerge) {
-  const LedgerFindings v = VerdictOf({RunText(kList, {}), RunText(ListOf(50, "http://other/"), {})});
+  const LedgerFindings v =
+      VerdictOf({RunText(kList, {}), RunText(ListOf(50, "http://other/"), {})});
   EXPECT_TRUE(v.whole()) << ::testing::PrintToString(v.missing);
 }
 

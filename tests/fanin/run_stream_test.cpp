@@ -106,8 +106,8 @@ TEST(RunStreamTest, ARunRecordWithAShardNoRunCouldHaveIsRefused) {
   for (const char* shard : {R"("shard":0,"shards":4)", R"("shard":5,"shards":4)",
                             R"("shard":1,"shards":1000000000000)"}) {
     MergeBook book;
-    const Status s = ReadText(std::string(R"({"type":"run","run":"r",)") + shard + "}\n", book,
-                              nullptr);
+    const Status s =
+        ReadText(std::string(R"({"type":"run","run":"r",)") + shard + "}\n", book, nullptr);
     EXPECT_TRUE(Has(s, "runs.jsonl:1: a run record with shard")) << shard << ": " << s.message();
   }
 }

@@ -33,10 +33,10 @@ Result Full() {
   r.transfer.effective_url = "http://example.com/b";
   r.transfer.ip = "::1";
   r.transfer.timings = {.dns_ms = 1.5,
-               .connect_ms = 2.25,
-               .tls_ms = 3.125,
-               .first_byte_ms = 10.5,
-               .total_ms = 1234.567};
+                        .connect_ms = 2.25,
+                        .tls_ms = 3.125,
+                        .first_byte_ms = 10.5,
+                        .total_ms = 1234.567};
   r.origin.input = "urls.txt";
   r.state.cached = true;
   r.state.change = Change::kStillFailing;
@@ -96,7 +96,8 @@ TEST(JsonLineReaderTest, DefaultsAndNullsComeBackAsDefaults) {
   EXPECT_EQ(back.verdict.error_kind, ErrorKind::kNone);
   EXPECT_EQ(back.state.change, Change::kNone);
   EXPECT_EQ(back.state.failing_since_ms, 0);
-  EXPECT_TRUE(back.verdict.error.empty() && back.transfer.effective_url.empty() && back.saved.path.empty());
+  EXPECT_TRUE(back.verdict.error.empty() && back.transfer.effective_url.empty() &&
+              back.saved.path.empty());
   EXPECT_EQ(record.result.input, "-");
 }
 
