@@ -65,6 +65,23 @@ TEST(RunStreamTest, AResultOfAnotherShardIsRefused) {
   EXPECT_TRUE(Has(s, foreign + " belongs to shard 2/2, not to the run's 1/2")) << s.message();
 }
 
+// Runs write a URL's password as "***", so its shard can no longer be worked out from it.
+TEST(RunStreamTest, ShardsOfUrlsWithPasswordsAreReadAsTheirRunsWroteThem) {
+  const std::vector<std::string> list = ListOf(100, "http://user:secret@h.example/");
+  MergeBook book;
+  std::vector<Result> results;
+  for (std::uint64_t k = 1; k <= 2; ++k) {
+    std::string text = RunText(list, {.shard = k, .shards = 2});
+    for (std::size_t at; (at = text.find(":secret@")) != std::string::npos;) {
+      text.replace(at, 8, ":***@");
+    }
+    const Status s = ReadText(text, book, &results, "shard-" + std::to_string(k) + ".jsonl");
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  EXPECT_EQ(results.size(), list.size());
+  EXPECT_TRUE(book.ledger.Check().whole());
+}
+
 TEST(RunStreamTest, TwoResultsForOneLineAreRefused) {
   std::string text = RunText(kList, {});
   const std::size_t first = text.find('\n') + 1;
