@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libcurl4-openssl-dev libcli11-dev libfmt-dev
-  libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev libbenchmark-dev libssl-dev
+  libgtest-dev libgmock-dev libcpp-httplib-dev nlohmann-json3-dev rapidjson-dev libbenchmark-dev libssl-dev
   python3 curl libsqlite3-dev sqlite3 libidn2-dev libtomlplusplus-dev
   libxml2-dev zlib1g-dev libxxhash-dev  # --sitemap (streaming XML, gzip), --dedup/--baseline keys
   git ripgrep                           # the --input diff and grep tests run the real tools
@@ -17,6 +17,7 @@ packages=(
   nginx tinyproxy openssl strace                 # TLS, HTTP/2 and proxy integration tests
   python3-jsonschema python3-markdown cmark-gfm  # tests validate the CI reports with them
   chromium python3-websocket  # the HTML report's browser test and scripts/report-screenshot.sh
+  parallel slurm-wlm munge    # fetchpool report on real engines (tests/integration/engines_*)
 )
 
 missing=()

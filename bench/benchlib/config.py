@@ -12,7 +12,7 @@ from typing import NoReturn
 # Internet-shaped scenarios (issue 22): many host names, system trust store, real resolver; they
 # run in a private mount namespace (see inet_env.py).
 INET_SCENARIOS = ("https-hosts", "https-one-host", "http-hosts", "latency-hosts")
-ALL_SCENARIOS = ("1", "2", "3", "4", "5", "6", "7", "state", "hosts", *INET_SCENARIOS)
+ALL_SCENARIOS = ("1", "2", "3", "4", "5", "6", "7", "state", "hosts", "report", *INET_SCENARIOS)
 INET_ORDERS = ("interleaved", "grouped", "shuffled")   # which host URL i goes to
 
 USAGE = """\
@@ -21,7 +21,7 @@ usage: bench/run.py [options]          (bench/run.sh is the same)
   --fetchpool PATH    fetchpool binary (default: $FETCHPOOL, ./build/fetchpool,
                       then fetchpool on PATH)
   --scenarios LIST    comma list of scenarios to run (default 1,2,3,4,5,6,7,state,hosts,
-                      https-hosts,https-one-host,http-hosts,latency-hosts)
+                      report,https-hosts,https-one-host,http-hosts,latency-hosts)
   --fp-flags FLAGS    also time fetchpool with these extra flags, as its own row, in the
                       internet-shaped scenarios (repeatable; e.g. --fp-flags=--http1.1)
   --runs N            timed runs per tool (default 5, smoke 1); +1 warm-up
@@ -59,6 +59,7 @@ class Config:
     s5_n: int = 0           # scenario 5 delayed URLs
     hosts_small: int = 0    # scenario hosts: URLs on as many distinct hosts
     hosts_big: int = 0
+    report_n: int = 0       # scenario report: results merged from 16 shards
     wrk_secs: int = 0
     small_files: int = 10000
     s5_delay: float = 0.2
@@ -140,6 +141,7 @@ def parse(argv: list[str], bench_dir: Path) -> Config:
         cfg.s3_files, cfg.s3_mib, cfg.s4_loop, cfg.s5_n, cfg.wrk_secs = 2, 10, 20, 50, 2
         cfg.s6_n, cfg.s7_n, cfg.s7_workers = 300, 512, 256
         cfg.hosts_small, cfg.hosts_big = 10000, 20000
+        cfg.report_n = 20000
         cfg.inet_n, cfg.inet_hosts, cfg.lat_n, cfg.lat_hosts = 200, 50, 100, 25
     else:
         cfg.tmo, cfg.tmo_big = int(tmo_env or 300), int(tmo_env or 1200)
@@ -147,5 +149,6 @@ def parse(argv: list[str], bench_dir: Path) -> Config:
         cfg.s3_files, cfg.s3_mib, cfg.s4_loop, cfg.s5_n, cfg.wrk_secs = 20, 100, 50, 200, 3
         cfg.s6_n, cfg.s7_n, cfg.s7_workers = 3000, 4096, 1024
         cfg.hosts_small, cfg.hosts_big = 10000, 1000000
+        cfg.report_n = 1000000
         cfg.inet_n, cfg.inet_hosts, cfg.lat_n, cfg.lat_hosts = 2000, 500, 1000, 250
     return cfg

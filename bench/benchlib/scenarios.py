@@ -395,9 +395,10 @@ def scenario5(ctx: Ctx) -> None:
 # Last: these use Ctx and the helpers above.
 from .scenario_big_files import scenario3  # noqa: E402
 from .scenario_hosts import scenario_hosts  # noqa: E402
+from .scenario_report import scenario_report  # noqa: E402
 from .scenario_state import scenario_state  # noqa: E402
 
 SCENARIOS: dict[str, Callable[[Ctx], None]] = {
     "1": scenario1, "2": scenario2, "3": scenario3, "4": scenario4, "5": scenario5,
-    "state": scenario_state, "hosts": scenario_hosts,
+    "state": scenario_state, "hosts": scenario_hosts, "report": scenario_report,
 }

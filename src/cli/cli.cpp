@@ -11,6 +11,8 @@
 #include "fetchpool/cli/cli_option_helpers.hpp"
 #include "fetchpool/cli/config_merge.hpp"
 #include "fetchpool/cli/help_text.hpp"
+#include "fetchpool/cli/output_flags.hpp"
+#include "fetchpool/cli/report_command_line.hpp"
 #include "fetchpool/cli/request_options.hpp"
 #include "fetchpool/core/options.hpp"
 #include "fetchpool/util/argv_redaction.hpp"
@@ -44,51 +46,6 @@ void AddTransferOptions(CLI::App& app, Options& o) {
       ->capture_default_str()
       ->type_name("N")
       ->check(Between(0, 100));
-}
-
-// How results are shown; `json` is the --json alias, resolved against --format after parsing.
-void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
-  AddEnum(app, "--color", o.color, kColorModeNames, "Colour result tags")->type_name("WHEN");
-  AddEnum(app, "--format", o.format, kOutputFormatNames, "Output format")->type_name("FORMAT");
-  app.add_flag("--json", json, "Same as --format jsonl");
-  app.add_option("--junit", o.junit_path,
-                 "Also write a JUnit XML report (one testcase per URL) to FILE")
-      ->type_name("FILE");
-  app.add_option("--markdown", o.markdown_path,
-                 "Also write a Markdown report (a GitHub job summary) to FILE")
-      ->type_name("FILE");
-  app.add_option("--sarif", o.sarif_path,
-                 "Also write a SARIF 2.1.0 report (GitHub code scanning) to FILE")
-      ->type_name("FILE");
-  app.add_option("--codequality", o.codequality_path,
-                 "Also write a GitLab Code Quality report to FILE")
-      ->type_name("FILE");
-  auto* annotate = AddEnum(app, "--annotate", o.annotate, kAnnotateModeNames,
-                           "Also annotate each failed or warned URL for CI")
-                       ->type_name("CI");
-  app.add_flag("--stats", o.stats,
-               "Show a latency histogram, statuses, failure kinds and slowest URLs");
-  app.add_option("--html", o.html_path,
-                 "Also write a self-contained HTML report (charts, tables) to FILE")
-      ->type_name("FILE");
-  app.add_flag("--ordered", o.ordered,
-               "Print results in input order (still fetching concurrently)");
-  auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
-  auto* q = app.add_flag_function("-q,--quiet", level(Verbosity::kQuiet),
-                                  "Print only failures and the summary");
-  auto* s = app.add_flag_function("-s,--silent", level(Verbosity::kSilent),
-                                  "Print nothing; only the exit status tells");
-  auto* v = app.add_flag_function("-v,--verbose", level(Verbosity::kVerbose),
-                                  "Also print effective URL, IP, latency percentiles and --stats");
-  q->excludes(s)->excludes(v);
-  annotate->excludes(s);  // annotations are stdout lines
-  s->excludes(v);
-  auto show = [&o](bool on) { return [&o, on](std::int64_t) { o.progress = on; }; };
-  auto* p =
-      app.add_flag_function("--progress", show(true), "Show the live progress line on stderr");
-  auto* np = app.add_flag_function("--no-progress", show(false),
-                                   "Never show it (default: only when stderr is a terminal)");
-  p->excludes(np);
 }
 
 void AddShardOption(CLI::App& app, InputOptions& o) {
@@ -233,24 +190,6 @@ std::vector<std::string> AcceptSingleDashLongFlags(const CLI::App& app, int argc
   return args;
 }
 
-// Annotations go among the result lines, so only the text format has room for them.
-Status CheckAnnotate(const OutputOptions& o) {
-  if (o.annotate == AnnotateMode::kNone || o.format == OutputFormat::kText) return Status::Ok();
-  return Status::Error(fmt::format("--annotate conflicts with --format {} (stdout must stay {})",
-                                   NameOf(kOutputFormatNames, o.format),
-                                   o.format == OutputFormat::kCsv ? "CSV" : "JSON Lines"));
-}
-
-// --json is an alias: ok when it agrees with --format, else the complaint.
-Status ResolveJsonAlias(OutputOptions& o, bool json) {
-  if (!json) return Status::Ok();
-  if (o.format == OutputFormat::kCsv) {
-    return Status::Error("--json conflicts with --format csv (see fetchpool --help)");
-  }
-  o.format = OutputFormat::kJsonLines;
-  return Status::Ok();
-}
-
 Status CheckLibcurlFeatures(const FetchOptions& f) {
   if (f.http_version == HttpVersion::kHttp2 &&
       (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2) == 0) {
@@ -262,6 +201,9 @@ Status CheckLibcurlFeatures(const FetchOptions& f) {
 }  // namespace
 
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "report") {
+    return ParseReportCommandLine(argc - 1, argv + 1);
+  }
   Options o;
   bool json = false;
   bool extract = false;
@@ -279,9 +221,11 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.footer(
       "Exit status: 0 all URLs ok, 1 some failed (or --max-failures/--max-time stopped the "
       "run), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM.\n"
+      "'fetchpool report FILE...' merges the JSON Lines of several runs or shards into one "
+      "report (see 'fetchpool report --help').\n"
       "See 'man fetchpool' for every option, the output formats and examples.");
   AddTransferOptions(app, o);
-  AddOutputOptions(app, o.output, json);
+  AddOutputOptions(app, o.output, json, /*ordered=*/true);
   AddShardOption(app, o.input);
   AddInputOptions(app, o.input, extract);
   CLI::Option* output_dir = AddSaveOptions(app, o.save);

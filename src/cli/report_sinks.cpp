@@ -23,7 +23,11 @@ Status AddIfAsked(const std::string& path, Create create,
 }  // namespace
 
 Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<ResultSink>>& reports) {
-  const OutputOptions& o = options.output;
+  return AddReportSinks(options.output, options.input.files, options.pool.workers, reports);
+}
+
+Status AddReportSinks(const OutputOptions& o, const std::vector<std::string>& inputs, int workers,
+                      std::vector<std::unique_ptr<ResultSink>>& reports) {
   using Sink = std::unique_ptr<ResultSink>;
   Status s = AddIfAsked(o.junit_path, JUnitSink::Create, reports);
   if (s.ok()) s = AddIfAsked(o.markdown_path, MarkdownSink::Create, reports);
@@ -32,16 +36,14 @@ Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<Result
     s = AddIfAsked(
         o.codequality_path,
         [&](const std::string& path, Sink* sink) {
-          return CodeQualitySink::Create(path, options.input.files, sink);
+          return CodeQualitySink::Create(path, inputs, sink);
         },
         reports);
   }
   if (s.ok()) {
     s = AddIfAsked(
         o.html_path,
-        [&](const std::string& path, Sink* sink) {
-          return HtmlSink::Create(path, options.pool.workers, sink);
-        },
+        [&](const std::string& path, Sink* sink) { return HtmlSink::Create(path, workers, sink); },
         reports);
   }
   return s;

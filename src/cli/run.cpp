@@ -18,12 +18,14 @@
 #include "fetchpool/http/trust_store.hpp"
 #include "fetchpool/input/baseline.hpp"
 #include "fetchpool/input/url_reader.hpp"
+#include "fetchpool/output/run_records.hpp"
 #include "fetchpool/save/output_dir.hpp"
 #include "fetchpool/state/state_lookup.hpp"
 #include "fetchpool/state/state_sink.hpp"
 #include "fetchpool/state/state_store.hpp"
 #include "fetchpool/util/fd_limit.hpp"
 #include "fetchpool/util/text.hpp"
+#include "fetchpool/version.hpp"
 
 namespace fetchpool {
 namespace {
@@ -141,8 +143,31 @@ int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
   return 0;
 }
 
+namespace {
+
+// JSON Lines' first record: what `fetchpool report` needs to merge this run with the others.
+RunHeader MakeRunHeader(const Options& options) {
+  RunHeader header{.id = NewRunId(),
+                   .version = kVersion,
+                   .files = options.input.files,
+                   .workers = options.pool.workers,
+                   .started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count(),
+                   .state = !options.state.path.empty()};
+  if (header.files.empty()) header.files.emplace_back(kStdinName);
+  if (options.input.shard) {
+    header.shard = options.input.shard->index();
+    header.shards = options.input.shard->count();
+  }
+  return header;
+}
+
+}  // namespace
+
 int Run(const Options& options) {
   const auto start = std::chrono::steady_clock::now();
+  const RunHeader header = MakeRunHeader(options);
   Prepared prepared;
   if (Status s = Prepare(options, prepared); !s.ok()) {
     Complain(s, options.secrets);
@@ -206,6 +231,7 @@ int Run(const Options& options) {
       .baseline = prepared.baseline.get(),
       .fetch_sitemap = [documents](const Job& job, int fd) { return documents->Fetch(job, fd); },
       .start = start,
+      .run = &header,
   };
   PipelineOutcome outcome = RunPipeline(config, std::move(io), stop);
   const int signal = signals.received();

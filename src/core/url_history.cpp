@@ -16,4 +16,12 @@ const char* ChangeName(Change change) {
   return nullptr;
 }
 
+std::optional<Change> ChangeNamed(std::string_view name) {
+  for (const Change c : {Change::kNewFailure, Change::kStillFailing, Change::kRecovered}) {
+    if (name == ChangeName(c)) return c;
+  }
+  if (name.empty()) return Change::kNone;
+  return std::nullopt;
+}
+
 }  // namespace fetchpool

@@ -14,51 +14,21 @@
 #include "fetchpool/input/input_count.hpp"
 #include "fetchpool/input/url_reader.hpp"
 #include "fetchpool/output/printer.hpp"
+#include "fetchpool/output/printer_setup.hpp"
 #include "fetchpool/util/bounded_queue.hpp"
 
 namespace fetchpool {
 namespace {
 
-bool UseColor(ColorMode mode, bool terminal) {
-  if (mode != ColorMode::kAuto) return mode == ColorMode::kAlways;
-  // Read before any worker starts, and nothing here calls setenv.
-  const char* no_color = std::getenv("NO_COLOR");  // NOLINT(concurrency-mt-unsafe)
-  return terminal && (no_color == nullptr || no_color[0] == '\0');
-}
-
-// Block characters only on a UTF-8 terminal; colour as the result tags have it.
-TermStyle StatsStyle(const OutputOptions& o, const PipelineIo& io) {
-  const bool text = o.format == OutputFormat::kText;
-  const bool terminal = text ? io.out_is_terminal : io.err_is_terminal;
-  return {.unicode = terminal && LocaleIsUtf8(),
-          .color = text && UseColor(o.color, io.out_is_terminal),
-          .width = TerminalWidth(text ? io.out_fd : io.err_fd)};
-}
-
-PrinterSetup MakePrinterSetup(const RunConfig& config, const PipelineIo& io, ReorderWindow* window,
-                              ReorderWindow* duplicates) {
-  const OutputOptions& o = config.options.output;
-  return {
-      .out_fd = io.out_fd,
-      .err_fd = io.err_fd,
-      .stdout_sink = {.format = o.format,
-                      .color =
-                          o.format == OutputFormat::kText && UseColor(o.color, io.out_is_terminal),
-                      .verbose = o.verbosity == Verbosity::kVerbose,
-                      .github_annotations = o.annotate == AnnotateMode::kGithub,
-                      .stats = o.stats || o.verbosity == Verbosity::kVerbose
-                                   ? std::optional<TermStyle>(StatsStyle(o, io))
-                                   : std::nullopt},
-      .verbosity = o.verbosity,
-      .progress = o.verbosity != Verbosity::kSilent && o.progress.value_or(io.err_is_terminal),
-      .start = io.start,
-      .window = window,
-      .progress_style = {.unicode = io.err_is_terminal && LocaleIsUtf8(),
-                         .width = TerminalWidth(io.err_fd)},
-      .track_changes = config.track_changes,
-      .dedup = config.options.input.dedup,
-      .duplicates_window = duplicates,
-  };
+// Why a run did not get through its shard (JSON Lines' end record), or "" when it did.
+std::string StoppedBy(bool out_of_time, bool stopped_early, bool stopped, const Status& read_error,
+                      const Summary& summary) {
+  if (out_of_time) return "max-time";
+  if (stopped_early) return "max-failures";
+  if (stopped) return "stopped";  // a signal, a closed stdout, no worker thread
+  if (!read_error.ok()) return "input";
+  if (summary.aborted > 0) return "aborted";
+  return {};
 }
 
 // For the progress line: a total from the start when the inputs are regular files. The
@@ -111,8 +81,16 @@ class Pipeline {
 
   PipelineOutcome Run() {
     reader_ = std::jthread([this] { Read(); });
-    PrinterSetup setup = MakePrinterSetup(config_, io_, window_ ? &*window_ : nullptr,
-                                          duplicates_ ? &*duplicates_ : nullptr);
+    PrinterSetup setup = MakePrinterSetup(options_.output,
+                                          {.out_fd = io_.out_fd,
+                                           .err_fd = io_.err_fd,
+                                           .out_is_terminal = io_.out_is_terminal,
+                                           .err_is_terminal = io_.err_is_terminal},
+                                          window_ ? &*window_ : nullptr, io_.start);
+    setup.stdout_sink.run = io_.run;
+    setup.track_changes = config_.track_changes;
+    setup.dedup = options_.input.dedup;
+    setup.duplicates_window = duplicates_ ? &*duplicates_ : nullptr;
     setup.notes = notes_ ? &*notes_ : nullptr;
     setup.secrets = &options_.secrets;
     std::optional<Printer> printer;
@@ -208,7 +186,10 @@ class Pipeline {
     if (!outcome.fault.empty() || !printer) return outcome;
     fault_.Guard("the printer", [&] {
       if (options_.dispatch.host_stats) printer->AddHostStats(dispatcher_.HostStats());
-      outcome.report_error = printer->Finish(stop_.stop_requested() || dispatcher_.stopped_early());
+      const RunEnd end = EndOf(outcome.out_of_time, printer->summary());
+      outcome.report_error =
+          printer->Finish({.interrupted = stop_.stop_requested() || dispatcher_.stopped_early(),
+                           .end = io_.run != nullptr ? &end : nullptr});
     });
     outcome.fault = fault_.message();
     outcome.summary = printer->summary();
@@ -218,6 +199,17 @@ class Pipeline {
     outcome.no_workers = !pool_error_.ok() && pool_.size() == 0;
     outcome.pool_error = std::move(pool_error_);
     return outcome;
+  }
+
+  // JSON Lines' end record: how the run ended and which list it read (the reader's digest).
+  RunEnd EndOf(bool out_of_time, const Summary& summary) {
+    RunEnd end{.id = io_.run != nullptr ? io_.run->id : std::string(),
+               .list = std::move(read_.list),
+               .urls = read_.urls};
+    end.stopped_by = StoppedBy(out_of_time, dispatcher_.stopped_early(), stop_.stop_requested(),
+                               read_.error, summary);
+    end.finished = end.stopped_by.empty();
+    return end;
   }
 
   const RunConfig& config_;

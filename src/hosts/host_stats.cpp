@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <tuple>
 
 namespace fetchpool {
@@ -29,13 +30,36 @@ std::uint64_t UpperBoundOf(std::uint16_t bucket) {
 
 void SparseLatency::Add(std::chrono::microseconds latency) {
   const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
-  const std::uint16_t bucket = BucketOf(us);
+  AddToBucket(BucketOf(us), 1);
+  max_us_ = std::max(max_us_, us);
+}
+
+void SparseLatency::AddBucket(std::uint64_t us, std::uint64_t count) {
+  AddToBucket(BucketOf(us), count);
+}
+
+void SparseLatency::AddToBucket(std::uint16_t bucket, std::uint64_t count) {
+  if (count == 0) return;
   auto it = std::lower_bound(buckets_.begin(), buckets_.end(), bucket,
                              [](const auto& entry, std::uint16_t b) { return entry.first < b; });
   if (it == buckets_.end() || it->first != bucket) it = buckets_.insert(it, {bucket, 0});
-  ++it->second;
-  ++count_;
-  max_us_ = std::max(max_us_, us);
+  const std::uint64_t sum = std::uint64_t{it->second} + count;  // saturates: counts are per host
+  it->second = static_cast<std::uint32_t>(std::min<std::uint64_t>(sum, UINT32_MAX));
+  count_ += count;
+}
+
+void SparseLatency::RaiseMax(std::uint64_t max_us) { max_us_ = std::max(max_us_, max_us); }
+
+void SparseLatency::Merge(const SparseLatency& other) {
+  for (const auto& [bucket, n] : other.buckets_) AddToBucket(bucket, n);
+  RaiseMax(other.max_us_);
+}
+
+std::vector<std::pair<std::uint64_t, std::uint64_t>> SparseLatency::Buckets() const {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  out.reserve(buckets_.size());
+  for (const auto& [bucket, n] : buckets_) out.emplace_back(UpperBoundOf(bucket), n);
+  return out;
 }
 
 double SparseLatency::PercentileMs(double fraction) const {
@@ -75,6 +99,20 @@ void HostStatsBook::Paused(const std::string& host, std::chrono::steady_clock::d
   if (!host.empty()) hosts_[host].paused += more;
 }
 
+void HostStatsBook::Merge(const HostStatsRow& row) {
+  if (row.host.empty()) return;
+  Entry& e = hosts_[row.host];
+  e.row.requests += row.requests;
+  e.row.ok += row.ok;
+  e.row.failed += row.failed;
+  e.row.http_429 += row.http_429;
+  e.row.http_503 += row.http_503;
+  e.row.bytes += row.bytes;
+  e.paused += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(row.paused_s));
+  e.latency.Merge(row.latency);
+}
+
 std::vector<HostStatsRow> HostStatsBook::Rows() const {
   std::vector<HostStatsRow> rows;
   rows.reserve(hosts_.size());
@@ -84,6 +122,7 @@ std::vector<HostStatsRow> HostStatsBook::Rows() const {
     row.paused_s = std::chrono::duration<double>(e.paused).count();
     row.p50_ms = e.latency.PercentileMs(0.50);
     row.p95_ms = e.latency.PercentileMs(0.95);
+    row.latency = e.latency;
     rows.push_back(std::move(row));
   }
   auto trouble = [](const HostStatsRow& r) { return r.failed + r.http_429 + r.http_503; };

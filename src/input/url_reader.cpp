@@ -153,11 +153,12 @@ namespace {
 class SourceReader {
  public:
   SourceReader(JobGate& gate, const ReadTarget& target, int wake_fd, InputMode mode,
-               std::string_view input)
+               std::string_view input, ListDigest& list)
       : gate_(gate),
         target_(target),
         wake_fd_(wake_fd),
         input_(input),
+        list_(list),
         lines_(mode == InputMode::kLines ? kMaxLineBytes : kMaxTextLineBytes) {
     if (mode != InputMode::kLines) text_.emplace(mode, target.names);
   }
@@ -201,12 +202,15 @@ class SourceReader {
       job = SplitLine(line.text);
     }
     if (!job) return true;
+    // Every shard's lines: the list's identity must not depend on K.
+    list_.Add(line.overlong ? std::string_view(job->origin.url) : TrimAsciiSpace(line.text));
     job->origin.line = line.number;
     job->origin.input = input_;
     return gate_.Offer(std::move(*job));
   }
 
   bool OfferText(LineUrl&& found) {
+    list_.Add(found.url);  // the text modes' identity: the URLs found, in order
     Job job;
     SetJobUrl(job, found.url);
     job.origin.input = found.file.empty() ? input_ : found.file;
@@ -224,6 +228,7 @@ class SourceReader {
   const ReadTarget& target_;
   int wake_fd_;
   std::string_view input_;  // Job::input
+  ListDigest& list_;
   LineCutter lines_;
   std::optional<TextUrls> text_;  // the text modes
 };
@@ -235,6 +240,7 @@ ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& given,
   StopWakeup wakeup(stop);
   ReadOutcome outcome;
   ReadTarget target = given;
+  ListDigest list;
   if (target.names == nullptr) {
     outcome.names = std::make_unique<OriginNames>();
     target.names = outcome.names.get();
@@ -250,7 +256,7 @@ ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& given,
       more = false;
       break;
     }
-    SourceReader reader(gate, target, wakeup.fd(), input.mode, source);
+    SourceReader reader(gate, target, wakeup.fd(), input.mode, source, list);
     more = reader.Read(in.fd, name == "-" ? "<stdin>" : name, outcome.error);
     if (!more) break;
   }
@@ -259,6 +265,7 @@ ReadOutcome ReadUrls(const InputOptions& input, const ReadTarget& given,
                  outcome.error);
   }
   outcome.urls = gate.submitted();
+  if (more && outcome.error.ok()) outcome.list = list.Finish();
   return outcome;
 }
 

@@ -65,7 +65,10 @@ void AppendJsonLines(const std::vector<HostStatsRow>& rows, std::string& out) {
                     {"paused_s", Round3(r.paused_s)},
                     {"p50_ms", Round3(r.p50_ms)},
                     {"p95_ms", Round3(r.p95_ms)},
-                    {"bytes", r.bytes}};
+                    {"bytes", r.bytes},
+                    // For `fetchpool report`, which merges the shards' percentiles.
+                    {"latency_us", r.latency.Buckets()},
+                    {"max_us", r.latency.max_us()}};
     out += j.dump(-1, ' ', false, Json::error_handler_t::replace);
     out += '\n';
   }

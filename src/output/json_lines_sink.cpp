@@ -6,6 +6,7 @@
 
 #include "fetchpool/output/host_stats_format.hpp"
 #include "fetchpool/output/result_columns.hpp"
+#include "fetchpool/output/run_records.hpp"
 
 namespace fetchpool {
 namespace {
@@ -47,7 +48,14 @@ Json LatencyBuckets(const RunStats& stats) {
 
 }  // namespace
 
+JsonLinesSink::JsonLinesSink(SinkBuffers& buffers, std::optional<TermStyle> stats,
+                             const RunHeader* run)
+    : buffers_(buffers), stats_(stats) {
+  if (run != nullptr) AppendRunRecord(*run, buffers_.out);
+}
+
 void JsonLinesSink::Add(const Result& result) {
+  ++results_;
   Json j = {{"type", "result"}};
   for (const ResultColumn& column : ResultColumns()) j[column.name] = ToJson(column.value(result));
   AppendJson(buffers_.out, j);
@@ -59,6 +67,11 @@ void JsonLinesSink::AddHostStats(const std::vector<HostStatsRow>& rows) {
 
 Status JsonLinesSink::Finish(const RunTotals& totals) {
   if (stats_) buffers_.err += FormatStats(totals.stats, *stats_);
+  if (totals.end != nullptr) {
+    RunEnd end = *totals.end;
+    end.results = results_;
+    AppendEndRecord(end, buffers_.out);
+  }
   const Summary& s = totals.summary;
   const LatencyStats& latency = totals.latency;
   Json summary = {

@@ -120,16 +120,8 @@ void Printer::Emit(Result& result) {
 }
 
 void Printer::Record(const Result& result) {
-  if (result.verdict.error_kind == ErrorKind::kAborted) {
-    ++summary_.aborted;
-    return;
-  }
-  ++summary_.total;
-  ++(result.verdict.ok ? summary_.ok : result.verdict.warning ? summary_.warned : summary_.failed);
-  if (result.state.change == Change::kNewFailure) ++summary_.new_failures;
-  if (result.state.change == Change::kRecovered) ++summary_.recovered;
-  if (result.transfer.attempts > 1)
-    summary_.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
+  CountResult(result, summary_);
+  if (result.verdict.error_kind == ErrorKind::kAborted) return;
   if (result.duplicate_of) {
     ++summary_.duplicates;  // no transfer of its own: not in the latency or the --stats figures
   } else {
@@ -142,15 +134,18 @@ void Printer::Record(const Result& result) {
   stdout_sink_->Add(result);
 }
 
-Status Printer::Finish(bool interrupted) {
-  summary_.elapsed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count();
+Status Printer::Finish(const RunEnding& ending) {
+  summary_.elapsed_s = ending.elapsed_s.value_or(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count());
+  summary_.show_changes = ending.show_changes.value_or(summary_.show_changes);
   progress_.Clear();
   const RunTotals totals{.summary = summary_,
                          .latency = latency_,
                          .stats = stats_,
                          .hosts = hosts_ ? &*hosts_ : nullptr,
-                         .interrupted = interrupted};
+                         .interrupted = ending.interrupted,
+                         .end = ending.end,
+                         .missing = ending.missing};
   if (stdout_sink_ && !broken()) static_cast<void>(stdout_sink_->Finish(totals));
   Flush();
   Status first_failure;

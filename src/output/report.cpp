@@ -11,6 +11,21 @@
 
 namespace fetchpool {
 
+void CountResult(const Result& result, Summary& summary) {
+  const Verdict& v = result.verdict;
+  if (v.error_kind == ErrorKind::kAborted) {
+    ++summary.aborted;
+    return;
+  }
+  ++summary.total;
+  ++(v.ok ? summary.ok : v.warning ? summary.warned : summary.failed);
+  if (result.state.change == Change::kNewFailure) ++summary.new_failures;
+  if (result.state.change == Change::kRecovered) ++summary.recovered;
+  if (result.transfer.attempts > 1) {
+    summary.retries += static_cast<std::uint64_t>(result.transfer.attempts - 1);
+  }
+}
+
 void AppendEscaped(std::string& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);

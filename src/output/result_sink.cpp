@@ -10,7 +10,7 @@ namespace fetchpool {
 std::unique_ptr<ResultSink> MakeStdoutSink(const StdoutSinkOptions& options, SinkBuffers& buffers) {
   switch (options.format) {
     case OutputFormat::kJsonLines:
-      return std::make_unique<JsonLinesSink>(buffers, options.stats);
+      return std::make_unique<JsonLinesSink>(buffers, options.stats, options.run);
     case OutputFormat::kCsv:
       return std::make_unique<CsvSink>(buffers, options.stats);
     case OutputFormat::kText:

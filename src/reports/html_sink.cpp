@@ -250,8 +250,10 @@ Status HtmlSink::Finish(const RunTotals& totals) {
   const std::string title =
       s.failed > 0 ? fmt::format("{} failed of {}", Thousands(s.failed), Thousands(s.total))
                    : fmt::format("{} ok", Thousands(s.total));
-  const std::string meta = fmt::format("fetchpool {} · {} · {} worker{} · {:.2f} s", kVersion,
-                                       UtcNow(), workers_, workers_ == 1 ? "" : "s", s.elapsed_s);
+  const std::string workers =
+      workers_ > 0 ? fmt::format(" · {} worker{}", workers_, workers_ == 1 ? "" : "s") : "";
+  const std::string meta =
+      fmt::format("fetchpool {} · {}{} · {:.2f} s", kVersion, UtcNow(), workers, s.elapsed_s);
   const std::string_view page = HtmlTemplate();
   const std::size_t split = page.find("{{ROWS}}");
   const std::string head =
@@ -264,7 +266,11 @@ Status HtmlSink::Finish(const RunTotals& totals) {
                {"STATUSES", StatusPills(totals.stats)},
                {"KINDS", KindPills(totals.stats)},
                {"SLOWEST", SlowestTable(totals.stats)},
-               {"TIMELINE", timeline_.Svg()},
+               {"TIMELINE", timeline_.lanes() == 0 && urls_ > 0
+                                ? std::string("<p class=\"empty\">No timeline: no transfer ran "
+                                              "here (results answered from --state, or read "
+                                              "back from JSON Lines by fetchpool report).</p>")
+                                : timeline_.Svg()},
                {"LIMIT_NOTE", Esc(limit_note)},
                {"CHANGES", s.show_changes ? HtmlChangesSection(changes_) : std::string()},
                {"HOSTS", totals.hosts != nullptr ? HtmlHostsSection(*totals.hosts, kMaxHostRows)

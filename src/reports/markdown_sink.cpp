@@ -167,7 +167,11 @@ std::string MarkdownSink::Head(const RunTotals& totals) const {
   const Summary& s = totals.summary;
   std::string out =
       fmt::format("## fetchpool: {} failed, {} warned, {} ok\n\n", s.failed, s.warned, s.ok);
-  if (totals.interrupted) {
+  if (totals.missing != nullptr) {
+    out += "> **Incomplete:** these results merge runs that are not the whole list:\n";
+    for (const std::string& m : *totals.missing) out += "> - " + MarkdownCell(m, 500) + "\n";
+    out += "\n";
+  } else if (totals.interrupted) {
     out += fmt::format(
         "> **Interrupted:** the run was stopped before it finished; this report holds only the "
         "URLs that finished{}.\n\n",

@@ -23,13 +23,6 @@ SELECT u.url, r.ok, r.warning, r.status, r.bytes, r.ms, r.attempts, r.error, r.e
 FROM results r JOIN urls u ON u.id = r.url_id
 WHERE r.run_id = ?1 AND r.seq = ?2)sql";
 
-Change ChangeNamed(std::string_view name) {
-  for (Change c : {Change::kNewFailure, Change::kStillFailing, Change::kRecovered}) {
-    if (name == ChangeName(c)) return c;
-  }
-  return Change::kNone;
-}
-
 }  // namespace
 
 Status StateLookup::Open(const StateOptions& options, const StateRun& run,
@@ -96,7 +89,7 @@ Status StateLookup::FromResumedRun(const Job& job, std::optional<Result>& ready)
         r.state.fail_runs = static_cast<int>(done_.ColumnInt(10));
         r.state.failing_since_ms = done_.ColumnInt(11);
       }
-      r.state.change = ChangeNamed(done_.ColumnBytes(9));
+      r.state.change = ChangeNamed(done_.ColumnBytes(9)).value_or(Change::kNone);
       r.state.url_id = done_.ColumnInt(12);
       ready = std::move(r);
     }

@@ -47,6 +47,15 @@ bool UrlHasSecret(std::string_view url) {
   return !hidden.empty() && hidden != kRedacted;
 }
 
+bool UrlWasRedacted(std::string_view url) {
+  if (url.find('@') == std::string_view::npos) return false;
+  const Userinfo u = FindUserinfo(url);
+  if (u.at == std::string_view::npos) return false;
+  const std::string_view info = url.substr(u.begin, u.at - u.begin);
+  const std::size_t colon = info.find(':');
+  return (colon == std::string_view::npos ? info : info.substr(colon + 1)) == kRedacted;
+}
+
 std::string RedactUrl(std::string_view url) {
   if (!UrlHasSecret(url)) return std::string(url);
   const Userinfo u = FindUserinfo(url);

@@ -15,7 +15,7 @@ std::optional<Shard> Shard::Parse(std::string_view text) {
   };
   const std::optional<std::uint64_t> k = number(text.substr(0, slash));
   const std::optional<std::uint64_t> n = number(text.substr(slash + 1));
-  if (!k || !n || *k < 1 || *k > *n || *n > 1'000'000) return std::nullopt;
+  if (!k || !n || *k < 1 || *k > *n || *n > kMaxCount) return std::nullopt;
   return Shard(*k, *n);
 }
 

@@ -239,7 +239,7 @@ TEST_F(OutputIntegrationTest, PerLineChecksDecideAndNameTheFailedCheck) {
   EXPECT_EQ(r.term_signal, 0);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto records = ParseJsonLines(r.out);
-  ASSERT_EQ(records.size(), cases.size() + 1) << r.out;
+  ASSERT_EQ(records.size(), cases.size() + 3) << "run, results, end, summary: " << r.out;
   std::map<std::uint64_t, Json> by_index;
   for (const Json& j : records) {
     if (j["type"] == "result") by_index[j["index"].get<std::uint64_t>()] = j;

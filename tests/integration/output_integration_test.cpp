@@ -65,7 +65,10 @@ TEST_P(JsonFlagTest, EveryLineParsesWithAllFieldsAndASummaryLast) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(r.err, "");
   const std::vector<Json> records = ParseJsonLines(r.out);
-  ASSERT_EQ(records.size(), 7u) << r.out;
+  ASSERT_EQ(records.size(), 9u) << "run, 6 results, end, summary: " << r.out;
+  EXPECT_EQ(records.front()["type"], "run");
+  EXPECT_EQ(records[records.size() - 2]["type"], "end");
+  EXPECT_EQ(records[records.size() - 2]["finished"], true);
   const auto by_url = ResultsByUrl(records);
   ASSERT_EQ(by_url.size(), 6u) << r.out;
 
@@ -180,9 +183,9 @@ TEST_F(OutputIntegrationTest, JsonLinesStayValidWhateverBytesTheUrlsHold) {
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.term_signal, 0);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(Count(r.out, "\n"), lines.size() + 1);
+  EXPECT_EQ(Count(r.out, "\n"), lines.size() + 3) << "run, results, end, summary";
   const std::vector<Json> records = ParseJsonLines(r.out);
-  ASSERT_EQ(records.size(), lines.size() + 1) << r.out;
+  ASSERT_EQ(records.size(), lines.size() + 3) << r.out;
   std::map<std::uint64_t, std::string> url_by_index;
   for (const Json& j : records) {
     if (j["type"] == "result") url_by_index[j["index"].get<std::uint64_t>()] = j["url"];
@@ -207,11 +210,12 @@ TEST_F(OutputIntegrationTest, JsonLinesStayValidWhateverBytesTheUrlsHold) {
 
 // The columns docs/output.md documents, in order.
 const std::vector<std::string> kCsvHeader = {
-    "index",    "url",      "ok",         "status",       "bytes",
-    "ms",       "attempts", "error",      "error_kind",   "effective_url",
-    "ip",       "dns_ms",   "connect_ms", "tls_ms",       "first_byte_ms",
-    "total_ms", "saved_to", "skipped",    "warning",      "file",
-    "cached",   "change",   "column",     "duplicate_of", "baseline"};
+    "index",    "url",          "ok",         "status",     "bytes",
+    "ms",       "attempts",     "error",      "error_kind", "effective_url",
+    "ip",       "dns_ms",       "connect_ms", "tls_ms",     "first_byte_ms",
+    "total_ms", "saved_to",     "skipped",    "warning",    "file",
+    "cached",   "change",       "elapsed_us", "fail_runs",  "failing_since_ms",
+    "column",   "duplicate_of", "baseline"};
 
 TEST_F(OutputIntegrationTest, CsvParsesWithPythonAndTheSummaryGoesToStderr) {
   const std::string input = U("/size/1229") + "\n" + U("/status/404") + "\n" + Refused() + "\n" +

@@ -184,8 +184,8 @@ TEST_F(OutputIntegrationTest, OrderedJsonAndRandomDelaysKeepInputOrder) {
   const ProcessResult r = RunFetchpool({"--ordered", "--json", "-w", "8"}, input);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto records = ParseJsonLines(r.out);
-  ASSERT_EQ(records.size(), 25u);
-  for (int i = 0; i < 24; ++i) EXPECT_EQ(records[i]["index"], i + 1);
+  ASSERT_EQ(records.size(), 27u) << "run, 24 results, end, summary";
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(records[i + 1]["index"], i + 1);
   EXPECT_EQ(records.back()["type"], "summary");
 }
 

@@ -275,7 +275,7 @@ TEST_F(SaveIntegrationTest, ResumeWithAndWithoutRangeSupport) {
   ProcessResult ranged =
       Fetchpool({"-o", Dir(), "-c", "--format", "jsonl"}, {server_.url("/range/5000")});
   EXPECT_EQ(ranged.exit_code, 0) << ranged.out << ranged.err;
-  const auto record = nlohmann::json::parse(SplitLines(ranged.out).at(0));
+  const auto record = nlohmann::json::parse(SplitLines(ranged.out).at(1));  // after "run"
   EXPECT_EQ(record["status"], 206);
   EXPECT_EQ(record["bytes"], 2000);  // only the rest travelled
   EXPECT_EQ(record["saved_to"], Out("5000"));
@@ -380,16 +380,16 @@ TEST_F(SaveIntegrationTest, JsonAndCsvSayWhereTheFileWent) {
   ProcessResult json = Fetchpool({"-o", Dir(), "--json", "-w", "1"},
                                  {server_.url("/size/3"), server_.url("/status/404")});
   const std::vector<std::string> lines = SplitLines(json.out);
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(nlohmann::json::parse(lines[0])["saved_to"], Out("3"));
-  EXPECT_TRUE(nlohmann::json::parse(lines[1])["saved_to"].is_null());
+  ASSERT_EQ(lines.size(), 5u) << "run, two results, end, summary";
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["saved_to"], Out("3"));
+  EXPECT_TRUE(nlohmann::json::parse(lines[2])["saved_to"].is_null());
 
   ProcessResult csv = Fetchpool({"-o", Dir(), "--format", "csv"}, {server_.url("/size/4")});
   const std::vector<std::string> rows = SplitLines(csv.out);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_TRUE(rows[0].ends_with(
-      ",saved_to,skipped,warning,file,cached,change,column,duplicate_of,baseline\r"));
-  EXPECT_TRUE(rows[1].ends_with("," + Out("4") + ",false,false,-,false,,,,false\r"));
+  EXPECT_TRUE(rows[0].find(",saved_to,skipped,warning,file,cached,change,") != std::string::npos);
+  EXPECT_NE(rows[1].find("," + Out("4") + ",false,false,-,false,,"), std::string::npos);
+  EXPECT_TRUE(rows[0].ends_with(",column,duplicate_of,baseline\r"));
 }
 
 TEST_F(SaveIntegrationTest, BadFlagsAreUsageErrors) {

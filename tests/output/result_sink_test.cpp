@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fetchpool/output/result_columns.hpp"
 #include "support/python.hpp"
 #include "support/subprocess.hpp"
 #include "support/text.hpp"
@@ -164,11 +165,11 @@ TEST(CsvSinkTest, HeaderRowsAndRfc4180Quoting) {
   EXPECT_EQ(buffers.out,
             "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
             "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to,skipped,warning,file,cached,change,"
-            "column,duplicate_of,baseline\r\n"
+            "elapsed_us,fail_runs,failing_since_ms,column,duplicate_of,baseline\r\n"
             "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
-            "2.250,0.000,10.000,201.500,,false,false,-,false,,,,false\r\n"
+            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,,,,false\r\n"
             "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
-            "2.250,0.000,10.000,201.500,,false,false,-,false,,,,false\r\n")
+            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,,,,false\r\n")
       << "no summary row: stdout stays pure CSV";
   EXPECT_EQ(buffers.err, "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
 }
@@ -178,7 +179,8 @@ TEST(CsvSinkTest, PythonsCsvModuleReadsHostileRowsBack) {
   r.origin.url = kHostileUrl;
   const std::string out = Lines(kCsv, {r});
   // Parse properly: read bytes, decode losslessly, then let csv split the records.
-  const testing::ProcessResult check = testing::RunPythonScript("csv_url_hex.py", {"25"}, out, 10s);
+  const testing::ProcessResult check = testing::RunPythonScript(
+      "csv_url_hex.py", {std::to_string(ResultColumns().size())}, out, 10s);
   ASSERT_EQ(check.exit_code, 0) << check.err;
   std::string hex;
   for (unsigned char c : kHostileUrl) hex += fmt::format("{:02x}", c);
@@ -189,7 +191,8 @@ TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
   Result r = Sample(true);
   r.saved.path = "out/a,b";
   const std::string csv = Lines(kCsv, {r});
-  EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\",false,false,-,false,,,,false\r\n")) << csv;
+  EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\",false,false,-,false,,201500,0,,,,false\r\n"))
+      << csv;
 
   const std::vector<nlohmann::json> lines = ParseLines(Lines(kJson, {r, Sample(false)}));
   ASSERT_EQ(lines.size(), 2u);
@@ -215,7 +218,7 @@ TEST(SavedPathTest, SkippedUrlSaysSo) {
   r.transfer.elapsed = 0us;
   EXPECT_EQ(Lines(kText, {r}), "[OK]   http://example.com/a (skipped: exists, 0ms) -> out/a\n");
   EXPECT_EQ(ParseLines(Lines(kJson, {r})).at(0)["skipped"], true);
-  EXPECT_TRUE(Lines(kCsv, {r}).ends_with(",out/a,true,false,-,false,,,,false\r\n"));
+  EXPECT_TRUE(Lines(kCsv, {r}).ends_with(",out/a,true,false,-,false,,0,0,,,,false\r\n"));
 }
 
 // libcurl normalises the effective URL: "http://h" comes back as "http://h/". That is no

@@ -37,6 +37,16 @@ TEST(RedactUrlTest, IsIdempotent) {
   EXPECT_EQ(RedactUrl("https://***@h/"), "https://***@h/");
 }
 
+TEST(RedactUrlTest, ARedactedUrlIsKnownAsSuch) {
+  for (const char* url : {"https://alice:s3cret@example.com/", "https://TOKEN@github.com/"}) {
+    EXPECT_FALSE(UrlWasRedacted(url)) << url;
+    EXPECT_TRUE(UrlWasRedacted(RedactUrl(url))) << url;
+  }
+  for (const char* url : {"https://example.com/", "https://h/?q=***@b", "https://u:@h/", ""}) {
+    EXPECT_FALSE(UrlWasRedacted(url)) << url;
+  }
+}
+
 TEST(RedactUrlTest, AUrlWithoutSchemeIsRedactedToo) {
   EXPECT_EQ(RedactUrl("alice:s3cret@example.com/x"), "alice:***@example.com/x");
 }

@@ -14,5 +14,9 @@ namespace fetchpool {
 // its sink. Called before anything is fetched: a report that cannot be created is a setup
 // failure.
 Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<ResultSink>>& reports);
+// The same for `fetchpool report`: `inputs` are the URL lists the runs read, `workers` theirs
+// in all (0: unknown).
+Status AddReportSinks(const OutputOptions& output, const std::vector<std::string>& inputs,
+                      int workers, std::vector<std::unique_ptr<ResultSink>>& reports);
 
 }  // namespace fetchpool

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "fetchpool/core/config_options.hpp"
 #include "fetchpool/core/dispatch_options.hpp"
@@ -32,11 +34,22 @@ struct Options {
   SecretSet secrets;
 };
 
-// The outcome of parsing argv: either options to run with, or an exit code to return at once
-// (0 after --help/--version, 2 after a usage error; the message is already printed).
+// `fetchpool report [FILE...]`: the JSON Lines of runs or shards to merge, and what to make of
+// them. A plain value.
+struct ReportOptions {
+  std::vector<std::string> files;  // in order; empty or "-" means stdin
+  OutputOptions output;            // as a run's: stdout's format, --stats, the report files
+  bool host_stats = false;         // the shards' --host-stats records, merged
+  bool allow_partial = false;      // report even when shards are missing or unfinished
+};
+
+// The outcome of parsing argv: options to run with, or to report with, or an exit code to
+// return at once (0 after --help/--version, 2 after a usage error; the message is already
+// printed).
 struct ParsedCommandLine {
   std::optional<Options> options;
   int exit_code = 0;
+  std::optional<ReportOptions> report;
 };
 
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv);

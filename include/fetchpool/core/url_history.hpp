@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace fetchpool {
 
@@ -19,5 +21,7 @@ enum class Change { kNone, kNewFailure, kStillFailing, kRecovered };
 
 // "new_failure", "still_failing", "recovered", or nullptr for kNone.
 const char* ChangeName(Change change);
+// The change ChangeName calls `name`; kNone for ""; nullopt for a name it never gives.
+std::optional<Change> ChangeNamed(std::string_view name);
 
 }  // namespace fetchpool

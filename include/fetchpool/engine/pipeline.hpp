@@ -9,6 +9,7 @@
 #include "fetchpool/core/fetcher.hpp"
 #include "fetchpool/core/job_screen.hpp"
 #include "fetchpool/core/options.hpp"
+#include "fetchpool/core/run_record.hpp"
 #include "fetchpool/engine/run_config.hpp"
 #include "fetchpool/input/read_target.hpp"
 #include "fetchpool/input/url_keys.hpp"
@@ -36,6 +37,8 @@ struct PipelineIo {
   const UrlKeySet* baseline = nullptr;  // --baseline, loaded at setup
   SitemapFetch fetch_sitemap;           // --sitemap URL: called on the reader thread
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  // JSON Lines' run record, and the id of its end record; null: neither is written.
+  const RunHeader* run = nullptr;
 };
 
 // How a pipeline run ended, for the exit status and the closing notes on stderr.

@@ -21,8 +21,20 @@ class SparseLatency {
   // largest sample); 0 when empty.
   double PercentileMs(double fraction) const;
   std::uint64_t count() const { return count_; }
+  std::uint64_t max_us() const { return max_us_; }
+
+  // The histogram as (a bucket's largest value in µs, samples) pairs, ascending: what JSON Lines'
+  // host records carry so `fetchpool report` can merge shards' percentiles exactly.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> Buckets() const;
+  // `count` samples in the bucket holding `us` (a bucket read back), leaving the largest sample
+  // to RaiseMax.
+  void AddBucket(std::uint64_t us, std::uint64_t count);
+  void RaiseMax(std::uint64_t max_us);
+  void Merge(const SparseLatency& other);
 
  private:
+  void AddToBucket(std::uint16_t bucket, std::uint64_t count);
+
   std::vector<std::pair<std::uint16_t, std::uint32_t>> buckets_;  // sorted by bucket
   std::uint64_t count_ = 0;
   std::uint64_t max_us_ = 0;
@@ -40,6 +52,7 @@ struct HostStatsRow {
   double p50_ms = 0;           // per request
   double p95_ms = 0;
   std::uint64_t bytes = 0;
+  SparseLatency latency;  // per request: p50 and p95 come from it
 };
 
 // --host-stats: totals per host for the whole run. Unlike the host table it keeps every host it
@@ -53,6 +66,8 @@ class HostStatsBook {
   // The URL's final result.
   void Verdict(const std::string& host, const Result& result);
   void Paused(const std::string& host, std::chrono::steady_clock::duration more);
+  // Another run's row for the same host, added up (`fetchpool report`: the shards' records).
+  void Merge(const HostStatsRow& row);
 
   // Every host, worst first: most failed URLs plus 429/503 responses, then the highest p95,
   // then by name.

@@ -11,6 +11,7 @@
 
 #include "fetchpool/core/input_options.hpp"
 #include "fetchpool/core/job.hpp"
+#include "fetchpool/input/list_digest.hpp"
 #include "fetchpool/input/read_target.hpp"
 #include "fetchpool/util/line_cutter.hpp"
 #include "fetchpool/util/status.hpp"
@@ -51,6 +52,9 @@ struct ReadOutcome {
   std::uint64_t urls = 0;  // jobs submitted and results delivered
   // The origins' names, when the target brought no OriginNames: jobs view them.
   std::unique_ptr<OriginNames> names;
+  // Of every line of the input files, every shard's (not the sitemaps' URLs); no digest unless
+  // read to the end.
+  ListIdentity list;
 };
 
 // Reads the inputs in order ("-" is stdin), then the sitemaps, submitting one Job per URL of

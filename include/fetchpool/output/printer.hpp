@@ -48,6 +48,18 @@ struct PrinterSetup {
   ReorderWindow* duplicates_window = nullptr;
 };
 
+// How the run ended, for Printer::Finish.
+struct RunEnding {
+  bool interrupted = false;     // RunTotals::interrupted
+  const RunEnd* end = nullptr;  // RunTotals::end
+  // The summary's elapsed time; default: since PrinterSetup::start. `fetchpool report` gives
+  // the runs' own.
+  std::optional<double> elapsed_s;
+  // The summary counts new failures and recoveries; default: PrinterSetup::track_changes.
+  std::optional<bool> show_changes;
+  const std::vector<std::string>* missing = nullptr;  // RunTotals::missing
+};
+
 // The single writer of stdout and the one result fan-out: it redacts (RedactResult), orders
 // (optionally), counts, and hands each result to the stdout sink (filtered by -q/-s) and to
 // every report. Output is
@@ -71,8 +83,8 @@ class Printer {
   void AddHostStats(std::vector<HostStatsRow> rows);
 
   // Writes the summary, flushes, and completes every report. Returns the first report's
-  // failure, or ok. `interrupted`: the run was cut short (RunTotals::interrupted).
-  Status Finish(bool interrupted);
+  // failure, or ok.
+  Status Finish(const RunEnding& ending);
 
   const Summary& summary() const { return summary_; }
   // Why stdout could not be written (ok while it can).

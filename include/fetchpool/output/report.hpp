@@ -25,6 +25,11 @@ struct Summary {
   double elapsed_s = 0;
 };
 
+// Counts `result` in `summary` by its verdict: the one place a verdict becomes ok, warned,
+// failed or aborted in a count, for a run's printer and for `fetchpool report`'s check of each
+// run's results against its own summary.
+void CountResult(const Result& result, Summary& summary);
+
 // Appends `text`, with control bytes (C0, DEL and the C1 controls U+0080..U+009F) and malformed
 // UTF-8 as the visible text \xNN, so a hostile line cannot drive (or garble) the terminal.
 void AppendEscaped(std::string& out, std::string_view text);

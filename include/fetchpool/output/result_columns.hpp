@@ -15,10 +15,21 @@ namespace fetchpool {
 using ColumnValue = std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double,
                                  std::string_view, std::string>;
 
-// The columns of a result record, defined once for JSON Lines and CSV (in this order).
+// A result record read back (json_lines_reader.hpp): the Result, and the name of its input,
+// which Result only views (the reader keeps the names).
+struct ReadResult {
+  Result result;
+  std::string input;
+};
+
+// The columns of a result record, defined once for JSON Lines and CSV (in this order), and for
+// reading JSON Lines back (`fetchpool report`).
 struct ResultColumn {
   const char* name;
   ColumnValue (*value)(const Result& result);
+  // Sets what `value` wrote back into `out`; false when the cell has a type the column never
+  // writes.
+  bool (*read)(const ColumnValue& cell, ReadResult& out);
 };
 
 std::span<const ResultColumn> ResultColumns();

@@ -7,6 +7,7 @@
 
 #include "fetchpool/core/output_options.hpp"
 #include "fetchpool/core/result.hpp"
+#include "fetchpool/core/run_record.hpp"
 #include "fetchpool/hosts/host_stats.hpp"
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/output/run_stats.hpp"
@@ -25,6 +26,12 @@ struct RunTotals {
   // The run was cut short (a signal, --max-time, --max-failures, a closed stdout): the results
   // were only those that finished, and reports say so.
   bool interrupted = false;
+  // For JSON Lines' end record (run_records.hpp): how the run ended and which list it read;
+  // null when there is none to write.
+  const RunEnd* end = nullptr;
+  // `fetchpool report --allow-partial`: what the merged runs lack (interrupted is set too);
+  // null otherwise.
+  const std::vector<std::string>* missing = nullptr;
 };
 
 // One destination for results: a format on stdout, or a report file. The printer counts, orders
@@ -61,6 +68,8 @@ struct StdoutSinkOptions {
   // --stats (or -v): the block before the summary, drawn in this style. On stdout for text; on
   // stderr for JSON Lines and CSV, whose stdout holds only records.
   std::optional<TermStyle> stats;
+  // JSON Lines: the run record to begin with (run_records.hpp); null writes none.
+  const RunHeader* run = nullptr;
 };
 
 // The sink for --format, writing into `buffers` (which must outlive it).

@@ -18,6 +18,9 @@ inline constexpr std::string_view kRedacted = "***";
 std::string RedactUrl(std::string_view url);
 // Whether RedactUrl would change `url`.
 bool UrlHasSecret(std::string_view url);
+// Whether `url` holds user information RedactUrl hid (what it returns for a URL with a secret):
+// the URL as given can no longer be known from it.
+bool UrlWasRedacted(std::string_view url);
 
 // The run's secret values (header values, passwords), scrubbed from free text (error messages,
 // stderr) as the last line of defence: structured places (URLs, the command line) are redacted

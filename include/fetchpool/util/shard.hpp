@@ -14,7 +14,10 @@ namespace fetchpool {
 // which let a few low bits of each byte decide the shard). A plain value.
 class Shard {
  public:
-  // nullopt unless `text` is "K/N" with 1 <= K <= N <= 1,000,000.
+  // The most shards a list may be split into.
+  static constexpr std::uint64_t kMaxCount = 1'000'000;
+
+  // nullopt unless `text` is "K/N" with 1 <= K <= N <= kMaxCount.
   static std::optional<Shard> Parse(std::string_view text);
 
   bool Takes(std::string_view url) const { return Of(Hash(url), count_) == index_; }
