@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "fetchpool/hosts/host_policies.hpp"
+#include "fetchpool/util/mutex_lock.hpp"
 #include "fetchpool/util/stop_wait.hpp"
 
 namespace fetchpool {
@@ -71,10 +72,10 @@ Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity
       link_(stop_, [this] { input_stop_.request_stop(); }),
       clock_watch_(clock_.OnAdvance([this] {
         {
-          std::lock_guard lock(mutex_);
+          MutexLock lock(mutex_);
           ++generation_;
         }
-        work_.notify_all();
+        work_.NotifyAll();
       })) {}
 
 bool Dispatcher::RoomForBatch() const {
@@ -86,10 +87,12 @@ bool Dispatcher::Submit(Job job) {
   Task task;
   task.job = std::move(job);
   const std::stop_token input = input_stop_.get_token();
-  std::unique_lock lock(mutex_);
+  StopWait wait(input, room_);
+  MutexLock lock(mutex_);
   if (!HasRoom()) {
     reader_waiting_ = true;
-    WaitUnlessStopped(lock, room_, input, std::nullopt, [&] { return RoomForBatch(); });
+    while (!RoomForBatch() && wait.Wait(mutex_)) {
+    }
     reader_waiting_ = false;
   }
   if (input.stop_requested() || Stopping()) return false;
@@ -98,22 +101,23 @@ bool Dispatcher::Submit(Job job) {
   ++pending_;
   const bool wake = idle_workers_ > 0;
   if (wake) ++generation_;
-  lock.unlock();
-  if (wake) work_.notify_one();
+  lock.Unlock();
+  if (wake) work_.NotifyOne();
   return true;
 }
 
 void Dispatcher::CloseInput() {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   input_done_ = true;
   ++generation_;
   const bool wake = idle_workers_ > 0;
-  lock.unlock();
-  if (wake) work_.notify_all();  // the end may have come
+  lock.Unlock();
+  if (wake) work_.NotifyAll();  // the end may have come
 }
 
 std::optional<Task> Dispatcher::Next(int worker) {
-  std::unique_lock lock(mutex_);
+  StopWait wait(stop_, work_);
+  MutexLock lock(mutex_);
   for (;;) {
     if (Stopping()) {
       AbandonAll();
@@ -121,15 +125,18 @@ std::optional<Task> Dispatcher::Next(int worker) {
     }
     Wakes wakes;
     if (std::optional<Task> task = Hand(clock_.Now(), worker, wakes)) {
-      Notify(lock, wakes);
+      Announce(wakes);
+      lock.Unlock();
+      Notify(wakes);
       return task;
     }
     if (input_done_ && pending_ == 0) return std::nullopt;
     const std::uint64_t seen = generation_;
     ++idle_workers_;
     const std::optional<Clock::time_point> due = NextDeadline();
-    WaitUnlessStopped(lock, work_, stop_, due ? clock_.WakeAt(*due) : std::nullopt,
-                      [&] { return generation_ != seen; });
+    const std::optional<Clock::time_point> deadline = due ? clock_.WakeAt(*due) : std::nullopt;
+    while (generation_ == seen && wait.WaitUntil(mutex_, deadline)) {
+    }
     --idle_workers_;
   }
 }
@@ -245,7 +252,7 @@ void Dispatcher::NotePause(const std::string& host, const HostChange& change, lo
 
 std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::optional<Result>& done,
                                               int worker) {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   Wakes wakes;
   done = Conclude(std::move(task), std::move(result), wakes);
   std::optional<Task> next;
@@ -258,7 +265,9 @@ std::optional<Task> Dispatcher::FinishAndTake(Task task, Result result, std::opt
       wakes.room = handing.room;
     }
   }
-  Notify(lock, wakes);
+  Announce(wakes);
+  lock.Unlock();
+  Notify(wakes);
   return next;
 }
 
@@ -283,12 +292,14 @@ std::optional<Result> Dispatcher::Conclude(Task task, Result result, Wakes& wake
 }
 
 std::optional<Result> Dispatcher::Abandon(Task task) {
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   const bool freed = ReleaseHost(task, nullptr);
   if (stats_ && task.last) stats_->Verdict(task.job.target.host, *task.last);
   Wakes wakes;
   std::optional<Result> done = Settle(std::move(task.last), freed, wakes);
-  Notify(lock, wakes);
+  Announce(wakes);
+  lock.Unlock();
+  Notify(wakes);
   return done;
 }
 
@@ -311,16 +322,17 @@ std::optional<Result> Dispatcher::Settle(std::optional<Result> result, bool slot
   return result;
 }
 
-void Dispatcher::Notify(std::unique_lock<std::mutex>& lock, const Wakes& wakes) {
-  const bool any = wakes.everyone || wakes.worker || wakes.due;
-  if (any) ++generation_;
-  lock.unlock();
+void Dispatcher::Announce(const Wakes& wakes) {
+  if (wakes.everyone || wakes.worker || wakes.due) ++generation_;
+}
+
+void Dispatcher::Notify(const Wakes& wakes) {
   if (wakes.input_stop) input_stop_.request_stop();  // the reader stops taking input
-  if (wakes.room) room_.notify_one();
+  if (wakes.room) room_.NotifyOne();
   if (wakes.everyone) {
-    work_.notify_all();
-  } else if (any) {
-    work_.notify_one();
+    work_.NotifyAll();
+  } else if (wakes.worker || wakes.due) {
+    work_.NotifyOne();
   }
 }
 
@@ -331,17 +343,16 @@ void Dispatcher::AbandonAll() {
   // their last attempt.
   pending_ -= fresh_.size();
   fresh_.clear();
-  auto keep = [&](Task& task) {
+  std::vector<Task> waiting = retries_.TakeAll();
+  for (Task& task : hosts_.TakeAllParked()) waiting.push_back(std::move(task));
+  for (Task& task : waiting) {
     --pending_;
-    if (!task.last) return;
-    abandoned_.push_back(std::move(*task.last));
-  };
-  for (Task& task : retries_.TakeAll()) keep(task);
-  for (Task& task : hosts_.TakeAllParked()) keep(task);
+    if (task.last) abandoned_.push_back(std::move(*task.last));
+  }
 }
 
 std::optional<Result> Dispatcher::TakeAbandoned() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (abandoned_.empty()) return std::nullopt;
   Result result = std::move(abandoned_.front());
   abandoned_.pop_front();
@@ -349,12 +360,12 @@ std::optional<Result> Dispatcher::TakeAbandoned() {
 }
 
 std::vector<HostStatsRow> Dispatcher::HostStats() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return stats_ ? stats_->Rows() : std::vector<HostStatsRow>{};
 }
 
 bool Dispatcher::stopped_early() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return failfast_;
 }
 

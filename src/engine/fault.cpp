@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "fetchpool/util/mutex_lock.hpp"
+
 namespace fetchpool {
 namespace {
 
@@ -20,19 +22,19 @@ std::string WhatOf(const std::exception_ptr& error) {
 void Fault::Record(std::string_view where, const std::exception_ptr& error) noexcept {
   try {
     std::string message = fmt::format("unexpected error in {}: {}", where, WhatOf(error));
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (message_.empty()) message_ = std::move(message);
   } catch (...) {
     // No memory even for the message: the stop below still ends the run, and the exit status
     // still says it failed.
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (message_.empty()) message_ = "out of memory";  // short enough to need no allocation
   }
   stop_.request_stop();
 }
 
 std::string Fault::message() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return message_;
 }
 

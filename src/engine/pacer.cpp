@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "fetchpool/util/mutex_lock.hpp"
+
 namespace fetchpool {
 
 Pacer::Pacer(Clock::duration interval, Clock& clock) : interval_(interval), clock_(clock) {}
 
 Clock::time_point Pacer::Reserve() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const Clock::time_point now = clock_.Now();
   last_ = started_ ? std::max(now, last_ + interval_) : now;
   started_ = true;

@@ -8,6 +8,7 @@
 
 #include "fetchpool/core/retry_policy.hpp"
 #include "fetchpool/http/curl_fetcher.hpp"
+#include "fetchpool/util/mutex_lock.hpp"
 #include "fetchpool/util/text.hpp"
 
 namespace fetchpool {
@@ -17,7 +18,7 @@ curl_socket_t CurlFetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* a
   const curl_socket_t fd =
       ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   if (fd == CURL_SOCKET_BAD) return fd;
-  std::lock_guard lock(fetcher->sockets_mutex_);
+  MutexLock lock(fetcher->sockets_mutex_);
   // A worker holds few sockets, so this rarely allocates; if it cannot, refusing the socket is
   // the only exception-free answer.
   try {
@@ -32,13 +33,13 @@ curl_socket_t CurlFetcher::OpenSocket(void* self, curlsocktype, curl_sockaddr* a
 
 int CurlFetcher::CloseSocket(void* self, curl_socket_t fd) {
   auto* fetcher = static_cast<CurlFetcher*>(self);
-  std::lock_guard lock(fetcher->sockets_mutex_);
+  MutexLock lock(fetcher->sockets_mutex_);
   std::erase(fetcher->sockets_, fd);
   return ::close(fd);
 }
 
 void CurlFetcher::ShutdownSockets() {
-  std::lock_guard lock(sockets_mutex_);
+  MutexLock lock(sockets_mutex_);
   for (curl_socket_t fd : sockets_) ::shutdown(fd, SHUT_RDWR);
 }
 

@@ -5,34 +5,40 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#include "fetchpool/util/cond_var.hpp"
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/mutex_lock.hpp"
 #include "fetchpool/util/stop_wait.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool {
 
 // One name handed to the pool; the worker that asked and the lookup thread both hold it.
+// Thread-safety: `host` is set before the request is queued; `mutex` guards the answer. A mutex
+// of its own, not the pool's, so the analysis can tie the answer to the lock the waiter holds.
 struct LookupRequest {
   std::string host;
-  Lookup answer;
-  bool done = false;  // guarded by Pool::mutex
-  std::condition_variable finished;
+  Mutex mutex;
+  CondVar finished;
+  Lookup answer GUARDED_BY(mutex);
+  bool done GUARDED_BY(mutex) = false;
 };
 
-// Thread-safety: every member is guarded by `mutex`.
+// Thread-safety: `mutex` guards every other member.
 struct SystemResolver::Pool {
-  std::mutex mutex;
-  std::condition_variable work;
-  std::deque<std::shared_ptr<LookupRequest>> queue;
-  int threads = 0;
-  int idle = 0;
-  int max_threads = 1;
-  bool closing = false;
+  Mutex mutex;
+  CondVar work;
+  std::deque<std::shared_ptr<LookupRequest>> queue GUARDED_BY(mutex);
+  int threads GUARDED_BY(mutex) = 0;
+  int idle GUARDED_BY(mutex) = 0;
+  int max_threads GUARDED_BY(mutex) = 1;
+  bool closing GUARDED_BY(mutex) = false;
 };
 
 namespace {
@@ -88,67 +94,86 @@ Lookup GetAddrInfo(const std::string& host) {
 
 // A lookup thread: takes names until the resolver closes. Nothing here may throw out of the
 // thread; a failed allocation becomes the lookup's failure.
-void ServeLookups(const std::shared_ptr<SystemResolver::Pool>& pool) {
-  std::unique_lock lock(pool->mutex);
+void ServeLookups(const std::shared_ptr<SystemResolver::Pool>& shared) {
+  SystemResolver::Pool& pool = *shared;
+  MutexLock lock(pool.mutex);
   for (;;) {
-    ++pool->idle;
-    pool->work.wait(lock, [&] { return pool->closing || !pool->queue.empty(); });
-    --pool->idle;
-    if (pool->queue.empty()) break;  // closing
-    std::shared_ptr<LookupRequest> request = std::move(pool->queue.front());
-    pool->queue.pop_front();
-    lock.unlock();
+    ++pool.idle;
+    while (!pool.closing && pool.queue.empty()) pool.work.Wait(pool.mutex);
+    --pool.idle;
+    if (pool.queue.empty()) break;  // closing
+    std::shared_ptr<LookupRequest> taken = std::move(pool.queue.front());
+    pool.queue.pop_front();
+    lock.Unlock();
+    LookupRequest& request = *taken;
     Lookup answer;
     try {
-      answer = GetAddrInfo(request->host);
+      answer = GetAddrInfo(request.host);
     } catch (...) {
       answer = {.error = LookupError::kFailed, .detail = "out of memory"};
     }
-    lock.lock();
-    request->answer = std::move(answer);
-    request->done = true;
-    request->finished.notify_one();
+    {
+      MutexLock answered(request.mutex);
+      request.answer = std::move(answer);
+      request.done = true;
+      request.finished.NotifyOne();
+    }
+    lock.Lock();
   }
-  --pool->threads;
+  --pool.threads;
 }
 
 }  // namespace
 
 SystemResolver::SystemResolver(int max_threads) : pool_(std::make_shared<Pool>()) {
-  pool_->max_threads = std::max(max_threads, 1);
+  Pool& pool = *pool_;
+  MutexLock lock(pool.mutex);  // no other thread yet, but the analysis asks for it
+  pool.max_threads = std::max(max_threads, 1);
 }
 
 SystemResolver::~SystemResolver() {
-  std::lock_guard lock(pool_->mutex);
-  pool_->closing = true;
-  pool_->work.notify_all();
+  Pool& pool = *pool_;
+  MutexLock lock(pool.mutex);
+  pool.closing = true;
+  pool.work.NotifyAll();
 }
 
 Lookup SystemResolver::Resolve(const std::string& host, std::chrono::milliseconds timeout,
                                std::stop_token stop) {
-  auto request = std::make_shared<LookupRequest>();
-  request->host = host;
-  std::unique_lock lock(pool_->mutex);
-  pool_->queue.push_back(request);
-  if (pool_->idle == 0 && pool_->threads < pool_->max_threads) {
-    try {
-      std::thread(ServeLookups, pool_).detach();  // see the class comment
-      ++pool_->threads;
-    } catch (const std::system_error&) {
-      if (pool_->threads == 0) {
-        pool_->queue.pop_back();
-        return {.error = LookupError::kFailed, .detail = "cannot start a lookup thread"};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto shared = std::make_shared<LookupRequest>();
+  LookupRequest& request = *shared;
+  request.host = host;
+  Pool& pool = *pool_;
+  {
+    MutexLock lock(pool.mutex);
+    pool.queue.push_back(shared);
+    if (pool.idle == 0 && pool.threads < pool.max_threads) {
+      try {
+        std::thread(ServeLookups, pool_).detach();  // see the class comment
+        ++pool.threads;
+      } catch (const std::system_error&) {
+        if (pool.threads == 0) {
+          pool.queue.pop_back();
+          return {.error = LookupError::kFailed, .detail = "cannot start a lookup thread"};
+        }
       }
+    } else {
+      pool.work.NotifyOne();
     }
-  } else {
-    pool_->work.notify_one();
   }
-  const bool answered =
-      WaitUnlessStopped(lock, request->finished, stop, std::chrono::steady_clock::now() + timeout,
-                        [&] { return request->done; });
-  if (answered) return std::move(request->answer);
+  {
+    StopWait wait(stop, request.finished);
+    MutexLock lock(request.mutex);
+    while (!request.done && wait.WaitUntil(request.mutex, deadline)) {
+    }
+    if (request.done && !stop.stop_requested()) return std::move(request.answer);
+  }
   // Given up: a queued request is dropped, one in progress finishes unread.
-  std::erase(pool_->queue, request);
+  {
+    MutexLock lock(pool.mutex);
+    std::erase(pool.queue, shared);
+  }
   if (stop.stop_requested()) return {.error = LookupError::kStopped, .detail = "aborted"};
   return {.error = LookupError::kFailed, .detail = "no answer in time"};
 }
@@ -156,7 +181,7 @@ Lookup SystemResolver::Resolve(const std::string& host, std::chrono::millisecond
 Lookup CachingResolver::Resolve(const std::string& host, std::chrono::milliseconds timeout,
                                 std::stop_token stop) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (auto it = entries_.find(host); it != entries_.end()) {
       if (std::chrono::steady_clock::now() < it->second.expires) {
         return {.addresses = it->second.addresses};
@@ -170,7 +195,7 @@ Lookup CachingResolver::Resolve(const std::string& host, std::chrono::millisecon
 
 void CachingResolver::Remember(const std::string& host, const std::string& addresses) {
   const auto expires = std::chrono::steady_clock::now() + ttl_;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto [it, added] = entries_.try_emplace(host, Entry{addresses, expires});
   if (!added) {
     it->second = Entry{addresses, expires};

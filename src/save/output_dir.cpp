@@ -12,6 +12,7 @@
 
 #include "fetchpool/save/body_file.hpp"
 #include "fetchpool/save/output_path.hpp"
+#include "fetchpool/util/mutex_lock.hpp"
 
 namespace fetchpool {
 namespace {
@@ -157,7 +158,7 @@ OutputDir::ClaimStatus OutputDir::Claim(int dir_fd, const std::string& rel_dir,
   const std::string prefix = rel_dir.empty() ? "" : rel_dir + "/";
   const OnExists mode = options_.on_exists;
   out.Release();  // before locking: releasing takes the lock too
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   for (unsigned n = 0; n < kMaxCopies; ++n) {
     std::string name = NumberedName(wanted, n);
     std::string key = prefix + name;
@@ -180,7 +181,7 @@ OutputDir::ClaimStatus OutputDir::Claim(int dir_fd, const std::string& rel_dir,
 }
 
 void OutputDir::Unclaim(const std::string& key, bool committed) const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   in_flight_.erase(key);
   if (committed && options_.on_exists == OnExists::kOverwrite) committed_.insert(key);
 }

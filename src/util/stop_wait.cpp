@@ -5,10 +5,12 @@ namespace fetchpool {
 bool SleepUnlessStopped(std::chrono::steady_clock::time_point deadline,
                         const std::stop_token& stop) {
   if (std::chrono::steady_clock::now() >= deadline) return !stop.stop_requested();
-  std::mutex mutex;
-  std::condition_variable cv;  // only ever woken by the stop
-  std::unique_lock lock(mutex);
-  WaitUnlessStopped(lock, cv, stop, deadline, [] { return false; });
+  Mutex mutex;
+  CondVar cv;  // only ever woken by the stop
+  StopWait wait(stop, cv);
+  MutexLock lock(mutex);
+  while (wait.WaitUntil(mutex, deadline)) {
+  }
   return !stop.stop_requested();
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "fetchpool/util/mutex_lock.hpp"
 #include "fetchpool/util/stop_wait.hpp"
 
 namespace fetchpool::testing {
@@ -39,10 +40,10 @@ FetcherFactory FakeNetwork::Factory() {
 
 void FakeNetwork::Release() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     released_ = true;
   }
-  released_cv_.notify_all();
+  released_cv_.NotifyAll();
 }
 
 void FakeNetwork::Answer(const Job& job, const std::stop_token& stop, TransferFacts& facts) {
@@ -58,8 +59,11 @@ void FakeNetwork::Answer(const Job& job, const std::stop_token& stop, TransferFa
     aborted = !SleepUnlessStopped(std::chrono::steady_clock::now() + took, stop);
     facts.took = took;
   } else if (url.find("/block") != std::string_view::npos) {
-    std::unique_lock lock(mutex_);
-    aborted = !WaitUnlessStopped(lock, released_cv_, stop, std::nullopt, [&] { return released_; });
+    StopWait wait(stop, released_cv_);
+    MutexLock lock(mutex_);
+    while (!released_ && wait.Wait(mutex_)) {
+    }
+    aborted = stop.stop_requested() || !released_;
   }
   in_flight_.fetch_sub(1);
   if (aborted) {

@@ -10,16 +10,17 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <stop_token>
 #include <string>
 #include <string_view>
 
 #include "fetchpool/core/fetcher.hpp"
+#include "fetchpool/util/cond_var.hpp"
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool::testing {
 
@@ -30,22 +31,22 @@ class FakeNetwork {
  public:
   FetcherFactory Factory();
   // Lets every /block transfer finish.
-  void Release();
+  void Release() EXCLUDES(mutex_);
   std::uint64_t fetches() const { return fetches_.load(); }
   // Fetchers made: one per worker thread that started.
   int fetchers() const { return fetchers_.load(); }
   int in_flight_peak() const { return peak_.load(); }
   // What the network shows one attempt; `stop` is the asking worker's.
-  void Answer(const Job& job, const std::stop_token& stop, TransferFacts& facts);
+  void Answer(const Job& job, const std::stop_token& stop, TransferFacts& facts) EXCLUDES(mutex_);
 
  private:
   std::atomic<std::uint64_t> fetches_{0};
   std::atomic<int> fetchers_{0};
   std::atomic<int> in_flight_{0};
   std::atomic<int> peak_{0};
-  std::mutex mutex_;
-  std::condition_variable released_cv_;
-  bool released_ = false;
+  Mutex mutex_;
+  CondVar released_cv_;
+  bool released_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace fetchpool::testing

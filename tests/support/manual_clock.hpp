@@ -4,13 +4,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <list>
 #include <memory>
-#include <mutex>
 
 #include "fetchpool/util/clock.hpp"
+#include "fetchpool/util/cond_var.hpp"
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/mutex_lock.hpp"
 #include "fetchpool/util/stop_wait.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool::testing {
 
@@ -23,50 +25,51 @@ class ManualClock final : public Clock {
   time_point Now() const override { return time_point(duration(ticks_.load())); }
 
   // Moves time on by `d`, waking whoever sleeps on this clock or watches it.
-  void Advance(duration d) {
+  void Advance(duration d) EXCLUDES(mutex_, watchers_mutex_) {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       ticks_ += d.count();
     }
-    sleepers_.notify_all();
-    std::lock_guard lock(watchers_mutex_);  // a watcher's handle waits for a wake in progress
+    sleepers_.NotifyAll();
+    MutexLock lock(watchers_mutex_);  // a watcher's handle waits for a wake in progress
     for (const std::function<void()>& wake : watchers_) wake();
   }
 
-  bool SleepUntil(time_point when, const std::stop_token& stop) override {
-    std::unique_lock lock(mutex_);
+  bool SleepUntil(time_point when, const std::stop_token& stop) override EXCLUDES(mutex_) {
+    StopWait wait(stop, sleepers_);
+    MutexLock lock(mutex_);
     ++sleeping_;
-    sleepers_.notify_all();  // for AwaitSleepers
-    const bool woke =
-        WaitUnlessStopped(lock, sleepers_, stop, std::nullopt, [&] { return Now() >= when; });
+    sleepers_.NotifyAll();  // for AwaitSleepers
+    while (Now() < when && wait.Wait(mutex_)) {
+    }
     --sleeping_;
-    return woke;
+    return !stop.stop_requested() && Now() >= when;
   }
 
   // Blocks until `n` threads sleep on this clock, so a test moves time only once they do.
-  void AwaitSleepers(int n) {
-    std::unique_lock lock(mutex_);
-    sleepers_.wait(lock, [&] { return sleeping_ >= n; });
+  void AwaitSleepers(int n) EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
+    while (sleeping_ < n) sleepers_.Wait(mutex_);
   }
 
   std::optional<time_point> WakeAt(time_point) const override { return std::nullopt; }
 
-  std::shared_ptr<void> OnAdvance(std::function<void()> wake) override {
-    std::lock_guard lock(watchers_mutex_);
+  std::shared_ptr<void> OnAdvance(std::function<void()> wake) override EXCLUDES(watchers_mutex_) {
+    MutexLock lock(watchers_mutex_);
     auto it = watchers_.insert(watchers_.end(), std::move(wake));
     return std::shared_ptr<void>(nullptr, [this, it](void*) {
-      std::lock_guard unwatch(watchers_mutex_);
+      MutexLock unwatch(watchers_mutex_);
       watchers_.erase(it);
     });
   }
 
  private:
   std::atomic<duration::rep> ticks_;
-  std::mutex mutex_;  // orders sleepers' checks against Advance
-  std::condition_variable sleepers_;
-  int sleeping_ = 0;
-  std::mutex watchers_mutex_;
-  std::list<std::function<void()>> watchers_;
+  Mutex mutex_;  // orders sleepers' checks against Advance
+  CondVar sleepers_;
+  int sleeping_ GUARDED_BY(mutex_) = 0;
+  Mutex watchers_mutex_;
+  std::list<std::function<void()>> watchers_ GUARDED_BY(watchers_mutex_);
 };
 
 }  // namespace fetchpool::testing

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <exception>
-#include <mutex>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool {
 
@@ -14,7 +16,7 @@ namespace fetchpool {
 // does (std::bad_alloc, a bug) is noted once, and the run's stop is requested so every thread
 // winds down and nobody waits in a join for a thread that will never come. The run then exits
 // 2 with this one message.
-// Thread-safe: every member may be called from any thread.
+// Thread-safe: every member may be called from any thread; mutex_ guards the message.
 class Fault {
  public:
   explicit Fault(std::stop_source stop) : stop_(std::move(stop)) {}
@@ -33,15 +35,15 @@ class Fault {
   }
 
   // Notes `error`, thrown in `where`, unless an earlier one was noted, and stops the run.
-  void Record(std::string_view where, const std::exception_ptr& error) noexcept;
+  void Record(std::string_view where, const std::exception_ptr& error) noexcept EXCLUDES(mutex_);
 
   // "unexpected error in the printer: what()"; empty while nothing went wrong.
-  std::string message() const;
+  std::string message() const EXCLUDES(mutex_);
 
  private:
   std::stop_source stop_;
-  mutable std::mutex mutex_;
-  std::string message_;
+  mutable Mutex mutex_;
+  std::string message_ GUARDED_BY(mutex_);
 };
 
 }  // namespace fetchpool

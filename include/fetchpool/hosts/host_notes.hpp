@@ -1,23 +1,26 @@
 #pragma once
 
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/mutex_lock.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool {
 
 // -v: one-line notes about hosts ("host example.com paused 1.0s (429) ..."), made by workers in
 // the dispatcher and written to stderr by the printer, the one writer of the terminal. At most
 // kMax notes wait; beyond that they are counted, not kept.
-// Thread-safe: every member may be called from any thread.
+// Thread-safe: every member may be called from any thread; mutex_ guards the notes.
 class HostNotes {
  public:
   static constexpr std::size_t kMax = 1000;
 
-  void Push(std::string note) {
-    std::lock_guard lock(mutex_);
+  void Push(std::string note) EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
     if (notes_.size() < kMax) {
       notes_.push_back(std::move(note));
     } else {
@@ -26,8 +29,8 @@ class HostNotes {
   }
 
   // Every waiting note, oldest first, then one saying how many were dropped, if any.
-  std::vector<std::string> Take() {
-    std::lock_guard lock(mutex_);
+  std::vector<std::string> Take() EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
     std::vector<std::string> out;
     out.swap(notes_);
     if (dropped_ > 0) {
@@ -38,9 +41,9 @@ class HostNotes {
   }
 
  private:
-  std::mutex mutex_;
-  std::vector<std::string> notes_;
-  std::size_t dropped_ = 0;
+  Mutex mutex_;
+  std::vector<std::string> notes_ GUARDED_BY(mutex_);
+  std::size_t dropped_ GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace fetchpool

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -25,6 +24,8 @@
 #include "fetchpool/http/trust_store.hpp"
 #include "fetchpool/save/body_saver.hpp"
 #include "fetchpool/save/output_dir.hpp"
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool {
 
@@ -34,7 +35,8 @@ namespace fetchpool {
 // (RequestSettings) and the run's own -H and -u never reach another host; each redirect is
 // recorded in TransferFacts::redirects. Thread-compatible: one per worker thread. The stop token
 // may be triggered from any thread; that aborts the transfer in progress promptly and every
-// later Fetch at once.
+// later Fetch at once (its callback shuts down the sockets libcurl has open: sockets_mutex_
+// guards their list).
 class CurlFetcher final : public Fetcher {
  public:
   // What a worker's fetcher shares with the others. Each must outlive it; each may be null.
@@ -71,7 +73,7 @@ class CurlFetcher final : public Fetcher {
   static size_t OnBody(char* data, size_t size, size_t count, void* self);
   static size_t OnHeader(char* data, size_t size, size_t count, void* self);
   void Configure(CURLSH* share, bool own_trust);
-  void ShutdownSockets();
+  void ShutdownSockets() EXCLUDES(sockets_mutex_);
   // curl_easy_perform, through the worker's own multi handle; the stall guard runs while idle.
   CURLcode Perform();
   // The stall guard: true (and the transfer is to end) once nothing has moved for too long.
@@ -150,8 +152,8 @@ class CurlFetcher final : public Fetcher {
 
   // Sockets libcurl has open, so a stop request from another thread can shut them down and wake
   // a transfer that is blocked waiting for the network.
-  std::mutex sockets_mutex_;
-  std::vector<curl_socket_t> sockets_;
+  Mutex sockets_mutex_;
+  std::vector<curl_socket_t> sockets_ GUARDED_BY(sockets_mutex_);
   std::stop_callback<std::function<void()>> on_stop_;
 };
 

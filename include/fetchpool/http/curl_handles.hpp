@@ -4,10 +4,10 @@
 
 #include <array>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "fetchpool/util/mutex.hpp"
 #include "fetchpool/util/status.hpp"
 
 namespace fetchpool {
@@ -59,7 +59,8 @@ class Slist {
 // A CURLSH sharing DNS cache and TLS sessions between the workers' easy handles, with one mutex
 // per lock kind. (libcurl does not support sharing the connection cache across threads.)
 // Thread-safe: libcurl calls the lock callbacks from any worker; the object itself must outlive
-// every easy handle attached to it.
+// every easy handle attached to it. The mutexes guard libcurl's shared data, none of ours, so
+// nothing here is GUARDED_BY them.
 class ShareHandle {
  public:
   ShareHandle();
@@ -71,7 +72,7 @@ class ShareHandle {
 
  private:
   // Heap-allocated so the address libcurl holds stays valid when the handle moves.
-  std::unique_ptr<std::array<std::mutex, CURL_LOCK_DATA_LAST>> locks_;
+  std::unique_ptr<std::array<Mutex, CURL_LOCK_DATA_LAST>> locks_;
   std::unique_ptr<CURLSH, detail::ShareDeleter> handle_;
 };
 

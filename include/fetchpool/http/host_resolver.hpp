@@ -4,10 +4,12 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <stop_token>
 #include <string>
 #include <unordered_map>
+
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool {
 
@@ -65,27 +67,27 @@ class SystemResolver final : public NameResolver {
 
 // A lookup's answers kept for `ttl` (libcurl's DNS cache keeps them 60 s), at most `capacity`
 // names, the oldest dropped first; failures are not kept. In front of any NameResolver.
-// Thread-safety: thread-safe; one mutex, held only for the map, never during a lookup.
+// Thread-safety: thread-safe; mutex_ guards the map, and is never held during a lookup.
 class CachingResolver final : public NameResolver {
  public:
   CachingResolver(NameResolver& backend, std::chrono::seconds ttl, std::size_t capacity)
       : backend_(backend), ttl_(ttl), capacity_(capacity) {}
   Lookup Resolve(const std::string& host, std::chrono::milliseconds timeout,
-                 std::stop_token stop) override;
+                 std::stop_token stop) override EXCLUDES(mutex_);
 
  private:
   struct Entry {
     std::string addresses;
     std::chrono::steady_clock::time_point expires;
   };
-  void Remember(const std::string& host, const std::string& addresses);
+  void Remember(const std::string& host, const std::string& addresses) EXCLUDES(mutex_);
 
   NameResolver& backend_;
   const std::chrono::seconds ttl_;
   const std::size_t capacity_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
-  std::deque<std::string> order_;                   // guarded by mutex_; oldest first
+  Mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_ GUARDED_BY(mutex_);
+  std::deque<std::string> order_ GUARDED_BY(mutex_);  // oldest first
 };
 
 }  // namespace fetchpool

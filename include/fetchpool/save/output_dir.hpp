@@ -1,13 +1,14 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "fetchpool/core/save_options.hpp"
+#include "fetchpool/util/mutex.hpp"
 #include "fetchpool/util/status.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
 #include "fetchpool/util/unique_fd.hpp"
 
 namespace fetchpool {
@@ -42,7 +43,7 @@ class NameClaim {
 
 // The directory given to -o, opened once: every file and subdirectory is created relative to its
 // descriptor, never by a path string, so whatever the URLs or servers say nothing lands outside.
-// Thread-safe: all members may be called from any worker.
+// Thread-safe: all members may be called from any worker; mutex_ guards the names claimed.
 class OutputDir {
  public:
   // Creates the directory (with parents) if missing and checks that a file can be created in it.
@@ -64,11 +65,11 @@ class OutputDir {
   // (then it numbers like rename: files of one run never overwrite each other); skip and fail
   // answer kExists when `wanted` is on disk or claimed.
   ClaimStatus Claim(int dir_fd, const std::string& rel_dir, const std::string& wanted,
-                    NameClaim& out) const;
+                    NameClaim& out) const EXCLUDES(mutex_);
 
  private:
   explicit OutputDir(SaveOptions options) : options_(std::move(options)) {}
-  void Unclaim(const std::string& key, bool committed) const;
+  void Unclaim(const std::string& key, bool committed) const EXCLUDES(mutex_);
   friend class NameClaim;
 
   SaveOptions options_;
@@ -76,9 +77,11 @@ class OutputDir {
   std::string resolved_;  // DIR's canonical path, for the beneath check
   UniqueFd fd_;
 
-  mutable std::mutex mutex_;
-  mutable std::unordered_set<std::string> in_flight_;  // claimed, not yet on disk
-  mutable std::unordered_set<std::string> committed_;  // --on-exists overwrite only
+  mutable Mutex mutex_;
+  // Claimed, not yet on disk.
+  mutable std::unordered_set<std::string> in_flight_ GUARDED_BY(mutex_);
+  // --on-exists overwrite only: saved by this run.
+  mutable std::unordered_set<std::string> committed_ GUARDED_BY(mutex_);
 };
 
 }  // namespace fetchpool

@@ -1,55 +1,83 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <stop_token>
 
+#include "fetchpool/util/cond_var.hpp"
+#include "fetchpool/util/mutex.hpp"
+#include "fetchpool/util/mutex_lock.hpp"
+#include "fetchpool/util/thread_annotations.hpp"
+
 namespace fetchpool {
 
-// Waits on `cv`, with `lock` held, until `ready()` holds, `stop` is requested, or `deadline`
-// passes; returns whether `ready()` holds (and no stop came) at the end. The one stop-aware
-// wait that every stop-aware blocking member uses (BoundedQueue, Dispatcher, ReorderWindow);
-// timed sleeps use SleepUnlessStopped.
+// The one stop-aware wait on a condition variable, which every stop-aware blocking member uses
+// (BoundedQueue, Dispatcher, ReorderWindow, SystemResolver); timed sleeps use SleepUnlessStopped.
+// The caller loops on its own condition, so clang checks it against the lock:
 //
-// std::condition_variable rather than condition_variable_any, which takes an internal mutex on
-// every wait and notify (that showed up as futex contention). The stop reaches the wait through
-// a callback that notifies under the caller's mutex, so it cannot slip in between the predicate
-// check and the wait.
-template <typename Ready>
-bool WaitUnlessStopped(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
-                       const std::stop_token& stop,
-                       std::optional<std::chrono::steady_clock::time_point> deadline, Ready ready) {
-  const auto done = [&] { return stop.stop_requested() || ready(); };
-  if (done()) return !stop.stop_requested();
-  auto wait = [&] {
-    if (deadline) {
-      cv.wait_until(lock, *deadline, done);
-    } else {
-      cv.wait(lock, done);
+//   StopWait wait(stop, cv_);  // before the lock: it must die after the lock is let go
+//   MutexLock lock(mu_);
+//   while (!ready_ && wait.Wait(mu_)) {}
+//   if (!ready_) return false;  // stopped
+//
+// The stop reaches the wait through a callback that notifies under the caller's mutex, so it
+// cannot slip in between the condition's check and the wait. That callback is registered only
+// when a wait actually blocks (it costs atomic operations on the stop state), with the mutex let
+// go meanwhile: it runs at once when the stop already came, and it takes the mutex. For the same
+// reason the StopWait must be destroyed without the mutex held: its destructor waits for a
+// callback the stopping thread is running, which needs the mutex.
+// Thread-compatible: one waiter, on one thread; the stop may come from any thread.
+class StopWait {
+ public:
+  StopWait(std::stop_token stop, CondVar& cv) : stop_(std::move(stop)), cv_(cv) {}
+  StopWait(const StopWait&) = delete;
+  StopWait& operator=(const StopWait&) = delete;
+
+  // With `mutex` held (the same one every time): false once a stop is requested, else waits for
+  // a wake-up (a notify, the stop, a spurious one) and returns true so the caller looks again.
+  bool Wait(Mutex& mutex) REQUIRES(mutex) {
+    if (stop_.stop_requested()) return false;
+    if (Arm(mutex)) return true;  // the mutex was let go meanwhile: look again first
+    cv_.Wait(mutex);
+    return !stop_.stop_requested();
+  }
+
+  // As Wait, but false too once `deadline` has passed.
+  bool WaitUntil(Mutex& mutex, std::chrono::steady_clock::time_point deadline) REQUIRES(mutex) {
+    if (stop_.stop_requested()) return false;
+    if (Arm(mutex)) return true;
+    return cv_.WaitUntil(mutex, deadline) && !stop_.stop_requested();
+  }
+
+  // WaitUntil with a deadline, or Wait without one.
+  bool WaitUntil(Mutex& mutex, std::optional<std::chrono::steady_clock::time_point> deadline)
+      REQUIRES(mutex) {
+    return deadline ? WaitUntil(mutex, *deadline) : Wait(mutex);
+  }
+
+ private:
+  struct Wake {
+    Mutex* mutex;
+    CondVar* cv;
+    void operator()() const {
+      MutexLock lock(*mutex);
+      cv->NotifyAll();
     }
   };
-  if (!stop.stop_possible()) {
-    wait();
-    return ready();
+
+  // Registers the callback on the first wait: true when it did (and let go of `mutex` to).
+  bool Arm(Mutex& mutex) REQUIRES(mutex) {
+    if (wake_ || !stop_.stop_possible()) return false;
+    mutex.Unlock();
+    wake_.emplace(stop_, Wake{&mutex, &cv_});
+    mutex.Lock();
+    return true;
   }
-  std::mutex& mutex = *lock.mutex();
-  lock.unlock();  // the callback may run at once, and it takes the lock
-  {
-    std::stop_callback wake(stop, [&] {
-      std::lock_guard guard(mutex);
-      cv.notify_all();
-    });
-    lock.lock();
-    wait();
-    // ~stop_callback waits for a callback the stopping thread is running, and that callback
-    // needs the lock: holding it here would deadlock.
-    lock.unlock();
-  }
-  lock.lock();  // the state may have moved on meanwhile
-  return !stop.stop_requested() && ready();
-}
+
+  std::stop_token stop_;
+  CondVar& cv_;
+  std::optional<std::stop_callback<Wake>> wake_;
+};
 
 // Sleeps until `deadline` unless `stop` comes first; false when it did.
 bool SleepUnlessStopped(std::chrono::steady_clock::time_point deadline,
