@@ -219,6 +219,9 @@ constexpr std::array kColumns = {
                  [](const Result& r) -> ColumnValue {
                    if (r.origin.column == 0) return nullptr;
                    return std::uint64_t{r.origin.column};
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return SetNumberOrNull(v, o.result.origin.column);
                  }},
     // --dedup: "FILE:LINE[:COLUMN]" of the line whose fetch this result copies.
     ResultColumn{"duplicate_of",
@@ -226,8 +229,17 @@ constexpr std::array kColumns = {
                    if (!r.duplicate_of) return nullptr;
                    const Duplicate& d = *r.duplicate_of;
                    return FormatOrigin(d.input, d.line, d.column);
+                 },
+                 // `fetchpool report` shows a duplicate as the result its run wrote; which line it
+                 // copied is not carried into the merged output.
+                 [](const ColumnValue& v, ReadResult&) {
+                   return std::holds_alternative<std::nullptr_t>(v) ||
+                          std::holds_alternative<std::string_view>(v);
                  }},
-    ResultColumn{"baseline", [](const Result& r) -> ColumnValue { return r.origin.in_baseline; }},
+    ResultColumn{"baseline", [](const Result& r) -> ColumnValue { return r.origin.in_baseline; },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return SetBool(v, o.result.origin.in_baseline);
+                 }},
 };
 
 }  // namespace
