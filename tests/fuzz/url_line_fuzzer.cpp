@@ -1,9 +1,9 @@
 // The URL list: arbitrary bytes through ReadUrls (line splitting, the UTF-8 BOM, trimming, '#'
-// comments, the 64 KiB line cap) and SplitLine and ValidateJob (curl_url validation, per-line checks). The jobs
-// must match a plain model of the documented rules line for line, and a job that is not marked
-// invalid holds an http(s) URL that curl_url accepts, with no whitespace or control bytes.
-// So that small inputs reach the line cap, the first byte 0xFE followed by K and C stands for
-// (K + 1) * 512 copies of C (0xFE is never part of valid UTF-8, so little is lost). Only the
+// comments, the 64 KiB line cap) and SplitLine and ValidateJob (curl_url validation, per-line
+// checks). The jobs must match a plain model of the documented rules line for line, and a job that
+// is not marked invalid holds an http(s) URL that curl_url accepts, with no whitespace or control
+// bytes. So that small inputs reach the line cap, the first byte 0xFE followed by K and C stands
+// for (K + 1) * 512 copies of C (0xFE is never part of valid UTF-8, so little is lost). Only the
 // first: long inputs are slow to check, and one overlong line is enough to reach the cap.
 #include <curl/curl.h>
 #include <sys/mman.h>
