@@ -52,7 +52,7 @@ Status PrepareState(const Options& options, Prepared& out) {
 bool UsesProxy(const FetchOptions& fetch) {
   if (!fetch.proxy.empty()) return true;
   for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    const char* value = std::getenv(name);
+    const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread
     if (value != nullptr && value[0] != '\0') return true;
   }
   return false;
@@ -192,6 +192,7 @@ int Run(const Options& options) {
     }
   }
   std::vector<TrustStore*> store_list;
+  store_list.reserve(stores.size());
   for (const auto& store : stores) store_list.push_back(store.get());
 
   const RunConfig config(options, RaiseOpenFileLimit());

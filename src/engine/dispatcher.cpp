@@ -61,7 +61,8 @@ Dispatcher::Dispatcher(const DispatchOptions& options, DispatchCapacity capacity
       half_batch_(std::max<std::size_t>(1, std::min(capacity.max_fresh, capacity.max_pending) / 2)),
       // Deep enough to look past the jobs skipped for busy hosts (a few per worker), shallow
       // enough that a scan costs little next to a transfer.
-      affinity_window_(std::clamp<std::size_t>(4 * std::max(capacity.max_running, 1), 32, 256)),
+      affinity_window_(std::clamp<std::size_t>(
+          4 * static_cast<std::size_t>(std::max(capacity.max_running, 1)), 32, 256)),
       stop_(std::move(stop)),
       hosts_(RulesOf(options, capacity), RulesLookup(policies, options, capacity)),
       book_(capacity.max_running, capacity.held_connections),

@@ -30,6 +30,7 @@ std::vector<const HostSection*> Chain(const std::vector<HostSection>& sections,
   std::stable_sort(found.begin(), found.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<const HostSection*> chain;
+  chain.reserve(found.size());
   for (const auto& [rank, s] : found) chain.push_back(s);
   return chain;
 }

@@ -155,7 +155,6 @@ class SourceReader {
   SourceReader(JobGate& gate, const ReadTarget& target, int wake_fd, InputMode mode,
                std::string_view input, ListDigest& list)
       : gate_(gate),
-        target_(target),
         wake_fd_(wake_fd),
         input_(input),
         list_(list),
@@ -225,7 +224,6 @@ class SourceReader {
   }
 
   JobGate& gate_;
-  const ReadTarget& target_;
   int wake_fd_;
   std::string_view input_;  // Job::input
   ListDigest& list_;

@@ -37,7 +37,7 @@ class BoundedQueue {
 
   // Blocks while full. Returns false (and drops the item) when the queue is closed or `stop` is
   // requested.
-  bool push(T item, std::stop_token stop = {}) EXCLUDES(mutex_) {
+  bool push(T item, const std::stop_token& stop = {}) EXCLUDES(mutex_) {
     StopWait wait(stop, not_full_);
     MutexLock lock(mutex_);
     if (!closed_ && items_.size() >= capacity_) {
