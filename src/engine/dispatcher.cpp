@@ -112,6 +112,24 @@ void Dispatcher::CloseInput() {
   if (wake) work_.notify_all();  // the end may have come
 }
 
+void Dispatcher::AddSiblings(std::vector<Job> jobs) {
+  if (jobs.empty()) return;
+  const Clock::time_point now = clock_.Now();
+  std::unique_lock lock(mutex_);
+  if (Stopping()) return;
+  for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
+    Task task;
+    task.job = std::move(*it);
+    task.job.progress.ready_at = now;
+    fresh_.push_front(std::move(task));
+  }
+  pending_ += jobs.size();
+  const bool wake = idle_workers_ > 0;
+  if (wake) ++generation_;
+  lock.unlock();
+  if (wake) work_.notify_all();
+}
+
 std::optional<Task> Dispatcher::Next(int worker) {
   std::unique_lock lock(mutex_);
   for (;;) {
