@@ -14,6 +14,17 @@ ColumnValue TextOrNull(const std::string& s) {
 
 ColumnValue Ms3(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 
+// The certificate's fields, null for plain http (and when no response came).
+template <typename F>
+ColumnValue Cert(const Result& r, F field) {
+  const CertificateFacts* c = r.transfer.certificate.get();
+  return c == nullptr ? ColumnValue(nullptr) : field(*c);
+}
+
+ColumnValue DaysLeftNow(std::chrono::system_clock::time_point t) {
+  return static_cast<std::int64_t>(DaysLeft(t, std::chrono::system_clock::now()));
+}
+
 constexpr std::array kColumns = {
     ResultColumn{"index", [](const Result& r) -> ColumnValue { return r.origin.line; }},
     ResultColumn{"url",
@@ -39,7 +50,11 @@ constexpr std::array kColumns = {
                  }},
     ResultColumn{"effective_url",
                  [](const Result& r) { return TextOrNull(r.transfer.effective_url); }},
-    ResultColumn{"ip", [](const Result& r) { return TextOrNull(r.transfer.ip); }},
+    // --each-address: the address the result stands for, whatever a redirect then reached.
+    ResultColumn{"ip",
+                 [](const Result& r) {
+                   return TextOrNull(r.origin.address.empty() ? r.transfer.ip : r.origin.address);
+                 }},
     ResultColumn{"dns_ms", [](const Result& r) { return Ms3(r.transfer.timings.dns_ms); }},
     ResultColumn{"connect_ms", [](const Result& r) { return Ms3(r.transfer.timings.connect_ms); }},
     ResultColumn{"tls_ms", [](const Result& r) { return Ms3(r.transfer.timings.tls_ms); }},
@@ -57,6 +72,41 @@ constexpr std::array kColumns = {
                    const char* name = ChangeName(r.state.change);
                    if (name == nullptr) return nullptr;
                    return std::string_view(name);
+                 }},
+    ResultColumn{"cert_expires",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.expires); });
+                 }},
+    ResultColumn{"cert_days_left",
+                 [](const Result& r) {
+                   return Cert(r,
+                               [](const CertificateFacts& c) { return DaysLeftNow(c.not_after); });
+                 }},
+    ResultColumn{"cert_subject",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.subject); });
+                 }},
+    ResultColumn{"cert_issuer",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.issuer); });
+                 }},
+    // Only when a certificate the server sent besides the leaf expires before it.
+    ResultColumn{"cert_chain_expires",
+                 [](const Result& r) {
+                   return Cert(
+                       r, [](const CertificateFacts& c) { return TextOrNull(c.chain_expires); });
+                 }},
+    ResultColumn{"cert_chain_days_left",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) -> ColumnValue {
+                     if (!c.chain_not_after) return nullptr;
+                     return DaysLeftNow(*c.chain_not_after);
+                   });
+                 }},
+    ResultColumn{"cert_chain_subject",
+                 [](const Result& r) {
+                   return Cert(
+                       r, [](const CertificateFacts& c) { return TextOrNull(c.chain_subject); });
                  }},
 };
 

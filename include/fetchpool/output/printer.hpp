@@ -24,6 +24,7 @@
 #include "fetchpool/util/latency_stats.hpp"
 #include "fetchpool/util/reorder_window.hpp"
 #include "fetchpool/util/status.hpp"
+#include "fetchpool/verdict/run_budget.hpp"
 
 namespace fetchpool {
 
@@ -41,6 +42,8 @@ struct PrinterSetup {
   HostNotes* notes = nullptr;          // -v: notes about hosts, written to stderr as they come
   bool track_changes = false;          // --state: the summary counts new failures and recoveries
   const SecretSet* secrets = nullptr;  // scrubbed from every result's message (RedactResult)
+  bool each_address = false;           // --each-address: the summary counts URLs and results apart
+  std::optional<long> max_p95_ms;      // --max-p95: Summary::over_budget
 };
 
 // The single writer of stdout and the one result fan-out: it redacts (RedactResult), orders
@@ -75,6 +78,9 @@ class Printer {
 
  private:
   void Accept(Result result);
+  // --ordered: the result printed after `last` (its URL's next address, or the next URL), and
+  // whether `last` was its URL's last.
+  static std::pair<std::uint64_t, std::uint16_t> After(const Result& last, bool& url_done);
   void TakeNotes();
   void Emit(const Result& result);
   void Flush();
@@ -90,11 +96,13 @@ class Printer {
   std::vector<std::unique_ptr<ResultSink>> reports_;
   ProgressLine progress_;
   LatencyStats latency_;
+  RunBudget budget_;  // --max-p95, judged by the verdict module
   RunStats stats_;
   Summary summary_;
   std::optional<std::vector<HostStatsRow>> hosts_;  // --host-stats, once the run is over
-  std::map<std::uint64_t, Result> waiting_;         // --ordered: finished, but earlier ones are not
-  std::uint64_t next_seq_ = 0;
+  // --ordered: finished, but earlier ones are not; by input position, then address.
+  std::map<std::pair<std::uint64_t, std::uint16_t>, Result> waiting_;
+  std::pair<std::uint64_t, std::uint16_t> next_{0, 0};
   Status write_error_;
   bool ticks_ = false;  // a report wants Tick()
 };
