@@ -63,22 +63,24 @@ Status JUnitSink::Create(const std::string& path, std::unique_ptr<ResultSink>* o
 void JUnitSink::Add(const Result& r) {
   if (r.verdict.error_kind == ErrorKind::kAborted) return;
   const double seconds = static_cast<double>(r.transfer.elapsed.count()) / 1e6;
-  std::string xml = fmt::format(R"(    <testcase name="{}" classname="fetchpool" time="{:.3f}")",
-                                XmlEscape(r.origin.url), seconds);
+  // --each-address: a case per address.
+  const std::string name = XmlEscape(
+      r.origin.address.empty() ? r.origin.url : r.origin.url + " [" + r.origin.address + "]");
+  std::string xml =
+      fmt::format(R"(    <testcase name="{}" classname="fetchpool" time="{:.3f}")", name, seconds);
   if (r.verdict.ok) {
     xml += "/>\n";
   } else if (r.verdict.warning) {
     // JUnit has no warning level: the case passes, and says why it was not ok.
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <system-out>warning ({}): {}: {}</system-out>\n    </testcase>\n",
-                   ErrorKindName(r.verdict.error_kind), XmlEscape(r.origin.url),
-                   XmlEscape(r.verdict.error));
+                   ErrorKindName(r.verdict.error_kind), name, XmlEscape(r.verdict.error));
   } else {
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <failure message=\"{}\" type=\"{}\">{}: {}</failure>\n"
                    "    </testcase>\n",
-                   XmlEscape(r.verdict.error), ErrorKindName(r.verdict.error_kind),
-                   XmlEscape(r.origin.url), XmlEscape(r.verdict.error));
+                   XmlEscape(r.verdict.error), ErrorKindName(r.verdict.error_kind), name,
+                   XmlEscape(r.verdict.error));
   }
   file_->Append(xml);
 }
