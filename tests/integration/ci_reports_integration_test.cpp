@@ -186,9 +186,14 @@ TEST_F(CiReportsIntegrationTest, JsonAndCsvResultsCarryTheInputFile) {
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const std::vector<std::string> rows = SplitLines(csv.out);
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_TRUE(rows[0].ends_with(",warning,file,cached,change\r")) << rows[0];
-  EXPECT_TRUE(rows[1].ends_with(",a.txt,false,\r")) << rows[1];
-  EXPECT_TRUE(rows[2].ends_with(",-,false,\r")) << rows[2];
+  // The certificate columns come last, empty for plain http.
+  EXPECT_TRUE(
+      rows[0].ends_with(",warning,file,cached,change,cert_expires,cert_days_left,"
+                        "cert_subject,cert_issuer,cert_chain_expires,"
+                        "cert_chain_days_left,cert_chain_subject\r"))
+      << rows[0];
+  EXPECT_TRUE(rows[1].ends_with(",a.txt,false,,,,,,,,\r")) << rows[1];
+  EXPECT_TRUE(rows[2].ends_with(",-,false,,,,,,,,\r")) << rows[2];
 }
 
 TEST_F(CiReportsIntegrationTest, AfterAnInterruptEveryReportHoldsWhatFinishedMarkedAsSuch) {
