@@ -164,6 +164,40 @@ TEST_F(EachAddressTest, EachAddressKeepsItsOwnConnectionForItsUrls) {
   EXPECT_EQ(connections["::1"].size(), 1u);
 }
 
+// The fetcher follows redirects itself: a job's address stands for its listed host only. A
+// redirect to that host stays on the job's address; one to another name is looked up as usual
+// (single.test is 127.0.0.2 alone), whichever address the job had.
+TEST_F(EachAddressTest, ARedirectStaysOnTheAddressOnlyForTheListedHost) {
+  const std::string port = std::to_string(server_->port(0));
+  const std::string same = "/" + TestName() + "/same";
+  const std::string other = "/" + TestName() + "/other";
+  const std::string urls = "http://multi.test:" + port + "/to/multi.test" + same + "\n" +
+                           "http://multi.test:" + port + "/to/single.test" + other + "\n";
+  const ProcessResult r = Fetch({"--each-address", "--json"}, urls);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << "127.0.0.3 refuses: " << r.out << r.err;
+  std::map<std::string, std::map<std::string, Json>> by_url;  // url -> ip -> record
+  for (const std::string& line : SplitLines(r.out)) {
+    const Json j = Json::parse(line);
+    if (j["type"] == "result") by_url[j["url"]][j["ip"]] = j;
+  }
+  ASSERT_EQ(by_url.size(), 2u) << r.out;
+  for (const auto& [url, by_ip] : by_url) {
+    ASSERT_EQ(by_ip.size(), 3u) << url << ": " << r.out;
+    EXPECT_EQ(by_ip.at("127.0.0.2")["ok"], true) << by_ip.at("127.0.0.2").dump();
+    EXPECT_EQ(by_ip.at("::1")["ok"], true) << by_ip.at("::1").dump();
+    EXPECT_EQ(by_ip.at("127.0.0.3")["error_kind"], "connect");
+  }
+  std::map<std::string, int> same_at;  // address -> requests for the redirect's target
+  for (const SiteRequest& s : server_->WaitForRequests(same, 2)) ++same_at[s.address];
+  EXPECT_EQ(same_at["127.0.0.2"], 1);
+  EXPECT_EQ(same_at["::1"], 1) << "the ::1 job's redirect to its own host stayed on ::1";
+  std::map<std::string, int> other_at;
+  for (const SiteRequest& s : server_->WaitForRequests(other, 2)) ++other_at[s.address];
+  EXPECT_EQ(other_at["127.0.0.2"], 2) << "single.test is 127.0.0.2, even from the ::1 job";
+  EXPECT_EQ(other_at["::1"], 0);
+}
+
 TEST_F(EachAddressTest, WithoutTheFlagAUrlIsFetchedOnceAsBefore) {
   const ProcessResult r = Fetch({"--json"}, Url("multi.test", 0) + "\n");
   ASSERT_FALSE(r.timed_out);

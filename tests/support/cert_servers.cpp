@@ -176,7 +176,9 @@ SitesServer::SitesServer(const std::string& nginx, const std::vector<Site>& site
         conf << "    ssl_certificate " << site.tls->cert.string() << ";\n"
              << "    ssl_certificate_key " << site.tls->key.string() << ";\n";
       }
-      conf << "    location / { return 200 \"served by $server_addr\\n\"; }\n  }\n";
+      // /to/HOST/REST redirects to REST on HOST, same scheme and port (redirect tests).
+      conf << "    location ~ ^/to/([^/]+)/(.*)$ { return 302 $scheme://$1:$server_port/$2; }\n"
+           << "    location / { return 200 \"served by $server_addr\\n\"; }\n  }\n";
     }
     conf << "}\n";
     WriteFile(d / "nginx.conf", conf.str());

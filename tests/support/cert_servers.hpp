@@ -36,7 +36,8 @@ struct ExpiryPki {
 };
 
 // One nginx server block: where it listens and, for TLS, its certificate. Every response is
-// 200 "served by $server_addr\n".
+// 200 "served by $server_addr\n", but /to/HOST/REST redirects (302) to /REST on HOST, same
+// scheme and port.
 struct Site {
   std::vector<std::string> addresses;  // "127.0.0.1", "127.0.0.2", "[::1]"
   std::optional<ServerCert> tls;
