@@ -35,6 +35,8 @@ METAVAR_KINDS = {
     "BYTES": "none",
     "URL": "none",
     "TEXT": "none",
+    "DAYS": "none",
+    "MS": "none",
 }
 
 # Options whose value is completed in a way their metavar does not say. "enum" takes the

@@ -138,6 +138,35 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->group(group);
 }
 
+// What a daily smoke check watches before it breaks: certificates near expiry, every address
+// behind a name, answers getting slow.
+void AddEarlyWarningOptions(CLI::App& app, Options& o) {
+  const std::string group = "Early warnings";
+  VerdictOptions& v = o.verdict;
+  app.add_option("--cert-warn", v.cert_warn_days,
+                 "Warn when a certificate (or its chain) expires within DAYS days")
+      ->type_name("DAYS")
+      ->check(Between(1, 3650))
+      ->group(group);
+  app.add_option("--cert-fail", v.cert_fail_days,
+                 "Fail when a certificate (or its chain) expires within DAYS days")
+      ->type_name("DAYS")
+      ->check(Between(1, 3650))
+      ->group(group);
+  app.add_option("--slow", v.slow_ms, "Warn when an answer takes longer than MS milliseconds")
+      ->type_name("MS")
+      ->check(CLI::Range(1L, 86'400'000L).description(""))
+      ->group(group);
+  app.add_option("--max-p95", v.max_p95_ms,
+                 "Fail the run when the 95th percentile of answered URLs' times is over MS")
+      ->type_name("MS")
+      ->check(CLI::Range(1L, 86'400'000L).description(""))
+      ->group(group);
+  app.add_flag("--each-address", o.fetch.each_address,
+               "Fetch each URL once for every address its host resolves to (A and AAAA)")
+      ->group(group);
+}
+
 // Memory across runs (--state FILE).
 void AddStateOptions(CLI::App& app, StateOptions& s, int& fail_after) {
   const std::string group = "State across runs";
@@ -232,6 +261,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   app.add_flag("-V,--version", version, "Print version information and exit");
   AddRetryOptions(app, o);
   AddRequestOptions(app, o.fetch, o.verdict.accept, output_dir, o.config);
+  AddEarlyWarningOptions(app, o);
   AddStateOptions(app, o.state, o.verdict.fail_after);
 
   // Recorded (--state) and scrubbed from every message with its secrets redacted.

@@ -86,7 +86,16 @@ Status PrepareInputs(const InputOptions& input, Prepared& out) {
   return LoadBaseline(input, *out.baseline);
 }
 
+// --each-address connects to every address itself; through a proxy, the proxy would pick one.
+Status CheckEachAddress(const FetchOptions& fetch) {
+  if (!fetch.each_address || !UsesProxy(fetch)) return Status::Ok();
+  return Status::Error(
+      "--each-address connects to each address itself, so it cannot go through a proxy "
+      "(--proxy, or the http_proxy, https_proxy and all_proxy variables)");
+}
+
 Status Prepare(const Options& options, Prepared& out) {
+  if (Status s = CheckEachAddress(options.fetch); !s.ok()) return s;
   if (Status s = PrepareInputs(options.input, out); !s.ok()) return s;
   if (Status s = AddReportSinks(options, out.reports); !s.ok()) return s;
   // An unusable DIR is the user's mistake: say so before anything is fetched.
@@ -138,8 +147,13 @@ int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
                "started were skipped\n",
                n, n == 1 ? "" : "s");
   }
+  const std::string breach = BudgetBreach(o.summary);
+  if (!breach.empty()) fmt::print(stderr, "fetchpool: {}\n", breach);
   if (o.no_workers || !o.read_error.ok() || !o.report_error.ok()) return 2;
-  if (o.out_of_time || o.stopped_early || !o.write_error.ok() || o.summary.failed > 0) return 1;
+  if (o.out_of_time || o.stopped_early || !o.write_error.ok() || o.summary.failed > 0 ||
+      o.summary.over_budget) {
+    return 1;
+  }
   return 0;
 }
 

@@ -85,6 +85,16 @@ constexpr std::array<KindSpelling, kKindCount> kKinds = {{
      "save_failed",
      "save failed",
      {"save-failed", "SaveFailed", "The body could not be saved (-o)."}},
+    {ErrorKind::kCertExpiring,
+     "cert_expiring",
+     "certificate expiring",
+     {"certificate-expiry", "CertificateExpiry",
+      "The server's certificate, or one its chain sent, expires within --cert-warn or "
+      "--cert-fail days."}},
+    {ErrorKind::kSlow,
+     "slow",
+     "slow",
+     {"slow", "Slow", "The answer took longer than --slow allows."}},
     {ErrorKind::kOther, "other", "other", {"other", "Other", "The URL failed for another reason."}},
 }};
 

@@ -1,5 +1,6 @@
 #include "fetchpool/core/result.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace fetchpool {
@@ -12,6 +13,28 @@ void FillFromJob(const Job& job, Result& result) {
 }
 
 }  // namespace
+
+PhaseDurations PhaseTimings::Durations() const {
+  double at = 0;  // where the last phase that happened ended
+  auto step = [&at](double mark) {
+    if (mark <= 0) return 0.0;
+    const double took = std::max(0.0, mark - at);
+    at = std::max(at, mark);
+    return took;
+  };
+  PhaseDurations d;
+  d.dns = step(dns_ms);
+  d.connect = step(connect_ms);
+  d.tls = step(tls_ms);
+  d.first_byte = step(first_byte_ms);
+  d.transfer = step(total_ms);
+  return d;
+}
+
+std::int64_t DaysLeft(std::chrono::system_clock::time_point t,
+                      std::chrono::system_clock::time_point now) {
+  return std::chrono::floor<std::chrono::days>(t - now).count();
+}
 
 Result MakeResult(const Job& job) {
   Result result;

@@ -116,6 +116,24 @@ void Dispatcher::CloseInput() {
   if (wake) work_.NotifyAll();  // the end may have come
 }
 
+void Dispatcher::AddSiblings(std::vector<Job> jobs) {
+  if (jobs.empty()) return;
+  const Clock::time_point now = clock_.Now();
+  MutexLock lock(mutex_);
+  if (Stopping()) return;
+  for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
+    Task task;
+    task.job = std::move(*it);
+    task.job.progress.ready_at = now;
+    fresh_.push_front(std::move(task));
+  }
+  pending_ += jobs.size();
+  const bool wake = idle_workers_ > 0;
+  if (wake) ++generation_;
+  lock.Unlock();
+  if (wake) work_.NotifyAll();
+}
+
 std::optional<Task> Dispatcher::Next(int worker) {
   StopWait wait(stop_, work_);
   MutexLock lock(mutex_);

@@ -73,6 +73,7 @@ class Pipeline {
         results_(config.results_capacity),
         pool_({.workers = options_.pool.workers,
                .head = options_.fetch.head,
+               .each_address = options_.fetch.each_address,
                .pacer = pacer_ ? &*pacer_ : nullptr,
                .judge = &judge_,
                .fault = &fault_,
@@ -93,6 +94,8 @@ class Pipeline {
     setup.duplicates_window = duplicates_ ? &*duplicates_ : nullptr;
     setup.notes = notes_ ? &*notes_ : nullptr;
     setup.secrets = &options_.secrets;
+    setup.each_address = options_.fetch.each_address;
+    setup.max_p95_ms = options_.verdict.max_p95_ms;
     std::optional<Printer> printer;
     try {
       if (setup.progress)
@@ -137,7 +140,9 @@ class Pipeline {
         }
         ValidateJob(job);
         if (!dispatcher_.Submit(std::move(job))) return false;
-        return Grow(++submitted);
+        // --each-address: a name has a few addresses, each a job of its own.
+        ++submitted;
+        return Grow(options_.fetch.each_address ? 4 * submitted : submitted);
       };
       // The dispatcher's input token also stops the reader once --max-failures wants no more.
       read_ = ReadUrls(options_.input,

@@ -9,7 +9,8 @@ namespace fetchpool {
 RunConfig::RunConfig(const Options& o, std::size_t open_files)
     : options(o),
       collect_details(o.output.format != OutputFormat::kText ||
-                      o.output.verbosity == Verbosity::kVerbose),
+                      o.output.verbosity == Verbosity::kVerbose || o.output.stats ||
+                      !o.output.html_path.empty()),
       held_connections(HeldConnectionsPerWorker(open_files, o.pool.workers)),
       capacity(DispatchCapacity::ForWorkers(o.pool.workers)),
       host_notes(o.output.verbosity == Verbosity::kVerbose),

@@ -103,6 +103,30 @@ Result FetchAndJudge(Fetcher& fetcher, const Judge& judge, const Job& job, Metho
   return result;
 }
 
+std::optional<Result> WorkerPool::SpreadOverAddresses(Fetcher& fetcher, Job& job) {
+  Result result = MakeResult(job);
+  std::vector<std::string> addresses = fetcher.Addresses(job, result.transfer);
+  if (addresses.empty()) {
+    if (result.transfer.failure == ErrorKind::kNone) return std::nullopt;  // runs as it is
+    result.transfer.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - job.progress.first_start);
+    setup_.judge->Decide(job, result);
+    return result;
+  }
+  constexpr std::size_t kMostAddresses = 0xffff;  // Origin::address_count
+  if (addresses.size() > kMostAddresses) addresses.resize(kMostAddresses);
+  job.origin.address_count = static_cast<std::uint16_t>(addresses.size());
+  std::vector<Job> siblings;
+  siblings.reserve(addresses.size() - 1);
+  for (std::size_t i = 1; i < addresses.size(); ++i) {
+    siblings.push_back(CopyForAddress(job, std::move(addresses[i]), static_cast<std::uint16_t>(i)));
+  }
+  job.origin.address = std::move(addresses[0]);
+  job.origin.address_index = 0;
+  dispatcher_.AddSiblings(std::move(siblings));
+  return std::nullopt;
+}
+
 std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job, int index) {
   if (!job.target.invalid.empty()) {  // reported, not requested
     Result result = MakeResult(job);
@@ -113,6 +137,12 @@ std::optional<Result> WorkerPool::Attempt(Fetcher& fetcher, Job& job, int index)
   if (pacer != nullptr && !pacer->Wait(stop_)) return std::nullopt;
   const auto started = std::chrono::steady_clock::now();
   if (job.progress.attempts == 0) job.progress.first_start = started;
+  if (setup_.each_address && job.origin.address_count == 0) {
+    if (std::optional<Result> unresolved = SpreadOverAddresses(fetcher, job)) {
+      RecordSpan(*unresolved, job, index, started);
+      return unresolved;
+    }
+  }
   // Body checks need a body.
   const bool head = setup_.head && !job.progress.head_refused &&
                     !(job.checks.expect && job.checks.expect->NeedsBody());

@@ -14,6 +14,7 @@
 #include "fetchpool/core/retry_policy.hpp"
 #include "fetchpool/hosts/host_key.hpp"
 #include "fetchpool/http/curl_error.hpp"
+#include "fetchpool/http/peer_certificate.hpp"
 #include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/text.hpp"
 #include "fetchpool/version.hpp"
@@ -137,6 +138,7 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
   stalled_ = false;
   too_large_ = false;
   retry_after_.reset();
+  certificate_.reset();
   head_status_ = 0;
   head_location_ = false;
   discard_body_ = false;
@@ -152,42 +154,6 @@ void CurlFetcher::ChooseDnsCache(bool literal) {
   if (literal == literal_host_) return;
   literal_host_ = literal;
   curl_easy_setopt(easy_.get(), CURLOPT_DNS_CACHE_TIMEOUT, literal ? 0L : 60L);  // libcurl's 60
-}
-
-bool CurlFetcher::PinAddresses(const RequestTarget& target, TransferFacts& facts) {
-  if (resolver_ == nullptr || target.ip_literal || target.port == 0 || target.host.empty()) {
-    return true;
-  }
-  // libcurl answers "localhost" and "*.localhost" itself (RFC 6761), without any lookup.
-  if (target.host == "localhost" || target.host.ends_with(".localhost")) return true;
-  const auto start = std::chrono::steady_clock::now();
-  const Lookup found = resolver_->Resolve(
-      target.host, std::chrono::milliseconds(Millis(origin_->connect_timeout_s)), stop_);
-  const auto now = std::chrono::steady_clock::now();
-  lookup_took_ += std::chrono::duration_cast<std::chrono::microseconds>(now - start);
-  if (found.error == LookupError::kStopped) {
-    NotFetched(facts, ErrorKind::kAborted, "aborted");
-    return false;
-  }
-  if (found.error != LookupError::kNone) {
-    NotFetched(facts, ErrorKind::kResolve, fmt::format("could not resolve host: {}", target.host));
-    return false;
-  }
-  // "+": libcurl's entry ages out like one it looked up itself. Given again only when it
-  // changed or may have aged out: libcurl parses the list anew at every transfer it is set for.
-  std::string entry = fmt::format("+{}:{}:{}", target.host, target.port, found.addresses);
-  CURL* h = easy_.get();
-  if (entry == resolve_entry_ && now - resolve_set_at_ < std::chrono::seconds(30)) {
-    curl_easy_setopt(h, CURLOPT_RESOLVE, nullptr);
-    return true;
-  }
-  Slist list;
-  if (!list.Append(entry)) return true;  // out of memory: libcurl resolves it itself
-  resolve_ = std::move(list);
-  resolve_entry_ = std::move(entry);
-  resolve_set_at_ = now;
-  curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_.get());
-  return true;
 }
 
 void CurlFetcher::SetMethod(const Job& job, Method method) {
@@ -229,6 +195,7 @@ void CurlFetcher::Fetch(const Job& job, Method method, TransferFacts& facts, Sav
     return;  // skipped (the file is there) or failed before any request
   }
   SetMethod(job, method);
+  if (!job.origin.address.empty() || !connect_to_entry_.empty()) ConnectTo(job);
   std::optional<CURLcode> code = PerformChain(job, start, facts);
   if (code == CURLE_OK && saver_ && saver_->RestartWithoutRange(easy_.get())) {
     checker_.Restart();
@@ -261,6 +228,7 @@ void CurlFetcher::Observe(CURLcode code, TransferFacts& facts) {
   CURL* h = easy_.get();
   facts.bytes = bytes_;
   facts.retry_after = retry_after_;
+  facts.certificate = std::move(certificate_);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &facts.http_status);
   if (collect_details_) CollectDetails(facts);
   if (code == CURLE_OK) {

@@ -8,6 +8,7 @@
 
 #include "fetchpool/core/retry_policy.hpp"
 #include "fetchpool/http/curl_fetcher.hpp"
+#include "fetchpool/http/peer_certificate.hpp"
 #include "fetchpool/util/mutex_lock.hpp"
 #include "fetchpool/util/text.hpp"
 
@@ -98,6 +99,23 @@ size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {
   return n;
 }
 
+// Each response notes its connection's certificate: the last one's is the result's, so after
+// a redirect to another host it is that host's. The connection is attached to the handle only
+// while the transfer runs, so this is the place to ask.
+void CurlFetcher::NoteCertificate() noexcept {
+  certificate_.reset();
+  curl_tlssessioninfo* tls = nullptr;
+  if (curl_easy_getinfo(easy_.get(), CURLINFO_TLS_SSL_PTR, &tls) != CURLE_OK || tls == nullptr ||
+      tls->backend != CURLSSLBACKEND_OPENSSL || tls->internals == nullptr) {
+    return;
+  }
+  try {
+    certificate_ = PeerCertificate(static_cast<SSL*>(tls->internals));
+  } catch (...) {
+    // No exception may cross libcurl; the result goes without its certificate.
+  }
+}
+
 size_t CurlFetcher::OnHeader(char* data, size_t size, size_t count, void* self) {
   auto* fetcher = static_cast<CurlFetcher*>(self);
   const size_t n = size * count;
@@ -106,6 +124,7 @@ size_t CurlFetcher::OnHeader(char* data, size_t size, size_t count, void* self) 
   if (line.starts_with("HTTP/")) {
     // A new response (after a 100 Continue, or an earlier request of the chain).
     fetcher->retry_after_.reset();
+    fetcher->NoteCertificate();
     const std::size_t space = line.find(' ');
     long status = 0;
     for (std::size_t i = space + 1; space != std::string_view::npos && i < line.size() &&

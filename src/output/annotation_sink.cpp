@@ -79,6 +79,11 @@ std::string GithubAnnotation(const Result& result) {
   // \xNN first, as on the text lines, so nothing reaches the log that could drive a terminal.
   std::string data;
   AppendEscaped(data, result.origin.url);
+  if (!result.origin.address.empty()) {  // --each-address
+    data += " [";
+    AppendEscaped(data, result.origin.address);
+    data += ']';
+  }
   data += " \u2014 ";
   AppendEscaped(data, FullReason(result));
   out += EscapeGithubData(data);

@@ -91,6 +91,13 @@ Status JsonLinesSink::Finish(const RunTotals& totals) {
     summary["new_failures"] = s.new_failures;
     summary["recovered"] = s.recovered;
   }
+  if (s.show_urls) summary["urls"] = s.urls;  // --each-address: "total" counts results
+  if (s.max_p95_ms) {
+    summary["max_p95_ms"] = *s.max_p95_ms;
+    summary["answered"] = s.answered;
+    summary["answered_p95_ms"] = Round3(s.answered_p95_ms);
+    summary["over_budget"] = s.over_budget;
+  }
   summary["latency_buckets"] = LatencyBuckets(totals.stats);
   AppendJson(buffers_.out, summary);
   return Status::Ok();

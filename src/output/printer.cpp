@@ -23,13 +23,16 @@ Printer::Printer(const PrinterSetup& setup, std::vector<std::unique_ptr<ResultSi
       out_(setup.out_fd, stop),
       err_(setup.err_fd, stop),
       reports_(std::move(reports)),
-      progress_(err_, setup.progress_style) {
+      progress_(err_, setup.progress_style),
+      budget_(setup.max_p95_ms) {
   buffers_.out.reserve(kFlushAt * 2);
   if (setup_.verbosity != Verbosity::kSilent) {
     stdout_sink_ = MakeStdoutSink(setup_.stdout_sink, buffers_);
   }
   summary_.show_changes = setup_.track_changes;
   if (setup_.dedup) duplicates_.emplace();
+  summary_.show_urls = setup_.each_address;
+  summary_.max_p95_ms = setup_.max_p95_ms;
   for (const std::unique_ptr<ResultSink>& report : reports_)
     ticks_ = ticks_ || report->wants_ticks();
 }
@@ -84,24 +87,32 @@ void Printer::AddHostStats(std::vector<HostStatsRow> rows) {
   hosts_ = std::move(rows);
 }
 
+std::pair<std::uint64_t, std::uint16_t> Printer::After(const Result& last, bool& url_done) {
+  const Origin& o = last.origin;
+  url_done = o.address_index + 1 >= o.address_count;  // a count of 0: no addresses apart
+  if (url_done) return {o.seq + 1, 0};
+  return {o.seq, static_cast<std::uint16_t>(o.address_index + 1)};
+}
+
 void Printer::Accept(Result result) {
   static const SecretSet kNone;
   RedactResult(result, setup_.secrets != nullptr ? *setup_.secrets : kNone);
   if (setup_.window == nullptr) return Emit(result);
-  if (result.origin.seq != next_seq_) {
-    waiting_.emplace(result.origin.seq, std::move(result));
+  if (std::pair(result.origin.seq, result.origin.address_index) != next_) {
+    waiting_.emplace(std::pair(result.origin.seq, result.origin.address_index), std::move(result));
     return;
   }
   Emit(result);
-  std::size_t released = 1;
-  ++next_seq_;
-  for (auto it = waiting_.begin(); it != waiting_.end() && it->first == next_seq_;) {
+  bool url_done = false;
+  next_ = After(result, url_done);
+  std::size_t released = url_done ? 1 : 0;
+  for (auto it = waiting_.begin(); it != waiting_.end() && it->first == next_;) {
     Emit(it->second);
+    next_ = After(it->second, url_done);
+    released += url_done ? 1 : 0;
     it = waiting_.erase(it);
-    ++next_seq_;
-    ++released;
   }
-  setup_.window->Release(released);
+  if (released > 0) setup_.window->Release(released);
 }
 
 void Printer::Emit(Result& result) {
@@ -123,9 +134,10 @@ void Printer::Record(const Result& result) {
   CountResult(result, summary_);
   if (result.verdict.error_kind == ErrorKind::kAborted) return;
   if (result.duplicate_of) {
-    ++summary_.duplicates;  // no transfer of its own: not in the latency or the --stats figures
+    ++summary_.duplicates;  // no transfer of its own: not in the latency, the budget or --stats
   } else {
     latency_.Add(result.transfer.elapsed);
+    budget_.Add(result);
     stats_.Add(result);
   }
   for (const std::unique_ptr<ResultSink>& report : reports_) report->Add(result);
@@ -139,6 +151,11 @@ Status Printer::Finish(const RunEnding& ending) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count());
   summary_.show_changes = ending.show_changes.value_or(summary_.show_changes);
   progress_.Clear();
+  if (const std::optional<RunBudget::Outcome> budget = budget_.Judge()) {
+    summary_.answered = budget->answered;
+    summary_.answered_p95_ms = budget->p95_ms;
+    summary_.over_budget = budget->over;
+  }
   const RunTotals totals{.summary = summary_,
                          .latency = latency_,
                          .stats = stats_,

@@ -18,6 +18,7 @@ void CountResult(const Result& result, Summary& summary) {
     return;
   }
   ++summary.total;
+  if (result.origin.address_index == 0) ++summary.urls;  // --each-address: its first address
   ++(v.ok ? summary.ok : v.warning ? summary.warned : summary.failed);
   if (result.state.change == Change::kNewFailure) ++summary.new_failures;
   if (result.state.change == Change::kRecovered) ++summary.recovered;
@@ -60,7 +61,7 @@ void AppendDetails(std::string& out, const Result& result) {
     out += " -> ";
     AppendEscaped(out, result.transfer.effective_url);
   }
-  if (!result.transfer.ip.empty()) {
+  if (!result.transfer.ip.empty() && result.origin.address.empty()) {
     out += " [";
     AppendEscaped(out, result.transfer.ip);
     out += ']';
@@ -119,6 +120,11 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   }
   out += pad;
   AppendEscaped(out, result.origin.url);
+  if (!result.origin.address.empty()) {  // --each-address
+    out += " [";
+    AppendEscaped(out, result.origin.address);
+    out += ']';
+  }
   const auto ms = result.transfer.elapsed.count() / 1000;
   if (result.duplicate_of) {
     // No transfer of its own: the first's verdict, and where that line is.
@@ -159,8 +165,18 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   out += '\n';
 }
 
+std::string BudgetBreach(const Summary& s) {
+  if (!s.over_budget || !s.max_p95_ms) return {};
+  return fmt::format("p95 of {} answered URL{} is {:.0f} ms, over --max-p95 {} ms", s.answered,
+                     s.answered == 1 ? "" : "s", s.answered_p95_ms, *s.max_p95_ms);
+}
+
 std::string FormatSummary(const Summary& s) {
-  std::string out = fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
+  std::string out =
+      s.show_urls
+          ? fmt::format("Summary: {} URL{}, {} result{}, {} ok, {} failed", s.urls,
+                        s.urls == 1 ? "" : "s", s.total, s.total == 1 ? "" : "s", s.ok, s.failed)
+          : fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
   if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
   if (s.duplicates > 0) {
     fmt::format_to(std::back_inserter(out), ", {} duplicate{}", s.duplicates,

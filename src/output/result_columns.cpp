@@ -86,6 +86,17 @@ ColumnValue NameOrNull(const char* name) {
   return std::string_view(name);
 }
 
+// The certificate's fields, null for plain http (and when no response came).
+template <typename F>
+ColumnValue Cert(const Result& r, F field) {
+  const CertificateFacts* c = r.transfer.certificate.get();
+  return c == nullptr ? ColumnValue(nullptr) : field(*c);
+}
+
+ColumnValue DaysLeftNow(std::chrono::system_clock::time_point t) {
+  return static_cast<std::int64_t>(DaysLeft(t, std::chrono::system_clock::now()));
+}
+
 constexpr std::array kColumns = {
     ResultColumn{
         "index", [](const Result& r) -> ColumnValue { return r.origin.line; },
@@ -145,8 +156,12 @@ constexpr std::array kColumns = {
                  [](const ColumnValue& v, ReadResult& o) {
                    return SetText(v, o.result.transfer.effective_url);
                  }},
+    // --each-address: the address the result stands for, whatever a redirect then reached.
     ResultColumn{
-        "ip", [](const Result& r) { return TextOrNull(r.transfer.ip); },
+        "ip",
+        [](const Result& r) {
+          return TextOrNull(r.origin.address.empty() ? r.transfer.ip : r.origin.address);
+        },
         [](const ColumnValue& v, ReadResult& o) { return SetText(v, o.result.transfer.ip); }},
     ResultColumn{"dns_ms", [](const Result& r) { return Ms3(r.transfer.timings.dns_ms); },
                  [](const ColumnValue& v, ReadResult& o) {
@@ -239,6 +254,41 @@ constexpr std::array kColumns = {
     ResultColumn{"baseline", [](const Result& r) -> ColumnValue { return r.origin.in_baseline; },
                  [](const ColumnValue& v, ReadResult& o) {
                    return SetBool(v, o.result.origin.in_baseline);
+                 }},
+    ResultColumn{"cert_expires",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.expires); });
+                 }},
+    ResultColumn{"cert_days_left",
+                 [](const Result& r) {
+                   return Cert(r,
+                               [](const CertificateFacts& c) { return DaysLeftNow(c.not_after); });
+                 }},
+    ResultColumn{"cert_subject",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.subject); });
+                 }},
+    ResultColumn{"cert_issuer",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.issuer); });
+                 }},
+    // Only when a certificate the server sent besides the leaf expires before it.
+    ResultColumn{"cert_chain_expires",
+                 [](const Result& r) {
+                   return Cert(
+                       r, [](const CertificateFacts& c) { return TextOrNull(c.chain_expires); });
+                 }},
+    ResultColumn{"cert_chain_days_left",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) -> ColumnValue {
+                     if (!c.chain_not_after) return nullptr;
+                     return DaysLeftNow(*c.chain_not_after);
+                   });
+                 }},
+    ResultColumn{"cert_chain_subject",
+                 [](const Result& r) {
+                   return Cert(
+                       r, [](const CertificateFacts& c) { return TextOrNull(c.chain_subject); });
                  }},
 };
 

@@ -32,7 +32,21 @@ std::string RunStats::BucketLabel(std::size_t bucket) {
   return ms < 1000 ? fmt::format("{}ms", ms) : fmt::format("{}s", ms / 1000);
 }
 
+void RunStats::AddPhases(const PhaseTimings& t) {
+  if (!(t.total_ms > 0)) return;  // not collected, or nothing happened
+  const PhaseDurations d = t.Durations();
+  auto add = [](LatencyStats& stats, double ms) {
+    if (ms > 0) stats.Add(std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0)));
+  };
+  add(phases_.dns, d.dns);
+  add(phases_.connect, d.connect);
+  add(phases_.tls, d.tls);
+  add(phases_.first_byte, d.first_byte);
+}
+
 void RunStats::Add(const Result& r) {
+  AddPhases(r.transfer.timings);
+  certificates_.Add(r);
   ++buckets_[BucketOf(r.transfer.elapsed)];
   if (r.transfer.http_status >= 100 && r.transfer.http_status <= 999) {
     ++statuses_[static_cast<std::size_t>(r.transfer.http_status - 100)];
@@ -48,7 +62,7 @@ void RunStats::Add(const Result& r) {
     std::pop_heap(slowest_.begin(), slowest_.end(), SlowerFirst);
     slowest_.pop_back();
   }
-  slowest_.push_back({r.transfer.elapsed, r.origin.url, r.verdict.ok});
+  slowest_.push_back({r.transfer.elapsed, r.origin.url, r.verdict.ok, r.transfer.timings});
   std::push_heap(slowest_.begin(), slowest_.end(), SlowerFirst);
 }
 

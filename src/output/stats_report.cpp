@@ -13,6 +13,7 @@
 #include "fetchpool/core/error_kinds.hpp"
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/util/text.hpp"
+#include "fetchpool/util/utc_time.hpp"
 
 namespace fetchpool {
 namespace {
@@ -102,6 +103,39 @@ void AppendSlowest(std::string& out, const RunStats& stats) {
   }
 }
 
+// Each phase's own time, p50 and p95, over the results that went through it.
+void AppendPhases(std::string& out, const RunStats& stats) {
+  const RunStats::Phases& p = stats.phases();
+  const std::pair<const char*, const LatencyStats*> rows[] = {
+      {"DNS", &p.dns}, {"connect", &p.connect}, {"TLS", &p.tls}, {"first byte", &p.first_byte}};
+  if (p.first_byte.count() == 0 && p.dns.count() == 0) return;
+  out += "Phases:            p50        p95   results\n";
+  for (const auto& [name, l] : rows) {
+    if (l->count() == 0) continue;
+    fmt::format_to(std::back_inserter(out), "  {:<10} {:>8.1f}ms {:>8.1f}ms {:>9}\n", name,
+                   l->PercentileMs(0.50), l->PercentileMs(0.95), l->count());
+  }
+}
+
+// The certificates that expire soonest, one line each however many URLs came with it.
+void AppendCertificates(std::string& out, const RunStats& stats) {
+  const auto& entries = stats.certificates().Soonest();
+  if (entries.empty()) return;
+  constexpr std::size_t kShown = 5;
+  const auto now = std::chrono::system_clock::now();
+  out += "Certificates, soonest expiry first:\n";
+  for (std::size_t i = 0; i < std::min(kShown, entries.size()); ++i) {
+    const CertificateFacts& f = *entries[i].facts;
+    const std::int64_t days = DaysLeft(f.soonest(), now);
+    fmt::format_to(std::back_inserter(out), "  {:>5} day{} {}  ", days,
+                   days == 1 || days == -1 ? " " : "s", IsoUtcDate(f.soonest()));
+    AppendEscaped(out, HostsText(entries[i]));
+    out += "  ";
+    AppendEscaped(out, ExpiringText(f));
+    out += '\n';
+  }
+}
+
 }  // namespace
 
 bool LocaleIsUtf8() {
@@ -146,6 +180,8 @@ std::string FormatStats(const RunStats& stats, const TermStyle& style) {
   AppendHistogram(out, stats, style);
   AppendCounts(out, stats, style);
   AppendSlowest(out, stats);
+  AppendPhases(out, stats);
+  AppendCertificates(out, stats);
   return out;
 }
 

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iterator>
 
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/reports/junit_sink.hpp"  // XmlEscape: HTML text needs the same
+#include "fetchpool/util/utc_time.hpp"
 
 namespace fetchpool {
 namespace {
@@ -59,6 +62,79 @@ std::string HtmlChangesSection(const ChangeDigest& changes) {
     AppendMore(out, back, changes.recovered().size(), "recovered URLs");
   }
   out += "</section>";
+  return out;
+}
+
+std::string HtmlPhaseBar(const PhaseTimings& timings, double scale_ms) {
+  const PhaseDurations d = timings.Durations();
+  const std::pair<const char*, double> phases[] = {{"dns", d.dns},
+                                                   {"connect", d.connect},
+                                                   {"tls", d.tls},
+                                                   {"first-byte", d.first_byte},
+                                                   {"body", d.transfer}};
+  std::string title, spans;
+  for (const auto& [name, ms] : phases) {
+    if (!(ms > 0)) continue;
+    fmt::format_to(std::back_inserter(title), "{}{} {} ms", title.empty() ? "" : ", ", name,
+                   Ms(ms));
+    const double width = scale_ms > 0 ? std::min(100.0, 100.0 * ms / scale_ms) : 0.0;
+    fmt::format_to(std::back_inserter(spans), R"(<span class="p-{}" style="width:{:.2f}%"></span>)",
+                   name, width);
+  }
+  if (spans.empty()) return R"(<span class="muted">not measured</span>)";
+  return fmt::format(R"(<div class="stack" title="{}">{}</div>)", XmlEscape(title), spans);
+}
+
+std::string HtmlSlowSection(std::vector<SlowAnswer> rows, bool flagged, std::uint64_t more) {
+  if (rows.empty()) return {};
+  std::sort(rows.begin(), rows.end(),
+            [](const SlowAnswer& a, const SlowAnswer& b) { return a.took > b.took; });
+  double scale = 0;
+  for (const SlowAnswer& r : rows) scale = std::max(scale, r.timings.total_ms);
+  std::string out = fmt::format(
+      R"(<section id="slow"><h2>{}</h2><div class="note legend">Where the time went:)"
+      R"(<span class="p-dns"></span>DNS<span class="p-connect"></span>connect)"
+      R"(<span class="p-tls"></span>TLS<span class="p-first-byte"></span>first byte)"
+      R"(<span class="p-body"></span>body</div><table class="static" id="slow-answers"><thead>)"
+      R"(<tr><th>Time</th><th>URL</th><th>Phases</th></tr></thead><tbody>)",
+      flagged ? "Slow answers (--slow)" : "Slowest answers");
+  for (const SlowAnswer& r : rows) {
+    fmt::format_to(std::back_inserter(out),
+                   R"(<tr><td class="num">{} ms</td><td class="url">{}</td><td class="phases">{})"
+                   R"(</td></tr>)",
+                   Ms(static_cast<double>(r.took.count()) / 1000.0), XmlEscape(r.url),
+                   HtmlPhaseBar(r.timings, scale));
+  }
+  out += "</tbody></table>";
+  AppendMore(out, rows.size() + more, rows.size(), "slow answers");
+  out += "</section>";
+  return out;
+}
+
+std::string HtmlCertificatesSection(const CertificateDigest& digest, std::size_t max_rows) {
+  const auto& entries = digest.Soonest();
+  if (entries.empty()) return {};
+  const auto now = std::chrono::system_clock::now();
+  std::string out =
+      R"(<section id="certificates"><h2>Certificates, soonest expiry first</h2>)"
+      R"(<table class="static" id="certificate-table"><thead><tr><th>Expires</th>)"
+      R"(<th>Days left</th><th>Hosts</th><th>Expiring</th><th>Issuer</th><th>URLs</th></tr>)"
+      R"(</thead><tbody>)";
+  const std::size_t shown = std::min(entries.size(), max_rows);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const CertificateDigest::Entry& e = entries[i];
+    const CertificateFacts& f = *e.facts;
+    const std::int64_t days = DaysLeft(f.soonest(), now);
+    fmt::format_to(std::back_inserter(out),
+                   R"(<tr class="{}"><td>{}</td><td class="num">{}</td><td class="url">{}</td>)"
+                   R"(<td>{}</td><td>{}</td><td class="num">{}</td></tr>)",
+                   days < 0    ? "fail"
+                   : days < 30 ? "warn"
+                               : "ok",
+                   IsoUtcDate(f.soonest()), days, XmlEscape(HostsText(e)),
+                   XmlEscape(ExpiringText(f)), XmlEscape(f.issuer), e.urls);
+  }
+  out += "</tbody></table></section>";
   return out;
 }
 

@@ -45,7 +45,12 @@ void Card(std::string& out, std::string_view cls, std::string_view label, std::s
 std::string Cards(const RunTotals& t) {
   const Summary& s = t.summary;
   std::string out;
-  Card(out, "", "URLs", Thousands(s.total));
+  if (s.show_urls) {  // --each-address: a result per address
+    Card(out, "", "URLs", Thousands(s.urls));
+    Card(out, "", "results", Thousands(s.total));
+  } else {
+    Card(out, "", "URLs", Thousands(s.total));
+  }
   Card(out, "ok", "ok", Thousands(s.ok));
   Card(out, s.failed > 0 ? "fail" : "", "failed", Thousands(s.failed));
   if (s.warned > 0) Card(out, "warn", "warned", Thousands(s.warned));
@@ -58,6 +63,10 @@ std::string Cards(const RunTotals& t) {
   Card(out, "", "p90", Ms(t.latency.PercentileMs(0.90)));
   Card(out, "", "p99", Ms(t.latency.PercentileMs(0.99)));
   Card(out, "", "max", Ms(t.latency.MaxMs()));
+  if (s.max_p95_ms) {
+    Card(out, s.over_budget ? "fail" : "ok",
+         fmt::format("answered p95, budget {} ms", *s.max_p95_ms), Ms(s.answered_p95_ms));
+  }
   return out;
 }
 
@@ -174,7 +183,7 @@ std::string HtmlRowJson(const Result& r) {
       Json::array({r.origin.line, r.origin.url, state, r.transfer.http_status, r.transfer.bytes, ms,
                    r.transfer.attempts, r.verdict.ok ? std::string() : FullReason(r),
                    r.verdict.ok ? "" : ErrorKindName(r.verdict.error_kind),
-                   FormatOrigin(r.origin.input, r.origin.line, r.origin.column)});
+                   FormatOrigin(r.origin.input, r.origin.line, r.origin.column), r.origin.address});
   const std::string text = row.dump(-1, ' ', true, Json::error_handler_t::replace);
   std::string out;
   out.reserve(text.size() + 16);
@@ -214,6 +223,7 @@ void HtmlSink::Add(const Result& r) {
   ++urls_;
   timeline_.Add(r.span, !r.verdict.ok && !r.verdict.warning);
   changes_.Add(r);
+  if (r.verdict.error_kind == ErrorKind::kSlow) KeepFlagged(r);
   std::string row = HtmlRowJson(r);
   row += ",\n";
   if (!r.verdict.ok) {
@@ -235,6 +245,33 @@ void HtmlSink::KeepIfSlow(std::chrono::microseconds elapsed, std::string row) {
   slowest_.push_back({elapsed, std::move(row)});
   std::push_heap(slowest_.begin(), slowest_.end(), cmp);
 }
+
+void HtmlSink::KeepFlagged(const Result& r) {
+  ++flagged_count_;
+  auto cmp = [](const SlowAnswer& a, const SlowAnswer& b) { return a.took > b.took; };
+  if (flagged_.size() == kMaxSlowRows) {
+    if (r.transfer.took <= flagged_.front().took) return;
+    std::pop_heap(flagged_.begin(), flagged_.end(), cmp);
+    flagged_.pop_back();
+  }
+  std::string url = r.origin.url;
+  if (!r.origin.address.empty()) url += " [" + r.origin.address + "]";
+  flagged_.push_back({r.transfer.took, std::move(url), r.transfer.timings});
+  std::push_heap(flagged_.begin(), flagged_.end(), cmp);
+}
+
+namespace {
+
+// The answers --slow flagged, else the run's few slowest, each with its phases.
+std::string SlowSection(const std::vector<SlowAnswer>& flagged, std::uint64_t count,
+                        const RunStats& stats) {
+  if (!flagged.empty()) return HtmlSlowSection(flagged, true, count - flagged.size());
+  std::vector<SlowAnswer> rows;
+  for (const RunStats::Slow& s : stats.Slowest()) rows.push_back({s.elapsed, s.url, s.timings});
+  return HtmlSlowSection(std::move(rows), false, 0);
+}
+
+}  // namespace
 
 Status HtmlSink::Finish(const RunTotals& totals) {
   const Summary& s = totals.summary;
@@ -271,6 +308,9 @@ Status HtmlSink::Finish(const RunTotals& totals) {
                                               "here (results answered from --state, or read "
                                               "back from JSON Lines by fetchpool report).</p>")
                                 : timeline_.Svg()},
+               {"SLOW", SlowSection(flagged_, flagged_count_, totals.stats)},
+               {"CERTIFICATES",
+                HtmlCertificatesSection(totals.stats.certificates(), kMaxCertificateRows)},
                {"LIMIT_NOTE", Esc(limit_note)},
                {"CHANGES", s.show_changes ? HtmlChangesSection(changes_) : std::string()},
                {"HOSTS", totals.hosts != nullptr ? HtmlHostsSection(*totals.hosts, kMaxHostRows)

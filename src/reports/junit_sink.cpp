@@ -64,8 +64,11 @@ Status JUnitSink::Create(const std::string& path, std::unique_ptr<ResultSink>* o
 void JUnitSink::Add(const Result& r) {
   if (r.verdict.error_kind == ErrorKind::kAborted) return;
   const double seconds = static_cast<double>(r.transfer.elapsed.count()) / 1e6;
-  std::string xml = fmt::format(R"(    <testcase name="{}" classname="fetchpool" time="{:.3f}")",
-                                XmlEscape(r.origin.url), seconds);
+  // --each-address: a case per address.
+  const std::string name = XmlEscape(
+      r.origin.address.empty() ? r.origin.url : r.origin.url + " [" + r.origin.address + "]");
+  std::string xml =
+      fmt::format(R"(    <testcase name="{}" classname="fetchpool" time="{:.3f}")", name, seconds);
   // Where the URL is, as pytest and others write it (GitLab shows the file).
   if (r.origin.input != kStdinName)
     fmt::format_to(std::back_inserter(xml), R"( file="{}")", XmlEscape(r.origin.input));
@@ -77,13 +80,12 @@ void JUnitSink::Add(const Result& r) {
     // JUnit has no warning level: the case passes, and says why it was not ok.
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <system-out>warning ({}): {}: {}</system-out>\n    </testcase>\n",
-                   ErrorKindName(r.verdict.error_kind), XmlEscape(r.origin.url), XmlEscape(reason));
+                   ErrorKindName(r.verdict.error_kind), name, XmlEscape(reason));
   } else {
     fmt::format_to(std::back_inserter(xml),
                    ">\n      <failure message=\"{}\" type=\"{}\">{}: {}</failure>\n"
                    "    </testcase>\n",
-                   XmlEscape(reason), ErrorKindName(r.verdict.error_kind), XmlEscape(r.origin.url),
-                   XmlEscape(reason));
+                   XmlEscape(reason), ErrorKindName(r.verdict.error_kind), name, XmlEscape(reason));
   }
   file_->Append(xml);
 }

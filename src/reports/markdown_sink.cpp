@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iterator>
 
 #include "fetchpool/output/report.hpp"
 #include "fetchpool/util/text.hpp"
+#include "fetchpool/util/utc_time.hpp"
 #include "fetchpool/util/utf8.hpp"
 
 namespace fetchpool {
@@ -20,10 +23,34 @@ std::string Where(std::string_view input, std::uint64_t line, std::uint32_t colu
   return MarkdownCell(FormatOrigin(input, line, column));
 }
 
+// The URL, and with --each-address the address its result stands for.
+std::string UrlCell(const Result& r) {
+  if (r.origin.address.empty()) return MarkdownCell(r.origin.url);
+  return MarkdownCell(r.origin.url) + " &#91;" + MarkdownCell(r.origin.address) + "&#93;";
+}
+
 std::string Row(const Result& r) {
   return fmt::format("| {} | {} | {} | {} |\n",
-                     Where(r.origin.input, r.origin.line, r.origin.column),
-                     MarkdownCell(r.origin.url), MarkdownCell(FullReason(r)), r.transfer.attempts);
+                     Where(r.origin.input, r.origin.line, r.origin.column), UrlCell(r),
+                     MarkdownCell(FullReason(r)), r.transfer.attempts);
+}
+
+// The certificates that expire soonest, one row each however many URLs came with it.
+void AppendCertificates(std::string& out, const CertificateDigest& digest) {
+  const auto& entries = digest.Soonest();
+  if (entries.empty()) return;
+  const auto now = std::chrono::system_clock::now();
+  out +=
+      "\n### Certificates, soonest expiry first\n\n"
+      "| Expires | Days left | Hosts | Expiring | Issuer | URLs |\n"
+      "|---|---:|---|---|---|---:|\n";
+  for (std::size_t i = 0; i < std::min(MarkdownSink::kCertificates, entries.size()); ++i) {
+    const CertificateDigest::Entry& e = entries[i];
+    const CertificateFacts& f = *e.facts;
+    fmt::format_to(std::back_inserter(out), "| {} | {} | {} | {} | {} | {} |\n",
+                   IsoUtcDate(f.soonest()), DaysLeft(f.soonest(), now), MarkdownCell(HostsText(e)),
+                   MarkdownCell(ExpiringText(f)), MarkdownCell(f.issuer), e.urls);
+  }
 }
 
 std::string Plural(std::uint64_t n, std::string_view one, std::string_view many) {
@@ -181,12 +208,23 @@ std::string MarkdownSink::Head(const RunTotals& totals) const {
                           Plural(s.aborted, "transfer", "transfers"),
                           s.aborted == 1 ? "was" : "were", s.aborted == 1 ? "is" : "are"));
   }
-  fmt::format_to(std::back_inserter(out),
-                 "| URLs | ok | failed | warned | retries | time |\n"
-                 "|---:|---:|---:|---:|---:|---:|\n"
-                 "| {} | {} | {} | {} | {} | {:.2f}s |\n\n"
-                 "### Failures\n\n",
-                 s.total, s.ok, s.failed, s.warned, s.retries, s.elapsed_s);
+  if (const std::string breach = BudgetBreach(s); !breach.empty()) {
+    out += fmt::format("> **Latency budget exceeded:** {}.\n\n", MarkdownCell(breach));
+  }
+  if (s.show_urls) {  // --each-address: a result per address
+    fmt::format_to(std::back_inserter(out),
+                   "| URLs | results | ok | failed | warned | retries | time |\n"
+                   "|---:|---:|---:|---:|---:|---:|---:|\n"
+                   "| {} | {} | {} | {} | {} | {} | {:.2f}s |\n\n",
+                   s.urls, s.total, s.ok, s.failed, s.warned, s.retries, s.elapsed_s);
+  } else {
+    fmt::format_to(std::back_inserter(out),
+                   "| URLs | ok | failed | warned | retries | time |\n"
+                   "|---:|---:|---:|---:|---:|---:|\n"
+                   "| {} | {} | {} | {} | {} | {:.2f}s |\n\n",
+                   s.total, s.ok, s.failed, s.warned, s.retries, s.elapsed_s);
+  }
+  out += "### Failures\n\n";
   out += failures_ == 0 ? "No failures.\n" : std::string(kRowsHeader);
   return out;
 }
@@ -208,6 +246,7 @@ std::string MarkdownSink::Tail(const RunTotals& totals) const {
                    l.PercentileMs(0.50), l.PercentileMs(0.90), l.PercentileMs(0.99), l.MaxMs());
   }
   AppendSlowest(out, slowest_);
+  AppendCertificates(out, totals.stats.certificates());
   return out;
 }
 

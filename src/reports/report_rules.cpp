@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "fetchpool/output/certificate_digest.hpp"
 #include "fetchpool/output/report.hpp"
 
 namespace fetchpool {
@@ -38,11 +39,28 @@ std::string FindingFingerprint(std::string_view input, std::string_view url, Err
   return hex;
 }
 
+std::string FindingSubject(const Result& result) {
+  if (result.verdict.error_kind == ErrorKind::kCertExpiring) {
+    const std::string_view host = HostOfUrl(
+        result.transfer.effective_url.empty() ? result.origin.url : result.transfer.effective_url);
+    if (!host.empty()) return std::string(host);
+  }
+  if (result.origin.address.empty()) return result.origin.url;
+  return result.origin.url + " [" + result.origin.address + "]";
+}
+
 std::string FindingMessage(const Result& result) {
-  std::string text = result.origin.url;
+  std::string text = FindingSubject(result);
   text += ": ";
   text += FullReason(result);
   return text;
+}
+
+bool CertificateFindings::Reports(const Result& result) {
+  if (result.verdict.error_kind != ErrorKind::kCertExpiring || !result.transfer.certificate) {
+    return true;
+  }
+  return seen_.insert(result.transfer.certificate->sha256).second;
 }
 
 }  // namespace fetchpool

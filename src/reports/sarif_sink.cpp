@@ -73,6 +73,7 @@ std::size_t SarifSink::RuleIndex(ErrorKind kind) {
 
 void SarifSink::Add(const Result& r) {
   if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
+  if (!certificates_.Reports(r)) return;
   Json properties = {
       {"url", r.origin.url}, {"file", r.origin.input}, {"attempts", r.transfer.attempts}};
   if (r.transfer.http_status > 0) properties["httpStatus"] = r.transfer.http_status;
@@ -89,7 +90,7 @@ void SarifSink::Add(const Result& r) {
       {"locations", Json::array({Location(r)})},
       {"partialFingerprints",
        {{"fetchpoolFinding/v1",
-         FindingFingerprint(r.origin.input, r.origin.url, r.verdict.error_kind)}}},
+         FindingFingerprint(r.origin.input, FindingSubject(r), r.verdict.error_kind)}}},
       {"properties", std::move(properties)},
   };
   file_->Append((any_ ? ",\n" : "\n") + Dump(result));

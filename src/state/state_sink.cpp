@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
+#include <unordered_map>
 
 #include "fetchpool/core/error_kinds.hpp"
 #include "fetchpool/core/url_history.hpp"
@@ -58,17 +60,8 @@ class StateSink final : public ResultSink {
 
   void Add(const Result& result) override {
     if (result.verdict.error_kind == ErrorKind::kAborted || !store_.write_error().ok()) return;
-    if (!in_batch_) {
-      if (!db_.Exec("BEGIN").ok()) return Fail();
-      in_batch_ = true;
-      batch_rows_ = 0;
-      batch_start_ = std::chrono::steady_clock::now();
-    }
-    const std::int64_t now = UnixMillisNow();
-    std::int64_t url_id = 0;
-    if (!UrlId(result, now, url_id)) return Fail();
-    if (url_id != 0 && !InsertResult(result, url_id, now)) return Fail();
-    if (++batch_rows_ >= kStateBatchRows) Commit();
+    if (result.origin.address_count <= 1) return Record(result);
+    if (std::optional<Result> worst = Gather(result)) Record(*worst);
   }
 
   bool wants_ticks() const override { return true; }
@@ -78,6 +71,11 @@ class StateSink final : public ResultSink {
   }
 
   Status Finish(const RunTotals& totals) override {
+    // A stop may have cut some addresses short: the URL is what the others found.
+    for (auto& [seq, gathered] : gathered_) {
+      if (store_.write_error().ok()) Record(gathered.worst);
+    }
+    gathered_.clear();
     if (in_batch_) Commit();
     if (!store_.write_error().ok()) return store_.write_error();
     Statement end;
@@ -97,6 +95,37 @@ class StateSink final : public ResultSink {
   }
 
  private:
+  // --each-address: a URL's history is one, whatever its addresses, so its results (one per
+  // address) are recorded as one: the worst of them (a failure, else a warning), once all came.
+  struct Gathered {
+    Result worst;
+    std::uint16_t seen = 0;
+  };
+  static int Badness(const Result& r) { return r.verdict.ok ? 0 : r.verdict.warning ? 1 : 2; }
+
+  std::optional<Result> Gather(const Result& r) {
+    Gathered& g = gathered_[r.origin.seq];
+    if (g.seen == 0 || Badness(r) > Badness(g.worst)) g.worst = r;
+    if (++g.seen < r.origin.address_count) return std::nullopt;
+    std::optional<Result> worst = std::move(g.worst);
+    gathered_.erase(r.origin.seq);
+    return worst;
+  }
+
+  void Record(const Result& result) {
+    if (!in_batch_) {
+      if (!db_.Exec("BEGIN").ok()) return Fail();
+      in_batch_ = true;
+      batch_rows_ = 0;
+      batch_start_ = std::chrono::steady_clock::now();
+    }
+    const std::int64_t now = UnixMillisNow();
+    std::int64_t url_id = 0;
+    if (!UrlId(result, now, url_id)) return Fail();
+    if (url_id != 0 && !InsertResult(result, url_id, now)) return Fail();
+    if (++batch_rows_ >= kStateBatchRows) Commit();
+  }
+
   // The URL's row id: its history updated from a fetched result, or just found for one answered
   // from the state (which must not look freshly checked). 0: no row (nothing to add). Without
   // the reader's id the URL was new when it was read; only this run can have added it since (a
@@ -212,6 +241,7 @@ class StateSink final : public ResultSink {
   Statement update_url_;
   Statement find_url_;
   Statement insert_result_;
+  std::unordered_map<std::uint64_t, Gathered> gathered_;  // --each-address, by Origin::seq
   KeyFilter added_{23};  // the URL keys this run inserted: 1 MiB, about 1% false positives at 100k
   bool in_batch_ = false;
   int batch_rows_ = 0;

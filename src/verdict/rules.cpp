@@ -6,6 +6,8 @@
 #include <chrono>
 #include <string>
 
+#include "fetchpool/util/utc_time.hpp"
+
 namespace fetchpool::verdict {
 namespace {
 
@@ -168,6 +170,51 @@ void Baseline(const Evidence& e, Verdict& v, StateNote&) {
   if (e.job.origin.in_baseline && Failed(v)) v.warning = true;
 }
 
+// "certificate expires in 3 days (2026-12-09)"; an intermediate's is named, and one already
+// past (seen only with -k) "expired".
+std::string ExpiryText(const CertificateFacts& c, std::chrono::system_clock::time_point now) {
+  const auto when = c.soonest();
+  const bool chain = when != c.not_after;
+  const std::int64_t days = DaysLeft(when, now);
+  const std::string what = chain ? "intermediate certificate" : "certificate";
+  std::string text;
+  if (when <= now) {
+    const std::int64_t ago = DaysLeft(now, when);
+    text = ago == 0 ? fmt::format("{} expired less than a day ago", what)
+                    : fmt::format("{} expired {} day{} ago", what, ago, ago == 1 ? "" : "s");
+  } else if (days == 0) {
+    text = fmt::format("{} expires in less than a day", what);
+  } else {
+    text = fmt::format("{} expires in {} day{}", what, days, days == 1 ? "" : "s");
+  }
+  text += fmt::format(" ({})", IsoUtcDate(when));
+  if (chain) text += fmt::format(": {}", c.chain_subject);
+  return text;
+}
+
+// --cert-fail / --cert-warn: an ok answer over a certificate (or chain) that expires within the
+// given days fails or warns. A failed URL keeps its own reason.
+void Certificate(const Evidence& e, Verdict& v, StateNote&) {
+  const CertificateFacts* c = e.facts.certificate.get();
+  const VerdictOptions& o = e.options;
+  if (!v.ok || c == nullptr || (!o.cert_fail_days && !o.cert_warn_days)) return;
+  const auto now = std::chrono::system_clock::now();
+  const std::int64_t days = DaysLeft(c->soonest(), now);
+  const bool fail = o.cert_fail_days && days < *o.cert_fail_days;
+  if (!fail && !(o.cert_warn_days && days < *o.cert_warn_days)) return;
+  Fail(v, ErrorKind::kCertExpiring, ExpiryText(*c, now));
+  v.warning = !fail;
+}
+
+// --slow: an ok answer that took longer than MS (this attempt, as max-ms= judges) warns.
+void Slow(const Evidence& e, Verdict& v, StateNote&) {
+  if (!v.ok || !e.options.slow_ms) return;
+  const long ms = static_cast<long>(e.facts.took.count() / 1000);
+  if (ms <= *e.options.slow_ms) return;
+  Fail(v, ErrorKind::kSlow, fmt::format("slow: {} ms > {} ms", ms, *e.options.slow_ms));
+  v.warning = true;
+}
+
 constexpr std::array kOutcomeRules = {
     OutcomeRule{"invalid", InvalidLine}, OutcomeRule{"aborted", Aborted},
     OutcomeRule{"saving", Saving},       OutcomeRule{"transfer", TransferFailed},
@@ -175,6 +222,8 @@ constexpr std::array kOutcomeRules = {
 };
 
 constexpr std::array kPolicyRules = {
+    PolicyRule{"certificate", Certificate},
+    PolicyRule{"slow", Slow},
     PolicyRule{"warn", Warn},
     PolicyRule{"history", History},
     PolicyRule{"baseline", Baseline},

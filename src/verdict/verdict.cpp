@@ -16,7 +16,7 @@ void Judge::Decide(const Job& job, Result& result) const {
       break;
     }
   }
-  if (!settled) v.ok = true;
+  if (!settled) v.ok = v.answered = true;
   for (const verdict::PolicyRule& rule : verdict::PolicyRules()) {
     rule.amend(evidence, v, result.state);
   }

@@ -17,6 +17,9 @@ class FakeFetcher final : public Fetcher {
   void Fetch(const Job& job, Method, TransferFacts& facts, Saved&) override {
     network_.Answer(job, stop_, facts);
   }
+  std::vector<std::string> Addresses(const Job& job, TransferFacts& facts) override {
+    return FakeNetwork::Addresses(job, facts);
+  }
 
  private:
   FakeNetwork& network_;
@@ -46,6 +49,16 @@ void FakeNetwork::Release() {
   released_cv_.NotifyAll();
 }
 
+std::vector<std::string> FakeNetwork::Addresses(const Job& job, TransferFacts& facts) {
+  const std::string_view url = job.origin.url;
+  if (url.starts_with("http://multi")) return {"10.0.0.1", "10.0.0.2", "fd00::3"};
+  if (url.starts_with("http://nxdomain")) {
+    facts.failure = ErrorKind::kResolve;
+    facts.failure_detail = "could not resolve host: nxdomain";
+  }
+  return {};
+}
+
 void FakeNetwork::Answer(const Job& job, const std::stop_token& stop, TransferFacts& facts) {
   fetches_.fetch_add(1);
   const int now = in_flight_.fetch_add(1) + 1;
@@ -66,7 +79,10 @@ void FakeNetwork::Answer(const Job& job, const std::stop_token& stop, TransferFa
     aborted = stop.stop_requested() || !released_;
   }
   in_flight_.fetch_sub(1);
-  if (aborted) {
+  if (job.origin.address == "10.0.0.2") {  // the address that refuses
+    facts.failure = ErrorKind::kConnect;
+    facts.failure_detail = "connection refused";
+  } else if (aborted) {
     facts.failure = ErrorKind::kAborted;
     facts.failure_detail = "aborted";
   } else if (url.find("/fail") != std::string_view::npos) {

@@ -6,6 +6,8 @@
 //   /slow/MS       200 after MS ms, or aborted as soon as the run stops
 //   /flaky/N       503 (with Retry-After: 0) for the first N attempts, then 200
 //   /block         waits until Release() (or a stop), then 200
+// --each-address: a host named multi* has the addresses 10.0.0.1, 10.0.0.2 and fd00::3, of which
+// 10.0.0.2 refuses connections; nxdomain* does not resolve; any other host runs as it is.
 // Every 200 carries kFakeBody, which the line's checks (contains=, sha256=) see.
 #pragma once
 
@@ -16,6 +18,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fetchpool/core/fetcher.hpp"
 #include "fetchpool/util/cond_var.hpp"
@@ -38,6 +41,8 @@ class FakeNetwork {
   int in_flight_peak() const { return peak_.load(); }
   // What the network shows one attempt; `stop` is the asking worker's.
   void Answer(const Job& job, const std::stop_token& stop, TransferFacts& facts) EXCLUDES(mutex_);
+  // --each-address: the addresses of the job's host (see above).
+  static std::vector<std::string> Addresses(const Job& job, TransferFacts& facts);
 
  private:
   std::atomic<std::uint64_t> fetches_{0};

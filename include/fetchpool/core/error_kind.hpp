@@ -19,9 +19,11 @@ enum class ErrorKind {
   kDisallowedRedirect,
   kTls,
   kTooLarge,
-  kCheckFailed,  // a per-line check (status=, max-ms=, contains=, sha256=) did not hold
-  kAborted,      // cancelled by a stop request; not a verdict on the URL
-  kSaveFailed,   // -o: the body could not be saved (disk full, no permission, name taken...)
+  kCheckFailed,   // a per-line check (status=, max-ms=, contains=, sha256=) did not hold
+  kAborted,       // cancelled by a stop request; not a verdict on the URL
+  kSaveFailed,    // -o: the body could not be saved (disk full, no permission, name taken...)
+  kCertExpiring,  // --cert-warn / --cert-fail: the certificate (or its chain) expires too soon
+  kSlow,          // --slow: the answer took longer than the run allows
   kOther,
 };
 

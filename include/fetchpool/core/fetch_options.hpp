@@ -32,6 +32,9 @@ struct FetchOptions {
   HttpVersion http_version = HttpVersion::kDefault;
   std::uint64_t max_size = 0;  // largest body accepted; 0: no limit
   bool head = false;           // --head: HEAD first, GET when the server refuses it
+  // --each-address: each URL once for every address its host resolves to, each transfer
+  // connecting to its one address.
+  bool each_address = false;
 };
 
 }  // namespace fetchpool

@@ -3,6 +3,8 @@
 #include <functional>
 #include <memory>
 #include <stop_token>
+#include <string>
+#include <vector>
 
 #include "fetchpool/core/job.hpp"
 #include "fetchpool/core/result.hpp"
@@ -27,6 +29,13 @@ class Fetcher {
   // in `saved` where it went or why it could not be kept. True when it did anything (the verdict
   // is then decided again).
   virtual bool Keep(const Verdict& /*verdict*/, Saved& /*saved*/) { return false; }
+  // --each-address: every address `job`'s host resolves to, A and AAAA ("127.0.0.2", "::1"),
+  // in the order a client would try them; the worker makes one job of each, and Fetch then
+  // connects a job to its Origin::address alone. None with `facts` saying why when the name
+  // does not resolve; none without a word when the fetcher cannot tell (the job runs as it is).
+  virtual std::vector<std::string> Addresses(const Job& /*job*/, TransferFacts& /*facts*/) {
+    return {};
+  }
 };
 
 // Makes a worker's Fetcher; `stop` is the run's, and must abort a transfer in progress.

@@ -31,6 +31,12 @@ struct Origin {
   // As given (trimmed), with a password or token in it redacted (RedactUrl): what every output,
   // report and --state sees. The URL to request, when that differs, is Target::fetch_url.
   std::string url;
+  // --each-address: the one address of the URL's host this job connects to ("127.0.0.2",
+  // "::1"), and which of how many the name resolved to. Empty and 0 without the flag, and until
+  // a worker has resolved the name; the URL's jobs, one per address, share seq.
+  std::string address;
+  std::uint16_t address_index = 0;
+  std::uint16_t address_count = 0;
 };
 
 // The reader's one parse of the URL (ValidateJob), so no later stage parses it again.
@@ -71,5 +77,8 @@ struct Job {
   UrlHistory history;  // --state: what earlier runs saw of this URL
   JobProgress progress;
 };
+
+// --each-address: the job once more, for another of its host's addresses (checks copied).
+Job CopyForAddress(const Job& job, std::string address, std::uint16_t index);
 
 }  // namespace fetchpool

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,13 +14,26 @@
 
 namespace fetchpool {
 
-// libcurl's phase times of the last attempt, each measured from its start, in milliseconds.
+// How long each phase of an attempt took on its own, in milliseconds; 0 for a phase that did
+// not happen (connect and TLS on a reused connection).
+struct PhaseDurations {
+  double dns = 0;
+  double connect = 0;
+  double tls = 0;
+  double first_byte = 0;  // from the request sent (or the connection ready) to the first byte
+  double transfer = 0;    // the rest: the body
+};
+
+// libcurl's phase times of the last attempt, each measured from its start, in milliseconds (as
+// curl -w reports them).
 struct PhaseTimings {
   double dns_ms = 0;
   double connect_ms = 0;
   double tls_ms = 0;
   double first_byte_ms = 0;
   double total_ms = 0;
+
+  PhaseDurations Durations() const;
 };
 
 // What the body checks need from the body, gathered as it streams by (BodyChecker): the body
@@ -41,11 +55,31 @@ struct RedirectHop {
   std::string location;
 };
 
-// The peer's leaf certificate.
+// The certificate a TLS connection's server presented, the same for every URL the connection
+// carries: read once per connection and shared by their results (immutable, so any thread may
+// read it).
 struct CertificateFacts {
-  std::chrono::system_clock::time_point not_after{};
-  std::string subject;
+  std::chrono::system_clock::time_point not_after{};  // the leaf's
+  std::string expires;  // the same, ISO 8601 UTC: "2026-12-09T10:44:21Z"
+  std::string subject;  // RFC 2253, most specific first: "CN=example.com,O=Example"
+  std::string issuer;
+  std::string sha256;  // of the leaf (DER), hex: one certificate, however many URLs and hosts
+  // The earliest expiry among the other certificates the server sent (its intermediates), when
+  // that comes before the leaf's; then also that certificate's subject.
+  std::optional<std::chrono::system_clock::time_point> chain_not_after;
+  std::string chain_expires;  // ISO 8601 UTC, as `expires`
+  std::string chain_subject;
+
+  // The first expiry that breaks the chain: the leaf's, or an intermediate's before it.
+  std::chrono::system_clock::time_point soonest() const {
+    return chain_not_after && *chain_not_after < not_after ? *chain_not_after : not_after;
+  }
 };
+
+// Whole days from `now` until `t`, rounded down (negative once `t` has passed): "expires in N
+// days" and --cert-warn DAYS both read it.
+std::int64_t DaysLeft(std::chrono::system_clock::time_point t,
+                      std::chrono::system_clock::time_point now);
 
 // What the transfers of one URL observed: the fetcher's part. Facts only, never a judgement: a
 // 404, a failed check or a slow answer are for the verdict to call.
@@ -70,9 +104,11 @@ struct TransferFacts {
   PhaseTimings timings;
   // Room for the verdict rules to come, each filled by the fetcher only when a rule needs it
   // (see verdict.hpp); empty until then, and free to move.
-  std::vector<HeaderNote> headers;              // response headers of note
-  std::vector<RedirectHop> redirects;           // the chain before the final response
-  std::optional<CertificateFacts> certificate;  // https only
+  std::vector<HeaderNote> headers;     // response headers of note
+  std::vector<RedirectHop> redirects;  // the chain before the final response
+  // https: the final response's connection's certificate; null for plain http, or when no
+  // response arrived.
+  std::shared_ptr<const CertificateFacts> certificate;
 };
 
 // Whether the URL is ok, and if not why: the verdict's part.
@@ -86,6 +122,9 @@ struct Verdict {
   // Another attempt may answer differently (a connection failure, a timeout, a 503...): what
   // the retry policy asks, so retries follow the same reading of the facts.
   bool transient = false;
+  // A whole, accepted answer arrived: no outcome rule found fault, whatever the policy rules then
+  // made of it (--slow, --cert-warn). What latency budgets (--max-p95) measure.
+  bool answered = false;
 };
 
 // -o: what became of the body.

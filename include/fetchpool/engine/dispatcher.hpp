@@ -9,6 +9,7 @@
 #include <random>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "fetchpool/core/dispatch_options.hpp"
 #include "fetchpool/core/job.hpp"
@@ -83,6 +84,11 @@ class Dispatcher {
   bool Submit(Job job) EXCLUDES(mutex_);
   // The reader is done: once everything submitted is reported, Next tells workers to leave.
   void CloseInput() EXCLUDES(mutex_);
+
+  // --each-address: the jobs a worker made of one it holds, one per other address of its host.
+  // They go before new input and count as submitted; never refused for room (a worker must not
+  // wait for the reader's limits), and dropped once the run is stopping.
+  void AddSiblings(std::vector<Job> jobs) EXCLUDES(mutex_);
 
   // Blocks until a job may start now; nullopt when the worker should leave. `worker` (0-based,
   // -1: none) is who asks: a job for a host that worker is still connected to goes first, after

@@ -19,8 +19,8 @@ struct RunConfig {
   RunConfig(const Options& options, std::size_t open_files);
 
   const Options& options;
-  // The output shows the effective URL, the IP and the phase times (JSON Lines, CSV, -v), so
-  // the fetchers note them.
+  // The output shows the effective URL, the IP and the phase times (JSON Lines, CSV, -v,
+  // --stats, --html), so the fetchers note them.
   bool collect_details = false;
   std::size_t held_connections = 1;  // connections each worker's fetcher keeps open for reuse
   DispatchCapacity capacity;         // what the dispatcher holds before the reader waits

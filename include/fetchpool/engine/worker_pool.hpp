@@ -23,6 +23,7 @@ namespace fetchpool {
 struct WorkerPoolSetup {
   int workers = 1;               // -w
   bool head = false;             // --head: try HEAD first, GET when the server refuses it
+  bool each_address = false;     // --each-address: a job per address of its URL's host
   Pacer* pacer = nullptr;        // --rate; null for none
   const Judge* judge = nullptr;  // decides every attempt's verdict
   Fault* fault = nullptr;        // notes an exception a worker throws, which stops the run
@@ -68,6 +69,10 @@ class WorkerPool {
   // One attempt at the job (a HEAD refused with 405/501 is tried again as GET within it).
   // nullopt when a stop came before the request could start.
   std::optional<Result> Attempt(Fetcher& fetcher, Job& job, int index);
+  // --each-address, the first time a job comes up: one job per address of its host; this one
+  // takes the first, the dispatcher the others. A result when the name did not resolve: the
+  // URL's only one.
+  std::optional<Result> SpreadOverAddresses(Fetcher& fetcher, Job& job);
   void Leave();  // drops one reference; the last one closes results_
   // Result::span: which worker, when the attempt ran, how long it had waited.
   void RecordSpan(Result& result, const Job& job, int index,

@@ -62,6 +62,7 @@ class CurlFetcher final : public Fetcher {
   // Without a handle (it could not be created or configured) every Fetch fails.
   void Fetch(const Job& job, Method method, TransferFacts& facts, Saved& saved) override;
   bool Keep(const Verdict& verdict, Saved& saved) override;
+  std::vector<std::string> Addresses(const Job& job, TransferFacts& facts) override;
   // A GET whose body is also written to `fd` (a sitemap the reader parses afterwards). A body
   // that cannot be written fails the transfer.
   void FetchInto(const Job& job, int fd, TransferFacts& facts);
@@ -99,10 +100,18 @@ class CurlFetcher final : public Fetcher {
   bool PinAddresses(const RequestTarget& target, TransferFacts& facts);
   // The phase times of the request just made, added to the chain's.
   void AddPhaseTimes();
+  // `host` through the run's resolver, adding the time to lookup_took_; nullopt with `facts`
+  // saying why when it did not resolve.
+  std::optional<Lookup> LookUp(const std::string& host, TransferFacts& facts);
+  // --each-address: CURLOPT_CONNECT_TO for the job's one address, or none.
+  void ConnectTo(const Job& job);
   // What a performed transfer observed, into `facts`.
   void Observe(CURLcode code, TransferFacts& facts);
   void Describe(CURLcode code, TransferFacts& facts) const;
   void CollectDetails(TransferFacts& facts) const;
+  // The certificate of the connection the current response came on (for https), into
+  // certificate_.
+  void NoteCertificate() noexcept;
 
   FetchOptions options_;  // without headers and credentials: those come from the policies
   const bool collect_details_;
@@ -119,6 +128,9 @@ class CurlFetcher final : public Fetcher {
   Slist resolve_;              // the CURLOPT_RESOLVE entry last given to libcurl
   std::string resolve_entry_;  // its text
   std::chrono::steady_clock::time_point resolve_set_at_{};
+  Slist connect_to_;              // the CURLOPT_CONNECT_TO entry last given to libcurl
+  std::string connect_to_entry_;  // its text; empty when none is set
+  std::string pinned_host_;       // the host connect_to_ sends to the job's address, or ""
   std::chrono::microseconds lookup_took_{0};  // this attempt's own name lookups
   bool literal_host_ = false;  // the last URL's host was an IP literal (DNS cache timeout 0)
   char error_buffer_[CURL_ERROR_SIZE] = {};
@@ -143,6 +155,7 @@ class CurlFetcher final : public Fetcher {
   struct PhaseTimes {
     curl_off_t dns = 0, connect = 0, tls = 0, first_byte = 0, total = 0;
   } times_;
+  std::shared_ptr<const CertificateFacts> certificate_;  // of the latest response's connection
   BodyChecker checker_;
   std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
   // -o: the last Fetch left a body for Keep to commit or discard, and how its transfer ended.

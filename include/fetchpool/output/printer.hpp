@@ -25,6 +25,7 @@
 #include "fetchpool/util/latency_stats.hpp"
 #include "fetchpool/util/reorder_window.hpp"
 #include "fetchpool/util/status.hpp"
+#include "fetchpool/verdict/run_budget.hpp"
 
 namespace fetchpool {
 
@@ -46,6 +47,8 @@ struct PrinterSetup {
   // --dedup without --ordered: the reader takes a slot per duplicate; one is given back as each
   // is printed (or dropped), so duplicates waiting for their first stay bounded.
   ReorderWindow* duplicates_window = nullptr;
+  bool each_address = false;           // --each-address: the summary counts URLs and results apart
+  std::optional<long> max_p95_ms;      // --max-p95: Summary::over_budget
 };
 
 // How the run ended, for Printer::Finish.
@@ -92,6 +95,9 @@ class Printer {
 
  private:
   void Accept(Result result);
+  // --ordered: the result printed after `last` (its URL's next address, or the next URL), and
+  // whether `last` was its URL's last.
+  static std::pair<std::uint64_t, std::uint16_t> After(const Result& last, bool& url_done);
   void TakeNotes();
   // Counts and fans out a result in its turn; with --dedup, completes duplicates first.
   void Emit(Result& result);
@@ -109,11 +115,13 @@ class Printer {
   std::vector<std::unique_ptr<ResultSink>> reports_;
   ProgressLine progress_;
   LatencyStats latency_;
+  RunBudget budget_;  // --max-p95, judged by the verdict module
   RunStats stats_;
   Summary summary_;
   std::optional<std::vector<HostStatsRow>> hosts_;  // --host-stats, once the run is over
-  std::map<std::uint64_t, Result> waiting_;         // --ordered: finished, but earlier ones are not
-  std::uint64_t next_seq_ = 0;
+  // --ordered: finished, but earlier ones are not; by input position, then address.
+  std::map<std::pair<std::uint64_t, std::uint16_t>, Result> waiting_;
+  std::pair<std::uint64_t, std::uint16_t> next_{0, 0};
   std::optional<DuplicateBook> duplicates_;  // --dedup
   std::vector<Result> completed_;            // duplicates their first just completed
   Status write_error_;

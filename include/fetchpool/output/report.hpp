@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,15 @@ struct Summary {
   std::uint64_t new_failures = 0;
   std::uint64_t recovered = 0;
   double elapsed_s = 0;
+  // --each-address: `total` counts results, one per address; this, the URLs they came from.
+  bool show_urls = false;
+  std::uint64_t urls = 0;
+  // --max-p95 MS: the budget, and the 95th percentile of the answered results' times (each
+  // attempt's own, as --slow reads it) against it. Judged only when something was answered.
+  std::optional<long> max_p95_ms;
+  std::uint64_t answered = 0;
+  double answered_p95_ms = 0;
+  bool over_budget = false;
 };
 
 // Counts `result` in `summary` by its verdict: the one place a verdict becomes ok, warned,
@@ -47,6 +57,9 @@ struct TextStyle {
   bool verbose = false;  // where a redirect led, and the IP
 };
 
+// --max-p95: "p95 of 120 answered URLs is 2345 ms, over --max-p95 2000 ms"; empty within it.
+std::string BudgetBreach(const Summary& summary);
+
 // Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n"; with -o, " -> PATH"
 // before the newline says where the body went, and a skip reads "(skipped: exists, 0ms)". A URL
 // that took more than one attempt gets ", N attempts" before the ")"; TIME then counts from the
@@ -57,7 +70,8 @@ struct TextStyle {
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style);
 
 // "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", with ", N warned" and ", N duplicates"
-// after the failures and ", N retries" at the end when there were any.
+// after the failures and ", N retries" at the end when there were any. --each-address reads
+// "Summary: 3 URLs, 9 results, ..." instead.
 std::string FormatSummary(const Summary& summary);
 
 }  // namespace fetchpool

@@ -7,12 +7,15 @@
 #include <vector>
 
 #include "fetchpool/core/result.hpp"
+#include "fetchpool/output/certificate_digest.hpp"
+#include "fetchpool/util/latency_stats.hpp"
 
 namespace fetchpool {
 
 // What --stats and --html show about a whole run, in constant memory however many URLs: a
 // latency histogram with fixed log-scale buckets, the status distribution (100-999), the
-// failure kinds, and the few slowest URLs.
+// failure kinds, the few slowest URLs, each phase's percentiles and the certificates that
+// expire soonest.
 // Thread-compatible: owned by the printer.
 class RunStats {
  public:
@@ -28,6 +31,16 @@ class RunStats {
     std::chrono::microseconds elapsed{0};
     std::string url;
     bool ok = false;
+    PhaseTimings timings;  // when the output collects them (--stats, --html, -v...)
+  };
+
+  // Each phase's own time (PhaseDurations) over the results that went through it: connect and
+  // TLS only where a connection was made. In microseconds, as LatencyStats keeps them.
+  struct Phases {
+    LatencyStats dns;
+    LatencyStats connect;
+    LatencyStats tls;
+    LatencyStats first_byte;
   };
 
   void Add(const Result& result);
@@ -46,13 +59,19 @@ class RunStats {
   std::vector<std::pair<ErrorKind, std::uint64_t>> Kinds() const;
   // Slowest first.
   std::vector<Slow> Slowest() const;
+  const Phases& phases() const { return phases_; }
+  const CertificateDigest& certificates() const { return certificates_; }
 
  private:
+  void AddPhases(const PhaseTimings& timings);
+
   std::array<std::uint64_t, kBuckets> buckets_{};
   std::array<std::uint64_t, 900> statuses_{};  // [status - 100]
   std::uint64_t no_status_ = 0;
   std::array<std::uint64_t, kKinds> kinds_{};
   std::vector<Slow> slowest_;  // a min-heap on elapsed, at most kSlowest
+  Phases phases_;
+  CertificateDigest certificates_;
 };
 
 }  // namespace fetchpool

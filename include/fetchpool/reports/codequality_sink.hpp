@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fetchpool/output/result_sink.hpp"
+#include "fetchpool/reports/report_rules.hpp"
 #include "fetchpool/reports/stitched_file.hpp"
 
 namespace fetchpool {
@@ -31,6 +32,7 @@ class CodeQualitySink final : public ResultSink {
   void AppendIssue(const std::string& issue);
 
   std::unique_ptr<StitchedFile> file_;
+  CertificateFindings certificates_;
   std::vector<std::string> inputs_;
   bool any_ = false;
 };

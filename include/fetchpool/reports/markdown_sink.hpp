@@ -14,7 +14,8 @@ namespace fetchpool {
 
 // --markdown FILE: a GitHub-flavoured Markdown report for a job summary
 // (cat FILE >> "$GITHUB_STEP_SUMMARY"): the counts, a table of failures, then one of warnings,
-// with --state what changed since the last run, the latency percentiles and the slowest URLs.
+// with --state what changed since the last run, the latency percentiles, the slowest URLs and the
+// certificates that expire soonest.
 // Failure rows stream to a temporary file; past kMaxRows rows of either table a line says how many
 // more there are, so the report (and the warning rows kept for the end) stay bounded. Every cell is
 // escaped (markdown_text.hpp). Thread-compatible: owned by the printer.
@@ -22,6 +23,7 @@ class MarkdownSink final : public ResultSink {
  public:
   static constexpr std::uint64_t kMaxRows = 1000;
   static constexpr std::size_t kSlowest = 10;
+  static constexpr std::size_t kCertificates = 10;
 
   // Fails (before anything is fetched) when the report file cannot be created.
   static Status Create(const std::string& path, std::unique_ptr<ResultSink>* out);

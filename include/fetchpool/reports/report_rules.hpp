@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "fetchpool/core/error_kinds.hpp"
 #include "fetchpool/core/result.hpp"
@@ -17,7 +18,23 @@ std::string_view ReportPath(std::string_view input);
 // change when unrelated lines move or runs repeat).
 std::string FindingFingerprint(std::string_view input, std::string_view url, ErrorKind kind);
 
-// "URL: reason", the one-line message every report uses for a failed or warned URL.
+// What a finding is about: the URL ("URL [ADDRESS]" with --each-address, one finding per
+// address), or an expiring certificate's host (the certificate is the host's, whatever the
+// path). Also what FindingFingerprint is given.
+std::string FindingSubject(const Result& result);
+
+// "SUBJECT: reason", the one-line message every report uses for a failed or warned URL.
 std::string FindingMessage(const Result& result);
+
+// An expiring certificate is one finding in the CI reports, not one per URL that came with it
+// (a host's hundred URLs share one certificate). Thread-compatible: one per report.
+class CertificateFindings {
+ public:
+  // False for an expiring-certificate result whose certificate was already reported.
+  bool Reports(const Result& result);
+
+ private:
+  std::unordered_set<std::string> seen_;  // the certificates' SHA-256
+};
 
 }  // namespace fetchpool

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fetchpool/output/result_sink.hpp"
+#include "fetchpool/reports/report_rules.hpp"
 #include "fetchpool/reports/stitched_file.hpp"
 
 namespace fetchpool {
@@ -29,6 +30,7 @@ class SarifSink final : public ResultSink {
   std::size_t RuleIndex(ErrorKind kind);
 
   std::unique_ptr<StitchedFile> file_;
+  CertificateFindings certificates_;
   std::vector<ErrorKind> rules_;  // in order of first use: a result's ruleIndex
   bool any_ = false;
 };

@@ -21,9 +21,9 @@ namespace fetchpool {
 //                  or failed with an error kind and a reason) or passes; the first that settles
 //                  wins, and when none does the URL is ok. In order: invalid line, aborted,
 //                  saving (-o), transfer failure, status (--accept), per-line checks.
-//   policy rules   what the run makes of that outcome, each in turn, every time: a failure may
-//                  become a warning (--warn, --fail-after, --baseline), and an ok may become a
-//                  warning or a failure.
+//   policy rules   what the run makes of that outcome, each in turn, every time: an ok may
+//                  become a warning or a failure (--cert-warn, --cert-fail, --slow), and a
+//                  failure a warning (--warn, --fail-after, --baseline).
 //
 // How to add a rule (a new verdict kind):
 //   1. Its error kind: an ErrorKind value and its row in error_kinds.cpp (name, label, report
