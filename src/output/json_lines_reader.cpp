@@ -325,7 +325,10 @@ Status JsonLineReader::Read(std::string& line, JsonLineRecord& out) {
                                      rapidjson::GetParseError_En(parsed.Code()),
                                      parsed.Offset() + 1));
   }
-  if (out.type == Type::kResult) return CheckRequired(handler.seen());
+  if (out.type == Type::kResult) {
+    CompleteRead(out.result);
+    return CheckRequired(handler.seen());
+  }
   return Status::Ok();
 }
 

@@ -1,85 +1,27 @@
 #include "fetchpool/output/result_columns.hpp"
 
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 
+#include "column_cells.hpp"
 #include "fetchpool/core/error_kinds.hpp"
 #include "fetchpool/output/report.hpp"
+#include "fetchpool/util/utc_time.hpp"
 
 namespace fetchpool {
 namespace {
+
+using namespace column_cells;
 
 ColumnValue TextOrNull(const std::string& s) {
   return s.empty() ? ColumnValue(nullptr) : ColumnValue(std::string_view(s));
 }
 
 ColumnValue Ms3(double ms) { return std::round(ms * 1000.0) / 1000.0; }
-
-// The reading side: JSON numbers come back as whichever of the three types fits them.
-std::optional<std::uint64_t> Unsigned(const ColumnValue& v) {
-  if (const auto* u = std::get_if<std::uint64_t>(&v)) return *u;
-  if (const auto* i = std::get_if<std::int64_t>(&v); i != nullptr && *i >= 0) {
-    return static_cast<std::uint64_t>(*i);
-  }
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> Signed(const ColumnValue& v) {
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
-  const std::optional<std::uint64_t> u = Unsigned(v);
-  if (!u || *u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    return std::nullopt;
-  }
-  return static_cast<std::int64_t>(*u);
-}
-
-std::optional<int> Int(const ColumnValue& v) {
-  const std::optional<std::int64_t> i = Signed(v);
-  if (!i || *i > std::numeric_limits<int>::max()) return std::nullopt;
-  return static_cast<int>(*i);
-}
-
-std::optional<double> Double(const ColumnValue& v) {
-  if (const auto* d = std::get_if<double>(&v)) return *d;
-  if (const std::optional<std::int64_t> i = Signed(v)) return static_cast<double>(*i);
-  return std::nullopt;
-}
-
-template <typename T, typename Convert>
-bool Set(const ColumnValue& v, T& field, Convert convert) {
-  const auto got = convert(v);
-  if (got) field = static_cast<T>(*got);
-  return got.has_value();
-}
-
-bool SetBool(const ColumnValue& v, bool& field) {
-  const auto* b = std::get_if<bool>(&v);
-  if (b != nullptr) field = *b;
-  return b != nullptr;
-}
-
-// A text cell: null reads as empty, as TextOrNull writes it.
-bool SetText(const ColumnValue& v, std::string& field) {
-  if (std::holds_alternative<std::nullptr_t>(v)) {
-    field.clear();
-    return true;
-  }
-  const auto* s = std::get_if<std::string_view>(&v);
-  if (s != nullptr) field.assign(*s);
-  return s != nullptr;
-}
-
-// A number that is null when absent (status, failing_since_ms).
-template <typename T>
-bool SetNumberOrNull(const ColumnValue& v, T& field) {
-  if (std::holds_alternative<std::nullptr_t>(v)) {
-    field = 0;
-    return true;
-  }
-  return Set(v, field, Signed);
-}
 
 ColumnValue NameOrNull(const char* name) {
   if (name == nullptr || *name == '\0') return nullptr;
@@ -95,6 +37,48 @@ ColumnValue Cert(const Result& r, F field) {
 
 ColumnValue DaysLeftNow(std::chrono::system_clock::time_point t) {
   return static_cast<std::int64_t>(DaysLeft(t, std::chrono::system_clock::now()));
+}
+
+// The certificate a record's cert_* cells are read into, made by the first of them.
+CertificateFacts& CertBeingRead(ReadResult& o) {
+  if (!o.certificate) o.certificate = std::make_shared<CertificateFacts>();
+  return *o.certificate;
+}
+
+bool ReadCertText(const ColumnValue& v, ReadResult& o, std::string CertificateFacts::*field) {
+  if (std::holds_alternative<std::nullptr_t>(v)) return true;
+  return SetText(v, CertBeingRead(o).*field);
+}
+
+// An expiry as IsoUtc wrote it, kept as text and as a time.
+template <typename Time>
+bool ReadExpiry(const ColumnValue& v, ReadResult& o, std::string CertificateFacts::*text,
+                Time CertificateFacts::*when) {
+  if (std::holds_alternative<std::nullptr_t>(v)) return true;
+  const auto* s = std::get_if<std::string_view>(&v);
+  const std::optional<std::chrono::system_clock::time_point> t =
+      s != nullptr ? ParseIsoUtc(*s) : std::nullopt;
+  if (!t) return false;
+  CertificateFacts& c = CertBeingRead(o);
+  c.*text = *s;
+  c.*when = *t;
+  return true;
+}
+
+// Days left are worked out from the expiry whenever they are written: only the type is checked.
+bool ReadDaysLeft(const ColumnValue& v, ReadResult&) {
+  return std::holds_alternative<std::nullptr_t>(v) || Signed(v).has_value();
+}
+
+bool ReadAddressNumber(const ColumnValue& v, std::uint16_t& field) {
+  if (std::holds_alternative<std::nullptr_t>(v)) {
+    field = 0;
+    return true;
+  }
+  const std::optional<std::uint64_t> n = Unsigned(v);
+  if (!n || *n > std::numeric_limits<std::uint16_t>::max()) return false;
+  field = static_cast<std::uint16_t>(*n);
+  return true;
 }
 
 constexpr std::array kColumns = {
@@ -255,28 +239,45 @@ constexpr std::array kColumns = {
                  [](const ColumnValue& v, ReadResult& o) {
                    return SetBool(v, o.result.origin.in_baseline);
                  }},
+    // The https answer's certificate (null for plain http). Read back into ReadResult's
+    // certificate, which CompleteRead keeps when it has an expiry.
     ResultColumn{"cert_expires",
                  [](const Result& r) {
                    return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.expires); });
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadExpiry(v, o, &CertificateFacts::expires, &CertificateFacts::not_after);
                  }},
+    // Days left as of the writing; a merge counts them again from cert_expires.
     ResultColumn{"cert_days_left",
                  [](const Result& r) {
                    return Cert(r,
                                [](const CertificateFacts& c) { return DaysLeftNow(c.not_after); });
-                 }},
+                 },
+                 ReadDaysLeft},
     ResultColumn{"cert_subject",
                  [](const Result& r) {
                    return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.subject); });
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadCertText(v, o, &CertificateFacts::subject);
                  }},
     ResultColumn{"cert_issuer",
                  [](const Result& r) {
                    return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.issuer); });
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadCertText(v, o, &CertificateFacts::issuer);
                  }},
     // Only when a certificate the server sent besides the leaf expires before it.
     ResultColumn{"cert_chain_expires",
                  [](const Result& r) {
                    return Cert(
                        r, [](const CertificateFacts& c) { return TextOrNull(c.chain_expires); });
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadExpiry(v, o, &CertificateFacts::chain_expires,
+                                     &CertificateFacts::chain_not_after);
                  }},
     ResultColumn{"cert_chain_days_left",
                  [](const Result& r) {
@@ -284,16 +285,60 @@ constexpr std::array kColumns = {
                      if (!c.chain_not_after) return nullptr;
                      return DaysLeftNow(*c.chain_not_after);
                    });
-                 }},
+                 },
+                 ReadDaysLeft},
     ResultColumn{"cert_chain_subject",
                  [](const Result& r) {
                    return Cert(
                        r, [](const CertificateFacts& c) { return TextOrNull(c.chain_subject); });
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadCertText(v, o, &CertificateFacts::chain_subject);
+                 }},
+    // Tells certificates apart (hex SHA-256 of the leaf), so a merge lists each once.
+    ResultColumn{"cert_sha256",
+                 [](const Result& r) {
+                   return Cert(r, [](const CertificateFacts& c) { return TextOrNull(c.sha256); });
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadCertText(v, o, &CertificateFacts::sha256);
+                 }},
+    // --each-address: which of how many addresses of its name the result stands for (`ip`);
+    // null without the flag, and for a URL whose name did not resolve.
+    ResultColumn{"address_index",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.origin.address_count == 0) return nullptr;
+                   return std::uint64_t{r.origin.address_index};
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadAddressNumber(v, o.result.origin.address_index);
+                 }},
+    ResultColumn{"address_count",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.origin.address_count == 0) return nullptr;
+                   return std::uint64_t{r.origin.address_count};
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return ReadAddressNumber(v, o.result.origin.address_count);
                  }},
 };
 
 }  // namespace
 
 std::span<const ResultColumn> ResultColumns() { return kColumns; }
+
+void CompleteRead(ReadResult& out) {
+  // A certificate is known by its expiry: cells without one describe none.
+  if (out.certificate && !out.certificate->expires.empty()) {
+    out.result.transfer.certificate = std::move(out.certificate);
+  }
+  out.certificate.reset();
+  Origin& origin = out.result.origin;
+  if (origin.address_count > 0) {
+    origin.address = out.result.transfer.ip;  // what `ip` wrote: the result's address
+  } else {
+    origin.address_index = 0;
+  }
+}
 
 }  // namespace fetchpool

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <ctime>
 
 namespace fetchpool {
@@ -25,6 +26,22 @@ std::string IsoUtc(std::chrono::system_clock::time_point t) {
 std::string IsoUtcDate(std::chrono::system_clock::time_point t) {
   const std::tm u = Utc(t);
   return fmt::format("{:04}-{:02}-{:02}", u.tm_year + 1900, u.tm_mon + 1, u.tm_mday);
+}
+
+std::optional<std::chrono::system_clock::time_point> ParseIsoUtc(std::string_view text) {
+  std::tm utc{};
+  int used = 0;
+  const std::string s(text);
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &utc.tm_year, &utc.tm_mon, &utc.tm_mday,
+                  &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &used) != 6 ||
+      static_cast<std::size_t>(used) != s.size()) {
+    return std::nullopt;
+  }
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  const std::time_t seconds = timegm(&utc);
+  if (seconds == static_cast<std::time_t>(-1)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(seconds);
 }
 
 }  // namespace fetchpool

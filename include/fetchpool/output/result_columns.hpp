@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ using ColumnValue = std::variant<std::nullptr_t, bool, std::int64_t, std::uint64
 struct ReadResult {
   Result result;
   std::string input;
+  // The cert_* cells, read into this until CompleteRead decides whether they make a certificate.
+  std::shared_ptr<CertificateFacts> certificate;
 };
 
 // The columns of a result record, defined once for JSON Lines and CSV (in this order), and for
@@ -33,5 +36,10 @@ struct ResultColumn {
 };
 
 std::span<const ResultColumn> ResultColumns();
+
+// After every cell of a result record was read: what cells mean together. The cert_* cells make
+// Result's certificate when they hold its expiry; with --each-address (address_count) `ip` is
+// the result's address.
+void CompleteRead(ReadResult& out);
 
 }  // namespace fetchpool
