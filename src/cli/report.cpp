@@ -81,13 +81,13 @@ int RefuseIncomplete(const LedgerFindings& v, bool allow_partial) {
 }
 
 int Conclude(const Summary& summary, const Status& write_error, const Status& report_error,
-             bool partial) {
+             bool partial, bool over_budget) {
   if (!write_error.ok() && write_error.errno_code() != EPIPE) Complain("", write_error.message());
   if (!report_error.ok()) {
     Complain("", report_error.message());
     return 2;
   }
-  return !write_error.ok() || partial || summary.failed > 0 ? 1 : 0;
+  return !write_error.ok() || partial || over_budget || summary.failed > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -155,9 +155,13 @@ int RunReport(const ReportOptions& o) {
                                               .end = &end,
                                               .elapsed_s = book.ledger.ElapsedS(),
                                               .show_changes = book.ledger.AnyState(),
+                                              .show_urls = book.ledger.AnyEachAddress(),
                                               .missing = partial ? &findings.missing : nullptr});
   for (const std::string& m : findings.missing) Complain("partial: ", m);
-  return Conclude(printer.summary(), printer.write_error(), report_error, partial);
+  const std::vector<std::string> breaches = book.ledger.BudgetBreaches();
+  for (const std::string& b : breaches) Complain("", b);
+  return Conclude(printer.summary(), printer.write_error(), report_error, partial,
+                  !breaches.empty());
 }
 
 }  // namespace fetchpool

@@ -49,16 +49,21 @@ std::string ShardList(const std::vector<std::uint64_t>& shards) {
 
 void CheckCounts(const LedgerRun& r, LedgerFindings& v) {
   const std::uint64_t n = r.counted.total;
+  // URLs with a result: with --each-address a URL has one per address, counted at its first.
+  const std::uint64_t urls = r.counted.urls;
   const RunEnd& end = *r.end;
   if (n != end.results) {
     v.contradictions.push_back(
         fmt::format("{}: its end record counts {} result records, but {} came before it", Who(r),
                     end.results, n));
-  } else if (n > end.urls) {
-    v.contradictions.push_back(fmt::format("{}: {} results for {} URLs", Who(r), n, end.urls));
-  } else if (n < end.urls) {
+  } else if (urls > end.urls) {
+    v.contradictions.push_back(
+        fmt::format("{}: results for {} URLs of {}", Who(r), urls, end.urls));
+  } else if (urls < end.urls) {
     v.missing.push_back(
-        fmt::format("{} holds {} of its {} results (written with -q or -s?)", Who(r), n, end.urls));
+        fmt::format("{} holds the results of {} of its {} URLs (written with -q or "
+                    "-s?)",
+                    Who(r), urls, end.urls));
   } else if (r.summary &&
              (r.summary->total != n || r.summary->ok != r.counted.ok ||
               r.summary->failed != r.counted.failed || r.summary->warned != r.counted.warned)) {
@@ -274,6 +279,22 @@ double RunLedger::ElapsedS() const {
 
 bool RunLedger::AnyState() const {
   return std::any_of(runs_.begin(), runs_.end(), [](const LedgerRun& r) { return r.header.state; });
+}
+
+bool RunLedger::AnyEachAddress() const {
+  return std::any_of(runs_.begin(), runs_.end(),
+                     [](const LedgerRun& r) { return r.summary && r.summary->show_urls; });
+}
+
+std::vector<std::string> RunLedger::BudgetBreaches() const {
+  std::vector<std::string> breaches;
+  for (const LedgerRun& r : runs_) {
+    if (!r.summary) continue;
+    if (const std::string breach = BudgetBreach(*r.summary); !breach.empty()) {
+      breaches.push_back(fmt::format("{}: {}", Who(r), breach));
+    }
+  }
+  return breaches;
 }
 
 std::vector<std::string> RunLedger::Files() const {

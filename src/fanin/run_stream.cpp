@@ -172,7 +172,9 @@ Status RunStream::Result(ReadResult& read) {
   } else {
     book_.ledger.Orphan(Here());
   }
-  const bool checkable = std::find(twice_.begin(), twice_.end(), read.input) == twice_.end();
+  // --each-address: a line has a result per address; its first stands for the line.
+  const bool checkable = std::find(twice_.begin(), twice_.end(), read.input) == twice_.end() &&
+                         r.origin.address_index == 0;
   if (checkable &&
       !book_.origins.Insert(run != nullptr ? run->header.id : "", read.input, r.origin.line)) {
     return Fail(fmt::format(

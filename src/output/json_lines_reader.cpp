@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include <climits>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -96,6 +97,19 @@ bool ReadSummaryKey(std::string_view key, const ColumnValue& v, Summary& s) {
   if (key == "warned") return SetUnsigned(v, s.warned);
   if (key == "retries") return SetUnsigned(v, s.retries);
   if (key == "elapsed_s") return SetDouble(v, s.elapsed_s);
+  if (key == "urls") {  // --each-address
+    s.show_urls = true;
+    return SetUnsigned(v, s.urls);
+  }
+  if (key == "max_p95_ms") {  // the run's own --max-p95 verdict, with the next three
+    std::uint64_t ms = 0;
+    if (!SetUnsigned(v, ms) || ms > static_cast<std::uint64_t>(LONG_MAX)) return false;
+    s.max_p95_ms = static_cast<long>(ms);
+    return true;
+  }
+  if (key == "answered") return SetUnsigned(v, s.answered);
+  if (key == "answered_p95_ms") return SetDouble(v, s.answered_p95_ms);
+  if (key == "over_budget") return SetBool(v, s.over_budget);
   return true;
 }
 

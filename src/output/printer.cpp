@@ -150,6 +150,7 @@ Status Printer::Finish(const RunEnding& ending) {
   summary_.elapsed_s = ending.elapsed_s.value_or(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_.start).count());
   summary_.show_changes = ending.show_changes.value_or(summary_.show_changes);
+  summary_.show_urls = ending.show_urls.value_or(summary_.show_urls);
   progress_.Clear();
   if (const std::optional<RunBudget::Outcome> budget = budget_.Judge()) {
     summary_.answered = budget->answered;

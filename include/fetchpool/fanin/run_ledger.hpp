@@ -59,6 +59,11 @@ class RunLedger {
   // a digest of their digests.
   double ElapsedS() const;
   bool AnyState() const;
+  bool AnyEachAddress() const;  // a run's summary counted URLs and results apart
+  // The runs whose summary says their p95 was over their --max-p95: "shard 2/4 (s2.jsonl:1):
+  // p95 of ...". A merge does not judge the budget again (the results do not carry each
+  // attempt's own time); it keeps the runs' own verdicts.
+  std::vector<std::string> BudgetBreaches() const;
   std::vector<std::string> Files() const;
   int Workers() const;
   std::int64_t StartedMs() const;

@@ -18,7 +18,8 @@ struct JsonLineRecord {
   ReadResult result;
   RunHeader run;
   RunEnd end;
-  Summary summary;  // total, ok, failed, warned, retries, elapsed_s
+  // total, ok, failed, warned, retries, elapsed_s; urls (--each-address); the --max-p95 outcome
+  Summary summary;
   HostStatsRow host;
 };
 

@@ -47,8 +47,8 @@ struct PrinterSetup {
   // --dedup without --ordered: the reader takes a slot per duplicate; one is given back as each
   // is printed (or dropped), so duplicates waiting for their first stay bounded.
   ReorderWindow* duplicates_window = nullptr;
-  bool each_address = false;           // --each-address: the summary counts URLs and results apart
-  std::optional<long> max_p95_ms;      // --max-p95: Summary::over_budget
+  bool each_address = false;       // --each-address: the summary counts URLs and results apart
+  std::optional<long> max_p95_ms;  // --max-p95: Summary::over_budget
 };
 
 // How the run ended, for Printer::Finish.
@@ -60,6 +60,8 @@ struct RunEnding {
   std::optional<double> elapsed_s;
   // The summary counts new failures and recoveries; default: PrinterSetup::track_changes.
   std::optional<bool> show_changes;
+  // The summary counts URLs and results apart; default: PrinterSetup::each_address.
+  std::optional<bool> show_urls;
   const std::vector<std::string>* missing = nullptr;  // RunTotals::missing
 };
 
