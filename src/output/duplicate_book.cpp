@@ -17,18 +17,40 @@ void DuplicateBook::Copy(const FirstOutcome& from, std::uint64_t seq, Result& to
   to.transfer.elapsed = std::chrono::microseconds(0);
 }
 
+namespace {
+
+int Badness(bool ok, bool warning) { return ok ? 0 : warning ? 1 : 2; }
+
+}  // namespace
+
+DuplicateBook::FirstOutcome DuplicateBook::OutcomeOf(const Result& first) {
+  return FirstOutcome{.input = first.origin.input,
+                      .line = first.origin.line,
+                      .column = first.origin.column,
+                      .error_kind = first.verdict.error_kind,
+                      .ok = first.verdict.ok,
+                      .warning = first.verdict.warning,
+                      .http_status = first.transfer.http_status,
+                      .bytes = first.transfer.bytes,
+                      .fail_runs = first.state.fail_runs,
+                      .failing_since_ms = first.state.failing_since_ms,
+                      .error = first.verdict.ok ? std::string() : first.verdict.error};
+}
+
+bool DuplicateBook::Gather(const Result& first, FirstOutcome& outcome) {
+  Gathering& g = gathering_[first.origin.seq];
+  if (g.seen == 0 || Badness(outcome.ok, outcome.warning) > Badness(g.worst.ok, g.worst.warning)) {
+    g.worst = std::move(outcome);
+  }
+  if (++g.seen < first.origin.address_count) return false;
+  outcome = std::move(g.worst);
+  gathering_.erase(first.origin.seq);
+  return true;
+}
+
 void DuplicateBook::First(const Result& first, std::vector<Result>& ready) {
-  FirstOutcome v{.input = first.origin.input,
-                 .line = first.origin.line,
-                 .column = first.origin.column,
-                 .error_kind = first.verdict.error_kind,
-                 .ok = first.verdict.ok,
-                 .warning = first.verdict.warning,
-                 .http_status = first.transfer.http_status,
-                 .bytes = first.transfer.bytes,
-                 .fail_runs = first.state.fail_runs,
-                 .failing_since_ms = first.state.failing_since_ms,
-                 .error = first.verdict.ok ? std::string() : first.verdict.error};
+  FirstOutcome v = OutcomeOf(first);
+  if (first.origin.address_count > 1 && !Gather(first, v)) return;
   const auto [begin, end] = waiting_.equal_range(first.origin.seq);
   for (auto it = begin; it != end; ++it) {
     Copy(v, first.origin.seq, it->second);
@@ -51,6 +73,7 @@ bool DuplicateBook::Complete(Result& duplicate) {
 std::size_t DuplicateBook::DropWaiting() {
   const std::size_t n = waiting_.size();
   waiting_.clear();
+  gathering_.clear();
   return n;
 }
 

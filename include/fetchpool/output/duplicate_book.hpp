@@ -13,7 +13,9 @@ namespace fetchpool {
 // --dedup, on the printer's side. The reader fetches each distinct URL once and sends a later
 // line's URL straight here as a duplicate (Result::duplicate_of names its first). Its verdict is a
 // copy of the first's (ok, warning, error, status, bytes), with no transfer of its own: no time,
-// no attempts. A duplicate that arrives before its first waits here.
+// no attempts. A duplicate that arrives before its first waits here. With --each-address the
+// first is every result of its URL (one per address): a duplicate copies the worst of them (a
+// failure, else a warning), once all came.
 // Memory: the verdict of every first, 128 bytes a distinct URL (a failure's reason more).
 // Thread-compatible: the printer's.
 class DuplicateBook {
@@ -41,9 +43,18 @@ class DuplicateBook {
     std::int64_t failing_since_ms = 0;
     std::string error;
   };
+  static FirstOutcome OutcomeOf(const Result& first);
   static void Copy(const FirstOutcome& from, std::uint64_t seq, Result& to);
+  // --each-address: folds one of the first's results into the worst so far; true, with the
+  // worst in `outcome`, once its URL's last address came.
+  bool Gather(const Result& first, FirstOutcome& outcome);
 
+  struct Gathering {
+    FirstOutcome worst;
+    std::uint16_t seen = 0;
+  };
   std::unordered_map<std::uint64_t, FirstOutcome> firsts_;  // by the first's seq
+  std::unordered_map<std::uint64_t, Gathering> gathering_;  // --each-address, by seq
   std::unordered_multimap<std::uint64_t, Result> waiting_;
 };
 
