@@ -49,10 +49,11 @@ void CodeQualitySink::AppendIssue(const std::string& issue) {
 void CodeQualitySink::Add(const Result& r) {
   if (r.verdict.ok || r.verdict.error_kind == ErrorKind::kAborted) return;
   if (!certificates_.Reports(r)) return;
-  AppendIssue(Dump(Issue(FindingMessage(r), RuleFor(r.verdict.error_kind).id,
-                         FindingFingerprint(r.origin.input, FindingSubject(r), r.verdict.error_kind),
-                         r.verdict.warning ? "minor" : "major", ReportPath(r.origin.input),
-                         r.origin.line, r.origin.column)));
+  AppendIssue(
+      Dump(Issue(FindingMessage(r), RuleFor(r.verdict.error_kind).id,
+                 FindingFingerprint(r.origin.input, FindingSubject(r), r.verdict.error_kind),
+                 r.verdict.warning ? "minor" : "major", ReportPath(r.origin.input), r.origin.line,
+                 r.origin.column)));
 }
 
 Status CodeQualitySink::Finish(const RunTotals& totals) {

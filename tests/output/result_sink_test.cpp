@@ -193,7 +193,8 @@ TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
   Result r = Sample(true);
   r.saved.path = "out/a,b";
   const std::string csv = Lines(kCsv, {r});
-  EXPECT_TRUE(csv.ends_with(",201.500,\"out/a,b\",false,false,-,false,,201500,0,,,,false,,,,,,,,,,\r\n"))
+  EXPECT_TRUE(
+      csv.ends_with(",201.500,\"out/a,b\",false,false,-,false,,201500,0,,,,false,,,,,,,,,,\r\n"))
       << csv;
 
   const std::vector<nlohmann::json> lines = ParseLines(Lines(kJson, {r, Sample(false)}));
