@@ -150,7 +150,7 @@ int RunReport(const ReportOptions& o) {
              .finished = !partial,
              .stopped_by = partial ? "partial" : "",
              .list = book.ledger.List(),
-             .urls = book.results};
+             .urls = book.urls};
   const Status report_error = printer.Finish({.interrupted = partial,
                                               .end = &end,
                                               .elapsed_s = book.ledger.ElapsedS(),

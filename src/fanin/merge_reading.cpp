@@ -41,6 +41,7 @@ void MergeReading::Read(const std::vector<std::string>& files, unsigned threads,
     all.ledger.Append(per_source[i].ledger);
     for (const HostStatsRow& row : per_source[i].hosts.Rows()) all.hosts.Merge(row);
     all.results += per_source[i].results;
+    all.urls += per_source[i].urls;
   }
 }
 

@@ -186,6 +186,7 @@ Status RunStream::Result(ReadResult& read) {
   }
   r.origin.input = *book_.names.insert(std::move(read.input)).first;
   ++book_.results;
+  if (r.origin.address_index == 0) ++book_.urls;
   if (!emit_(std::move(r))) stopped_ = true;
   return Status::Ok();
 }

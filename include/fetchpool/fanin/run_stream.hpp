@@ -24,6 +24,7 @@ struct MergeBook {
   HostStatsBook hosts;
   std::set<std::string> names;
   std::uint64_t results = 0;
+  std::uint64_t urls = 0;  // results at a URL's first address (--each-address: one per address)
 };
 
 // Reads the JSON Lines of one source (`name` as the user gave it, "-" for stdin), which may
