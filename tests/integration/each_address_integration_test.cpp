@@ -203,8 +203,10 @@ TEST_F(EachAddressTest, WithoutTheFlagAUrlIsFetchedOnceAsBefore) {
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::vector<std::string> lines = SplitLines(r.out);
-  ASSERT_EQ(lines.size(), 2u) << r.out;
-  const Json summary = Json::parse(lines[1]);
+  ASSERT_EQ(lines.size(), 4u) << "run, result, end, summary: " << r.out;
+  const Json result = Json::parse(lines[1]);
+  EXPECT_TRUE(result["address_index"].is_null() && result["address_count"].is_null()) << lines[1];
+  const Json summary = Json::parse(lines[3]);
   EXPECT_EQ(summary["total"], 1);
   EXPECT_FALSE(summary.contains("urls"));
   EXPECT_EQ(server_->WaitForRequests("/" + TestName() + "/", 1).size(), 1u);
@@ -224,6 +226,67 @@ TEST_F(EachAddressTest, AProxyIsRefusedBeforeAnythingIsFetched) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(Has(r.err, "--each-address connects to each address itself")) << r.err;
   EXPECT_EQ(r.out, "");
+}
+
+// The result records of a JSON Lines output, by URL and address.
+std::map<std::pair<std::string, std::string>, Json> ByUrlAndIp(const std::string& out) {
+  std::map<std::pair<std::string, std::string>, Json> records;
+  for (const std::string& line : SplitLines(out)) {
+    const Json j = Json::parse(line);
+    if (j["type"] == "result") records[{j["url"], j["ip"]}] = j;
+  }
+  return records;
+}
+
+// fetchpool report reads an --each-address run back as it ran: a result per address, each
+// labelled, URLs and results counted apart, and every column as the run wrote it.
+TEST_F(EachAddressTest, FetchpoolReportMergesTheRunAsItRan) {
+  const std::string urls =
+      Url("multi.test", 0) + "\n" + Url("multi.test", 1) + "\n" + Url("single.test", 2) + "\n";
+  const ProcessResult run = Fetch({"--each-address", "--json", "-w", "4"}, urls);
+  ASSERT_FALSE(run.timed_out);
+  ASSERT_EQ(run.exit_code, 1) << run.out << run.err;
+
+  const ProcessResult text = RunFetchpool({"report", "--no-progress", "-"}, run.out);
+  EXPECT_EQ(text.exit_code, 1) << "as the run: " << text.out << text.err;
+  EXPECT_TRUE(Has(text.out, "[FAIL] " + Url("multi.test", 1) + " [127.0.0.3] (connection refused"))
+      << text.out;
+  EXPECT_TRUE(Has(text.out, "[OK]   " + Url("multi.test", 0) + " [::1] (")) << text.out;
+  EXPECT_TRUE(Has(text.out, "[OK]   " + Url("single.test", 2) + " [127.0.0.2] (")) << text.out;
+  EXPECT_TRUE(Has(SplitLines(text.out).back(), "Summary: 3 URLs, 7 results, 5 ok, 2 failed, "))
+      << text.out;
+
+  const ProcessResult json = RunFetchpool({"report", "--json", "-"}, run.out);
+  EXPECT_EQ(json.exit_code, 1) << json.err;
+  const auto ran = ByUrlAndIp(run.out);
+  const auto merged = ByUrlAndIp(json.out);
+  ASSERT_EQ(ran.size(), 7u) << run.out;
+  EXPECT_EQ(merged, ran) << "every result record comes back as the run wrote it";
+  EXPECT_EQ(ran.at({Url("multi.test", 0), "127.0.0.3"})["address_count"], 3);
+  const Json summary = Json::parse(SplitLines(json.out).back());
+  EXPECT_EQ(summary["urls"], 3);
+  EXPECT_EQ(summary["total"], 7);
+
+  // The merge is a run of its own: its output merges again, to the same.
+  const ProcessResult again = RunFetchpool({"report", "-q", "-"}, json.out);
+  EXPECT_EQ(again.exit_code, 1) << again.err;
+  EXPECT_TRUE(Has(again.out, "Summary: 3 URLs, 7 results, 5 ok, 2 failed, ")) << again.out;
+}
+
+// --dedup: a URL given twice is fetched at each address once; its duplicate is what the worst
+// address found.
+TEST_F(EachAddressTest, WithDedupADuplicateIsWhatItsWorstAddressFound) {
+  const std::string urls = Url("multi.test", 0) + "\n" + Url("multi.test", 0) + "\n";
+  const ProcessResult r = Fetch({"--each-address", "--dedup", "--ordered"}, urls);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::vector<std::string> lines = SplitLines(r.out);
+  ASSERT_EQ(lines.size(), 5u) << r.out;
+  EXPECT_TRUE(Has(lines[3], "[FAIL] " + Url("multi.test", 0) + " (connection refused")) << r.out;
+  EXPECT_TRUE(Has(lines[3], "duplicate of (stdin):1")) << lines[3];
+  EXPECT_TRUE(Has(lines[4], "Summary: 2 URLs, 4 results, 2 ok, 2 failed, 1 duplicate")) << r.out;
+  EXPECT_EQ(server_->WaitForRequests("/" + TestName() + "/", 2).size(), 2u)
+      << "fetched once at each address that answers";
 }
 
 }  // namespace

@@ -73,11 +73,11 @@ TEST_F(LatencyBudgetTest, SlowWarningsStillCountTowardsTheBudget) {
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const std::vector<std::string> lines = SplitLines(r.out);
-  ASSERT_EQ(lines.size(), 2u) << r.out;
-  const Json result = Json::parse(lines[0]);
+  ASSERT_EQ(lines.size(), 4u) << "run, result, end, summary: " << r.out;
+  const Json result = Json::parse(lines[1]);
   EXPECT_EQ(result["warning"], true);
   EXPECT_EQ(result["error_kind"], "slow");
-  const Json summary = Json::parse(lines[1]);
+  const Json summary = Json::parse(lines[3]);
   EXPECT_EQ(summary["warned"], 1);
   EXPECT_EQ(summary["answered"], 1);
   EXPECT_EQ(summary["over_budget"], true);
@@ -120,6 +120,32 @@ TEST_F(LatencyBudgetTest, PhaseTimesReachCsvStatsAndTheHtmlBars) {
       EXPECT_GT(std::stod(row[i]), 0.0) << lines[1];
     }
   }
+}
+
+// A merge cannot time each attempt again: it keeps the run's own --max-p95 verdict, and its
+// exit status.
+TEST_F(LatencyBudgetTest, FetchpoolReportKeepsARunsBudgetVerdict) {
+  std::string urls;
+  for (int i = 0; i < 4; ++i) urls += U("/size/10") + "\n";
+  urls += U("/delay/300") + "\n";
+  const ProcessResult over =
+      RunFetchpool({"--no-progress", "--json", "-w", "5", "--max-p95", "200"}, urls);
+  ASSERT_EQ(over.exit_code, 1) << over.err;
+  const ProcessResult merged = RunFetchpool({"report", "-q", "-"}, over.out);
+  EXPECT_EQ(merged.exit_code, 1) << merged.out << merged.err;
+  EXPECT_TRUE(Has(merged.out, "Summary: 5 total, 5 ok, 0 failed")) << merged.out;
+  EXPECT_TRUE(std::regex_search(
+      merged.err,
+      std::regex(R"(fetchpool report: shard 1/1 \(<stdin>:1\): p95 of 5 answered URLs is )"
+                 R"(\d+ ms, over --max-p95 200 ms\n)")))
+      << merged.err;
+
+  const ProcessResult within =
+      RunFetchpool({"--no-progress", "--json", "--max-p95", "60000"}, urls);
+  ASSERT_EQ(within.exit_code, 0) << within.err;
+  const ProcessResult fine = RunFetchpool({"report", "-q", "-"}, within.out);
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+  EXPECT_EQ(fine.err, "");
 }
 
 }  // namespace
