@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct FakeRun {
   bool finished = true;
   bool quiet = false;  // only the failures' result records, as -q writes them
   std::string id;      // default: a new one
+  // --each-address: each URL's results, one per address (127.0.0.2 ...); 0: without the flag.
+  std::uint16_t addresses = 0;
 };
 
 // The JSON Lines a run of shard K/N over `urls` (read from "urls.txt") would write.
@@ -66,9 +69,17 @@ inline std::string RunText(const std::vector<std::string>& urls, const FakeRun& 
     r.verdict.error = r.verdict.ok ? "" : "HTTP 404";
     r.verdict.error_kind = r.verdict.ok ? ErrorKind::kNone : ErrorKind::kHttpStatus;
     r.transfer.elapsed = std::chrono::microseconds(1000 + i);
-    CountResult(r, summary);
-    if (!f.quiet || !r.verdict.ok) sink.Add(r);
+    for (std::uint16_t a = 0; a < std::max<std::uint16_t>(f.addresses, 1); ++a) {
+      if (f.addresses > 0) {
+        r.origin.address = "127.0.0." + std::to_string(a + 2);
+        r.origin.address_index = a;
+        r.origin.address_count = f.addresses;
+      }
+      CountResult(r, summary);
+      if (!f.quiet || !r.verdict.ok) sink.Add(r);
+    }
   }
+  summary.show_urls = f.addresses > 0;
   if (!f.end) return buffers.out;
   const RunEnd end{.id = header.id,
                    .finished = f.finished,

@@ -104,6 +104,31 @@ TEST(RunLedgerTest, QuietRunsHoldTooFewResults) {
   EXPECT_TRUE(Says(v.missing, "written with -q or -s?")) << ::testing::PrintToString(v.missing);
 }
 
+TEST(RunLedgerTest, EachAddressRunsAreCountedByUrl) {
+  EXPECT_TRUE(VerdictOf({RunText(kList, {.addresses = 3})}).whole());
+  // -q: the failures' results only; the URLs whose first address was ok are not there.
+  const LedgerFindings quiet = VerdictOf({RunText(kList, {.quiet = true, .addresses = 3})});
+  EXPECT_TRUE(Says(quiet.missing, "holds the results of 20 of its 200 URLs"))
+      << ::testing::PrintToString(quiet.missing);
+  EXPECT_TRUE(quiet.contradictions.empty()) << ::testing::PrintToString(quiet.contradictions);
+}
+
+TEST(RunLedgerTest, ARunOverItsLatencyBudgetIsNamed) {
+  std::vector<std::string> texts = Shards(2);
+  const std::size_t at = texts[1].find(R"({"type":"summary",)");
+  ASSERT_NE(at, std::string::npos);
+  texts[1].insert(at + 18,
+                  R"("max_p95_ms":200,"answered":90,"answered_p95_ms":250.4,"over_budget":true,)");
+  MergeBook book;
+  EXPECT_TRUE(VerdictOf(texts, book).whole());
+  EXPECT_EQ(book.ledger.BudgetBreaches(),
+            std::vector<std::string>{"shard 2/2 (s2.jsonl:1): p95 of 90 answered URLs is 250 ms, "
+                                     "over --max-p95 200 ms"});
+  MergeBook within;
+  VerdictOf(Shards(2), within);
+  EXPECT_TRUE(within.ledger.BudgetBreaches().empty());
+}
+
 TEST(RunLedgerTest, ResultsThatDisagreeWithTheirSummaryAreAContradiction) {
   std::string text = RunText(kList, {});
   const std::size_t at = text.find(R"("ok":false)");

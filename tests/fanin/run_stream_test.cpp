@@ -93,6 +93,40 @@ TEST(RunStreamTest, TwoResultsForOneLineAreRefused) {
       << s.message();
 }
 
+// --each-address: a line has a result per address, and a run more results than URLs.
+TEST(RunStreamTest, EachAddressRunsHaveAResultPerAddressOfALine) {
+  MergeBook book;
+  std::vector<Result> results;
+  for (std::uint64_t k = 1; k <= 2; ++k) {
+    const Status s = ReadText(RunText(kList, {.shard = k, .shards = 2, .addresses = 3}), book,
+                              &results, "shard-" + std::to_string(k) + ".jsonl");
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  ASSERT_EQ(results.size(), 3 * kList.size());
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Result& r : results) {
+    EXPECT_EQ(r.origin.address_count, 3);
+    EXPECT_EQ(r.origin.address, "127.0.0." + std::to_string(r.origin.address_index + 2));
+    seen.emplace(r.origin.url, r.origin.address);
+  }
+  EXPECT_EQ(seen.size(), results.size()) << "each URL at each address, once";
+  const LedgerFindings findings = book.ledger.Check();
+  EXPECT_TRUE(findings.whole()) << ::testing::PrintToString(findings.contradictions)
+                                << ::testing::PrintToString(findings.missing);
+  EXPECT_TRUE(book.ledger.AnyEachAddress());
+  EXPECT_EQ(book.ledger.runs()[0].counted.urls * 3, book.ledger.runs()[0].counted.total);
+}
+
+TEST(RunStreamTest, AnEachAddressLineTwiceIsStillRefused) {
+  std::string text = RunText(kList, {.addresses = 2});
+  const std::size_t first = text.find('\n') + 1;
+  const std::string line = text.substr(first, text.find('\n', first) + 1 - first);
+  text.insert(first, line);  // the first address's result again
+  MergeBook book;
+  const Status s = ReadText(text, book, nullptr);
+  EXPECT_TRUE(Has(s, "line 1 of 'urls.txt' (http://h/0) has a result already")) << s.message();
+}
+
 TEST(RunStreamTest, AResultFromAFileTheRunDidNotReadIsRefused) {
   std::string text = RunText(kList, {});
   const std::size_t at = text.find(R"("file":"urls.txt")");

@@ -256,5 +256,38 @@ TEST_F(CertificateTest, CsvCarriesTheCertificateColumns) {
   EXPECT_TRUE(Has(lines[1], ",4,CN=fetchpool intermediate in 5 days (test only)")) << lines[1];
 }
 
+// fetchpool report reads the certificate columns back: the merged JSON Lines carry them as the
+// run wrote them, and the merged reports list each certificate once, as the run's did.
+TEST_F(CertificateTest, FetchpoolReportReadsTheCertificatesBack) {
+  const ProcessResult run =
+      Fetch({"-w", "2", "--json", "--cert-warn", "14"}, Urls({kIn3, kIn60, kChained}));
+  ASSERT_FALSE(run.timed_out);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  TempDir out;
+  const ProcessResult merged = RunFetchpool(
+      {"report", "--json", "--stats", "--markdown", out / "m.md", "--sarif", out / "m.sarif", "-"},
+      run.out);
+  ASSERT_EQ(merged.exit_code, 0) << merged.out << merged.err;
+  const std::map<std::string, Json> ran = Records(run.out);
+  const std::map<std::string, Json> back = Records(merged.out);
+  ASSERT_EQ(ran.size(), 9u);
+  EXPECT_EQ(back, ran) << "every record, certificate columns and all";
+  EXPECT_EQ(ran.at(Url(kChained, 0))["cert_sha256"].get<std::string>().size(), 64u);
+
+  EXPECT_TRUE(Has(merged.err, "Certificates, soonest expiry first:")) << merged.err;
+  const Json md = RenderedMarkdown(out / "m.md");
+  ASSERT_FALSE(md.is_null());
+  const Json* table = nullptr;
+  for (const Json& t : md["python"]["tables"]) {
+    if (!t["header"].empty() && t["header"][0] == "Expires") table = &t;
+  }
+  ASSERT_NE(table, nullptr) << md["python"].dump();
+  ASSERT_EQ((*table)["rows"].size(), 3u) << "one row per certificate: " << table->dump();
+  EXPECT_EQ((*table)["rows"][0][5], "3") << "three URLs, one certificate";
+  const Json sarif = ValidatedJson(out / "m.sarif", kSarifSchema);
+  ASSERT_FALSE(sarif.is_null());
+  EXPECT_EQ(sarif["runs"][0]["results"].size(), 2u) << "one finding per expiring certificate";
+}
+
 }  // namespace
 }  // namespace fetchpool::testing

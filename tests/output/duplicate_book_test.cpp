@@ -76,5 +76,50 @@ TEST(DuplicateBookTest, DuplicatesOfAFirstThatNeverCameAreDropped) {
   EXPECT_EQ(book.DropWaiting(), 2u);
 }
 
+// --each-address: the first is one result per address, in any order.
+Result AtAddress(Result r, std::uint16_t index, std::uint16_t count) {
+  r.origin.address = "127.0.0." + std::to_string(index + 2);
+  r.origin.address_index = index;
+  r.origin.address_count = count;
+  return r;
+}
+
+TEST(DuplicateBookTest, WithEachAddressADuplicateWaitsForEveryAddressAndCopiesTheWorst) {
+  DuplicateBook book;
+  Result waiting = DuplicateOf(5, 0);
+  EXPECT_FALSE(book.Complete(waiting));
+  std::vector<Result> ready;
+  book.First(AtAddress(Fetched(0, true), 2, 3), ready);
+  book.First(AtAddress(Fetched(0, false), 0, 3), ready);
+  EXPECT_TRUE(ready.empty()) << "one address still to come";
+  Result early = DuplicateOf(6, 0);
+  EXPECT_FALSE(book.Complete(early)) << "the URL is not known whole yet";
+  book.First(AtAddress(Fetched(0, true), 1, 3), ready);
+  ASSERT_EQ(ready.size(), 2u);
+  for (const Result& d : ready) {
+    EXPECT_FALSE(d.verdict.ok) << "one address failed: the URL did";
+    EXPECT_EQ(d.verdict.error, "HTTP 404");
+    EXPECT_TRUE(d.origin.address.empty()) << "a duplicate fetched nothing: no address";
+  }
+  Result later = DuplicateOf(7, 0);
+  ASSERT_TRUE(book.Complete(later));
+  EXPECT_FALSE(later.verdict.ok);
+  EXPECT_EQ(book.DropWaiting(), 0u);
+}
+
+TEST(DuplicateBookTest, AWarningIsWorseThanAnOkButNotThanAFailure) {
+  DuplicateBook book;
+  std::vector<Result> ready;
+  Result warned = AtAddress(Fetched(0, false), 0, 2);
+  warned.verdict.warning = true;
+  warned.verdict.error = "slow: 300 ms > 200 ms";
+  book.First(warned, ready);
+  book.First(AtAddress(Fetched(0, true), 1, 2), ready);
+  Result d = DuplicateOf(3, 0);
+  ASSERT_TRUE(book.Complete(d));
+  EXPECT_TRUE(d.verdict.warning);
+  EXPECT_EQ(d.verdict.error, "slow: 300 ms > 200 ms");
+}
+
 }  // namespace
 }  // namespace fetchpool

@@ -8,6 +8,7 @@
 #include "fetchpool/output/host_stats_format.hpp"
 #include "fetchpool/output/json_lines_sink.hpp"
 #include "fetchpool/output/run_records.hpp"
+#include "fetchpool/util/utc_time.hpp"
 
 namespace fetchpool {
 namespace {
@@ -42,6 +43,19 @@ Result Full() {
   r.state.change = Change::kStillFailing;
   r.state.fail_runs = 4;
   r.state.failing_since_ms = 1'796'554'335'123;
+  auto cert = std::make_shared<CertificateFacts>();
+  cert->expires = "2027-02-14T23:59:59Z";
+  cert->not_after = *ParseIsoUtc(cert->expires);
+  cert->subject = "CN=example.com,O=Example";
+  cert->issuer = "CN=Example CA";
+  cert->sha256 = std::string(64, 'c');
+  cert->chain_expires = "2027-01-02T03:04:05Z";
+  cert->chain_not_after = *ParseIsoUtc(cert->chain_expires);
+  cert->chain_subject = "CN=Example Intermediate";
+  r.transfer.certificate = std::move(cert);
+  r.origin.address = "::1";  // --each-address: what `ip` says
+  r.origin.address_index = 1;
+  r.origin.address_count = 3;
   return r;
 }
 
