@@ -43,10 +43,16 @@ int SlotIndex() {
   return index;
 }
 
-std::optional<Clock::time_point> TimeOf(const ASN1_TIME* t) {
+// A certificate's time, and its text as the certificate says it (beyond 2262 too).
+struct Moment {
+  Clock::time_point at;
+  std::string text;
+};
+
+std::optional<Moment> TimeOf(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
-  return Clock::from_time_t(timegm(&tm));
+  return Moment{FromUnixSeconds(timegm(&tm)), IsoUtc(tm)};
 }
 
 // RFC 2253, most specific first, UTF-8 left as it is (the outputs escape what they must).
@@ -78,30 +84,30 @@ std::string Sha256Hex(X509* cert) {
 Facts Read(SSL* ssl) {
   X509* leaf = SSL_get0_peer_certificate(ssl);
   if (leaf == nullptr) return nullptr;
-  const std::optional<Clock::time_point> not_after = TimeOf(X509_get0_notAfter(leaf));
+  const std::optional<Moment> not_after = TimeOf(X509_get0_notAfter(leaf));
   if (!not_after) return nullptr;
   auto facts = std::make_shared<CertificateFacts>();
-  facts->not_after = *not_after;
-  facts->expires = IsoUtc(*not_after);
+  facts->not_after = not_after->at;
+  facts->expires = not_after->text;
   facts->subject = NameText(X509_get_subject_name(leaf));
   facts->issuer = NameText(X509_get_issuer_name(leaf));
   facts->sha256 = Sha256Hex(leaf);
   // A client's view of the chain holds the leaf too; the rest is what the server sent with it.
   if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
     X509* soonest = nullptr;
-    Clock::time_point soonest_at = *not_after;
+    Moment soonest_at = *not_after;
     for (int i = 0; i < sk_X509_num(chain); ++i) {
       X509* cert = sk_X509_value(chain, i);
       if (cert == leaf || X509_cmp(cert, leaf) == 0) continue;
-      const std::optional<Clock::time_point> at = TimeOf(X509_get0_notAfter(cert));
-      if (at && *at < soonest_at) {
+      std::optional<Moment> at = TimeOf(X509_get0_notAfter(cert));
+      if (at && at->at < soonest_at.at) {
         soonest = cert;
-        soonest_at = *at;
+        soonest_at = std::move(*at);
       }
     }
     if (soonest != nullptr) {
-      facts->chain_not_after = soonest_at;
-      facts->chain_expires = IsoUtc(soonest_at);
+      facts->chain_not_after = soonest_at.at;
+      facts->chain_expires = std::move(soonest_at.text);
       facts->chain_subject = NameText(X509_get_subject_name(soonest));
     }
   }

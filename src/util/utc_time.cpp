@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -17,8 +18,9 @@ std::tm Utc(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-std::string IsoUtc(std::chrono::system_clock::time_point t) {
-  const std::tm u = Utc(t);
+std::string IsoUtc(std::chrono::system_clock::time_point t) { return IsoUtc(Utc(t)); }
+
+std::string IsoUtc(const std::tm& u) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", u.tm_year + 1900, u.tm_mon + 1,
                      u.tm_mday, u.tm_hour, u.tm_min, u.tm_sec);
 }
@@ -41,7 +43,18 @@ std::optional<std::chrono::system_clock::time_point> ParseIsoUtc(std::string_vie
   utc.tm_mon -= 1;
   const std::time_t seconds = timegm(&utc);
   if (seconds == static_cast<std::time_t>(-1)) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(seconds);
+  return FromUnixSeconds(seconds);
+}
+
+std::chrono::system_clock::time_point FromUnixSeconds(std::int64_t unix_seconds) {
+  using Clock = std::chrono::system_clock;
+  // A day short of the end, so the time left from now can still be counted.
+  static const std::int64_t kMost =
+      std::chrono::floor<std::chrono::seconds>(Clock::time_point::max().time_since_epoch())
+          .count() -
+      86'400;
+  const std::chrono::seconds s(std::clamp<std::int64_t>(unix_seconds, 0, kMost));
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(s));
 }
 
 }  // namespace fetchpool

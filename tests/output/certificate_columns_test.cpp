@@ -3,6 +3,8 @@
 // outcome. JsonLineReaderTest.EveryResultColumnComesBackAsWritten covers the round trip.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
 #include <string>
 
 #include "fetchpool/output/json_lines_reader.hpp"
@@ -34,6 +36,26 @@ TEST(CertificateColumnsTest, IsoUtcTextReadsBackToTheSameMoment) {
   EXPECT_EQ(ParseIsoUtc("2027-02-14T23:59:59.123Z"), std::nullopt);
   EXPECT_EQ(ParseIsoUtc("2027-02-14"), std::nullopt);
   EXPECT_EQ(ParseIsoUtc(std::string("2027-02-14T23:59:59Z\0x", 22)), std::nullopt);
+}
+
+// RFC 5280's "no well-defined expiration" is 9999-12-31; system_clock ends in 2262. The fuzzer
+// found the overflow.
+TEST(CertificateColumnsTest, AnExpiryBeyondTheClocksRangeIsHeldToItsEnd) {
+  const auto far = ParseIsoUtc("9999-12-31T23:59:59Z");
+  ASSERT_TRUE(far.has_value());
+  EXPECT_EQ(IsoUtc(*far).substr(0, 4), "2262");
+  EXPECT_GT(DaysLeft(*far, std::chrono::system_clock::now()), 80'000);
+  EXPECT_EQ(FromUnixSeconds(-5), std::chrono::system_clock::time_point{});
+  std::tm utc{};
+  utc.tm_year = 9999 - 1900;
+  utc.tm_mon = 11;
+  utc.tm_mday = 31;
+  EXPECT_EQ(IsoUtc(utc), "9999-12-31T00:00:00Z") << "the text keeps the certificate's year";
+
+  JsonLineRecord r;
+  ASSERT_TRUE(ReadLine(kResult + R"(,"cert_expires":"9999-12-31T23:59:59Z"})", r).ok());
+  const std::string again = WrittenAgain(r.result);
+  EXPECT_NE(again.find(R"("cert_expires":"9999-12-31T23:59:59Z")"), std::string::npos) << again;
 }
 
 TEST(CertificateColumnsTest, ACertificateIsReadWithItsExpiryOnly) {
