@@ -52,6 +52,7 @@ VALUE_KINDS = {
     "--per-host-rate": "none",  # N[/s|/m]
     "--warn": "none",  # SPEC
     "--max-cache-age": "none",  # DURATION
+    "--rewrite-suffix": "none",  # SUFFIX
 }
 
 # Options that exclude one another: once one is on the line, zsh stops offering the others.
@@ -64,6 +65,7 @@ EXCLUSIVE = [
     ("--http1.1", "--http2"),
     ("--head", "--output-dir"),
     ("--continue", "--content-disposition"),
+    ("--rewrite", "--rewrite-suffix"),
 ]
 
 

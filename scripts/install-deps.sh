@@ -13,6 +13,7 @@ packages=(
   scdoc dpkg-dev file lintian man-db bash-completion zsh fish
   clang libclang-rt-dev clang-tidy clang-format  # scripts/fuzz.sh (libFuzzer) and scripts/lint.sh
   nginx tinyproxy openssl strace                 # TLS, HTTP/2 and proxy integration tests
+  dnsmasq-base                                   # the DNS failure tests' private resolver
   python3-jsonschema python3-markdown cmark-gfm  # tests validate the CI reports with them
   chromium python3-websocket  # the HTML report's browser test and scripts/report-screenshot.sh
 )

@@ -23,6 +23,15 @@ namespace {
 
 CLI::Validator Between(int low, int high) { return CLI::Range(low, high).description(""); }
 
+// Refuses an empty value: "`what` must not be empty".
+CLI::Validator NotEmpty(const std::string& what) {
+  return CLI::Validator(
+      [what](const std::string& text) {
+        return text.empty() ? what + " must not be empty" : std::string();
+      },
+      "");
+}
+
 // What is transferred and how long it may take.
 void AddTransferOptions(CLI::App& app, Options& o) {
   app.add_option("FILE", o.input.files, "Files with one URL per line ('-' for stdin)")
@@ -71,6 +80,16 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json) {
   app.add_option("--html", o.html_path,
                  "Also write a self-contained HTML report (charts, tables) to FILE")
       ->type_name("FILE");
+  auto* rewrite =
+      app.add_option("--rewrite", o.rewrite_path,
+                     "Write the input list to FILE with each moved URL replaced (may be the list)")
+          ->type_name("FILE")
+          ->check(NotEmpty("the file name"));
+  app.add_option("--rewrite-suffix", o.rewrite_suffix,
+                 "--rewrite each input list to LIST+SUFFIX (for several lists)")
+      ->type_name("SUFFIX")
+      ->check(NotEmpty("the suffix"))
+      ->excludes(rewrite);
   app.add_flag("--ordered", o.ordered,
                "Print results in input order (still fetching concurrently)");
   auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
@@ -169,11 +188,14 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(Between(1, INT_MAX))
       ->group(group);
-  app.add_option("--warn", "Statuses and error kinds that only warn (e.g. 403,429,5xx,timeout)")
+  app.add_option("--warn", "Statuses and error kinds that only warn (e.g. 403,5xx,timeout,moved)")
       ->type_name("SPEC")
       ->check(ParseInto(o.verdict.warn, WarnSpec::Parse,
                         "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
-                        "(timeout, connection, ...)"))
+                        "(timeout, connection, moved, ...)"))
+      ->group(group);
+  app.add_flag("--strict", o.verdict.strict,
+               "Fail, not warn, when a bot wall or challenge answers (blocked)")
       ->group(group);
   AddSeconds(app, "--max-time", o.max_time_s,
              "Stop the whole run after this long, as Ctrl-C would (exit status 1)",

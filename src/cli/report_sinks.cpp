@@ -4,6 +4,7 @@
 #include "fetchpool/reports/html_sink.hpp"
 #include "fetchpool/reports/junit_sink.hpp"
 #include "fetchpool/reports/markdown_sink.hpp"
+#include "fetchpool/reports/rewrite_sink.hpp"
 #include "fetchpool/reports/sarif_sink.hpp"
 
 namespace fetchpool {
@@ -43,6 +44,11 @@ Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<Result
           return HtmlSink::Create(path, options.pool.workers, sink);
         },
         reports);
+  }
+  if (s.ok() && (!o.rewrite_path.empty() || !o.rewrite_suffix.empty())) {
+    std::unique_ptr<ResultSink> sink;
+    s = RewriteSink::Create(options.input.files, o.rewrite_path, o.rewrite_suffix, &sink);
+    if (s.ok()) reports.push_back(std::move(sink));
   }
   return s;
 }

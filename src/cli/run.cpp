@@ -21,6 +21,7 @@
 #include "fetchpool/state/state_sink.hpp"
 #include "fetchpool/state/state_store.hpp"
 #include "fetchpool/util/fd_limit.hpp"
+#include "fetchpool/verdict/verdict.hpp"
 
 namespace fetchpool {
 namespace {
@@ -154,6 +155,7 @@ int Run(const Options& options) {
       .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
       .output_dir = prepared.output_dir.get(),
       .max_connections = static_cast<long>(config.held_connections),
+      .notes = &Judge::NotesWanted(),
   };
   PipelineIo io{
       .make_fetcher = [&config, shared](std::stop_token worker_stop) -> std::unique_ptr<Fetcher> {

@@ -1,6 +1,7 @@
 #include "fetchpool/http/host_resolver.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "fetchpool/util/stop_wait.hpp"
+#include "fetchpool/util/text.hpp"
 
 namespace fetchpool {
 
@@ -113,6 +115,12 @@ void ServeLookups(const std::shared_ptr<SystemResolver::Pool>& pool) {
 }
 
 }  // namespace
+
+std::string LookupFailureText(std::string_view host, const Lookup& failed) {
+  if (failed.error == LookupError::kNoSuchHost) return fmt::format("no such host: {}", host);
+  if (failed.detail.empty()) return fmt::format("DNS lookup failed: {}", host);
+  return fmt::format("DNS lookup failed: {} ({})", host, LowerFirstWord(failed.detail));
+}
 
 SystemResolver::SystemResolver(int max_threads) : pool_(std::make_shared<Pool>()) {
   pool_->max_threads = std::max(max_threads, 1);

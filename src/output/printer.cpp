@@ -106,6 +106,8 @@ void Printer::Emit(const Result& result) {
   }
   ++summary_.total;
   ++(result.verdict.ok ? summary_.ok : result.verdict.warning ? summary_.warned : summary_.failed);
+  if (result.verdict.error_kind == ErrorKind::kBlocked) ++summary_.blocked;
+  if (result.verdict.relocation == Relocation::kMoved) ++summary_.moved;
   if (result.state.change == Change::kNewFailure) ++summary_.new_failures;
   if (result.state.change == Change::kRecovered) ++summary_.recovered;
   if (result.transfer.attempts > 1)

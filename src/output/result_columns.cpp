@@ -58,6 +58,21 @@ constexpr std::array kColumns = {
                    if (name == nullptr) return nullptr;
                    return std::string_view(name);
                  }},
+    ResultColumn{"blocked_by",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.verdict.blocked_by.empty()) return nullptr;
+                   return r.verdict.blocked_by;
+                 }},
+    ResultColumn{"moved_to",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.verdict.relocation != Relocation::kMoved) return nullptr;
+                   return std::string_view(r.verdict.moved_to);
+                 }},
+    ResultColumn{"upgraded_to",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.verdict.relocation != Relocation::kUpgraded) return nullptr;
+                   return std::string_view(r.verdict.moved_to);
+                 }},
 };
 
 }  // namespace

@@ -71,6 +71,8 @@ void SarifSink::Add(const Result& r) {
   Json properties = {
       {"url", r.origin.url}, {"file", r.origin.input}, {"attempts", r.transfer.attempts}};
   if (r.transfer.http_status > 0) properties["httpStatus"] = r.transfer.http_status;
+  if (!r.verdict.blocked_by.empty()) properties["blockedBy"] = r.verdict.blocked_by;
+  if (r.verdict.relocation == Relocation::kMoved) properties["movedTo"] = r.verdict.moved_to;
   Json result = {
       {"ruleId", RuleFor(r.verdict.error_kind).id},
       {"ruleIndex", RuleIndex(r.verdict.error_kind)},

@@ -186,9 +186,10 @@ TEST_F(CiReportsIntegrationTest, JsonAndCsvResultsCarryTheInputFile) {
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const std::vector<std::string> rows = SplitLines(csv.out);
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_TRUE(rows[0].ends_with(",warning,file,cached,change\r")) << rows[0];
-  EXPECT_TRUE(rows[1].ends_with(",a.txt,false,\r")) << rows[1];
-  EXPECT_TRUE(rows[2].ends_with(",-,false,\r")) << rows[2];
+  EXPECT_TRUE(rows[0].ends_with(",warning,file,cached,change,blocked_by,moved_to,upgraded_to\r"))
+      << rows[0];
+  EXPECT_TRUE(rows[1].ends_with(",a.txt,false,,,,\r")) << rows[1];
+  EXPECT_TRUE(rows[2].ends_with(",-,false,,,,\r")) << rows[2];
 }
 
 TEST_F(CiReportsIntegrationTest, AfterAnInterruptEveryReportHoldsWhatFinishedMarkedAsSuch) {

@@ -211,7 +211,7 @@ const std::vector<std::string> kCsvHeader = {
     "ms",       "attempts", "error",      "error_kind", "effective_url",
     "ip",       "dns_ms",   "connect_ms", "tls_ms",     "first_byte_ms",
     "total_ms", "saved_to", "skipped",    "warning",    "file",
-    "cached",   "change"};
+    "cached",   "change",   "blocked_by", "moved_to",   "upgraded_to"};
 
 TEST_F(OutputIntegrationTest, CsvParsesWithPythonAndTheSummaryGoesToStderr) {
   const std::string input = U("/size/1229") + "\n" + U("/status/404") + "\n" + Refused() + "\n" +

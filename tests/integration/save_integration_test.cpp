@@ -387,8 +387,9 @@ TEST_F(SaveIntegrationTest, JsonAndCsvSayWhereTheFileWent) {
   ProcessResult csv = Fetchpool({"-o", Dir(), "--format", "csv"}, {server_.url("/size/4")});
   const std::vector<std::string> rows = SplitLines(csv.out);
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_TRUE(rows[0].ends_with(",saved_to,skipped,warning,file,cached,change\r"));
-  EXPECT_TRUE(rows[1].ends_with("," + Out("4") + ",false,false,-,false,\r"));
+  EXPECT_TRUE(rows[0].ends_with(
+      ",saved_to,skipped,warning,file,cached,change,blocked_by,moved_to,upgraded_to\r"));
+  EXPECT_TRUE(rows[1].ends_with("," + Out("4") + ",false,false,-,false,,,,\r"));
 }
 
 TEST_F(SaveIntegrationTest, BadFlagsAreUsageErrors) {

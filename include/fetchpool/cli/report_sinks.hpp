@@ -10,8 +10,8 @@
 namespace fetchpool {
 
 // Creates the report files the options ask for (--junit, --markdown, --sarif, --codequality,
-// --html) and adds their sinks to `reports`, in that order. The one place a report flag meets
-// its sink. Called before anything is fetched: a report that cannot be created is a setup
+// --html, --rewrite) and adds their sinks to `reports`, in that order. The one place a report flag
+// meets its sink. Called before anything is fetched: a report that cannot be created is a setup
 // failure.
 Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<ResultSink>>& reports);
 
