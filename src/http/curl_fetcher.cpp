@@ -76,6 +76,7 @@ CurlFetcher::CurlFetcher(const FetchOptions& options, bool collect_details, cons
     performer_ = std::make_unique<SocketPerformer>(stop_, shared.max_connections);
   }
   resolver_ = shared.resolver;
+  notes_ = shared.notes;
 }
 
 CurlFetcher::~CurlFetcher() {
@@ -141,6 +142,9 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
   head_location_ = false;
   discard_body_ = false;
   error_buffer_[0] = '\0';
+  suspect_ = false;
+  noted_.clear();
+  body_start_.clear();
 }
 
 // libcurl 7.88 walks its whole DNS cache after every transfer to drop stale entries, and caches
@@ -170,7 +174,10 @@ bool CurlFetcher::PinAddresses(const RequestTarget& target, TransferFacts& facts
     return false;
   }
   if (found.error != LookupError::kNone) {
-    NotFetched(facts, ErrorKind::kResolve, fmt::format("could not resolve host: {}", target.host));
+    NotFetched(
+        facts,
+        found.error == LookupError::kNoSuchHost ? ErrorKind::kNoSuchHost : ErrorKind::kResolve,
+        LookupFailureText(target.host, found));
     return false;
   }
   // "+": libcurl's entry ages out like one it looked up itself. Given again only when it
@@ -261,6 +268,9 @@ void CurlFetcher::Observe(CURLcode code, TransferFacts& facts) {
   CURL* h = easy_.get();
   facts.bytes = bytes_;
   facts.retry_after = retry_after_;
+  // The notes of the chain's final response (each request of it starts afresh).
+  facts.headers = std::move(noted_);
+  facts.body_start = std::move(body_start_);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &facts.http_status);
   if (collect_details_) CollectDetails(facts);
   if (code == CURLE_OK) {

@@ -19,6 +19,8 @@ void CountResult(const Result& result, Summary& summary) {
   }
   ++summary.total;
   ++(v.ok ? summary.ok : v.warning ? summary.warned : summary.failed);
+  if (v.error_kind == ErrorKind::kBlocked) ++summary.blocked;
+  if (v.relocation == Relocation::kMoved) ++summary.moved;
   if (result.state.change == Change::kNewFailure) ++summary.new_failures;
   if (result.state.change == Change::kRecovered) ++summary.recovered;
   if (result.transfer.attempts > 1) {
@@ -146,6 +148,11 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   AppendChange(out, result);
   if (result.state.cached) out += ", cached";
   if (result.origin.in_baseline && !result.verdict.ok) out += ", already in the baseline";
+  if (result.verdict.ok && result.verdict.relocation != Relocation::kNone) {
+    out +=
+        result.verdict.relocation == Relocation::kMoved ? ", moved \u2192 " : ", upgraded \u2192 ";
+    AppendEscaped(out, result.verdict.moved_to);
+  }
   out += ')';
   if (style.verbose && !result.transfer.effective_url.empty()) AppendDetails(out, result);
   if (!result.saved.path.empty()) {
@@ -159,9 +166,20 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   out += '\n';
 }
 
+std::string RedirectChainText(const std::vector<RedirectHop>& hops) {
+  std::string out;
+  for (const RedirectHop& hop : hops) {
+    if (!out.empty()) out += ", ";
+    fmt::format_to(std::back_inserter(out), "{} \u2192 {}", hop.http_status, hop.location);
+  }
+  return out;
+}
+
 std::string FormatSummary(const Summary& s) {
   std::string out = fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
   if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
+  if (s.blocked > 0) fmt::format_to(std::back_inserter(out), ", {} blocked", s.blocked);
+  if (s.moved > 0) fmt::format_to(std::back_inserter(out), ", {} moved", s.moved);
   if (s.duplicates > 0) {
     fmt::format_to(std::back_inserter(out), ", {} duplicate{}", s.duplicates,
                    s.duplicates == 1 ? "" : "s");

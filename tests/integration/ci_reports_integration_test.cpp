@@ -190,12 +190,12 @@ TEST_F(CiReportsIntegrationTest, JsonAndCsvResultsCarryTheInputFile) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_TRUE(
       rows[0].ends_with(",warning,file,cached,change,elapsed_us,fail_runs,failing_since_ms,"
-                        "column,duplicate_of,baseline\r"))
+                        "column,duplicate_of,baseline,blocked_by,moved_to,upgraded_to\r"))
       << rows[0];
   EXPECT_NE(rows[1].find(",a.txt,false,,"), std::string::npos) << rows[1];
-  EXPECT_TRUE(rows[1].ends_with(",,,false\r")) << rows[1];
+  EXPECT_TRUE(rows[1].ends_with(",,,false,,,\r")) << rows[1];
   EXPECT_NE(rows[2].find(",-,false,,"), std::string::npos) << rows[2];
-  EXPECT_TRUE(rows[2].ends_with(",,,false\r")) << rows[2];
+  EXPECT_TRUE(rows[2].ends_with(",,,false,,,\r")) << rows[2];
 }
 
 TEST_F(CiReportsIntegrationTest, AfterAnInterruptEveryReportHoldsWhatFinishedMarkedAsSuch) {

@@ -389,7 +389,7 @@ TEST_F(SaveIntegrationTest, JsonAndCsvSayWhereTheFileWent) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_TRUE(rows[0].find(",saved_to,skipped,warning,file,cached,change,") != std::string::npos);
   EXPECT_NE(rows[1].find("," + Out("4") + ",false,false,-,false,,"), std::string::npos);
-  EXPECT_TRUE(rows[0].ends_with(",column,duplicate_of,baseline\r"));
+  EXPECT_TRUE(rows[0].ends_with(",column,duplicate_of,baseline,blocked_by,moved_to,upgraded_to\r"));
 }
 
 TEST_F(SaveIntegrationTest, BadFlagsAreUsageErrors) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fetchpool/core/result.hpp"
@@ -12,7 +13,7 @@ namespace fetchpool {
 
 // What --stats and --html show about a whole run, in constant memory however many URLs: a
 // latency histogram with fixed log-scale buckets, the status distribution (100-999), the
-// failure kinds, and the few slowest URLs.
+// failure kinds, bot walls by provider, moved and upgraded links, and the few slowest URLs.
 // Thread-compatible: owned by the printer.
 class RunStats {
  public:
@@ -44,6 +45,10 @@ class RunStats {
   std::uint64_t no_status() const { return no_status_; }
   // Failures and warnings by kind, most frequent first.
   std::vector<std::pair<ErrorKind, std::uint64_t>> Kinds() const;
+  // Bot walls by provider, most frequent first.
+  std::vector<std::pair<std::string, std::uint64_t>> BlockedBy() const;
+  std::uint64_t moved() const { return moved_; }
+  std::uint64_t upgraded() const { return upgraded_; }
   // Slowest first.
   std::vector<Slow> Slowest() const;
 
@@ -52,6 +57,9 @@ class RunStats {
   std::array<std::uint64_t, 900> statuses_{};  // [status - 100]
   std::uint64_t no_status_ = 0;
   std::array<std::uint64_t, kKinds> kinds_{};
+  std::vector<std::pair<std::string, std::uint64_t>> blocked_by_;  // a few providers at most
+  std::uint64_t moved_ = 0;
+  std::uint64_t upgraded_ = 0;
   std::vector<Slow> slowest_;  // a min-heap on elapsed, at most kSlowest
 };
 
