@@ -56,6 +56,7 @@ VALUE_KINDS = {
     "--max-cache-age": "none",  # DURATION
     "--input": "enum",
     "--sitemap": "file",  # FILE|URL: a file is what can be completed
+    "--rewrite-suffix": "none",  # SUFFIX
 }
 
 # Options that exclude one another: once one is on the line, zsh stops offering the others.
@@ -68,6 +69,7 @@ EXCLUSIVE = [
     ("--http1.1", "--http2"),
     ("--head", "--output-dir"),
     ("--continue", "--content-disposition"),
+    ("--rewrite", "--rewrite-suffix"),
 ]
 
 

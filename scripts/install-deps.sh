@@ -15,6 +15,7 @@ packages=(
   scdoc dpkg-dev file lintian man-db bash-completion zsh fish
   clang libclang-rt-dev clang-tidy clang-format  # scripts/fuzz.sh (libFuzzer) and scripts/lint.sh
   nginx tinyproxy openssl strace                 # TLS, HTTP/2 and proxy integration tests
+  dnsmasq-base                                   # the DNS failure tests' private resolver
   python3-jsonschema python3-markdown cmark-gfm  # tests validate the CI reports with them
   chromium python3-websocket  # the HTML report's browser test and scripts/report-screenshot.sh
   parallel slurm-wlm munge    # fetchpool report on real engines (tests/integration/engines_*)

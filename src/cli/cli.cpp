@@ -126,11 +126,14 @@ void AddRetryOptions(CLI::App& app, Options& o) {
       ->type_name("N")
       ->check(Between(1, INT_MAX))
       ->group(group);
-  app.add_option("--warn", "Statuses and error kinds that only warn (e.g. 403,429,5xx,timeout)")
+  app.add_option("--warn", "Statuses and error kinds that only warn (e.g. 403,5xx,timeout,moved)")
       ->type_name("SPEC")
       ->check(ParseInto(o.verdict.warn, WarnSpec::Parse,
                         "'{}' is not a list of statuses (403, 500-504, 5xx) and error kinds "
-                        "(timeout, connection, ...)"))
+                        "(timeout, connection, moved, ...)"))
+      ->group(group);
+  app.add_flag("--strict", o.verdict.strict,
+               "Fail, not warn, when a bot wall or challenge answers (blocked)")
       ->group(group);
   AddSeconds(app, "--max-time", o.max_time_s,
              "Stop the whole run after this long, as Ctrl-C would (exit status 1)",
@@ -254,7 +257,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       "report (see 'fetchpool report --help').\n"
       "See 'man fetchpool' for every option, the output formats and examples.");
   AddTransferOptions(app, o);
-  AddOutputOptions(app, o.output, json, /*ordered=*/true);
+  AddOutputOptions(app, o.output, json, /*fetching=*/true);
   AddShardOption(app, o.input);
   AddInputOptions(app, o.input, extract);
   CLI::Option* output_dir = AddSaveOptions(app, o.save);

@@ -6,7 +6,7 @@
 
 namespace fetchpool {
 
-void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json, bool ordered) {
+void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json, bool fetching) {
   AddEnum(app, "--color", o.color, kColorModeNames, "Colour result tags")->type_name("WHEN");
   AddEnum(app, "--format", o.format, kOutputFormatNames, "Output format")->type_name("FORMAT");
   app.add_flag("--json", json, "Same as --format jsonl");
@@ -30,9 +30,20 @@ void AddOutputOptions(CLI::App& app, OutputOptions& o, bool& json, bool ordered)
   app.add_option("--html", o.html_path,
                  "Also write a self-contained HTML report (charts, tables) to FILE")
       ->type_name("FILE");
-  if (ordered) {
+  if (fetching) {
     app.add_flag("--ordered", o.ordered,
                  "Print results in input order (still fetching concurrently)");
+    auto* rewrite =
+        app.add_option(
+               "--rewrite", o.rewrite_path,
+               "Write the input list to FILE with each moved URL replaced (may be the list)")
+            ->type_name("FILE")
+            ->check(NotEmpty("the file name"));
+    app.add_option("--rewrite-suffix", o.rewrite_suffix,
+                   "--rewrite each input list to LIST+SUFFIX (for several lists)")
+        ->type_name("SUFFIX")
+        ->check(NotEmpty("the suffix"))
+        ->excludes(rewrite);
   }
   auto level = [&o](Verbosity v) { return [&o, v](std::int64_t) { o.verbosity = v; }; };
   auto* q = app.add_flag_function("-q,--quiet", level(Verbosity::kQuiet),

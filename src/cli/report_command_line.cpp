@@ -31,7 +31,7 @@ ParsedCommandLine ParseReportCommandLine(int argc, const char* const* argv) {
       "set), 2 usage error, unreadable input, or runs that are missing, unfinished, doubled, "
       "of another list or contradict each other.");
   app.add_option("FILE", o.files, "JSON Lines of fetchpool runs ('-' for stdin)")->type_name("");
-  AddOutputOptions(app, o.output, json, /*ordered=*/false);
+  AddOutputOptions(app, o.output, json, /*fetching=*/false);
   app.add_flag("--host-stats", o.host_stats,
                "A line per host, from the runs' --host-stats records added up");
   app.add_flag("--allow-partial", o.allow_partial,

@@ -4,6 +4,7 @@
 #include "fetchpool/reports/html_sink.hpp"
 #include "fetchpool/reports/junit_sink.hpp"
 #include "fetchpool/reports/markdown_sink.hpp"
+#include "fetchpool/reports/rewrite_sink.hpp"
 #include "fetchpool/reports/sarif_sink.hpp"
 
 namespace fetchpool {
@@ -23,7 +24,14 @@ Status AddIfAsked(const std::string& path, Create create,
 }  // namespace
 
 Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<ResultSink>>& reports) {
-  return AddReportSinks(options.output, options.input.files, options.pool.workers, reports);
+  Status s = AddReportSinks(options.output, options.input.files, options.pool.workers, reports);
+  const OutputOptions& o = options.output;
+  if (s.ok() && (!o.rewrite_path.empty() || !o.rewrite_suffix.empty())) {
+    std::unique_ptr<ResultSink> sink;
+    s = RewriteSink::Create(options.input, o.rewrite_path, o.rewrite_suffix, &sink);
+    if (s.ok()) reports.push_back(std::move(sink));
+  }
+  return s;
 }
 
 Status AddReportSinks(const OutputOptions& o, const std::vector<std::string>& inputs, int workers,

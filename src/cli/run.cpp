@@ -25,6 +25,7 @@
 #include "fetchpool/state/state_store.hpp"
 #include "fetchpool/util/fd_limit.hpp"
 #include "fetchpool/util/text.hpp"
+#include "fetchpool/verdict/verdict.hpp"
 #include "fetchpool/version.hpp"
 
 namespace fetchpool {
@@ -220,6 +221,7 @@ int Run(const Options& options) {
       .resolver = UsesProxy(options.fetch) ? nullptr : &resolver,
       .output_dir = prepared.output_dir.get(),
       .max_connections = static_cast<long>(config.held_connections),
+      .notes = &Judge::NotesWanted(),
   };
   // --sitemap URLs: fetched on the reader thread with the same options and shared state.
   // A config's sections judge their hosts' sitemaps too (--accept, --warn).

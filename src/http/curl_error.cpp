@@ -67,7 +67,15 @@ ErrorDescription DescribeCurlFailure(const CurlFailure& f, const FetchOptions& o
   }
   if (IsTlsError(f.code)) return {ErrorKind::kTls, fmt::format("TLS error: {}", detail)};
   switch (f.code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_HOST: {
+      // libcurl looked the name up itself (no resolver of the run's: through a proxy), and its
+      // error cannot tell a missing name from a failed lookup. With a resolver, every request
+      // of a redirect chain is looked up first (CurlFetcher::PinAddresses), which tells them.
+      constexpr std::string_view kPrefix = "could not resolve host: ";
+      const std::string_view host =
+          detail.starts_with(kPrefix) ? std::string_view(detail).substr(kPrefix.size()) : detail;
+      return {ErrorKind::kResolve, fmt::format("DNS lookup failed: {}", host)};
+    }
     case CURLE_COULDNT_RESOLVE_PROXY:
       return {ErrorKind::kResolve, detail};
     case CURLE_COULDNT_CONNECT:

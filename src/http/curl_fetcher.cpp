@@ -77,6 +77,7 @@ CurlFetcher::CurlFetcher(const FetchOptions& options, bool collect_details, cons
     performer_ = std::make_unique<SocketPerformer>(stop_, shared.max_connections);
   }
   resolver_ = shared.resolver;
+  notes_ = shared.notes;
 }
 
 CurlFetcher::~CurlFetcher() {
@@ -143,6 +144,9 @@ void CurlFetcher::ResetTransfer(std::chrono::steady_clock::time_point now) {
   head_location_ = false;
   discard_body_ = false;
   error_buffer_[0] = '\0';
+  suspect_ = false;
+  noted_.clear();
+  body_start_.clear();
 }
 
 // libcurl 7.88 walks its whole DNS cache after every transfer to drop stale entries, and caches
@@ -229,6 +233,9 @@ void CurlFetcher::Observe(CURLcode code, TransferFacts& facts) {
   facts.bytes = bytes_;
   facts.retry_after = retry_after_;
   facts.certificate = std::move(certificate_);
+  // The notes of the chain's final response (each request of it starts afresh).
+  facts.headers = std::move(noted_);
+  facts.body_start = std::move(body_start_);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &facts.http_status);
   if (collect_details_) CollectDetails(facts);
   if (code == CURLE_OK) {

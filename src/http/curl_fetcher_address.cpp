@@ -23,8 +23,9 @@ std::optional<Lookup> CurlFetcher::LookUp(const std::string& host, TransferFacts
     return std::nullopt;
   }
   if (found.error != LookupError::kNone) {
-    facts.failure = ErrorKind::kResolve;
-    facts.failure_detail = fmt::format("could not resolve host: {}", host);
+    facts.failure =
+        found.error == LookupError::kNoSuchHost ? ErrorKind::kNoSuchHost : ErrorKind::kResolve;
+    facts.failure_detail = LookupFailureText(host, found);
     return std::nullopt;
   }
   return found;

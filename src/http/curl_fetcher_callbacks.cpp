@@ -1,12 +1,13 @@
 // CurlFetcher's libcurl callbacks: sockets (so a stop can shut them down), progress (the stall
-// guard and the stop), body and headers. No exception may cross libcurl from any of them.
+// guard and the stop) and body, and the certificate each response notes; headers are in
+// curl_fetcher_notes.cpp. No exception may cross libcurl from any of them.
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 
-#include "fetchpool/core/retry_policy.hpp"
 #include "fetchpool/http/curl_fetcher.hpp"
 #include "fetchpool/http/peer_certificate.hpp"
 #include "fetchpool/util/mutex_lock.hpp"
@@ -92,6 +93,10 @@ size_t CurlFetcher::OnBody(char* data, size_t size, size_t count, void* self) {
       return 0;
     }
     fetcher->checker_.Consume(std::string_view(data, n));
+    if (fetcher->suspect_ && fetcher->body_start_.size() < fetcher->notes_->body_bytes) {
+      fetcher->body_start_.append(
+          data, std::min(n, fetcher->notes_->body_bytes - fetcher->body_start_.size()));
+    }
   } catch (...) {
     if (fetcher->saver_) fetcher->saver_->Interrupted();
     return 0;  // no exception may cross libcurl; a short count aborts with CURLE_WRITE_ERROR
@@ -114,40 +119,6 @@ void CurlFetcher::NoteCertificate() noexcept {
   } catch (...) {
     // No exception may cross libcurl; the result goes without its certificate.
   }
-}
-
-size_t CurlFetcher::OnHeader(char* data, size_t size, size_t count, void* self) {
-  auto* fetcher = static_cast<CurlFetcher*>(self);
-  const size_t n = size * count;
-  const std::string_view line(data, n);
-  constexpr std::string_view kRetryAfter = "retry-after:";
-  if (line.starts_with("HTTP/")) {
-    // A new response (after a 100 Continue, or an earlier request of the chain).
-    fetcher->retry_after_.reset();
-    fetcher->NoteCertificate();
-    const std::size_t space = line.find(' ');
-    long status = 0;
-    for (std::size_t i = space + 1; space != std::string_view::npos && i < line.size() &&
-                                    i < space + 4 && line[i] >= '0' && line[i] <= '9';
-         ++i) {
-      status = status * 10 + (line[i] - '0');
-    }
-    fetcher->head_status_ = status;
-    fetcher->head_location_ = false;
-    fetcher->discard_body_ = false;
-  } else if (StartsWithIgnoreCase(line, "location:")) {
-    fetcher->head_location_ = !TrimAsciiSpace(line.substr(9)).empty();  // libcurl ignores ""
-  } else if (line == "\r\n" || line == "\n") {
-    fetcher->discard_body_ = fetcher->follow_ && fetcher->head_location_ &&
-                             fetcher->head_status_ >= 300 && fetcher->head_status_ <= 399;
-  } else if (line.size() > kRetryAfter.size() && StartsWithIgnoreCase(line, kRetryAfter)) {
-    try {
-      fetcher->retry_after_ = ParseRetryAfter(line.substr(kRetryAfter.size()), std::time(nullptr));
-    } catch (...) {
-      // No exception may cross libcurl; without the header the backoff decides.
-    }
-  }
-  return n;
 }
 
 }  // namespace fetchpool

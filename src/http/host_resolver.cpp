@@ -1,6 +1,7 @@
 #include "fetchpool/http/host_resolver.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <sys/socket.h>
 
@@ -15,6 +16,7 @@
 #include "fetchpool/util/mutex.hpp"
 #include "fetchpool/util/mutex_lock.hpp"
 #include "fetchpool/util/stop_wait.hpp"
+#include "fetchpool/util/text.hpp"
 #include "fetchpool/util/thread_annotations.hpp"
 
 namespace fetchpool {
@@ -124,6 +126,12 @@ void ServeLookups(const std::shared_ptr<SystemResolver::Pool>& shared) {
 }
 
 }  // namespace
+
+std::string LookupFailureText(std::string_view host, const Lookup& failed) {
+  if (failed.error == LookupError::kNoSuchHost) return fmt::format("no such host: {}", host);
+  if (failed.detail.empty()) return fmt::format("DNS lookup failed: {}", host);
+  return fmt::format("DNS lookup failed: {} ({})", host, LowerFirstWord(failed.detail));
+}
 
 SystemResolver::SystemResolver(int max_threads) : pool_(std::make_shared<Pool>()) {
   Pool& pool = *pool_;

@@ -144,7 +144,7 @@ const std::vector<std::string_view>& ColumnNames() {
 
 // RapidJSON's SAX events for one line. Top-level scalars go to the record of the line's type;
 // those that come before "type" wait for it. Of the nested values only the run record's
-// "files" and the host record's "latency_us" pairs are read.
+// "files", the host record's "latency_us" pairs and a result's "redirects" are read.
 // Thread-compatible.
 class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
  public:
@@ -164,10 +164,13 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (depth_ == 0 && started_) return Fail("more than one value on the line");
     started_ = true;
     ++depth_;
+    if (depth_ == 3 && array_ == Array::kRedirects)
+      out_.result.result.transfer.redirects.emplace_back();
     return true;
   }
   bool Key(const char* s, rapidjson::SizeType n, bool /*copy*/) {
     if (depth_ == 1) key_ = std::string_view(s, n);
+    if (depth_ == 3) inner_key_ = std::string_view(s, n);
     return true;
   }
   bool EndObject(rapidjson::SizeType /*members*/) {
@@ -181,6 +184,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     if (depth_ == 2) {
       array_ = key_ == "files"        ? Array::kFiles
                : key_ == "latency_us" ? Array::kLatency
+               : key_ == "redirects"  ? Array::kRedirects
                                       : Array::kNone;
       if (array_ == Array::kFiles) out_.run.files.clear();
     }
@@ -199,7 +203,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   const std::string& problem() const { return problem_; }
 
  private:
-  enum class Array { kNone, kFiles, kLatency };
+  enum class Array { kNone, kFiles, kLatency, kRedirects };
 
   bool Value(const ColumnValue& v) {
     if (depth_ == 0) return Fail("not an object");
@@ -215,6 +219,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       pair_.push_back(*u);
       return true;
     }
+    if (depth_ == 3 && array_ == Array::kRedirects) return RedirectValue(v);
     if (depth_ != 1) return true;
     if (key_ == "type") return SetType(v);
     if (!typed_) {
@@ -222,6 +227,22 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
       return true;
     }
     return Dispatch(key_, v);
+  }
+
+  // One key of a {"status":301,"url":"..."} hop; others are skipped.
+  bool RedirectValue(const ColumnValue& v) {
+    RedirectHop& hop = out_.result.result.transfer.redirects.back();
+    bool ok = true;
+    if (inner_key_ == "status") {
+      const std::optional<std::uint64_t> status = Unsigned(v);
+      if (status) hop.http_status = static_cast<long>(*status);
+      ok = status.has_value();
+    } else if (inner_key_ == "url") {
+      const auto* url = std::get_if<std::string_view>(&v);
+      if (url != nullptr) hop.location.assign(*url);
+      ok = url != nullptr;
+    }
+    return ok || Fail("\"redirects\" holds {\"status\": N, \"url\": \"...\"} hops");
   }
 
   bool SetType(const ColumnValue& v) {
@@ -299,6 +320,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool started_ = false;
   bool typed_ = false;
   std::string_view key_;
+  std::string_view inner_key_;  // a key inside a "redirects" hop
   Array array_ = Array::kNone;
   std::vector<std::uint64_t> pair_;
   std::vector<std::pair<std::string_view, ColumnValue>> waiting_;

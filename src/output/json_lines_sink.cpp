@@ -58,6 +58,12 @@ void JsonLinesSink::Add(const Result& result) {
   ++results_;
   Json j = {{"type", "result"}};
   for (const ResultColumn& column : ResultColumns()) j[column.name] = ToJson(column.value(result));
+  // The redirect chain: one object per redirect followed (not a column: CSV has no arrays).
+  Json hops = Json::array();
+  for (const RedirectHop& hop : result.transfer.redirects) {
+    hops.push_back({{"status", hop.http_status}, {"url", hop.location}});
+  }
+  j["redirects"] = std::move(hops);
   AppendJson(buffers_.out, j);
 }
 
@@ -80,6 +86,8 @@ Status JsonLinesSink::Finish(const RunTotals& totals) {
       {"ok", s.ok},
       {"failed", s.failed},
       {"warned", s.warned},
+      {"blocked", s.blocked},
+      {"moved", s.moved},
       {"retries", s.retries},
       {"elapsed_s", Round3(s.elapsed_s)},
       {"p50_ms", Round3(latency.PercentileMs(0.50))},

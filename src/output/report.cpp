@@ -20,6 +20,8 @@ void CountResult(const Result& result, Summary& summary) {
   ++summary.total;
   if (result.origin.address_index == 0) ++summary.urls;  // --each-address: its first address
   ++(v.ok ? summary.ok : v.warning ? summary.warned : summary.failed);
+  if (v.error_kind == ErrorKind::kBlocked) ++summary.blocked;
+  if (v.relocation == Relocation::kMoved) ++summary.moved;
   if (result.state.change == Change::kNewFailure) ++summary.new_failures;
   if (result.state.change == Change::kRecovered) ++summary.recovered;
   if (result.transfer.attempts > 1) {
@@ -152,6 +154,11 @@ void AppendTextLine(std::string& out, const Result& result, const TextStyle& sty
   AppendChange(out, result);
   if (result.state.cached) out += ", cached";
   if (result.origin.in_baseline && !result.verdict.ok) out += ", already in the baseline";
+  if (result.verdict.ok && result.verdict.relocation != Relocation::kNone) {
+    out +=
+        result.verdict.relocation == Relocation::kMoved ? ", moved \u2192 " : ", upgraded \u2192 ";
+    AppendEscaped(out, result.verdict.moved_to);
+  }
   out += ')';
   if (style.verbose && !result.transfer.effective_url.empty()) AppendDetails(out, result);
   if (!result.saved.path.empty()) {
@@ -171,6 +178,15 @@ std::string BudgetBreach(const Summary& s) {
                      s.answered == 1 ? "" : "s", s.answered_p95_ms, *s.max_p95_ms);
 }
 
+std::string RedirectChainText(const std::vector<RedirectHop>& hops) {
+  std::string out;
+  for (const RedirectHop& hop : hops) {
+    if (!out.empty()) out += ", ";
+    fmt::format_to(std::back_inserter(out), "{} \u2192 {}", hop.http_status, hop.location);
+  }
+  return out;
+}
+
 std::string FormatSummary(const Summary& s) {
   std::string out =
       s.show_urls
@@ -178,6 +194,8 @@ std::string FormatSummary(const Summary& s) {
                         s.urls == 1 ? "" : "s", s.total, s.total == 1 ? "" : "s", s.ok, s.failed)
           : fmt::format("Summary: {} total, {} ok, {} failed", s.total, s.ok, s.failed);
   if (s.warned > 0) fmt::format_to(std::back_inserter(out), ", {} warned", s.warned);
+  if (s.blocked > 0) fmt::format_to(std::back_inserter(out), ", {} blocked", s.blocked);
+  if (s.moved > 0) fmt::format_to(std::back_inserter(out), ", {} moved", s.moved);
   if (s.duplicates > 0) {
     fmt::format_to(std::back_inserter(out), ", {} duplicate{}", s.duplicates,
                    s.duplicates == 1 ? "" : "s");

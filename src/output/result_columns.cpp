@@ -70,6 +70,16 @@ bool ReadDaysLeft(const ColumnValue& v, ReadResult&) {
   return std::holds_alternative<std::nullptr_t>(v) || Signed(v).has_value();
 }
 
+// moved_to or upgraded_to: a URL sets the relocation and where it led; null leaves both.
+bool SetRelocation(const ColumnValue& v, Relocation kind, Verdict& verdict) {
+  if (std::holds_alternative<std::nullptr_t>(v)) return true;
+  const auto* s = std::get_if<std::string_view>(&v);
+  if (s == nullptr) return false;
+  verdict.relocation = kind;
+  verdict.moved_to.assign(*s);
+  return true;
+}
+
 bool ReadAddressNumber(const ColumnValue& v, std::uint16_t& field) {
   if (std::holds_alternative<std::nullptr_t>(v)) {
     field = 0;
@@ -238,6 +248,30 @@ constexpr std::array kColumns = {
     ResultColumn{"baseline", [](const Result& r) -> ColumnValue { return r.origin.in_baseline; },
                  [](const ColumnValue& v, ReadResult& o) {
                    return SetBool(v, o.result.origin.in_baseline);
+                 }},
+    ResultColumn{"blocked_by",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.verdict.blocked_by.empty()) return nullptr;
+                   return std::string_view(r.verdict.blocked_by);
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return SetText(v, o.result.verdict.blocked_by);
+                 }},
+    ResultColumn{"moved_to",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.verdict.relocation != Relocation::kMoved) return nullptr;
+                   return std::string_view(r.verdict.moved_to);
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return SetRelocation(v, Relocation::kMoved, o.result.verdict);
+                 }},
+    ResultColumn{"upgraded_to",
+                 [](const Result& r) -> ColumnValue {
+                   if (r.verdict.relocation != Relocation::kUpgraded) return nullptr;
+                   return std::string_view(r.verdict.moved_to);
+                 },
+                 [](const ColumnValue& v, ReadResult& o) {
+                   return SetRelocation(v, Relocation::kUpgraded, o.result.verdict);
                  }},
     // The https answer's certificate (null for plain http). Read back into ReadResult's
     // certificate, which CompleteRead keeps when it has an expiry.

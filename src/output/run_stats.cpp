@@ -57,6 +57,17 @@ void RunStats::Add(const Result& r) {
     const int kind = std::clamp(static_cast<int>(r.verdict.error_kind), 0, kKinds - 1);
     ++kinds_[static_cast<std::size_t>(kind)];
   }
+  if (!r.verdict.blocked_by.empty()) {
+    auto it = std::find_if(blocked_by_.begin(), blocked_by_.end(),
+                           [&](const auto& p) { return p.first == r.verdict.blocked_by; });
+    if (it == blocked_by_.end()) {
+      blocked_by_.emplace_back(r.verdict.blocked_by, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  if (r.verdict.relocation == Relocation::kMoved) ++moved_;
+  if (r.verdict.relocation == Relocation::kUpgraded) ++upgraded_;
   if (slowest_.size() == kSlowest && r.transfer.elapsed <= slowest_.front().elapsed) return;
   if (slowest_.size() == kSlowest) {
     std::pop_heap(slowest_.begin(), slowest_.end(), SlowerFirst);
@@ -81,6 +92,13 @@ std::vector<std::pair<ErrorKind, std::uint64_t>> RunStats::Kinds() const {
       out.emplace_back(static_cast<ErrorKind>(k), kinds_[static_cast<std::size_t>(k)]);
     }
   }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> RunStats::BlockedBy() const {
+  std::vector<std::pair<std::string, std::uint64_t>> out = blocked_by_;
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   return out;

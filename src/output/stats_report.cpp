@@ -66,6 +66,30 @@ void AppendHistogram(std::string& out, const RunStats& stats, const TermStyle& s
   }
 }
 
+// "Blocked by:  Cloudflare ×2  Akamai ×1" and "Redirects:  moved ×3  upgraded ×1".
+void AppendWallsAndMoves(std::string& out, const RunStats& stats, const TermStyle& style) {
+  const std::string_view times = style.unicode ? "×" : "x";
+  const auto walls = stats.BlockedBy();
+  if (!walls.empty()) {
+    out += "Blocked by:";
+    for (const auto& [provider, n] : walls) {
+      out += "  ";
+      Paint(out, kYellow, provider, style.color);
+      fmt::format_to(std::back_inserter(out), " {}{}", times, n);
+    }
+    out += '\n';
+  }
+  if (stats.moved() > 0 || stats.upgraded() > 0) {
+    out += "Redirects:";
+    if (stats.moved() > 0)
+      fmt::format_to(std::back_inserter(out), "  moved {}{}", times, stats.moved());
+    if (stats.upgraded() > 0) {
+      fmt::format_to(std::back_inserter(out), "  upgraded {}{}", times, stats.upgraded());
+    }
+    out += '\n';
+  }
+}
+
 void AppendCounts(std::string& out, const RunStats& stats, const TermStyle& style) {
   const std::string_view times = style.unicode ? "×" : "x";
   const auto statuses = stats.Statuses();
@@ -82,14 +106,16 @@ void AppendCounts(std::string& out, const RunStats& stats, const TermStyle& styl
     out += '\n';
   }
   const auto kinds = stats.Kinds();
-  if (kinds.empty()) return;
-  out += "Failures:";
-  for (const auto& [kind, n] : kinds) {
-    out += "  ";
-    Paint(out, kRed, ErrorKindLabel(kind), style.color);
-    fmt::format_to(std::back_inserter(out), " {}{}", times, n);
+  if (!kinds.empty()) {
+    out += "Failures:";
+    for (const auto& [kind, n] : kinds) {
+      out += "  ";
+      Paint(out, kRed, ErrorKindLabel(kind), style.color);
+      fmt::format_to(std::back_inserter(out), " {}{}", times, n);
+    }
+    out += '\n';
   }
-  out += '\n';
+  AppendWallsAndMoves(out, stats, style);
 }
 
 void AppendSlowest(std::string& out, const RunStats& stats) {

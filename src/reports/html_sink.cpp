@@ -55,6 +55,8 @@ std::string Cards(const RunTotals& t) {
   Card(out, s.failed > 0 ? "fail" : "", "failed", Thousands(s.failed));
   if (s.warned > 0) Card(out, "warn", "warned", Thousands(s.warned));
   if (s.aborted > 0) Card(out, "warn", "aborted", Thousands(s.aborted));
+  if (s.blocked > 0) Card(out, "warn", "blocked by bot walls", Thousands(s.blocked));
+  if (s.moved > 0) Card(out, "", "moved links", Thousands(s.moved));
   Card(out, "", "retries", Thousands(s.retries));
   Card(out, "", "elapsed", fmt::format("{:.2f} s", s.elapsed_s));
   Card(out, "", "URLs/s",
@@ -127,6 +129,11 @@ std::string KindPills(const RunStats& stats) {
     fmt::format_to(std::back_inserter(out), R"(<span class="pill kind" title="{}">{} ×{}</span>)",
                    ErrorKindName(kind), ErrorKindLabel(kind), Thousands(n));
   }
+  for (const auto& [provider, n] : stats.BlockedBy()) {
+    fmt::format_to(std::back_inserter(out),
+                   R"(<span class="pill kind" title="blocked_by">bot wall: {} ×{}</span>)",
+                   Esc(provider), Thousands(n));
+  }
   return out.empty() ? std::string(R"(<span class="muted">no failures</span>)") : out;
 }
 
@@ -179,11 +186,16 @@ std::string HtmlRowJson(const Result& r) {
   using Json = nlohmann::json;
   const int state = r.verdict.ok ? 0 : r.verdict.warning ? 1 : 2;
   const double ms = std::round(static_cast<double>(r.transfer.elapsed.count()) / 100.0) / 10.0;
+  const char* relocation = r.verdict.relocation == Relocation::kMoved      ? "moved"
+                           : r.verdict.relocation == Relocation::kUpgraded ? "upgraded"
+                                                                           : "";
   const Json row =
       Json::array({r.origin.line, r.origin.url, state, r.transfer.http_status, r.transfer.bytes, ms,
                    r.transfer.attempts, r.verdict.ok ? std::string() : FullReason(r),
                    r.verdict.ok ? "" : ErrorKindName(r.verdict.error_kind),
-                   FormatOrigin(r.origin.input, r.origin.line, r.origin.column), r.origin.address});
+                   FormatOrigin(r.origin.input, r.origin.line, r.origin.column),
+                   RedirectChainText(r.transfer.redirects), relocation, r.verdict.blocked_by,
+                   r.verdict.moved_to, r.origin.address});
   const std::string text = row.dump(-1, ' ', true, Json::error_handler_t::replace);
   std::string out;
   out.reserve(text.size() + 16);
@@ -228,6 +240,10 @@ void HtmlSink::Add(const Result& r) {
   row += ",\n";
   if (!r.verdict.ok) {
     ++problems_;
+    file_->Append(row);
+    return;
+  }
+  if (r.verdict.relocation == Relocation::kMoved) {  // kept however long the run: to be fixed
     file_->Append(row);
     return;
   }

@@ -29,10 +29,22 @@ std::string UrlCell(const Result& r) {
   return MarkdownCell(r.origin.url) + " &#91;" + MarkdownCell(r.origin.address) + "&#93;";
 }
 
+// The reason, and where the URL's redirects led: "HTTP 404 (redirects: 301 → https://b/)".
+std::string Reason(const Result& r) {
+  if (r.transfer.redirects.empty()) return FullReason(r);
+  return fmt::format("{} (redirects: {})", FullReason(r), RedirectChainText(r.transfer.redirects));
+}
+
 std::string Row(const Result& r) {
   return fmt::format("| {} | {} | {} | {} |\n",
                      Where(r.origin.input, r.origin.line, r.origin.column), UrlCell(r),
-                     MarkdownCell(FullReason(r)), r.transfer.attempts);
+                     MarkdownCell(Reason(r), 600), r.transfer.attempts);
+}
+
+std::string MovedRow(const Result& r) {
+  return fmt::format(
+      "| {} | {} | {} | {} |\n", Where(r.origin.input, r.origin.line, r.origin.column), UrlCell(r),
+      MarkdownCell(r.verdict.moved_to), MarkdownCell(RedirectChainText(r.transfer.redirects), 600));
 }
 
 // The certificates that expire soonest, one row each however many URLs came with it.
@@ -182,6 +194,9 @@ void MarkdownSink::Add(const Result& r) {
   if (r.verdict.error_kind == ErrorKind::kAborted) return;
   slowest_.Add(r);
   changes_.Add(r);
+  if (r.verdict.relocation == Relocation::kMoved && ++moved_ <= kMaxRows)
+    moved_rows_ += MovedRow(r);
+  if (r.verdict.relocation == Relocation::kUpgraded) ++upgraded_;
   if (r.verdict.ok) return;
   if (r.verdict.warning) {
     if (++warnings_ <= kMaxRows) warning_rows_ += Row(r);
@@ -224,6 +239,17 @@ std::string MarkdownSink::Head(const RunTotals& totals) const {
                    "| {} | {} | {} | {} | {} | {:.2f}s |\n\n",
                    s.total, s.ok, s.failed, s.warned, s.retries, s.elapsed_s);
   }
+  if (s.blocked > 0 || s.moved > 0) {
+    std::string notes;
+    if (s.blocked > 0) {
+      notes = fmt::format("{} by bot protection", Plural(s.blocked, "URL blocked", "URLs blocked"));
+    }
+    if (s.moved > 0) {
+      notes += fmt::format("{}{}", notes.empty() ? "" : ", ",
+                           Plural(s.moved, "link moved", "links moved"));
+    }
+    fmt::format_to(std::back_inserter(out), "Of these: {}.\n\n", notes);
+  }
   out += "### Failures\n\n";
   out += failures_ == 0 ? "No failures.\n" : std::string(kRowsHeader);
   return out;
@@ -236,6 +262,22 @@ std::string MarkdownSink::Tail(const RunTotals& totals) const {
     out += kRowsHeader;
     out += warning_rows_;
     out += MoreLine(warnings_, "warning", "warnings");
+  }
+  if (moved_ > 0 || upgraded_ > 0) {
+    out += "\n### Moved links\n\n";
+    if (moved_ > 0) {
+      out +=
+          "Permanent redirects (301, 308) to another URL: `--rewrite` writes the list with "
+          "the new URLs.\n\n| Input | URL | Moved to | Redirects |\n|---|---|---|---|\n";
+      out += moved_rows_;
+      out += MoreLine(moved_, "moved link", "moved links");
+    }
+    if (upgraded_ > 0) {
+      fmt::format_to(std::back_inserter(out),
+                     "{}{} only upgraded (http to https on the same host and path, or a "
+                     "trailing slash added): not listed.\n",
+                     moved_ > 0 ? "\n" : "", Plural(upgraded_, "link was", "links were"));
+    }
   }
   if (totals.summary.show_changes) AppendChanges(out, changes_);
   const LatencyStats& l = totals.latency;

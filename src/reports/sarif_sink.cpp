@@ -82,6 +82,8 @@ void SarifSink::Add(const Result& r) {
     properties["duplicateOf"] = FormatOrigin(d.input, d.line, d.column);
   }
   if (r.origin.in_baseline) properties["inBaseline"] = true;
+  if (!r.verdict.blocked_by.empty()) properties["blockedBy"] = r.verdict.blocked_by;
+  if (r.verdict.relocation == Relocation::kMoved) properties["movedTo"] = r.verdict.moved_to;
   Json result = {
       {"ruleId", RuleFor(r.verdict.error_kind).id},
       {"ruleIndex", RuleIndex(r.verdict.error_kind)},

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "fetchpool/util/utc_time.hpp"
+#include "fetchpool/verdict/bot_walls.hpp"
+#include "relocation.hpp"
 
 namespace fetchpool::verdict {
 namespace {
@@ -18,10 +20,12 @@ void Fail(Verdict& v, ErrorKind kind, std::string why) {
 }
 
 // Failures another attempt may not repeat: the network or the server may do better next time.
-// Never invalid URLs, refused redirects, TLS problems, oversized bodies, failed checks or
-// aborts: trying again would give the same answer (or ignore the user's stop).
+// Never invalid URLs, a name that does not exist, refused redirects, TLS problems, oversized
+// bodies, failed checks or aborts: trying again would give the same answer (or ignore the
+// user's stop).
 bool TransientKind(ErrorKind kind) {
   switch (kind) {
+    case ErrorKind::kResolve:  // a DNS server that failed or did not answer
     case ErrorKind::kConnect:
     case ErrorKind::kTimeout:
     case ErrorKind::kStalled:
@@ -91,6 +95,21 @@ bool TransferFailed(const Evidence& e, Verdict& v) {
   return true;
 }
 
+// A bot wall or challenge answered instead of the page (bot_walls.cpp), whatever --accept says.
+// A status= check on the line that expects this very status wins: the user asked for it. Never
+// transient: a robot cannot pass a challenge by asking again.
+bool Blocked(const Evidence& e, Verdict& v) {
+  const std::optional<std::string_view> provider = RecognizeBotWall(e.facts);
+  if (!provider) return false;
+  const Expectations* checks = ChecksOf(e);
+  if (checks != nullptr && checks->status && checks->status->Contains(StatusForChecks(e.facts))) {
+    return false;
+  }
+  Fail(v, ErrorKind::kBlocked, fmt::format("blocked by bot protection ({})", *provider));
+  v.blocked_by.assign(*provider);
+  return true;
+}
+
 // --accept (default: below 400). A status= check on the line replaces it.
 bool Status(const Evidence& e, Verdict& v) {
   const Expectations* checks = ChecksOf(e);
@@ -138,6 +157,26 @@ bool Failed(const Verdict& v) {
 // --warn: a failure of a listed kind or status only warns.
 void Warn(const Evidence& e, Verdict& v, StateNote&) {
   if (Failed(v) && e.options.warn.Lists(v.error_kind, e.facts.http_status)) v.warning = true;
+}
+
+// A bot wall only warns (the host answered, and a robot cannot pass a challenge), unless
+// --strict.
+void BlockedWarns(const Evidence& e, Verdict& v, StateNote&) {
+  if (v.error_kind == ErrorKind::kBlocked && !v.ok && !e.options.strict) v.warning = true;
+}
+
+// An answered URL whose first redirect is permanent moved (or only upgraded), also when --slow or
+// --cert-warn already warned about it (the link moved all the same); --warn moved makes the move
+// of an ok URL a warning, so the list gets fixed (--rewrite).
+void Moved(const Evidence& e, Verdict& v, StateNote&) {
+  if (!v.answered) return;
+  v.relocation = Classify(e.job.origin.url, e.facts.redirects, v.moved_to);
+  if (!v.ok || v.relocation != Relocation::kMoved) return;
+  if (!e.options.warn.Lists(ErrorKind::kMoved, e.facts.http_status)) return;
+  v.ok = false;
+  v.warning = true;
+  v.error_kind = ErrorKind::kMoved;
+  v.error = fmt::format("moved \u2192 {}", v.moved_to);
 }
 
 // --state: what the result means against the URL's history ("change"), the failure streak it
@@ -218,13 +257,16 @@ void Slow(const Evidence& e, Verdict& v, StateNote&) {
 constexpr std::array kOutcomeRules = {
     OutcomeRule{"invalid", InvalidLine}, OutcomeRule{"aborted", Aborted},
     OutcomeRule{"saving", Saving},       OutcomeRule{"transfer", TransferFailed},
-    OutcomeRule{"status", Status},       OutcomeRule{"checks", LineChecks},
+    OutcomeRule{"blocked", Blocked},     OutcomeRule{"status", Status},
+    OutcomeRule{"checks", LineChecks},
 };
 
 constexpr std::array kPolicyRules = {
     PolicyRule{"certificate", Certificate},
     PolicyRule{"slow", Slow},
     PolicyRule{"warn", Warn},
+    PolicyRule{"blocked", BlockedWarns},
+    PolicyRule{"moved", Moved},
     PolicyRule{"history", History},
     PolicyRule{"baseline", Baseline},
 };

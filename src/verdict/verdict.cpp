@@ -1,8 +1,11 @@
 #include "fetchpool/verdict/verdict.hpp"
 
+#include "fetchpool/verdict/bot_walls.hpp"
 #include "rules.hpp"
 
 namespace fetchpool {
+
+const ResponseNotes& Judge::NotesWanted() { return verdict::BotWallNotes(); }
 
 void Judge::Decide(const Job& job, Result& result) const {
   const VerdictOptions& options = per_host_ ? per_host_(job.target.host) : options_;

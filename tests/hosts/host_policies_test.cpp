@@ -110,6 +110,17 @@ TEST(HostPoliciesTest, RulesFollowTheSection) {
   EXPECT_EQ(p.RulesFor("fast.example", base).max_at_once, 8);
 }
 
+TEST(HostPoliciesTest, ASectionsWarnKeepsTheRunsStrict) {
+  HostSection a{.pattern = "walled.example"};
+  a.set.warn = *WarnSpec::Parse("moved");
+  Options o = WithSections({a});
+  o.verdict.strict = true;
+  const HostPolicies p(o);
+  EXPECT_TRUE(p.For("walled.example").verdict.strict) << "--strict holds in a section too";
+  EXPECT_TRUE(p.For("walled.example").verdict.warn.Lists(ErrorKind::kMoved, 301));
+  EXPECT_TRUE(p.For("other.example").verdict.strict);
+}
+
 TEST(MergeHeadersTest, ReplacesByNameCaseInsensitively) {
   EXPECT_EQ(MergeHeaders({"A: 1", "b: 2", "C;"}, {"B: 3", "c:"}),
             (std::vector<std::string>{"A: 1", "B: 3", "c:"}));

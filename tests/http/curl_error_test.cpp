@@ -60,9 +60,10 @@ TEST(CurlErrorTest, KindsForTheRest) {
       Describe({.code = CURLE_PEER_FAILED_VERIFICATION, .detail = "SSL: no alternative name"});
   EXPECT_EQ(tls.kind, ErrorKind::kTls);
   EXPECT_EQ(tls.message, "TLS error: SSL: no alternative name") << "acronyms keep their case";
-  EXPECT_EQ(
-      Describe({.code = CURLE_COULDNT_RESOLVE_HOST, .detail = "Could not resolve host: x"}).kind,
-      ErrorKind::kResolve);
+  const ErrorDescription lookup =
+      Describe({.code = CURLE_COULDNT_RESOLVE_HOST, .detail = "Could not resolve host: x"});
+  EXPECT_EQ(lookup.kind, ErrorKind::kResolve) << "libcurl cannot tell NXDOMAIN from a failure";
+  EXPECT_EQ(lookup.message, "DNS lookup failed: x");
   EXPECT_EQ(Describe({.code = CURLE_ABORTED_BY_CALLBACK}).kind, ErrorKind::kAborted);
 }
 

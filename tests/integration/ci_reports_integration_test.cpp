@@ -191,14 +191,15 @@ TEST_F(CiReportsIntegrationTest, JsonAndCsvResultsCarryTheInputFile) {
   // The certificate and address columns come last, empty for plain http.
   EXPECT_TRUE(
       rows[0].ends_with(",warning,file,cached,change,elapsed_us,fail_runs,failing_since_ms,"
-                        "column,duplicate_of,baseline,cert_expires,cert_days_left,cert_subject,"
-                        "cert_issuer,cert_chain_expires,cert_chain_days_left,cert_chain_subject,"
-                        "cert_sha256,address_index,address_count\r"))
+                        "column,duplicate_of,baseline,blocked_by,moved_to,upgraded_to,"
+                        "cert_expires,cert_days_left,cert_subject,cert_issuer,cert_chain_expires,"
+                        "cert_chain_days_left,cert_chain_subject,cert_sha256,address_index,"
+                        "address_count\r"))
       << rows[0];
   EXPECT_NE(rows[1].find(",a.txt,false,,"), std::string::npos) << rows[1];
-  EXPECT_TRUE(rows[1].ends_with(",,,false,,,,,,,,,,\r")) << rows[1];
+  EXPECT_TRUE(rows[1].ends_with(",,,false,,,,,,,,,,,,,\r")) << rows[1];
   EXPECT_NE(rows[2].find(",-,false,,"), std::string::npos) << rows[2];
-  EXPECT_TRUE(rows[2].ends_with(",,,false,,,,,,,,,,\r")) << rows[2];
+  EXPECT_TRUE(rows[2].ends_with(",,,false,,,,,,,,,,,,,\r")) << rows[2];
 }
 
 TEST_F(CiReportsIntegrationTest, AfterAnInterruptEveryReportHoldsWhatFinishedMarkedAsSuch) {

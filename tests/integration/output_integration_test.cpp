@@ -209,44 +209,15 @@ TEST_F(OutputIntegrationTest, JsonLinesStayValidWhateverBytesTheUrlsHold) {
 // --- CSV --------------------------------------------------------------------
 
 // The columns docs/output.md documents, in order.
-const std::vector<std::string> kCsvHeader = {"index",
-                                             "url",
-                                             "ok",
-                                             "status",
-                                             "bytes",
-                                             "ms",
-                                             "attempts",
-                                             "error",
-                                             "error_kind",
-                                             "effective_url",
-                                             "ip",
-                                             "dns_ms",
-                                             "connect_ms",
-                                             "tls_ms",
-                                             "first_byte_ms",
-                                             "total_ms",
-                                             "saved_to",
-                                             "skipped",
-                                             "warning",
-                                             "file",
-                                             "cached",
-                                             "change",
-                                             "elapsed_us",
-                                             "fail_runs",
-                                             "failing_since_ms",
-                                             "column",
-                                             "duplicate_of",
-                                             "baseline",
-                                             "cert_expires",
-                                             "cert_days_left",
-                                             "cert_subject",
-                                             "cert_issuer",
-                                             "cert_chain_expires",
-                                             "cert_chain_days_left",
-                                             "cert_chain_subject",
-                                             "cert_sha256",
-                                             "address_index",
-                                             "address_count"};
+const std::vector<std::string> kCsvHeader = {
+    "index", "url", "ok", "status", "bytes", "ms", "attempts", "error", "error_kind",
+    "effective_url", "ip", "dns_ms", "connect_ms", "tls_ms", "first_byte_ms", "total_ms",
+    "saved_to", "skipped", "warning", "file", "cached", "change", "elapsed_us", "fail_runs",
+    "failing_since_ms", "column", "duplicate_of", "baseline", "blocked_by", "moved_to",
+    "upgraded_to",
+    // issue 26
+    "cert_expires", "cert_days_left", "cert_subject", "cert_issuer", "cert_chain_expires",
+    "cert_chain_days_left", "cert_chain_subject", "cert_sha256", "address_index", "address_count"};
 
 TEST_F(OutputIntegrationTest, CsvParsesWithPythonAndTheSummaryGoesToStderr) {
   const std::string input = U("/size/1229") + "\n" + U("/status/404") + "\n" + Refused() + "\n" +

@@ -389,11 +389,10 @@ TEST_F(SaveIntegrationTest, JsonAndCsvSayWhereTheFileWent) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_TRUE(rows[0].find(",saved_to,skipped,warning,file,cached,change,") != std::string::npos);
   EXPECT_NE(rows[1].find("," + Out("4") + ",false,false,-,false,,"), std::string::npos);
-  EXPECT_TRUE(
-      rows[0].ends_with(",column,duplicate_of,baseline,cert_expires,"
-                        "cert_days_left,cert_subject,cert_issuer,cert_chain_expires,"
-                        "cert_chain_days_left,cert_chain_subject,cert_sha256,"
-                        "address_index,address_count\r"));
+  EXPECT_TRUE(rows[0].ends_with(
+      ",column,duplicate_of,baseline,blocked_by,moved_to,upgraded_to,cert_expires,cert_days_left,"
+      "cert_subject,cert_issuer,cert_chain_expires,cert_chain_days_left,cert_chain_subject,"
+      "cert_sha256,address_index,address_count\r"));
 }
 
 TEST_F(SaveIntegrationTest, BadFlagsAreUsageErrors) {

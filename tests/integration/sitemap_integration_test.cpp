@@ -80,7 +80,8 @@ class SitemapIntegrationTest : public ::testing::Test {
       std::filesystem::create_directories(dir_->path() + "/files");
       ::chmod(dir_->path().c_str(), 0755);
       pki_ = std::make_unique<TestPki>(TestPki::Generate(dir_->path() + "/pki"));
-      nginx_ = std::make_unique<NginxServer>(nginx, *pki_, dir_->path() + "/files");
+      nginx_ = std::make_unique<NginxServer>(
+          nginx, *pki_, "location /files/ { alias " + dir_->path() + "/files/; }\n");
       proxy_ = std::make_unique<TinyProxy>(tinyproxy);
     } catch (const std::exception& e) {
       setup_error_ = e.what();

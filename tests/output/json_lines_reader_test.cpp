@@ -43,6 +43,11 @@ Result Full() {
   r.state.change = Change::kStillFailing;
   r.state.fail_runs = 4;
   r.state.failing_since_ms = 1'796'554'335'123;
+  r.verdict.blocked_by = "Cloudflare";
+  r.verdict.relocation = Relocation::kMoved;
+  r.verdict.moved_to = "https://example.org/a";
+  r.transfer.redirects = {{.http_status = 301, .location = "https://example.org/a"},
+                          {.http_status = 302, .location = "http://example.com/b"}};
   auto cert = std::make_shared<CertificateFacts>();
   cert->expires = "2027-02-14T23:59:59Z";
   cert->not_after = *ParseIsoUtc(cert->expires);
@@ -96,7 +101,32 @@ TEST(JsonLineReaderTest, EveryResultColumnComesBackAsWritten) {
     EXPECT_EQ(column.value(back), column.value(original)) << column.name;
   }
   EXPECT_EQ(back.transfer.elapsed, original.transfer.elapsed) << "microseconds, not the rounded ms";
+  ASSERT_EQ(back.transfer.redirects.size(), 2u) << "the redirect chain, an array, comes back too";
+  EXPECT_EQ(back.transfer.redirects[1].http_status, 302);
+  EXPECT_EQ(back.transfer.redirects[1].location, "http://example.com/b");
   EXPECT_EQ(Written({back}), lines) << "and written again, byte for byte";
+}
+
+TEST(JsonLineReaderTest, AnUpgradedLinkComesBackAsUpgraded) {
+  Result r;
+  r.origin.line = 1;
+  r.origin.url = "http://h/";
+  r.verdict.ok = true;
+  r.verdict.relocation = Relocation::kUpgraded;
+  r.verdict.moved_to = "https://h/";
+  const std::vector<std::string> lines = Written({r});
+  const Result back = Read(lines.at(0)).result.result;
+  EXPECT_EQ(back.verdict.relocation, Relocation::kUpgraded);
+  EXPECT_EQ(back.verdict.moved_to, "https://h/");
+  EXPECT_TRUE(back.verdict.blocked_by.empty());
+  EXPECT_EQ(Written({back}), lines);
+}
+
+TEST(JsonLineReaderTest, ARedirectHopOfTheWrongShapeSaysWhy) {
+  const Status s = ReadStatus(
+      R"({"type":"result","index":1,"url":"http://h/","redirects":[{"status":"301","url":"x"}]})");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("redirects"), std::string::npos) << s.message();
 }
 
 TEST(JsonLineReaderTest, DefaultsAndNullsComeBackAsDefaults) {

@@ -139,5 +139,45 @@ TEST(TextLineTest, AWarningIsTaggedAsOne) {
   EXPECT_TRUE(out.starts_with("\x1b[33m[WARN]\x1b[0m ")) << out;
 }
 
+TEST(TextLineTest, AMovedOrUpgradedLinkSaysWhereTo) {
+  Result r = Ok("http://h/old", 1229, 80'000us);
+  r.verdict.relocation = Relocation::kMoved;
+  r.verdict.moved_to = "https://h/new";
+  std::string out;
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[OK]   http://h/old (1.2KB, 80ms, moved \u2192 https://h/new)\n");
+  r.verdict.relocation = Relocation::kUpgraded;
+  r.verdict.moved_to = "https://h/old\x1b";
+  out.clear();
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[OK]   http://h/old (1.2KB, 80ms, upgraded \u2192 https://h/old\\x1b)\n");
+  r.verdict.ok = false;  // --warn moved: the reason says it
+  r.verdict.warning = true;
+  r.verdict.relocation = Relocation::kMoved;
+  r.verdict.error = "moved \u2192 https://h/new";
+  out.clear();
+  AppendTextLine(out, r, {});
+  EXPECT_EQ(out, "[WARN] http://h/old (moved \u2192 https://h/new, 80ms)\n");
+}
+
+TEST(SummaryTest, CountsWallsAndMovesWhenThereAreAny) {
+  Summary s;
+  s.total = 5;
+  s.ok = 2;
+  s.failed = 1;
+  s.warned = 2;
+  s.blocked = 2;
+  s.moved = 1;
+  s.elapsed_s = 1;
+  EXPECT_EQ(FormatSummary(s),
+            "Summary: 5 total, 2 ok, 1 failed, 2 warned, 2 blocked, 1 moved, 1.00s elapsed\n");
+}
+
+TEST(RedirectChainTextTest, EachHopsStatusAndWhereItLed) {
+  EXPECT_EQ(RedirectChainText({}), "");
+  EXPECT_EQ(RedirectChainText({{301, "https://a/"}, {302, "https://b/"}}),
+            "301 \u2192 https://a/, 302 \u2192 https://b/");
+}
+
 }  // namespace
 }  // namespace fetchpool

@@ -165,13 +165,14 @@ TEST(CsvSinkTest, HeaderRowsAndRfc4180Quoting) {
   EXPECT_EQ(buffers.out,
             "index,url,ok,status,bytes,ms,attempts,error,error_kind,effective_url,ip,dns_ms,"
             "connect_ms,tls_ms,first_byte_ms,total_ms,saved_to,skipped,warning,file,cached,change,"
-            "elapsed_us,fail_runs,failing_since_ms,column,duplicate_of,baseline,cert_expires,"
-            "cert_days_left,cert_subject,cert_issuer,cert_chain_expires,cert_chain_days_left,"
-            "cert_chain_subject,cert_sha256,address_index,address_count\r\n"
+            "elapsed_us,fail_runs,failing_since_ms,column,duplicate_of,baseline,blocked_by,"
+            "moved_to,upgraded_to,cert_expires,cert_days_left,cert_subject,cert_issuer,"
+            "cert_chain_expires,cert_chain_days_left,cert_chain_subject,cert_sha256,address_index,"
+            "address_count\r\n"
             "3,http://example.com/a,true,200,1229,201,1,,,http://example.com/b,127.0.0.1,1.500,"
-            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,,,,false,,,,,,,,,,\r\n"
+            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,,,,false,,,,,,,,,,,,,\r\n"
             "3,\"http://h/a,\"\"b\"\"\nc\",false,503,1229,201,3,HTTP 503,http_status,,,1.500,"
-            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,,,,false,,,,,,,,,,\r\n")
+            "2.250,0.000,10.000,201.500,,false,false,-,false,,201500,0,,,,false,,,,,,,,,,,,,\r\n")
       << "no summary row: stdout stays pure CSV";
   EXPECT_EQ(buffers.err, "Summary: 2 total, 1 ok, 1 failed, 0.50s elapsed, 2 retries\n");
 }
@@ -189,12 +190,38 @@ TEST(CsvSinkTest, PythonsCsvModuleReadsHostileRowsBack) {
   EXPECT_EQ(check.out, hex) << "the URL survives the round trip byte for byte";
 }
 
+TEST(JsonLinesSinkTest, CarriesTheRedirectChainTheWallAndTheMove) {
+  Result r = Sample(true);
+  r.transfer.redirects = {{301, "https://example.com/b"}, {302, "https://example.com/c"}};
+  r.verdict.relocation = Relocation::kMoved;
+  r.verdict.moved_to = "https://example.com/b";
+  Result wall = Sample(false);
+  wall.verdict.error_kind = ErrorKind::kBlocked;
+  wall.verdict.blocked_by = "Cloudflare";
+  Summary summary = SampleSummary();
+  summary.blocked = 1;
+  summary.moved = 1;
+  const std::vector<nlohmann::json> lines = ParseLines(Render(kJson, {r, wall}, summary).out);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0]["redirects"],
+            nlohmann::json::parse(R"([{"status":301,"url":"https://example.com/b"},)"
+                                  R"({"status":302,"url":"https://example.com/c"}])"));
+  EXPECT_EQ(lines[0]["moved_to"], "https://example.com/b");
+  EXPECT_TRUE(lines[0]["upgraded_to"].is_null());
+  EXPECT_TRUE(lines[0]["blocked_by"].is_null());
+  EXPECT_EQ(lines[1]["redirects"], nlohmann::json::array());
+  EXPECT_EQ(lines[1]["error_kind"], "blocked");
+  EXPECT_EQ(lines[1]["blocked_by"], "Cloudflare");
+  EXPECT_EQ(lines[2]["blocked"], 1);
+  EXPECT_EQ(lines[2]["moved"], 1);
+}
+
 TEST(SavedPathTest, EveryFormatSaysWhereTheBodyWent) {
   Result r = Sample(true);
   r.saved.path = "out/a,b";
   const std::string csv = Lines(kCsv, {r});
   EXPECT_TRUE(
-      csv.ends_with(",201.500,\"out/a,b\",false,false,-,false,,201500,0,,,,false,,,,,,,,,,\r\n"))
+      csv.ends_with(",201.500,\"out/a,b\",false,false,-,false,,201500,0,,,,false,,,,,,,,,,,,,\r\n"))
       << csv;
 
   const std::vector<nlohmann::json> lines = ParseLines(Lines(kJson, {r, Sample(false)}));
@@ -221,7 +248,8 @@ TEST(SavedPathTest, SkippedUrlSaysSo) {
   r.transfer.elapsed = 0us;
   EXPECT_EQ(Lines(kText, {r}), "[OK]   http://example.com/a (skipped: exists, 0ms) -> out/a\n");
   EXPECT_EQ(ParseLines(Lines(kJson, {r})).at(0)["skipped"], true);
-  EXPECT_TRUE(Lines(kCsv, {r}).ends_with(",out/a,true,false,-,false,,0,0,,,,false,,,,,,,,,,\r\n"));
+  EXPECT_TRUE(
+      Lines(kCsv, {r}).ends_with(",out/a,true,false,-,false,,0,0,,,,false,,,,,,,,,,,,,\r\n"));
 }
 
 // libcurl normalises the effective URL: "http://h" comes back as "http://h/". That is no

@@ -61,6 +61,33 @@ TEST(RunStatsTest, CountsStatusesKindsAndKeepsTheFiveSlowest) {
   EXPECT_EQ(total, 103u);
 }
 
+TEST(RunStatsTest, CountsWallsByProviderAndMovedLinks) {
+  RunStats stats;
+  Result wall = Make("w", milliseconds(1), 403, false, ErrorKind::kBlocked);
+  wall.verdict.warning = true;
+  wall.verdict.blocked_by = "Akamai";
+  stats.Add(wall);
+  wall.verdict.blocked_by = "Cloudflare";
+  stats.Add(wall);
+  stats.Add(wall);
+  Result moved = Make("m", milliseconds(1), 200);
+  moved.verdict.relocation = Relocation::kMoved;
+  stats.Add(moved);
+  moved.verdict.relocation = Relocation::kUpgraded;
+  stats.Add(moved);
+  stats.Add(moved);
+  const auto walls = stats.BlockedBy();
+  ASSERT_EQ(walls.size(), 2u);
+  EXPECT_EQ(walls[0], (std::pair<std::string, std::uint64_t>{"Cloudflare", 2}));
+  EXPECT_EQ(walls[1], (std::pair<std::string, std::uint64_t>{"Akamai", 1}));
+  EXPECT_EQ(stats.moved(), 1u);
+  EXPECT_EQ(stats.upgraded(), 2u);
+  const std::string text = FormatStats(stats, {.unicode = false, .color = false, .width = 80});
+  EXPECT_NE(text.find("Failures:  blocked by bot protection x3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Blocked by:  Cloudflare x2  Akamai x1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Redirects:  moved x1  upgraded x2\n"), std::string::npos) << text;
+}
+
 TEST(StatsReportTest, AsciiHistogramScalesToTheWidthAndLeavesOutEmptyEnds) {
   RunStats stats;
   for (int i = 0; i < 40; ++i) stats.Add(Make("a", milliseconds(15), 200));

@@ -37,6 +37,16 @@ inline std::vector<Json> ParseJsonLines(const std::string& out) {
   return records;
 }
 
+// The result records and the summary, as --json wrote them before the run and end records came.
+inline std::vector<Json> ResultsAndSummary(const std::string& out) {
+  std::vector<Json> records;
+  for (Json& j : ParseJsonLines(out)) {
+    if (j.value("type", "") != "run" && j.value("type", "") != "end")
+      records.push_back(std::move(j));
+  }
+  return records;
+}
+
 // Lines that try to break JSON, CSV and XML writers. Some are valid URLs (and
 // fetched), the rest invalid; all must come out parseable.
 inline std::vector<std::string> HostileLines(const TestServer& server) {

@@ -191,7 +191,21 @@ TestPki TestPki::Generate(const fs::path& dir) {
   return pki;
 }
 
-NginxServer::NginxServer(const std::string& nginx, const TestPki& pki, const fs::path& files) {
+namespace {
+
+// `text` with every `name` replaced by `value`.
+std::string Substitute(std::string text, const std::string& name, const std::string& value) {
+  for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at)) {
+    text.replace(at, name.size(), value);
+    at += value.size();
+  }
+  return text;
+}
+
+}  // namespace
+
+NginxServer::NginxServer(const std::string& nginx, const TestPki& pki,
+                         const std::string& locations) {
   const fs::path d = dir_.path();
   fs::create_directories(d / "tmp");
   ::chmod(d.c_str(), 0755);
@@ -200,12 +214,12 @@ NginxServer::NginxServer(const std::string& nginx, const TestPki& pki, const fs:
     tls_port_ = UnusedLoopbackPort();
     wrong_name_port_ = UnusedLoopbackPort();
     plain_port_ = UnusedLoopbackPort();
-    std::string response =
+    const std::string extra =
+        Substitute(Substitute(locations, "@PLAIN_PORT@", std::to_string(plain_port_)), "@TLS_PORT@",
+                   std::to_string(tls_port_));
+    const std::string response =
         "add_header X-Protocol $server_protocol always; "
         "return 200 \"protocol $server_protocol\\n\";";
-    if (!files.empty()) {
-      response += " } location /files/ { alias " + files.string() + "/;";
-    }
     std::ostringstream conf;
     conf << "master_process off;\ndaemon off;\npid " << (d / "nginx.pid").string() << ";\n"
          << "error_log " << (d / "error.log").string() << " warn;\n"
@@ -224,13 +238,13 @@ NginxServer::NginxServer(const std::string& nginx, const TestPki& pki, const fs:
          << "  server {\n    listen 127.0.0.1:" << tls_port_ << " ssl http2;\n"
          << "    ssl_certificate " << pki.server_cert.string() << ";\n"
          << "    ssl_certificate_key " << pki.server_key.string() << ";\n"
-         << "    location / { " << response << " }\n  }\n"
+         << extra << "    location / { " << response << " }\n  }\n"
          << "  server {\n    listen 127.0.0.1:" << wrong_name_port_ << " ssl http2;\n"
          << "    ssl_certificate " << pki.wrong_cert.string() << ";\n"
          << "    ssl_certificate_key " << pki.wrong_key.string() << ";\n"
-         << "    location / { " << response << " }\n  }\n"
+         << extra << "    location / { " << response << " }\n  }\n"
          << "  server {\n    listen 127.0.0.1:" << plain_port_ << ";\n"
-         << "    location / { " << response << " }\n  }\n"
+         << extra << "    location / { " << response << " }\n  }\n"
          << "}\n";
     WriteFile(d / "nginx.conf", conf.str());
     process_.emplace(Subprocess::Start({nginx, "-p", d.string(), "-c", (d / "nginx.conf").string(),

@@ -50,14 +50,14 @@ struct AccessEntry {
 
 // nginx in single-process mode. tls_port serves TLS with HTTP/2 (and HTTP/1.1) using the PKI's
 // server certificate; wrong_name_port the same with the wrong-name certificate; plain_port plain
-// HTTP/1.1. Every response is 200 "protocol $server_protocol\n" with an X-Protocol header, but
-// under /files/ when `files` is given: that directory's files as they are (404 when missing).
+// HTTP/1.1. Every response is 200 "protocol $server_protocol\n" with an X-Protocol header,
+// but where `locations` (nginx configuration put in every server block, with @PLAIN_PORT@ and
+// @TLS_PORT@ standing for the ports) answers otherwise.
 // keepalive is off, so each request is a new connection (and TLS sessions can be resumed).
 class NginxServer {
  public:
   // Throws std::runtime_error (with nginx's error log) if it does not come up.
-  NginxServer(const std::string& nginx, const TestPki& pki,
-              const std::filesystem::path& files = {});
+  NginxServer(const std::string& nginx, const TestPki& pki, const std::string& locations = {});
   ~NginxServer();
   NginxServer(const NginxServer&) = delete;
   NginxServer& operator=(const NginxServer&) = delete;

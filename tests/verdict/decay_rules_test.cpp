@@ -142,6 +142,28 @@ TEST_F(DecayRulesTest, AnExpiringCertificateOutranksSlowness) {
   EXPECT_EQ(r.verdict.error_kind, ErrorKind::kCertExpiring);
 }
 
+// The link moved whatever --slow and --cert-warn said of the answer (--rewrite fixes the list),
+// but their warning stands; a move of an ok answer is what --warn moved warns about.
+TEST_F(DecayRulesTest, ASlowOrExpiringAnswerThatMovedStillSaysWhere) {
+  options_.slow_ms = 100;
+  options_.warn = *WarnSpec::Parse("moved");
+  TransferFacts slow = Answer(nullptr, 900ms);
+  slow.redirects = {{.http_status = 301, .location = "https://example.test/y"}};
+  const Result r = Decide(slow);
+  EXPECT_EQ(r.verdict.error_kind, ErrorKind::kSlow);
+  EXPECT_TRUE(r.verdict.warning);
+  EXPECT_EQ(r.verdict.relocation, Relocation::kMoved);
+  EXPECT_EQ(r.verdict.moved_to, "https://example.test/y");
+
+  TransferFacts quick = Answer(nullptr, 10ms);
+  quick.redirects = slow.redirects;
+  EXPECT_EQ(Decide(quick).verdict.error_kind, ErrorKind::kMoved);
+
+  TransferFacts refused = Answer(nullptr, 10ms, 404);
+  refused.redirects = slow.redirects;
+  EXPECT_EQ(Decide(refused).verdict.relocation, Relocation::kNone) << "only answers move";
+}
+
 TEST(PhaseTimingsTest, DurationsAreEachPhaseOnItsOwn) {
   const PhaseTimings fresh{
       .dns_ms = 2, .connect_ms = 3, .tls_ms = 10, .first_byte_ms = 50, .total_ms = 60};

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace fetchpool {
 namespace {
@@ -34,6 +35,31 @@ class VerdictTest : public ::testing::Test {
     TransferFacts f;
     f.http_status = status;
     return f;
+  }
+
+  // A Cloudflare challenge: status, header and page.
+  static TransferFacts Challenge(long status) {
+    TransferFacts f = Status(status);
+    f.headers = {{"cf-mitigated", "challenge"}, {"server", "cloudflare"}};
+    f.body_start = "<!DOCTYPE html><title>Just a moment...</title><script>window._cf_chl_opt={";
+    return f;
+  }
+
+  // A response after the redirects `hops` ({status, where it led}).
+  static TransferFacts Redirected(std::vector<RedirectHop> hops, long status = 200) {
+    TransferFacts f = Status(status);
+    f.redirects = std::move(hops);
+    return f;
+  }
+
+  // The verdict on `url` redirected through `hops`.
+  Result DecideUrl(const std::string& url, std::vector<RedirectHop> hops) {
+    Job job;
+    job.origin.url = url;
+    Result r = MakeResult(job);
+    r.transfer = Redirected(std::move(hops));
+    Judge(options_).Decide(job, r);
+    return r;
   }
 
   static TransferFacts Failure(ErrorKind kind, std::string detail = "it broke") {
@@ -74,15 +100,16 @@ TEST_F(VerdictTest, OnlyTheStatusesOfABusyServerAreWorthARetry) {
 }
 
 TEST_F(VerdictTest, ATransferFailureIsItsOwnKindAndOnlyNetworkTroubleIsRetried) {
-  for (ErrorKind kind : {ErrorKind::kConnect, ErrorKind::kTimeout, ErrorKind::kStalled,
-                         ErrorKind::kTruncated, ErrorKind::kReset, ErrorKind::kEmptyReply}) {
+  for (ErrorKind kind :
+       {ErrorKind::kResolve, ErrorKind::kConnect, ErrorKind::kTimeout, ErrorKind::kStalled,
+        ErrorKind::kTruncated, ErrorKind::kReset, ErrorKind::kEmptyReply}) {
     const Result r = Decide(Failure(kind));
     EXPECT_EQ(r.verdict.error_kind, kind);
     EXPECT_EQ(r.verdict.error, "it broke");
     EXPECT_TRUE(r.verdict.transient) << static_cast<int>(kind);
   }
   for (ErrorKind kind :
-       {ErrorKind::kResolve, ErrorKind::kTooManyRedirects, ErrorKind::kDisallowedRedirect,
+       {ErrorKind::kNoSuchHost, ErrorKind::kTooManyRedirects, ErrorKind::kDisallowedRedirect,
         ErrorKind::kTls, ErrorKind::kTooLarge, ErrorKind::kAborted, ErrorKind::kOther}) {
     const Result r = Decide(Failure(kind));
     EXPECT_FALSE(r.verdict.ok);
@@ -282,6 +309,128 @@ TEST_F(VerdictTest, DecidingAgainStartsAfresh) {
   EXPECT_EQ(r.verdict.error, "");
   EXPECT_EQ(r.state.fail_runs, 0);
   EXPECT_EQ(r.state.failing_since_ms, 0);
+}
+
+TEST_F(VerdictTest, ABotWallWarnsAndNamesItsProvider) {
+  for (long status : {403, 429, 503, 200}) {
+    const Result r = Decide(Challenge(status));
+    EXPECT_FALSE(r.verdict.ok) << status;
+    EXPECT_TRUE(r.verdict.warning) << status;
+    EXPECT_EQ(r.verdict.error_kind, ErrorKind::kBlocked);
+    EXPECT_EQ(r.verdict.error, "blocked by bot protection (Cloudflare)");
+    EXPECT_EQ(r.verdict.blocked_by, "Cloudflare");
+    EXPECT_FALSE(r.verdict.transient) << "a robot cannot pass a challenge by asking again";
+  }
+  TransferFacts plain = Status(403);
+  plain.headers = {{"server", "cloudflare"}};
+  plain.body_start = "<html><title>403 Forbidden</title></html>";
+  const Result r = Decide(plain);
+  EXPECT_EQ(r.verdict.error_kind, ErrorKind::kHttpStatus) << "an ordinary 403 is real breakage";
+  EXPECT_FALSE(r.verdict.warning);
+  EXPECT_EQ(r.verdict.blocked_by, "");
+}
+
+TEST_F(VerdictTest, StrictMakesABotWallFail) {
+  options_.strict = true;
+  const Result r = Decide(Challenge(403));
+  EXPECT_EQ(r.verdict.error_kind, ErrorKind::kBlocked);
+  EXPECT_FALSE(r.verdict.warning);
+  options_.warn = *WarnSpec::Parse("blocked");
+  EXPECT_TRUE(Decide(Challenge(403)).verdict.warning) << "--warn blocked still lists it";
+  options_.warn = *WarnSpec::Parse("403");
+  EXPECT_FALSE(Decide(Challenge(403)).verdict.warning) << "statuses name http_status failures";
+}
+
+TEST_F(VerdictTest, ABotWallIsBlockedWhateverAcceptSaysButALinesOwnStatusWins) {
+  options_.accept = StatusSet::Parse("200-403");
+  EXPECT_EQ(Decide(Challenge(403)).verdict.error_kind, ErrorKind::kBlocked);
+  EXPECT_TRUE(Decide(Challenge(403), "status=403").verdict.ok) << "the user expects this 403";
+  EXPECT_EQ(Decide(Challenge(403), "status=200").verdict.error_kind, ErrorKind::kBlocked);
+  EXPECT_EQ(Decide(Failure(ErrorKind::kTimeout)).verdict.error_kind, ErrorKind::kTimeout);
+}
+
+TEST_F(VerdictTest, AFirstPermanentRedirectElsewhereIsMoved) {
+  for (long status : {301, 308}) {
+    const Result r = DecideUrl("http://h/old", {{status, "http://h/new"}});
+    EXPECT_TRUE(r.verdict.ok) << status;
+    EXPECT_EQ(r.verdict.relocation, Relocation::kMoved);
+    EXPECT_EQ(r.verdict.moved_to, "http://h/new");
+    EXPECT_EQ(r.verdict.error, "");
+  }
+  EXPECT_EQ(DecideUrl("https://a/x", {{301, "https://b/x"}}).verdict.relocation, Relocation::kMoved)
+      << "another host";
+  EXPECT_EQ(DecideUrl("https://a/x?q=1", {{301, "https://a/x?q=2"}}).verdict.relocation,
+            Relocation::kMoved);
+  EXPECT_EQ(DecideUrl("http://a:8080/x", {{301, "http://a:8081/x"}}).verdict.relocation,
+            Relocation::kMoved)
+      << "another port, same scheme";
+}
+
+TEST_F(VerdictTest, AnHttpsUpgradeOrATrailingSlashIsOnlyUpgraded) {
+  Result r = DecideUrl("http://h/docs", {{301, "https://h/docs"}});
+  EXPECT_EQ(r.verdict.relocation, Relocation::kUpgraded);
+  EXPECT_EQ(r.verdict.moved_to, "https://h/docs");
+  EXPECT_EQ(DecideUrl("https://h/docs", {{301, "https://h/docs/"}}).verdict.relocation,
+            Relocation::kUpgraded);
+  EXPECT_EQ(DecideUrl("http://H/docs", {{308, "https://h/docs/"}}).verdict.relocation,
+            Relocation::kUpgraded)
+      << "both at once, host names in any case";
+  EXPECT_EQ(DecideUrl("http://h", {{301, "https://h/"}}).verdict.relocation, Relocation::kUpgraded);
+  EXPECT_EQ(DecideUrl("http://b\u00fccher.example/x", {{301, "https://xn--bcher-kva.example/x"}})
+                .verdict.relocation,
+            Relocation::kUpgraded)
+      << "an international name as written, and as libcurl asked for it";
+  EXPECT_EQ(DecideUrl("http://h:8080/x", {{301, "https://h:8443/x"}}).verdict.relocation,
+            Relocation::kUpgraded)
+      << "the TLS side may listen on another port";
+  EXPECT_EQ(DecideUrl("https://h/docs/", {{301, "https://h/docs"}}).verdict.relocation,
+            Relocation::kMoved)
+      << "a slash taken away is a move";
+  EXPECT_EQ(DecideUrl("https://h/x", {{301, "http://h/x"}}).verdict.relocation, Relocation::kMoved)
+      << "a downgrade is a move";
+}
+
+TEST_F(VerdictTest, ATemporaryRedirectIsNeverMoved) {
+  for (long status : {302, 303, 307}) {
+    const Result r = DecideUrl("http://h/a", {{status, "http://h/b"}});
+    EXPECT_EQ(r.verdict.relocation, Relocation::kNone) << status;
+    EXPECT_EQ(r.verdict.moved_to, "");
+  }
+  EXPECT_EQ(DecideUrl("http://h/a", {{302, "http://h/b"}, {301, "http://h/c"}}).verdict.relocation,
+            Relocation::kNone)
+      << "only the first redirect says whether the link moved";
+}
+
+TEST_F(VerdictTest, AChainMovesToTheEndOfItsPermanentRun) {
+  Result r =
+      DecideUrl("http://a/x", {{301, "https://a/x"}, {301, "https://b/y"}, {302, "https://b/z"}});
+  EXPECT_EQ(r.verdict.relocation, Relocation::kMoved) << "an upgrade, then a move";
+  EXPECT_EQ(r.verdict.moved_to, "https://b/y") << "not where the temporary redirect led";
+  r = DecideUrl("http://a/x", {{301, "https://a/x"}, {308, "https://a/x/"}});
+  EXPECT_EQ(r.verdict.relocation, Relocation::kUpgraded);
+  EXPECT_EQ(r.verdict.moved_to, "https://a/x/");
+  EXPECT_EQ(DecideUrl("http://a/x", {{301, "http://a/y"}, {301, "http://a/x"}}).verdict.relocation,
+            Relocation::kNone)
+      << "a run that comes back";
+  r = DecideUrl("http://a/x#part", {{301, "http://b/x"}});
+  EXPECT_EQ(r.verdict.moved_to, "http://b/x#part") << "the fragment goes along, as in browsers";
+  r = DecideUrl("http://a/x#part", {{301, "http://b/x#other"}});
+  EXPECT_EQ(r.verdict.moved_to, "http://b/x#other");
+}
+
+TEST_F(VerdictTest, WarnMovedMakesAMoveAWarning) {
+  options_.warn = *WarnSpec::Parse("moved");
+  Result r = DecideUrl("http://h/old", {{301, "http://h/new"}});
+  EXPECT_FALSE(r.verdict.ok);
+  EXPECT_TRUE(r.verdict.warning);
+  EXPECT_EQ(r.verdict.error_kind, ErrorKind::kMoved);
+  EXPECT_EQ(r.verdict.error, "moved \u2192 http://h/new");
+  EXPECT_EQ(r.verdict.moved_to, "http://h/new");
+  EXPECT_TRUE(DecideUrl("http://h/docs", {{301, "https://h/docs"}}).verdict.ok) << "upgraded";
+  EXPECT_TRUE(DecideUrl("http://h/a", {{307, "http://h/b"}}).verdict.ok);
+  const Result failed = Decide(Redirected({{301, "http://h/new"}}, 404));
+  EXPECT_EQ(failed.verdict.error_kind, ErrorKind::kHttpStatus) << "a broken link stays broken";
+  EXPECT_EQ(failed.verdict.relocation, Relocation::kNone);
 }
 
 }  // namespace

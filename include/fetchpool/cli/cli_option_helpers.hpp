@@ -26,6 +26,15 @@ CLI::Validator ParseInto(T& target, Parse parse, std::string bad) {
       "");
 }
 
+// Refuses an empty value: "`what` must not be empty".
+inline CLI::Validator NotEmpty(const std::string& what) {
+  return CLI::Validator(
+      [what](const std::string& text) {
+        return text.empty() ? what + " must not be empty" : std::string();
+      },
+      "");
+}
+
 // A SECS option, parsed once into `target`: more than 0 when `positive`, else 0 or more; at
 // most a year. `show_default` prints the default in --help.
 inline CLI::Option* AddSeconds(CLI::App& app, const std::string& name, double& target,

@@ -10,12 +10,12 @@
 namespace fetchpool {
 
 // Creates the report files the options ask for (--junit, --markdown, --sarif, --codequality,
-// --html) and adds their sinks to `reports`, in that order. The one place a report flag meets
-// its sink. Called before anything is fetched: a report that cannot be created is a setup
+// --html, --rewrite) and adds their sinks to `reports`, in that order. The one place a report flag
+// meets its sink. Called before anything is fetched: a report that cannot be created is a setup
 // failure.
 Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<ResultSink>>& reports);
-// The same for `fetchpool report`: `inputs` are the URL lists the runs read, `workers` theirs
-// in all (0: unknown).
+// The same for `fetchpool report`, without --rewrite (a run's own): `inputs` are the URL lists the
+// runs read, `workers` theirs in all (0: unknown).
 Status AddReportSinks(const OutputOptions& output, const std::vector<std::string>& inputs,
                       int workers, std::vector<std::unique_ptr<ResultSink>>& reports);
 

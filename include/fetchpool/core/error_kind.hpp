@@ -8,7 +8,8 @@ enum class ErrorKind {
   kNone,
   kInvalidUrl,
   kHttpStatus,
-  kResolve,
+  kResolve,     // the name lookup failed or got no answer: may pass
+  kNoSuchHost,  // the name does not exist (NXDOMAIN) or has no address
   kConnect,
   kTimeout,
   kStalled,
@@ -22,6 +23,8 @@ enum class ErrorKind {
   kCheckFailed,   // a per-line check (status=, max-ms=, contains=, sha256=) did not hold
   kAborted,       // cancelled by a stop request; not a verdict on the URL
   kSaveFailed,    // -o: the body could not be saved (disk full, no permission, name taken...)
+  kBlocked,       // a bot wall or challenge answered instead of the page
+  kMoved,         // --warn moved: a permanent redirect to another URL
   kCertExpiring,  // --cert-warn / --cert-fail: the certificate (or its chain) expires too soon
   kSlow,          // --slow: the answer took longer than the run allows
   kOther,

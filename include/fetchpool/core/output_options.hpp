@@ -40,6 +40,9 @@ struct OutputOptions {
   AnnotateMode annotate = AnnotateMode::kNone;
   bool stats = false;     // --stats: histogram, statuses, failure kinds, slowest (-v too)
   std::string html_path;  // --html: also write a self-contained HTML report; empty: none
+  // --rewrite FILE / --rewrite-suffix SUFFIX: the input list with moved URLs replaced.
+  std::string rewrite_path;
+  std::string rewrite_suffix;
 };
 
 }  // namespace fetchpool

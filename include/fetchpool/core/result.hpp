@@ -1,9 +1,12 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +52,8 @@ struct HeaderNote {
   std::string value;
 };
 
-// One response of a redirect chain, before the final one.
+// One response of a redirect chain, before the final one: its status, and the absolute URL of
+// the request it led to (its Location made absolute, credentials redacted).
 struct RedirectHop {
   long http_status = 0;
   std::string location;
@@ -104,11 +108,40 @@ struct TransferFacts {
   PhaseTimings timings;
   // Room for the verdict rules to come, each filled by the fetcher only when a rule needs it
   // (see verdict.hpp); empty until then, and free to move.
-  std::vector<HeaderNote> headers;     // response headers of note
+  std::vector<HeaderNote> headers;     // response headers of note (ResponseNotes)
   std::vector<RedirectHop> redirects;  // the chain before the final response
   // https: the final response's connection's certificate; null for plain http, or when no
   // response arrived.
   std::shared_ptr<const CertificateFacts> certificate;
+  // The start of the final response's body when its status is one a bot wall answers with
+  // (ResponseNotes::suspect_statuses); empty for every other response.
+  std::string body_start;
+};
+
+// What the verdict's rules read of a response beyond its status and the redirect chain, derived
+// from their tables (verdict::ResponseNotesWanted). The fetcher notes exactly this, so a response
+// that carries none of it costs nothing.
+struct ResponseNotes {
+  // Lower-case header names noted on every final response: headers a bot wall alone sends.
+  std::span<const std::string_view> headers;
+  // Statuses a bot wall answers with: for these the fetcher also notes `suspect_headers` and
+  // keeps up to `body_bytes` of the body.
+  std::span<const long> suspect_statuses;
+  std::span<const std::string_view> suspect_headers;
+  std::size_t body_bytes = 0;
+
+  bool Suspect(long status) const {
+    return std::find(suspect_statuses.begin(), suspect_statuses.end(), status) !=
+           suspect_statuses.end();
+  }
+};
+
+// Where a redirect chain that starts with a permanent redirect (301, 308) led: the verdict's
+// reading of TransferFacts::redirects.
+enum class Relocation {
+  kNone,      // no redirect, or the first was temporary (302, 303, 307)
+  kUpgraded,  // only http -> https on the same host and path, or an added trailing slash
+  kMoved,     // somewhere else
 };
 
 // Whether the URL is ok, and if not why: the verdict's part.
@@ -125,6 +158,13 @@ struct Verdict {
   // A whole, accepted answer arrived: no outcome rule found fault, whatever the policy rules then
   // made of it (--slow, --cert-warn). What latency budgets (--max-p95) measure.
   bool answered = false;
+  // kBlocked: whose bot wall answered ("Cloudflare"): a name from the verdict's table, or, read
+  // back by `fetchpool report`, whatever name the run wrote.
+  std::string blocked_by;
+  // A first permanent redirect: whether it moved or only upgraded, and where it led (the last
+  // permanent redirect of the chain's leading run, so the list can point there at once).
+  Relocation relocation = Relocation::kNone;
+  std::string moved_to;
 };
 
 // -o: what became of the body.

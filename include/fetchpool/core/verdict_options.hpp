@@ -12,7 +12,8 @@ namespace fetchpool {
 struct VerdictOptions {
   std::optional<StatusSet> accept;  // --accept: statuses that count as ok; nullopt: below 400
   WarnSpec warn;                    // --warn: failures that count as warnings
-  int fail_after = 1;  // --fail-after N (with --state): a failure warns until its Nth run in a row
+  int fail_after = 1;   // --fail-after N (with --state): a failure warns until its Nth run in a row
+  bool strict = false;  // --strict: a bot wall (blocked) fails instead of warning
   // --cert-warn / --cert-fail DAYS: a certificate (or one of its chain) that expires within
   // this many days makes an ok URL a warning / a failure.
   std::optional<int> cert_warn_days;

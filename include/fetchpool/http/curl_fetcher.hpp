@@ -9,6 +9,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fetchpool/core/expectations.hpp"
@@ -50,6 +51,8 @@ class CurlFetcher final : public Fetcher {
     NameResolver* resolver = nullptr;       // null: libcurl resolves (as it must through a proxy)
     const OutputDir* output_dir = nullptr;  // null: bodies are discarded
     long max_connections = 5;               // kept open per handle (CURLOPT_MAXCONNECTS)
+    // What the verdict reads of a response (Judge::NotesWanted); null: nothing beyond the status.
+    const ResponseNotes* notes = nullptr;
   };
   // `collect_details`: also note the effective URL, the IP and libcurl's phase times (when the
   // output shows them).
@@ -105,6 +108,9 @@ class CurlFetcher final : public Fetcher {
   std::optional<Lookup> LookUp(const std::string& host, TransferFacts& facts);
   // --each-address: CURLOPT_CONNECT_TO for the job's one address, or none.
   void ConnectTo(const Job& job);
+  // The header callback's work on one line of the response being received.
+  void NoteStatusLine(std::string_view line);
+  void NoteHeader(std::string_view line);
   // What a performed transfer observed, into `facts`.
   void Observe(CURLcode code, TransferFacts& facts);
   void Describe(CURLcode code, TransferFacts& facts) const;
@@ -156,6 +162,12 @@ class CurlFetcher final : public Fetcher {
     curl_off_t dns = 0, connect = 0, tls = 0, first_byte = 0, total = 0;
   } times_;
   std::shared_ptr<const CertificateFacts> certificate_;  // of the latest response's connection
+  // What the verdict reads (ResponseNotes) of the response being received; moved into the
+  // facts when the chain ends, so they are the final response's.
+  const ResponseNotes* notes_ = nullptr;
+  bool suspect_ = false;           // the latest response's status is one bot walls answer with
+  std::vector<HeaderNote> noted_;  // its headers of note
+  std::string body_start_;         // the start of its body, when suspect_
   BodyChecker checker_;
   std::unique_ptr<BodySaver> saver_;  // null unless -o: then bodies are discarded
   // -o: the last Fetch left a body for Keep to commit or discard, and how its transfer ended.

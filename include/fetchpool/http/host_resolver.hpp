@@ -6,6 +6,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "fetchpool/util/mutex.hpp"
@@ -28,6 +29,10 @@ struct Lookup {
   std::string addresses;
   std::string detail;  // the resolver's own words when it failed
 };
+
+// What a failed lookup of `host` says to people: "no such host: HOST", or "DNS lookup failed:
+// HOST (the resolver's words)".
+std::string LookupFailureText(std::string_view host, const Lookup& failed);
 
 // Resolves host names for the workers. Tests replace it (as ninja replaces DiskInterface).
 // Thread-safety: implementations are thread-safe; every worker calls Resolve.

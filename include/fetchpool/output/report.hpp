@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fetchpool/core/result.hpp"
 #include "fetchpool/util/units.hpp"  // FormatSize, for the report formats
@@ -18,6 +19,10 @@ struct Summary {
   std::uint64_t failed = 0;
   std::uint64_t warned = 0;  // not ok, but not failures either (Verdict::warning)
   std::uint64_t aborted = 0;
+  // Also counted above: URLs a bot wall answered (warned, or failed with --strict), and URLs that
+  // moved (ok, or warned with --warn moved).
+  std::uint64_t blocked = 0;
+  std::uint64_t moved = 0;
   std::uint64_t retries = 0;     // attempts beyond the first, over all URLs
   std::uint64_t duplicates = 0;  // --dedup: results copied from an earlier line's (in total)
   bool show_changes = false;     // --state: new failures and recoveries are counted and shown
@@ -60,18 +65,23 @@ struct TextStyle {
 // --max-p95: "p95 of 120 answered URLs is 2345 ms, over --max-p95 2000 ms"; empty within it.
 std::string BudgetBreach(const Summary& summary);
 
-// Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n"; with -o, " -> PATH"
-// before the newline says where the body went, and a skip reads "(skipped: exists, 0ms)". A URL
-// that took more than one attempt gets ", N attempts" before the ")"; TIME then counts from the
-// start of the first attempt. Verbose lines read URL (...) -> WHERE IT LED [IP] -> PATH at
+// Appends "[OK]   URL (1.2KB, 201ms)\n" or "[FAIL] URL (reason, 12ms)\n"; an ok URL that moved
+// or was upgraded ends its parentheses with ", moved → NEW_URL" or ", upgraded → NEW_URL". With -o,
+// " -> PATH" before the newline says where the body went, and a skip reads "(skipped: exists,
+// 0ms)". A URL that took more than one attempt gets ", N attempts" before the ")"; TIME then counts
+// from the start of the first attempt. Verbose lines read URL (...) -> WHERE IT LED [IP] -> PATH at
 // ORIGIN, the first arrow only when a redirect went somewhere else. A --dedup duplicate reads
 // "(REASON or SIZE, duplicate of ORIGIN)"; a failure already in --baseline adds ", already in the
 // baseline".
 void AppendTextLine(std::string& out, const Result& result, const TextStyle& style);
 
-// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", with ", N warned" and ", N duplicates"
-// after the failures and ", N retries" at the end when there were any. --each-address reads
-// "Summary: 3 URLs, 9 results, ..." instead.
+// A redirect chain for people: "301 → https://a/x, 302 → https://b/y" (each hop's status and
+// where it led); "" without redirects.
+std::string RedirectChainText(const std::vector<RedirectHop>& hops);
+
+// "Summary: 2 total, 2 ok, 0 failed, 0.41s elapsed\n", with ", N warned", ", N blocked",
+// ", N moved" and ", N duplicates" after the failures and ", N retries" at the end when there
+// were any. --each-address reads "Summary: 3 URLs, 9 results, ..." instead.
 std::string FormatSummary(const Summary& summary);
 
 }  // namespace fetchpool

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fetchpool/core/result.hpp"
@@ -14,8 +15,8 @@ namespace fetchpool {
 
 // What --stats and --html show about a whole run, in constant memory however many URLs: a
 // latency histogram with fixed log-scale buckets, the status distribution (100-999), the
-// failure kinds, the few slowest URLs, each phase's percentiles and the certificates that
-// expire soonest.
+// failure kinds, bot walls by provider, moved and upgraded links, the few slowest URLs, each
+// phase's percentiles and the certificates that expire soonest.
 // Thread-compatible: owned by the printer.
 class RunStats {
  public:
@@ -57,6 +58,10 @@ class RunStats {
   std::uint64_t no_status() const { return no_status_; }
   // Failures and warnings by kind, most frequent first.
   std::vector<std::pair<ErrorKind, std::uint64_t>> Kinds() const;
+  // Bot walls by provider, most frequent first.
+  std::vector<std::pair<std::string, std::uint64_t>> BlockedBy() const;
+  std::uint64_t moved() const { return moved_; }
+  std::uint64_t upgraded() const { return upgraded_; }
   // Slowest first.
   std::vector<Slow> Slowest() const;
   const Phases& phases() const { return phases_; }
@@ -69,6 +74,9 @@ class RunStats {
   std::array<std::uint64_t, 900> statuses_{};  // [status - 100]
   std::uint64_t no_status_ = 0;
   std::array<std::uint64_t, kKinds> kinds_{};
+  std::vector<std::pair<std::string, std::uint64_t>> blocked_by_;  // a few providers at most
+  std::uint64_t moved_ = 0;
+  std::uint64_t upgraded_ = 0;
   std::vector<Slow> slowest_;  // a min-heap on elapsed, at most kSlowest
   Phases phases_;
   CertificateDigest certificates_;

@@ -13,7 +13,8 @@
 namespace fetchpool {
 
 // --markdown FILE: a GitHub-flavoured Markdown report for a job summary
-// (cat FILE >> "$GITHUB_STEP_SUMMARY"): the counts, a table of failures, then one of warnings,
+// (cat FILE >> "$GITHUB_STEP_SUMMARY"): the counts, a table of failures, then one of warnings
+// (a redirected URL's reason says where its redirects led), the links that moved and where to,
 // with --state what changed since the last run, the latency percentiles, the slowest URLs and the
 // certificates that expire soonest.
 // Failure rows stream to a temporary file; past kMaxRows rows of either table a line says how many
@@ -41,6 +42,9 @@ class MarkdownSink final : public ResultSink {
   std::uint64_t failures_ = 0;
   std::uint64_t warnings_ = 0;
   std::string warning_rows_;  // at most kMaxRows rows of capped cells
+  std::uint64_t moved_ = 0;
+  std::uint64_t upgraded_ = 0;
+  std::string moved_rows_;  // at most kMaxRows
   SlowestUrls slowest_;
   ChangeDigest changes_;
 };

@@ -22,8 +22,9 @@ namespace fetchpool {
 //                  wins, and when none does the URL is ok. In order: invalid line, aborted,
 //                  saving (-o), transfer failure, status (--accept), per-line checks.
 //   policy rules   what the run makes of that outcome, each in turn, every time: an ok may
-//                  become a warning or a failure (--cert-warn, --cert-fail, --slow), and a
-//                  failure a warning (--warn, --fail-after, --baseline).
+//                  become a warning or a failure (--cert-warn, --cert-fail, --slow, then
+//                  --warn moved), and a failure a warning (--warn, a bot wall unless --strict,
+//                  --fail-after, --baseline).
 //
 // How to add a rule (a new verdict kind):
 //   1. Its error kind: an ErrorKind value and its row in error_kinds.cpp (name, label, report
@@ -42,6 +43,8 @@ namespace fetchpool {
 //      rules that fail or warn.
 //   5. A test in tests/verdict/: facts in, verdict out; the pipeline tests run it in-process.
 // Set Verdict::transient when another attempt may answer differently; retries follow it.
+// A rule that reads more of a response than its status and redirect chain names what it reads in
+// ResponseNotes (NotesWanted), so the fetcher notes exactly that and nothing on other responses.
 //
 // Thread-safety: immutable after construction; Decide may be called from any thread.
 class Judge {
@@ -49,6 +52,9 @@ class Judge {
   // The options a host's URLs are judged by (a config section's --accept and --warn); the run's
   // when there is no such lookup. Called from any thread: it must be thread-safe.
   using PerHost = std::function<const VerdictOptions&(std::string_view host)>;
+  // What the rules read of a response besides its status and redirects (bot walls' headers and
+  // the start of a suspect body), for the fetcher to note. Static; thread-safe.
+  static const ResponseNotes& NotesWanted();
 
   // `options` must outlive the judge.
   explicit Judge(const VerdictOptions& options, PerHost per_host = {})
