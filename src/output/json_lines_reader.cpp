@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "fetchpool/output/json_number.hpp"
 #include "fetchpool/output/run_records.hpp"
 
 namespace fetchpool {
@@ -152,11 +153,11 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
 
   bool Null() { return Value(nullptr); }
   bool Bool(bool b) { return Value(b); }
-  bool Int(int i) { return Value(std::int64_t{i}); }
-  bool Uint(unsigned u) { return Value(std::uint64_t{u}); }
-  bool Int64(std::int64_t i) { return Value(i); }
-  bool Uint64(std::uint64_t u) { return Value(u); }
-  bool Double(double d) { return Value(d); }
+  // Numbers come as their text (kParseNumbersAsStringsFlag), converted exactly.
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool /*copy*/) {
+    const std::optional<ColumnValue> number = ParseJsonNumber(std::string_view(s, n));
+    return number ? Value(*number) : Fail("a number too large for a double");
+  }
   bool String(const char* s, rapidjson::SizeType n, bool /*copy*/) {
     return Value(std::string_view(s, n));
   }
@@ -354,7 +355,9 @@ Status JsonLineReader::Read(std::string& line, JsonLineRecord& out) {
   Handler handler(out);
   rapidjson::Reader reader;
   rapidjson::InsituStringStream in(line.data());
-  const rapidjson::ParseResult parsed = reader.Parse<rapidjson::kParseInsituFlag>(in, handler);
+  const rapidjson::ParseResult parsed =
+      reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(in,
+                                                                                        handler);
   if (!handler.problem().empty()) return Status::Error(handler.problem());
   if (parsed.IsError()) {
     return Status::Error(fmt::format("not JSON: {} (at byte {})",
