@@ -119,11 +119,14 @@ constexpr std::array kColumns = {
                    return static_cast<std::int64_t>(r.transfer.elapsed.count() / 1000);
                  },
                  [](const ColumnValue& v, ReadResult& o) {
+                   // Refused beyond what microseconds can hold (the fuzzer's 1.4e17 ms).
+                   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 1000;
                    const std::optional<std::int64_t> ms = Signed(v);
-                   if (ms && o.result.transfer.elapsed.count() / 1000 != *ms) {
+                   if (!ms || *ms > kMax || *ms < -kMax) return false;
+                   if (o.result.transfer.elapsed.count() / 1000 != *ms) {
                      o.result.transfer.elapsed = std::chrono::milliseconds(*ms);
                    }
-                   return ms.has_value();
+                   return true;
                  }},
     ResultColumn{"attempts",
                  [](const Result& r) -> ColumnValue { return std::int64_t{r.transfer.attempts}; },

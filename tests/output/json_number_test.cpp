@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -73,6 +74,28 @@ TEST(JsonNumberTest, TheFuzzersLongNumberReadsBackToTheSameLine) {
   SinkBuffers twice;
   JsonLinesSink(twice).Add(second.result.result);
   EXPECT_EQ(twice.out, once.out);
+}
+
+// Also the fuzzer's: milliseconds beyond what the microseconds of a Result hold are refused, not
+// overflowed.
+TEST(JsonNumberTest, MillisecondsBeyondMicrosecondsAreRefused) {
+  std::string huge = R"({"type":"result","index":0,"url":"http://h/a","ms":139501803333333333})";
+  JsonLineRecord record;
+  const Status s = JsonLineReader().Read(huge, record);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("\"ms\" has a value of the wrong type"), std::string::npos)
+      << s.message();
+  // The largest that fits reads back, in a line as the sink writes it.
+  Result r;
+  r.origin.line = 1;
+  r.origin.url = "http://h/a";
+  r.transfer.elapsed = std::chrono::milliseconds(9223372036854775);
+  SinkBuffers buffers;
+  JsonLinesSink(buffers).Add(r);
+  std::string line = buffers.out.substr(0, buffers.out.find('\n'));
+  const Status ok = JsonLineReader().Read(line, record);
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  EXPECT_EQ(record.result.result.transfer.elapsed, r.transfer.elapsed);
 }
 
 }  // namespace
