@@ -212,9 +212,11 @@ TEST_F(PipelineTest, AStopEndsTransfersInProgressPromptly) {
 TEST_F(PipelineTest, AStopWhileARetryWaitsReportsItsLastAttempt) {
   options_.dispatch.retry = {.retries = 5, .wait_s = 3600, .max_wait_s = 3600};
   std::stop_source stop;
+  // The 503 asks for an hour, so the second fetch can only be /ok (on its own host, which the
+  // first host's pause does not hold).
   std::jthread stopper = StopWhen(stop, [this] { return network_.fetches() >= 2; });
   const auto t0 = std::chrono::steady_clock::now();
-  const PipelineOutcome o = Run({"http://h/flaky/100", "http://h/ok"}, stop);
+  const PipelineOutcome o = Run({"http://h1/flaky/100?retry-after=3600", "http://h2/ok"}, stop);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
   EXPECT_EQ(o.summary.ok, 1u);
   EXPECT_EQ(o.summary.failed, 1u) << "the 503 before the stop is the URL's answer";

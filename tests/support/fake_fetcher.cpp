@@ -92,7 +92,7 @@ void FakeNetwork::Answer(const Job& job, const std::stop_token& stop, TransferFa
   } else if (url.find("/flaky/") != std::string_view::npos &&
              static_cast<std::uint64_t>(job.progress.attempts) < Number(url, "/flaky/")) {
     facts.http_status = 503;
-    facts.retry_after = std::chrono::seconds(0);
+    facts.retry_after = std::chrono::seconds(Number(url, "retry-after="));
   } else {
     facts.http_status = 200;
     facts.bytes = kFakeBody.size();

@@ -4,7 +4,8 @@
 //   /ok            200 at once           /fail        HTTP 404
 //   /status/N      HTTP N
 //   /slow/MS       200 after MS ms, or aborted as soon as the run stops
-//   /flaky/N       503 (with Retry-After: 0) for the first N attempts, then 200
+//   /flaky/N       503 (with Retry-After: 0, or S given as ?retry-after=S) for the first N
+//                  attempts, then 200
 //   /block         waits until Release() (or a stop), then 200
 // --each-address: a host named multi* has the addresses 10.0.0.1, 10.0.0.2 and fd00::3, of which
 // 10.0.0.2 refuses connections; nxdomain* does not resolve; any other host runs as it is.
