@@ -8,11 +8,11 @@
 
 #include <chrono>
 #include <csignal>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "support/cli_runner.hpp"
+#include "support/temp_dir.hpp"
 #include "support/tls_servers.hpp"
 
 namespace fetchpool::testing {
@@ -23,31 +23,11 @@ namespace fs = std::filesystem;
 
 constexpr int kStartAttempts = 5;  // another process may take a port between probe and bind
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
-}
-
-void Run(const fs::path& dir, std::vector<std::string> openssl_args) {
-  std::vector<std::string> argv = {"sh", "-c", "cd \"$0\" && shift && exec openssl \"$@\"",
-                                   dir.string(), "openssl"};
-  argv.insert(argv.end(), openssl_args.begin(), openssl_args.end());
-  const ProcessResult r = RunProcess(std::move(argv), {}, milliseconds(60000));
-  if (r.exit_code != 0) throw std::runtime_error("openssl failed: " + r.err);
-}
-
 // A P-256 key and a request for `subject`: NAME.key, NAME.csr.
 void Request(const fs::path& dir, const std::string& name, const std::string& subject) {
-  Run(dir, {"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-            name + ".key", "-out", name + ".csr", "-subj", subject});
+  Openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+           name + ".key", "-out", name + ".csr", "-subj", subject},
+          dir);
 }
 
 // NAME.pem signed by the CA in section `ca` of ca.cnf, valid from now for `days`, or between two
@@ -58,7 +38,7 @@ void Sign(const fs::path& dir, const std::string& name, const std::string& ca,
                                    "-name",       ca,       "-extensions", extensions, "-in",
                                    name + ".csr", "-out",   name + ".pem"};
   args.insert(args.end(), validity.begin(), validity.end());
-  Run(dir, std::move(args));
+  Openssl(std::move(args), dir);
 }
 
 constexpr const char* kCaConfig =
@@ -118,13 +98,14 @@ bool CanConnect(const std::string& address, int port) {
 }  // namespace
 
 ExpiryPki ExpiryPki::Generate(const fs::path& dir) {
-  WriteFile(dir / "ca.cnf", kCaConfig);
-  for (const char* db : {"root.index", "intermediate.index"}) WriteFile(dir / db, "");
-  WriteFile(dir / "root.serial", "1000\n");
-  WriteFile(dir / "intermediate.serial", "2000\n");
-  Run(dir, {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650", "-subj",
-            "/CN=fetchpool expiry test CA (test only)"});
+  WriteFileOrThrow(dir / "ca.cnf", kCaConfig);
+  for (const char* db : {"root.index", "intermediate.index"}) WriteFileOrThrow(dir / db, "");
+  WriteFileOrThrow(dir / "root.serial", "1000\n");
+  WriteFileOrThrow(dir / "intermediate.serial", "2000\n");
+  Openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+           "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650", "-subj",
+           "/CN=fetchpool expiry test CA (test only)"},
+          dir);
   Request(dir, "in3", "/CN=expires in 3 days");
   Sign(dir, "in3", "root", "server", {"-days", "3"});
   Request(dir, "in60", "/CN=expires in 60 days");
@@ -136,8 +117,8 @@ ExpiryPki ExpiryPki::Generate(const fs::path& dir) {
   Sign(dir, "intermediate", "root", "sub_ca", {"-days", "5"});
   Request(dir, "chained", "/CN=chained, 60 days");
   Sign(dir, "chained", "intermediate", "server", {"-days", "60"});
-  WriteFile(dir / "chained-full.pem",
-            ReadFile(dir / "chained.pem") + ReadFile(dir / "intermediate.pem"));
+  WriteFileOrThrow(dir / "chained-full.pem",
+                   ReadFile(dir / "chained.pem") + ReadFile(dir / "intermediate.pem"));
   ExpiryPki pki;
   pki.ca = dir / "ca.pem";
   pki.in_3_days = {dir / "in3.pem", dir / "in3.key"};
@@ -181,8 +162,8 @@ SitesServer::SitesServer(const std::string& nginx, const std::vector<Site>& site
            << "    location / { return 200 \"served by $server_addr\\n\"; }\n  }\n";
     }
     conf << "}\n";
-    WriteFile(d / "nginx.conf", conf.str());
-    WriteFile(d / "error.log", "");
+    WriteFileOrThrow(d / "nginx.conf", conf.str());
+    WriteFileOrThrow(d / "error.log", "");
     SubprocessOptions options;
     options.stdin_pipe = false;
     process_.emplace(Subprocess::Start({nginx, "-p", d.string(), "-c", (d / "nginx.conf").string(),

@@ -27,9 +27,7 @@ TempDir::~TempDir() {
 
 std::string TempDir::Write(const std::string& name, std::string_view content) const {
   const std::string p = *this / name;
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!f.flush()) throw std::runtime_error("cannot write " + p);
+  WriteFileOrThrow(p, content);
   return p;
 }
 
@@ -49,6 +47,12 @@ std::string ReadFile(const std::string& path) {
 
 void WriteFile(const std::string& path, std::string_view content) {
   std::ofstream(path, std::ios::binary) << content;
+}
+
+void WriteFileOrThrow(const std::string& path, std::string_view content) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!f.flush()) throw std::runtime_error("cannot write " + path);
 }
 
 }  // namespace fetchpool::testing

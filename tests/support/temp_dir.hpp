@@ -38,4 +38,7 @@ std::string ReadFile(const std::string& path);
 // Replaces the file's content (binary); silently does nothing if it cannot.
 void WriteFile(const std::string& path, std::string_view content);
 
+// As WriteFile, but throws std::runtime_error if it cannot: for fixtures that must exist.
+void WriteFileOrThrow(const std::string& path, std::string_view content);
+
 }  // namespace fetchpool::testing

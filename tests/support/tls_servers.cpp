@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/temp_dir.hpp"
+
 namespace fetchpool::testing {
 namespace {
 
@@ -27,19 +29,6 @@ SubprocessOptions NoStdin() {
   SubprocessOptions options;
   options.stdin_pipe = false;
   return options;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
 }
 
 bool CanConnect(int port) {
@@ -105,12 +94,6 @@ bool OwnsListeners(pid_t pid, const std::vector<int>& ports) {
   return true;
 }
 
-void Openssl(std::vector<std::string> args) {
-  args.insert(args.begin(), "openssl");
-  const ProcessResult r = RunProcess(std::move(args), {}, milliseconds(60000));
-  if (r.exit_code != 0) throw std::runtime_error("openssl failed: " + r.err);
-}
-
 // A P-256 key and a certificate for `subject`: self-signed (a CA) when ca_cert is empty,
 // otherwise signed by ca_cert/ca_key with the extensions in section `ext` of `ext_file`.
 void MakeCert(const fs::path& dir, const std::string& name, const std::string& subject,
@@ -166,17 +149,26 @@ int UnusedLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
+void Openssl(std::vector<std::string> args, const fs::path& cwd) {
+  // `sh -c 'cd DIR && exec openssl ...'`: the subprocess helper has no working-directory option.
+  std::vector<std::string> argv = {"sh", "-c", "cd \"$0\" && shift && exec openssl \"$@\"",
+                                   cwd.empty() ? "." : cwd.string(), "openssl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const ProcessResult r = RunProcess(std::move(argv), {}, milliseconds(60000));
+  if (r.exit_code != 0) throw std::runtime_error("openssl failed: " + r.err);
+}
+
 TestPki TestPki::Generate(const fs::path& dir) {
-  WriteFile(dir / "ext.cnf",
-            "# Test-only certificates for fetchpool's TLS tests, made fresh by each run.\n"
-            "[server]\n"
-            "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
-            "basicConstraints = CA:FALSE\n"
-            "extendedKeyUsage = serverAuth\n"
-            "[wrong]\n"
-            "subjectAltName = DNS:wrong.example\n"
-            "basicConstraints = CA:FALSE\n"
-            "extendedKeyUsage = serverAuth\n");
+  WriteFileOrThrow(dir / "ext.cnf",
+                   "# Test-only certificates for fetchpool's TLS tests, made fresh by each run.\n"
+                   "[server]\n"
+                   "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
+                   "basicConstraints = CA:FALSE\n"
+                   "extendedKeyUsage = serverAuth\n"
+                   "[wrong]\n"
+                   "subjectAltName = DNS:wrong.example\n"
+                   "basicConstraints = CA:FALSE\n"
+                   "extendedKeyUsage = serverAuth\n");
   MakeCert(dir, "ca", "/CN=fetchpool test CA (test only)", {}, {}, {});
   MakeCert(dir, "other-ca", "/CN=fetchpool unrelated test CA (test only)", {}, {}, {});
   MakeCert(dir, "server", "/CN=127.0.0.1", dir / "ca.pem", dir / "ca.key", "server");
@@ -246,7 +238,7 @@ NginxServer::NginxServer(const std::string& nginx, const TestPki& pki,
          << "  server {\n    listen 127.0.0.1:" << plain_port_ << ";\n"
          << extra << "    location / { " << response << " }\n  }\n"
          << "}\n";
-    WriteFile(d / "nginx.conf", conf.str());
+    WriteFileOrThrow(d / "nginx.conf", conf.str());
     process_.emplace(Subprocess::Start({nginx, "-p", d.string(), "-c", (d / "nginx.conf").string(),
                                         "-e", (d / "error.log").string()},
                                        NoStdin()));
@@ -298,12 +290,13 @@ TinyProxy::TinyProxy(const std::string& tinyproxy) {
   std::string last_error;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     port_ = UnusedLoopbackPort();
-    WriteFile(log, "");
+    WriteFileOrThrow(log, "");
     ::chmod(log.c_str(), 0666);
     // No ConnectPort line: CONNECT is allowed to every port (the test origin's is ephemeral).
-    WriteFile(d / "tinyproxy.conf",
-              "Port " + std::to_string(port_) + "\nListen 127.0.0.1\nTimeout 30\nLogFile \"" +
-                  log.string() + "\"\nLogLevel Connect\nMaxClients 64\nAllow 127.0.0.1\n");
+    WriteFileOrThrow(d / "tinyproxy.conf",
+                     "Port " + std::to_string(port_) +
+                         "\nListen 127.0.0.1\nTimeout 30\nLogFile \"" + log.string() +
+                         "\"\nLogLevel Connect\nMaxClients 64\nAllow 127.0.0.1\n");
     process_.emplace(
         Subprocess::Start({tinyproxy, "-d", "-c", (d / "tinyproxy.conf").string()}, NoStdin()));
     if (WaitForPorts({port_}) && OwnsListeners(process_->pid(), {port_})) return;

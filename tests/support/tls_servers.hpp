@@ -23,6 +23,10 @@ std::string FindProgram(const std::string& name);
 // there until someone binds it: also what a "dead" server's address is.
 int UnusedLoopbackPort();
 
+// Runs `openssl ARGS...` in `cwd` (ours when empty); throws std::runtime_error with its stderr
+// if it fails.
+void Openssl(std::vector<std::string> args, const std::filesystem::path& cwd = {});
+
 // Test-only certificates, generated fresh by the openssl command (never checked in): a test CA,
 // a server certificate it signs for 127.0.0.1 and localhost, a certificate it signs for another
 // name, and a second CA that signs neither.
