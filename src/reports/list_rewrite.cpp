@@ -99,6 +99,11 @@ Status Failed(std::string_view what, const std::string& path, int error) {
 }  // namespace
 
 Status CheckRewritable(const std::string& output) {
+  // Found now, not after the run: the rename at the end would fail on a directory.
+  struct stat st {};
+  if (::stat(output.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return Failed("write", output, EISDIR);
+  }
   TempBeside probe(output);
   if (probe.error() != 0) return Failed("write beside", output, probe.error());
   return Status::Ok();

@@ -236,6 +236,10 @@ TEST_F(MovedLinksTest, RewriteSuffixGivesEachListItsOwnCopy) {
   r = Fetch({"--rewrite", dir / "no-such-dir/fixed.txt", a});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(Has(r.err, "--rewrite: cannot write beside")) << r.err;
+  r = Fetch({"--rewrite", dir.path(), a});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(Has(r.err, "Is a directory")) << r.err;
+  EXPECT_EQ(r.out, "") << "refused before anything was fetched";
 }
 
 TEST_F(MovedLinksTest, MarkdownAndHtmlShowTheChains) {

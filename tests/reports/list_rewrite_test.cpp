@@ -70,6 +70,9 @@ TEST(ListRewriteTest, AnUnwritablePlaceIsRefusedUpFront) {
   TempDir dir;
   EXPECT_TRUE(CheckRewritable(dir / "fixed.txt").ok());
   EXPECT_FALSE(CheckRewritable(dir / "missing/fixed.txt").ok());
+  const Status directory = CheckRewritable(dir.path());
+  EXPECT_FALSE(directory.ok());
+  EXPECT_NE(directory.message().find("Is a directory"), std::string::npos) << directory.message();
   EXPECT_EQ(dir.List(), std::vector<std::string>{}) << "the probe leaves nothing";
 }
 
