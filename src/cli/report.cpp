@@ -94,8 +94,10 @@ int Conclude(const Summary& summary, const Status& write_error, const Status& re
 
 int RunReport(const ReportOptions& o) {
   const auto start = std::chrono::steady_clock::now();
-  if (Status s = CheckInputsReadable(o.files); !s.ok()) {
-    Complain("", s.message());
+  Status usable = CheckInputsReadable(o.files);
+  if (usable.ok()) usable = CheckReportPaths(o.output, o.files);
+  if (!usable.ok()) {
+    Complain("", usable.message());
     return 2;
   }
   const std::vector<RunPreview> previews = PreviewRuns(o.files);

@@ -11,6 +11,11 @@ namespace fetchpool {
 Status StitchedFile::Create(const std::string& path, std::string_view what,
                             std::unique_ptr<StitchedFile>* out) {
   const std::string context = fmt::format("cannot write {} '{}'", what, path);
+  // Found now, not after the run: the rename at the end would fail on a directory.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return Status::FromErrno(context, EISDIR);
+  }
   std::string body_path = path + ".cases-XXXXXX";
   const int fd = ::mkstemp(body_path.data());
   if (fd < 0) return Status::FromErrno(context, errno);

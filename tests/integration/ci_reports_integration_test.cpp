@@ -271,6 +271,28 @@ TEST_F(CiReportsIntegrationTest, AnUnwritableReportIsAUsageErrorBeforeFetching) 
   EXPECT_EQ(server_.request_count(), 0u);
 }
 
+TEST_F(CiReportsIntegrationTest, AReportNeverReplacesTheListOrADirectoryOrAnotherReport) {
+  const std::string list = P("urls.txt");
+  WriteFile(list, U("/size/1") + "\n");
+  std::filesystem::create_directory(P("dir"));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--junit", list, list},
+           {"--html", "./" + std::filesystem::relative(list).string(), list},
+           {"--markdown", P("dir"), list},
+           {"--sarif", P("r.out"), "--codequality", P("r.out"), list},
+           {"--junit", "fetchpool-new.xml", "--markdown", "./fetchpool-new.xml", list}}) {
+    const ProcessResult r = RunFetchpool(args, "");
+    ASSERT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1];
+    EXPECT_EQ(r.out, "") << args[0];
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_EQ(ReadFile(list), U("/size/1") + "\n");
+  EXPECT_FALSE(std::filesystem::exists(P("r.out")));
+  EXPECT_FALSE(std::filesystem::exists("fetchpool-new.xml"));
+  EXPECT_EQ(server_.request_count(), 0u);
+}
+
 TEST_F(CiReportsIntegrationTest, UsageErrors) {
   for (const auto& args :
        std::vector<std::vector<std::string>>{{"--annotate", "gitlab"},

@@ -19,4 +19,10 @@ Status AddReportSinks(const Options& options, std::vector<std::unique_ptr<Result
 Status AddReportSinks(const OutputOptions& output, const std::vector<std::string>& inputs,
                       int workers, std::vector<std::unique_ptr<ResultSink>>& reports);
 
+// Refuses a report path (or --rewrite's) that names the same file as another report's, and a
+// report path that names one of `inputs`: writing there would overwrite what the run reads.
+// (--rewrite may name its own input: that is rewriting the list in place.) AddReportSinks checks
+// this first; `fetchpool report` also calls it for the files it reads.
+Status CheckReportPaths(const OutputOptions& output, const std::vector<std::string>& inputs);
+
 }  // namespace fetchpool
