@@ -5,6 +5,7 @@
 #include "fetchpool/cli/report.hpp"
 #include "fetchpool/cli/run.hpp"
 #include "fetchpool/core/options.hpp"
+#include "fetchpool/util/redact.hpp"
 
 int main(int argc, char** argv) {
   try {
@@ -13,7 +14,7 @@ int main(int argc, char** argv) {
     if (!command_line.options) return command_line.exit_code;
     return fetchpool::Run(*command_line.options);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "fetchpool: fatal: {}\n", e.what());
+    fmt::print(stderr, "fetchpool: fatal: {}\n", fetchpool::RedactUrlsIn(e.what()));
     return 2;
   }
 }

@@ -266,6 +266,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   AddRequestOptions(app, o.fetch, o.verdict.accept, output_dir, o.config);
   AddEarlyWarningOptions(app, o);
   AddStateOptions(app, o.state, o.verdict.fail_after);
+  OneValuePerUse(app);
 
   // Recorded (--state) and scrubbed from every message with its secrets redacted.
   const RedactedArguments redacted = RedactArguments(
@@ -287,7 +288,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
       return {std::nullopt, 0};
     }
     fmt::print(stderr, "fetchpool: {} (see fetchpool --help)\n",
-               redacted.secrets.Scrubbed(RedactUrl(e.what())));
+               redacted.secrets.Scrubbed(RedactUrlsIn(e.what())));
     return {std::nullopt, 2};
   }
   Status problem = ResolveJsonAlias(o.output, json);
@@ -305,7 +306,7 @@ ParsedCommandLine ParseCommandLine(int argc, const char* const* argv) {
   }
   o.state.arguments = redacted.args;
   if (!problem.ok()) {
-    fmt::print(stderr, "fetchpool: {}\n", o.secrets.Scrubbed(problem.message()));
+    fmt::print(stderr, "fetchpool: {}\n", o.secrets.Scrubbed(RedactUrlsIn(problem.message())));
     return {std::nullopt, 2};
   }
   return {std::move(o), 0};

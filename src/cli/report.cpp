@@ -16,6 +16,7 @@
 #include "fetchpool/output/printer_setup.hpp"
 #include "fetchpool/output/run_records.hpp"
 #include "fetchpool/util/bounded_queue.hpp"
+#include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/unique_fd.hpp"
 #include "fetchpool/version.hpp"
 
@@ -30,7 +31,7 @@ constexpr std::size_t kQueued = 4096;
 unsigned ReadingThreads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 4u); }
 
 void Complain(std::string_view what, const std::string& message) {
-  fmt::print(stderr, "fetchpool report: {}{}\n", what, message);
+  fmt::print(stderr, "fetchpool report: {}{}\n", what, RedactUrlsIn(message));
 }
 
 // The merged run's own record, for --format jsonl (so its output can be merged again): what

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "fetchpool/cli/cli_option_helpers.hpp"
 #include "fetchpool/cli/help_text.hpp"
 #include "fetchpool/cli/output_flags.hpp"
+#include "fetchpool/util/redact.hpp"
 
 namespace fetchpool {
 
@@ -36,6 +38,7 @@ ParsedCommandLine ParseReportCommandLine(int argc, const char* const* argv) {
                "A line per host, from the runs' --host-stats records added up");
   app.add_flag("--allow-partial", o.allow_partial,
                "Report even when shards are missing or unfinished, and say which (exit status 1)");
+  OneValuePerUse(app);
   try {
     std::vector<std::string> reversed;
     for (int i = argc - 1; i >= 1; --i) reversed.emplace_back(argv[i]);  // CLI11 pops the back
@@ -47,13 +50,14 @@ ParsedCommandLine ParseReportCommandLine(int argc, const char* const* argv) {
       fmt::print("{}", help);
       return {std::nullopt, 0};
     }
-    fmt::print(stderr, "fetchpool report: {} (see fetchpool report --help)\n", e.what());
+    fmt::print(stderr, "fetchpool report: {} (see fetchpool report --help)\n",
+               RedactUrlsIn(e.what()));
     return {std::nullopt, 2};
   }
   Status problem = ResolveJsonAlias(o.output, json);
   if (problem.ok()) problem = CheckAnnotate(o.output);
   if (!problem.ok()) {
-    fmt::print(stderr, "fetchpool report: {}\n", problem.message());
+    fmt::print(stderr, "fetchpool report: {}\n", RedactUrlsIn(problem.message()));
     return {std::nullopt, 2};
   }
   return {.exit_code = 0, .report = std::move(o)};

@@ -24,6 +24,7 @@
 #include "fetchpool/state/state_sink.hpp"
 #include "fetchpool/state/state_store.hpp"
 #include "fetchpool/util/fd_limit.hpp"
+#include "fetchpool/util/redact.hpp"
 #include "fetchpool/util/text.hpp"
 #include "fetchpool/verdict/verdict.hpp"
 #include "fetchpool/version.hpp"
@@ -107,7 +108,10 @@ Status Prepare(const Options& options, Prepared& out) {
 }
 
 void Complain(const Status& status, const SecretSet& secrets) {
-  if (!status.ok()) fmt::print(stderr, "fetchpool: {}\n", secrets.Scrubbed(status.message()));
+  // A URL given where a file was expected ("cannot open 'https://u:pw@h/'") shows no password.
+  if (!status.ok()) {
+    fmt::print(stderr, "fetchpool: {}\n", secrets.Scrubbed(RedactUrlsIn(status.message())));
+  }
 }
 
 // "; 3 transfers in progress were aborted", or nothing when none was.
@@ -121,7 +125,7 @@ std::string AbortedNote(const Summary& summary) {
 
 int Conclude(const Options& options, const PipelineOutcome& o, int signal) {
   if (!o.fault.empty()) {  // whatever else happened followed from it
-    fmt::print(stderr, "fetchpool: {}\n", o.fault);
+    fmt::print(stderr, "fetchpool: {}\n", RedactUrlsIn(o.fault));
     return 2;
   }
   const int write_errno = o.write_error.errno_code();

@@ -70,6 +70,25 @@ std::string RedactUrl(std::string_view url) {
   return out;
 }
 
+std::string RedactUrlsIn(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t word = std::min(text.find_first_not_of(kAsciiSpace, at), text.size());
+    out += text.substr(at, word - at);
+    const std::size_t end = std::min(text.find_first_of(kAsciiSpace, word), text.size());
+    // A quote or bracket before the URL ('http://u:pw@h/') would hide its scheme.
+    std::size_t url = word;
+    while (url < end && std::string_view("'\"(<[`").find(text[url]) != std::string_view::npos)
+      ++url;
+    out += text.substr(word, url - word);
+    out += RedactUrl(text.substr(url, end - url));
+    at = end;
+  }
+  return out;
+}
+
 void SecretSet::Keep(std::string_view value) {
   if (value.size() < kMinLength || value == kRedacted) return;
   if (std::find(values_.begin(), values_.end(), value) != values_.end()) return;

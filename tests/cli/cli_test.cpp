@@ -139,6 +139,15 @@ TEST(CliTest, RequestOptionsInCurlSpelling) {
   EXPECT_EQ(o.input.files, std::vector<std::string>{"a.txt"}) << "-H takes one value, not the file";
 }
 
+TEST(CliTest, ARepeatableOptionTakesOneValuePerUseAsCurlsDoes) {
+  ParsedCommandLine p =
+      Parse({"-H", "X-One: 1", "a.txt", "--sitemap", "s.xml", "b.txt", "-H", "X-Two: 2", "c.txt"});
+  ASSERT_TRUE(p.options);
+  EXPECT_EQ(p.options->fetch.headers, (std::vector<std::string>{"X-One: 1", "X-Two: 2"}));
+  EXPECT_EQ(p.options->input.sitemaps, std::vector<std::string>{"s.xml"});
+  EXPECT_EQ(p.options->input.files, (std::vector<std::string>{"a.txt", "b.txt", "c.txt"}));
+}
+
 TEST(CliTest, EmptyUserAgentMeansNone) {
   ParsedCommandLine p = Parse({"-A", ""});
   ASSERT_TRUE(p.options);

@@ -148,6 +148,15 @@ TEST_F(SecretArtefactsTest, ErrorMessagesDoNotEchoSecrets) {
   const ProcessResult extra = Run({"-u", "alice:s3cretPW1", "--workers", "x"}, "");
   EXPECT_EQ(extra.exit_code, 2);
   EXPECT_EQ(Leaks("stderr", extra.err), "") << extra.err;
+  // A URL where a list file belongs: "cannot open" names it without its password.
+  const ProcessResult url_as_file = Run({"https://alice:url-pass-77@127.0.0.1/"}, "");
+  EXPECT_EQ(url_as_file.exit_code, 2);
+  EXPECT_TRUE(Has(url_as_file.err, "cannot open 'https://alice:***@127.0.0.1/'"))
+      << url_as_file.err;
+  EXPECT_EQ(Leaks("stderr", url_as_file.err), "") << url_as_file.err;
+  // The text around a value is never taken for a URL's user information: the reason stays whole.
+  const ProcessResult no_colon = Run({"-H", "no colon"}, "");
+  EXPECT_TRUE(Has(no_colon.err, "\"Name;\" or @FILE")) << no_colon.err;
 }
 
 }  // namespace

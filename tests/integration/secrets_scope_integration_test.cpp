@@ -152,6 +152,14 @@ TEST_F(SecretsTest, HeadersFromAFileOnePerLine) {
   EXPECT_EQ(server_.request_count(), 1u);  // the /headers above, nothing for this run
 }
 
+TEST_F(SecretsTest, AHeaderJustBeforeTheListFileLeavesTheFileAList) {
+  const std::string list = dir_.Write("urls.txt", At("127.0.0.1", "/headers") + "\n");
+  const ProcessResult r = Run({"-H", "X-One: 1", list}, "");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "Summary: 1 total, 1 ok")) << r.out;
+  EXPECT_EQ(server_.request_count(), 1u);
+}
+
 TEST_F(SecretsTest, FlagsWinOverTheConfigsTopLevelAndSectionsOverBoth) {
   const std::string config = Config(R"(
 headers = ["X-Who: file", "X-File: yes"]

@@ -30,6 +30,17 @@ TEST(RedactUrlTest, LeavesUrlsWithoutCredentialsAlone) {
   }
 }
 
+TEST(RedactUrlTest, InTextEachUrlIsRedactedAndTheWordsAroundItStay) {
+  EXPECT_EQ(RedactUrlsIn(R"(--header: expected "Name: value", "Name:", "Name;" or @FILE)"),
+            R"(--header: expected "Name: value", "Name:", "Name;" or @FILE)");
+  EXPECT_EQ(RedactUrlsIn("not expected: https://u:pw@h/a and\thttp://TOKEN@g/ ok\n"),
+            "not expected: https://u:***@h/a and\thttp://***@g/ ok\n");
+  EXPECT_EQ(RedactUrlsIn("cannot open 'http://u:pw@h/ x': No such file"),
+            "cannot open 'http://u:***@h/ x': No such file");
+  EXPECT_EQ(RedactUrlsIn("(<\"`http://TOKEN@h/`\">)"), "(<\"`http://***@h/`\">)");
+  EXPECT_EQ(RedactUrlsIn(""), "");
+}
+
 TEST(RedactUrlTest, IsIdempotent) {
   const std::string once = RedactUrl("https://alice:s3cret@example.com/");
   EXPECT_EQ(RedactUrl(once), once);

@@ -26,6 +26,15 @@ CLI::Validator ParseInto(T& target, Parse parse, std::string bad) {
       "");
 }
 
+// Makes every repeatable option take one value per use, as curl's -H does: `-H 'A: b' urls.txt`
+// is a header and a list. CLI11's vector options would otherwise take every following word as
+// another value. Call once every option is added.
+inline void OneValuePerUse(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->nonpositional()) opt->allow_extra_args(false);
+  }
+}
+
 // Refuses an empty value: "`what` must not be empty".
 inline CLI::Validator NotEmpty(const std::string& what) {
   return CLI::Validator(

@@ -16,6 +16,9 @@ inline constexpr std::string_view kRedacted = "***";
 // nothing. The user information ends at the authority's last '@' (libcurl takes the first;
 // hiding more is the safe side). Text without user information comes back unchanged.
 std::string RedactUrl(std::string_view url);
+// RedactUrl applied to each whitespace-separated word of free text (a message quoting a URL), so
+// the words around a URL are never taken for its user information ("... or @FILE" stays).
+std::string RedactUrlsIn(std::string_view text);
 // Whether RedactUrl would change `url`.
 bool UrlHasSecret(std::string_view url);
 // Whether `url` holds user information RedactUrl hid (what it returns for a URL with a secret):
