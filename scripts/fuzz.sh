@@ -28,23 +28,42 @@ fi
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-failed=()
-for target in "${targets[@]}"; do
-  seeds=tests/fuzz/corpus/$target
-  work=$dir/corpus/$target
-  artifacts=$dir/artifacts/$target/
-  [ -d "$seeds" ] || { echo "fuzz: no seed corpus $seeds" >&2; exit 2; }
+# One target: its report on stdout, status 1 on a finding.
+fuzz_one() {
+  local target=$1 seeds=tests/fuzz/corpus/$1 work=$dir/corpus/$1 artifacts=$dir/artifacts/$1/
+  local log=$dir/$1.log
   mkdir -p "$work" "$artifacts"
   echo "=== fuzz $target: ${seconds}s"
-  log=$dir/$target.log
   # -timeout: one input taking over 10 s is a finding (a hang); -rss_limit_mb: so is 2 GiB.
   if "$dir/tests/fuzz/$target" "$work" "$seeds" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" >"$log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^Done' "$log" | tr '\n' ' ' || true
     echo
   else
-    echo "fuzz: $target found something (log: $log)" >&2
-    grep -E -A 30 'ERROR|property failed|runtime error|Test unit written' "$log" | head -n 60 >&2 || true
+    echo "fuzz: $target found something (log: $log)"
+    grep -E -A 30 'ERROR|property failed|runtime error|Test unit written' "$log" | head -n 60 || true
+    return 1
+  fi
+}
+
+for target in "${targets[@]}"; do
+  [ -d "tests/fuzz/corpus/$target" ] || { echo "fuzz: no seed corpus tests/fuzz/corpus/$target" >&2; exit 2; }
+  rm -f "$dir/$target.status"
+done
+# One target per core at a time (each is one single-threaded process; -max_total_time is wall
+# time), then the reports in the targets' order.
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
+  (if fuzz_one "$target" >"$dir/$target.report" 2>&1; then echo 0; else echo 1; fi \
+    >"$dir/$target.status") &
+done
+wait
+failed=()
+for target in "${targets[@]}"; do
+  if [ "$(cat "$dir/$target.status")" = 0 ]; then
+    cat "$dir/$target.report"
+  else
+    cat "$dir/$target.report" >&2
     failed+=("$target")
   fi
 done
